@@ -1,0 +1,2 @@
+/** Annotations that mark the methods Fluxion differentiates at compile time. */
+package dev.fluxion.annotation;

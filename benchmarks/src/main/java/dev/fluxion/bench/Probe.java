@@ -1,0 +1,2 @@
+package dev.fluxion.bench;
+final class Probe {}

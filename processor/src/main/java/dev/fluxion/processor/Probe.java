@@ -1,0 +1,2 @@
+package dev.fluxion.processor;
+final class Probe {}
