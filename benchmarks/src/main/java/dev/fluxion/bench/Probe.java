@@ -1,2 +1,0 @@
-package dev.fluxion.bench;
-final class Probe {}

@@ -1,0 +1,150 @@
+package dev.fluxion.processor;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.TypeSpec;
+import com.sun.source.util.Trees;
+import dev.fluxion.annotation.Differentiable;
+import dev.fluxion.processor.check.BodyChecker;
+import dev.fluxion.processor.check.Diagnostic;
+import dev.fluxion.processor.check.RecursionChecker;
+import dev.fluxion.processor.check.SignatureChecker;
+import dev.fluxion.processor.diff.DerivedMethod;
+import dev.fluxion.processor.diff.Linearizer;
+import dev.fluxion.processor.diff.Primal;
+import dev.fluxion.processor.diff.ReverseMode;
+import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.opt.CommonSubexpressions;
+import dev.fluxion.processor.opt.DeadCode;
+import dev.fluxion.processor.parse.MethodParser;
+import dev.fluxion.processor.write.GradClassWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.ElementFilter;
+import javax.tools.Diagnostic.Kind;
+
+/**
+ * Differentiates {@code @Differentiable} methods at compile time: parse → check → diff → opt →
+ * write, one package per phase, each a function from one value to the next. All problems of a
+ * round are reported together, each on the expression it is about. The processor never lets an
+ * exception reach javac: an unexpected one becomes a single error saying it is a Fluxion bug.
+ */
+@AutoService(Processor.class)
+public final class FluxionProcessor extends AbstractProcessor {
+    /** The option that sets compile-time gradient verification: {@code off}, {@code on}, {@code strict}. */
+    public static final String VERIFY_OPTION = "fluxion.verify";
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+        return Set.of(Differentiable.class.getName());
+    }
+
+    @Override
+    public Set<String> getSupportedOptions() {
+        return Set.of(VERIFY_OPTION);
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        if (annotations.isEmpty()) {
+            return false;
+        }
+        Trees trees = Trees.instance(processingEnv);
+        DiagnosticReporter reporter = new DiagnosticReporter(trees, processingEnv.getMessager());
+        MethodParser parser = new MethodParser(trees, processingEnv.getElementUtils());
+        Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
+        for (ExecutableElement m : ElementFilter.methodsIn(round.getElementsAnnotatedWith(Differentiable.class))) {
+            Element owner = m.getEnclosingElement();
+            if (owner instanceof TypeElement t) {
+                byClass.computeIfAbsent(t, k -> new ArrayList<>()).add(m);
+            }
+        }
+        Map<ExecutableElement, MethodIr> parsed = new LinkedHashMap<>();
+        Map<TypeElement, Boolean> failed = new LinkedHashMap<>();
+        for (var entry : byClass.entrySet()) {
+            for (ExecutableElement m : entry.getValue()) {
+                guard(m, reporter, () -> {
+                    List<Diagnostic> problems = new ArrayList<>(SignatureChecker.check(m, trees));
+                    if (problems.stream().noneMatch(Diagnostic::isError)) {
+                        MethodIr ir = parser.parse(m);
+                        problems.addAll(BodyChecker.check(ir));
+                        parsed.put(m, ir);
+                    }
+                    problems.forEach(d -> reporter.report(d, m));
+                    if (problems.stream().anyMatch(Diagnostic::isError)) {
+                        failed.put(entry.getKey(), true);
+                        parsed.remove(m);
+                    }
+                });
+            }
+        }
+        List<MethodIr> all = List.copyOf(parsed.values());
+        Set<String> recursive = RecursionChecker.recursiveMethods(all);
+        for (var e : List.copyOf(parsed.entrySet())) {
+            if (recursive.contains(e.getValue().self().key())) {
+                RecursionChecker.check(e.getValue(), all).forEach(d -> reporter.report(d, e.getKey()));
+                failed.put((TypeElement) e.getKey().getEnclosingElement(), true);
+                parsed.remove(e.getKey());
+            }
+        }
+        for (var entry : byClass.entrySet()) {
+            TypeElement owner = entry.getKey();
+            if (failed.containsKey(owner)) {
+                continue; // its errors are reported; a partial class would only add confusing ones
+            }
+            guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed));
+        }
+        return false;
+    }
+
+    private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed)
+            throws IOException {
+        List<DerivedMethod> derived = new ArrayList<>();
+        MethodIr first = null;
+        for (ExecutableElement m : methods) {
+            MethodIr ir = parsed.get(m);
+            if (ir == null) {
+                return;
+            }
+            first = ir;
+            Primal primal = CommonSubexpressions.apply(Linearizer.linearize(ir));
+            derived.add(DeadCode.apply(ReverseMode.reverse(primal)));
+        }
+        JavaFile file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived);
+        TypeSpec withOrigin = file.typeSpec().toBuilder().addOriginatingElement(owner).build();
+        JavaFile.builder(file.packageName(), withOrigin).skipJavaLangImports(true).indent("    ").build()
+                .writeTo(processingEnv.getFiler());
+    }
+
+    /** Runs {@code body}; an unexpected exception becomes one error at {@code element}. */
+    private void guard(Element element, DiagnosticReporter reporter, Body body) {
+        try {
+            body.run();
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            String what = element.getSimpleName().toString();
+            processingEnv.getMessager().printMessage(Kind.ERROR,
+                    Messages.PROCESSOR_BUG.format(what, e.getClass().getSimpleName() + ": " + e.getMessage()), element);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void run() throws Exception;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.fluxion.processor;
+
+import java.text.MessageFormat;
+
+/**
+ * Every message the processor shows a user, with the hint that says how to fix it.
+ * Arguments are {@link MessageFormat} placeholders.
+ */
+public enum Messages {
+    NOT_DIFFERENTIABLE(
+            "not differentiable with respect to `{0}`: {1} has no derivative",
+            "wrap it in detach(...) or mark the parameter @NoGrad"),
+    PREDICATE_AS_VALUE(
+            "not differentiable with respect to `{0}`: the comparison {1} is used as a value",
+            "use it only as a condition or as the mask of where(...), or wrap its operand in detach(...)"),
+    NO_GRAD_ARGUMENT(
+            "not differentiable with respect to `{0}`: it is passed to {1}, whose parameter `{2}` has no gradient",
+            "remove @NoGrad from `{2}` in {1} or wrap the argument in detach(...)"),
+    UNKNOWN_METHOD(
+            "cannot differentiate a call to {0}: it is neither @Differentiable nor a known operation",
+            "annotate {0} with @Differentiable, or use a Tensor/F/Math operation"),
+    UNSUPPORTED(
+            "{0} is not supported in a @Differentiable method",
+            "rewrite it with locals, arithmetic, known operations and calls to @Differentiable methods"),
+    UNKNOWN_NAME(
+            "cannot resolve `{0}` in a @Differentiable method",
+            "use a parameter, a local, or a Parameter/Module field of this class"),
+    UNSUPPORTED_TYPE(
+            "the type {0} of `{1}` is not supported in a @Differentiable method",
+            "use double, float, int, long, boolean, their arrays, or Tensor"),
+    ABSTRACT_METHOD(
+            "@Differentiable cannot be used on an abstract method",
+            "put it on a method with a body"),
+    BAD_RETURN_TYPE(
+            "@Differentiable method returns {0}, which cannot be differentiated",
+            "return double, float or Tensor"),
+    NOT_IN_CLASS(
+            "@Differentiable methods must be declared in a class",
+            "move the method into a class"),
+    INSTANCE_NOT_MODULE(
+            "@Differentiable instance method in a class that does not extend dev.fluxion.nn.Module",
+            "make the method static, or extend Module so its Parameter fields are the leaves"),
+    BAD_WRT(
+            "wrt names `{0}`, which is not a parameter of this method",
+            "use one of: {1}"),
+    WRT_NOT_DIFFERENTIABLE(
+            "wrt names `{0}`, whose type {1} cannot have a gradient",
+            "differentiate with respect to double, float, their arrays or Tensor parameters"),
+    RECURSION(
+            "recursive call to {0}: recursion cannot be differentiated at compile time",
+            "write the recursion as a loop"),
+    PRIVATE_FIELD(
+            "field `{0}` is private, so the generated class cannot read it",
+            "make it package-private or public"),
+    NO_DIFFERENTIABLE_INPUT(
+            "the result of {0} does not depend on any differentiable input: every gradient is zero",
+            "check @NoGrad and wrt, or detach(...) calls on the way to the result"),
+    CONTROL_FLOW(
+            "{0} is not supported yet in a @Differentiable method",
+            "write the computation without loops and branches (use ?: or where(...))"),
+    PROCESSOR_BUG(
+            "Fluxion processor bug while processing {0}: {1}",
+            "please report it with this method's source; meanwhile exclude the method from @Differentiable");
+
+    private final String text;
+    private final String hint;
+
+    Messages(String text, String hint) {
+        this.text = text;
+        this.hint = hint;
+    }
+
+    /** The message with its arguments filled in, followed by the hint. */
+    public String format(Object... args) {
+        return fill(text, args) + " (hint: " + fill(hint, args) + ")";
+    }
+
+    private static String fill(String pattern, Object... args) {
+        return new MessageFormat(pattern.replace("'", "''")).format(args);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.fluxion.processor;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every name the generated code uses, decided here and nowhere else.
+ *
+ * <p>Static methods give the fixed names (classes, methods, records); a {@link Scope} hands out
+ * local names within one generated method body, never twice and never one the user already uses.
+ */
+public final class Names {
+    /** The qualified name of the generated classes' {@code @Generated} value. */
+    public static final String GENERATOR = "dev.fluxion.processor.FluxionProcessor";
+    /** The parameter that carries the model into generated {@code Module} methods. */
+    public static final String MODEL = "model";
+    /** The record component holding the forward value. */
+    public static final String VALUE = "value";
+    /** The pullback method running the backward pass. */
+    public static final String BACKWARD = "backward";
+
+    private Names() {}
+
+    /** {@code Tutorial} → {@code TutorialGrad}; {@code Outer.Inner} → {@code Outer_InnerGrad}. */
+    public static String gradClass(String ownerSimpleName) {
+        return ownerSimpleName.replace('.', '_') + "Grad";
+    }
+
+    /** The qualified name of the generated class for a qualified owner in a package. */
+    public static String gradClassQualified(String packageName, String ownerSimpleName) {
+        String simple = gradClass(ownerSimpleName);
+        return packageName.isEmpty() ? simple : packageName + "." + simple;
+    }
+
+    /** {@code e} → {@code eGrad}. */
+    public static String gradMethod(String method) {
+        return method + "Grad";
+    }
+
+    /** {@code e} → {@code eVjp}. */
+    public static String vjpMethod(String method) {
+        return method + "Vjp";
+    }
+
+    /** {@code loss} → {@code lossBackward}. */
+    public static String backwardMethod(String method) {
+        return method + "Backward";
+    }
+
+    /** {@code e} → {@code EGradient}. */
+    public static String gradientRecord(String method) {
+        return capitalize(method) + "Gradient";
+    }
+
+    /** {@code e} → {@code EPullback}. */
+    public static String pullbackClass(String method) {
+        return capitalize(method) + "Pullback";
+    }
+
+    /** The adjoint (cotangent) local of a forward variable: {@code pred} → {@code pred_adj}. */
+    public static String adjoint(String variable) {
+        return variable + "_adj";
+    }
+
+    /** The local holding a callee's pullback: {@code h} → {@code h_pullback}. */
+    public static String calleePullback(String variable) {
+        return variable + "_pullback";
+    }
+
+    /** The local holding a callee's gradient record: {@code h} → {@code h_grad}. */
+    public static String calleeGradient(String variable) {
+        return variable + "_grad";
+    }
+
+    /** The local that caches a field read: {@code [fc1, weight]} → {@code fc1_weight}. */
+    public static String fieldLocal(List<String> path) {
+        return String.join("_", path);
+    }
+
+    /** The local holding the returned value when the return expression was compound. */
+    public static String result() {
+        return "result";
+    }
+
+    /** {@code exp} → {@code Exp}. */
+    public static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /** The names used in one generated method body. */
+    public static final class Scope {
+        private final Set<String> used = new HashSet<>();
+
+        /** A scope that avoids the given names (the user's parameters and locals). */
+        public Scope(Iterable<String> taken) {
+            taken.forEach(used::add);
+        }
+
+        /** Claims {@code name} as is; false if it was already taken. */
+        public boolean claim(String name) {
+            return used.add(name);
+        }
+
+        /** {@code base} if free, else {@code base2}, {@code base3}, ... */
+        public String fresh(String base) {
+            if (used.add(base)) {
+                return base;
+            }
+            for (int i = 2; ; i++) {
+                String candidate = base + i;
+                if (used.add(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+
+        /** A temporary named after what it holds: {@code exp} → {@code exp1}, {@code exp2}, ... */
+        public String temp(String what) {
+            for (int i = 1; ; i++) {
+                String candidate = what + i;
+                if (used.add(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+    }
+}

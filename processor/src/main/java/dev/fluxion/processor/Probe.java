@@ -1,2 +1,0 @@
-package dev.fluxion.processor;
-final class Probe {}

@@ -1,0 +1,178 @@
+package dev.fluxion.processor.check;
+
+import dev.fluxion.processor.Messages;
+import dev.fluxion.processor.ir.Activity;
+import dev.fluxion.processor.ir.Callee;
+import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Op;
+import dev.fluxion.processor.ir.Param;
+import dev.fluxion.processor.ir.Stmt;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a parsed body: supported constructs, and differentiability along every path from a
+ * differentiable input (a parameter with a gradient or a {@code Parameter} field) to the result.
+ */
+public final class BodyChecker {
+    private final List<Diagnostic> out = new ArrayList<>();
+    /** Each varied variable, and the first differentiable input it depends on. */
+    private final Map<String, String> variedBy = new HashMap<>();
+    private final MethodIr method;
+
+    private BodyChecker(MethodIr method) {
+        this.method = method;
+    }
+
+    /** Every problem in {@code method}'s body. */
+    public static List<Diagnostic> check(MethodIr method) {
+        BodyChecker c = new BodyChecker(method);
+        for (Param p : method.params()) {
+            if (p.differentiable()) {
+                c.variedBy.put(p.name(), p.name());
+            }
+        }
+        List<Stmt> stmts = method.body().stmts();
+        for (int i = 0; i < stmts.size(); i++) {
+            c.statement(stmts.get(i), i == stmts.size() - 1);
+        }
+        return List.copyOf(c.out);
+    }
+
+    private void statement(Stmt s, boolean last) {
+        switch (s) {
+            case Stmt.Unsupported u -> out.add(unsupported(u.reason(), u.what(), u.pos()));
+            case Stmt.If i -> controlFlow("an if statement", s);
+            case Stmt.While w -> controlFlow("a while loop", s);
+            case Stmt.DoWhile d -> controlFlow("a do-while loop", s);
+            case Stmt.For f -> controlFlow("a for loop", s);
+            case Stmt.Break b -> controlFlow("break", s);
+            case Stmt.Continue c -> controlFlow("continue", s);
+            case Stmt.Block b -> {
+                for (Stmt inner : b.stmts()) {
+                    statement(inner, false);
+                }
+            }
+            default -> {
+                if (s instanceof Stmt.Return && !last) {
+                    controlFlow("an early return", s);
+                }
+                for (Expr e : IrWalker.exprsOf(s)) {
+                    checkExpr(e);
+                }
+                switch (s) {
+                    case Stmt.Let l -> assign(l.name(), l.init());
+                    case Stmt.Assign a -> assign(a.name(), a.value());
+                    case Stmt.Return r -> {
+                        if (!(r.value() instanceof Expr.Unsupported) && inputOf(r.value()) == null) {
+                            out.add(Diagnostic.warning(Messages.NO_DIFFERENTIABLE_INPUT, r.value().pos(),
+                                    method.name()));
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+    }
+
+    private void controlFlow(String what, Stmt s) {
+        out.add(Diagnostic.error(Messages.CONTROL_FLOW, s.pos(), what));
+        for (Expr e : IrWalker.exprsOf(s)) {
+            checkExpr(e);
+        }
+    }
+
+    private void assign(String name, Expr value) {
+        String input = value == null ? null : inputOf(value);
+        if (input != null) {
+            variedBy.put(name, input);
+        } else {
+            variedBy.remove(name);
+        }
+    }
+
+    private void checkExpr(Expr root) {
+        IrWalker.postOrder(root, e -> {
+            switch (e) {
+                case Expr.Unsupported u -> out.add(unsupported(u.reason(), u.what(), u.pos()));
+                case Expr.Call c when c.callee() instanceof Callee.Known k -> knownCall(c, k.op());
+                case Expr.Call c when c.callee() instanceof Callee.User u -> userCall(c, u.method());
+                case Expr.Cast c when c.type().isIntegral() -> nonDifferentiable(c.operand(), e);
+                case Expr.Binary b when b.op() == Expr.BinOp.REMAINDER -> {
+                    nonDifferentiable(b.left(), e);
+                    nonDifferentiable(b.right(), e);
+                }
+                default -> { }
+            }
+        });
+    }
+
+    private void knownCall(Expr.Call c, Op op) {
+        if (op.kind() == Op.Kind.NON_DIFFERENTIABLE) {
+            c.args().forEach(a -> nonDifferentiable(a, c));
+        }
+        for (int i = 0; i < c.args().size(); i++) {
+            Expr arg = c.args().get(i);
+            boolean mask = op == Op.WHERE && i == 0;
+            if (!mask && arg instanceof Expr.Call inner && inner.callee() instanceof Callee.Known k
+                    && k.op().kind() == Op.Kind.PREDICATE) {
+                String input = inner.args().stream().map(this::inputOf).filter(x -> x != null).findFirst()
+                        .orElse(null);
+                if (input != null) {
+                    out.add(Diagnostic.error(Messages.PREDICATE_AS_VALUE, inner.pos(), input, inner.pos().source()));
+                }
+            }
+        }
+    }
+
+    private void userCall(Expr.Call c, Callee.UserMethod callee) {
+        for (int i = 0; i < c.args().size(); i++) {
+            String input = inputOf(c.args().get(i));
+            if (input != null && !callee.differentiable().get(i)) {
+                out.add(Diagnostic.error(Messages.NO_GRAD_ARGUMENT, c.args().get(i).pos(), input,
+                        callee.name(), callee.paramNames().get(i)));
+            }
+        }
+    }
+
+    private void nonDifferentiable(Expr operand, Expr at) {
+        String input = inputOf(operand);
+        if (input != null) {
+            out.add(Diagnostic.error(Messages.NOT_DIFFERENTIABLE, at.pos(), input, at.pos().source()));
+        }
+    }
+
+    /** The differentiable input {@code e} depends on through differentiable slots, or null. */
+    private String inputOf(Expr e) {
+        return switch (e) {
+            case Expr.Var v -> variedBy.get(v.name());
+            case Expr.FieldRead f -> f.parameter() ? String.join(".", f.path()) : null;
+            default -> {
+                for (Expr c : Activity.differentiableChildren(e)) {
+                    String input = inputOf(c);
+                    if (input != null) {
+                        yield input;
+                    }
+                }
+                if (Activity.readsParameters(e) && ((Expr.Call) e).callee() instanceof Callee.User u) {
+                    yield "the Parameters of " + u.method().name();
+                }
+                yield null;
+            }
+        };
+    }
+
+    private static Diagnostic unsupported(Expr.Reason reason, String what, dev.fluxion.processor.ir.Pos pos) {
+        return switch (reason) {
+            case CONSTRUCT -> Diagnostic.error(Messages.UNSUPPORTED, pos, what);
+            case UNKNOWN_METHOD -> Diagnostic.error(Messages.UNKNOWN_METHOD, pos, what);
+            case UNKNOWN_NAME -> Diagnostic.error(Messages.UNKNOWN_NAME, pos, what);
+            case TYPE -> Diagnostic.error(Messages.UNSUPPORTED_TYPE, pos, what.substring(0, what.lastIndexOf(' ')),
+                    what.substring(what.lastIndexOf(' ') + 1));
+            case PRIVATE_FIELD -> Diagnostic.error(Messages.PRIVATE_FIELD, pos, what);
+        };
+    }
+}

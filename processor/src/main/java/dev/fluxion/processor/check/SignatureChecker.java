@@ -1,0 +1,79 @@
+package dev.fluxion.processor.check;
+
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.fluxion.annotation.Differentiable;
+import dev.fluxion.processor.Messages;
+import dev.fluxion.processor.ir.Pos;
+import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.parse.SourceRef;
+import dev.fluxion.processor.parse.TypeMapper;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+
+/** Checks what can be checked from a method's declaration alone, before its body is parsed. */
+public final class SignatureChecker {
+    private SignatureChecker() {}
+
+    /** Problems with the declaration of {@code method}; an error here means the body is not parsed. */
+    public static List<Diagnostic> check(ExecutableElement method, Trees trees) {
+        List<Diagnostic> out = new ArrayList<>();
+        Pos at = pos(trees.getPath(method), trees);
+        if (!(method.getEnclosingElement() instanceof TypeElement owner) || owner.getKind() != ElementKind.CLASS) {
+            out.add(Diagnostic.error(Messages.NOT_IN_CLASS, at));
+            return out;
+        }
+        if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
+            out.add(Diagnostic.error(Messages.ABSTRACT_METHOD, at));
+        }
+        Type result = TypeMapper.map(method.getReturnType());
+        if (!(result.isFloatingScalar() || result.isTensor())) {
+            out.add(Diagnostic.error(Messages.BAD_RETURN_TYPE, at, method.getReturnType().toString()));
+        }
+        if (!method.getModifiers().contains(Modifier.STATIC) && !TypeMapper.isSubclassOf(owner, TypeMapper.MODULE)) {
+            out.add(Diagnostic.error(Messages.INSTANCE_NOT_MODULE, at));
+        }
+        Differentiable d = method.getAnnotation(Differentiable.class);
+        List<String> names = method.getParameters().stream().map(p -> p.getSimpleName().toString()).toList();
+        Pos annotation = annotationPos(method, trees, at);
+        for (String w : d.wrt()) {
+            VariableElement p = method.getParameters().stream()
+                    .filter(x -> x.getSimpleName().contentEquals(w)).findFirst().orElse(null);
+            if (p == null) {
+                out.add(Diagnostic.error(Messages.BAD_WRT, annotation, w, String.join(", ", names)));
+            } else if (!TypeMapper.map(p.asType()).isDifferentiable()) {
+                out.add(Diagnostic.error(Messages.WRT_NOT_DIFFERENTIABLE, annotation, w, p.asType().toString()));
+            }
+        }
+        return out;
+    }
+
+    private static Pos annotationPos(ExecutableElement method, Trees trees, Pos fallback) {
+        for (AnnotationMirror m : method.getAnnotationMirrors()) {
+            if (m.getAnnotationType().toString().equals(Differentiable.class.getName())) {
+                TreePath path = trees.getPath(method, m);
+                if (path != null) {
+                    return pos(path, trees);
+                }
+            }
+        }
+        return fallback;
+    }
+
+    /** A position for a declaration or annotation. */
+    public static Pos pos(TreePath path, Trees trees) {
+        if (path == null) {
+            return Pos.NONE;
+        }
+        var unit = path.getCompilationUnit();
+        long start = trees.getSourcePositions().getStartPosition(unit, path.getLeaf());
+        long line = start < 0 ? 0 : unit.getLineMap().getLineNumber(start);
+        return new Pos(unit.getSourceFile().getName(), line, "", new SourceRef(path.getLeaf(), unit));
+    }
+}

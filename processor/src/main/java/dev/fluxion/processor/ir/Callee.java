@@ -1,0 +1,44 @@
+package dev.fluxion.processor.ir;
+
+import java.util.List;
+
+/** What a {@link Expr.Call} calls. */
+public sealed interface Callee {
+
+    /** A known operation with a derivative rule (or a known absence of one). */
+    record Known(Op op) implements Callee {}
+
+    /** Another {@code @Differentiable} method, in this class or another. */
+    record User(UserMethod method) implements Callee {}
+
+    /** A static method the processor itself calls: {@code Derivatives.timesGradA}. */
+    record Static(String ownerQualifiedName, String name) implements Callee {}
+
+    /** An instance method on the first argument: {@code pullback.backward(g)}. */
+    record Instance(String name) implements Callee {}
+
+    /**
+     * A reference to a {@code @Differentiable} method.
+     *
+     * @param ownerQualifiedName the declaring class
+     * @param name the method's name
+     * @param isStatic false for a {@code Module} instance method (the model is passed first)
+     * @param paramNames every parameter, in order
+     * @param paramTypes every parameter's type, in order
+     * @param differentiable for each parameter, whether it has a gradient
+     * @param returnType the result type
+     */
+    record UserMethod(String ownerQualifiedName, String name, boolean isStatic, List<String> paramNames,
+                      List<Type> paramTypes, List<Boolean> differentiable, Type returnType) {
+        public UserMethod {
+            paramNames = List.copyOf(paramNames);
+            paramTypes = List.copyOf(paramTypes);
+            differentiable = List.copyOf(differentiable);
+        }
+
+        /** {@code pkg.Owner#name}, for messages and call graphs. */
+        public String key() {
+            return ownerQualifiedName + "#" + name;
+        }
+    }
+}

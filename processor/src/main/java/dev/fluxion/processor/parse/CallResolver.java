@@ -1,0 +1,174 @@
+package dev.fluxion.processor.parse;
+
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import dev.fluxion.annotation.Differentiable;
+import dev.fluxion.processor.ir.Callee;
+import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.Expr.Reason;
+import dev.fluxion.processor.ir.Op;
+import dev.fluxion.processor.ir.Pos;
+import dev.fluxion.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * Resolves a call the way javac would, without attribution: unqualified names against the
+ * enclosing class (and its superclasses) first, then static imports; qualified names against
+ * {@code Math}, {@code F}, {@code Tensor}, other classes, and tensor-typed receivers.
+ */
+final class CallResolver {
+    static final String F = "dev.fluxion.F";
+    static final String MATH = "java.lang.Math";
+
+    private final ParseContext cx;
+    private final ExprParser exprs;
+
+    CallResolver(ParseContext cx, ExprParser exprs) {
+        this.cx = cx;
+        this.exprs = exprs;
+    }
+
+    Expr resolve(MethodInvocationTree m, Pos pos) {
+        List<Expr> args = new ArrayList<>();
+        for (ExpressionTree a : m.getArguments()) {
+            Expr e = exprs.parse(a);
+            if (e instanceof Expr.Unsupported) {
+                return e;
+            }
+            args.add(e);
+        }
+        ExpressionTree select = m.getMethodSelect();
+        if (select instanceof IdentifierTree id) {
+            return unqualified(id.getName().toString(), args, pos);
+        }
+        MemberSelectTree ms = (MemberSelectTree) select;
+        String name = ms.getIdentifier().toString();
+        ExpressionTree recv = ms.getExpression();
+        Optional<String> typeName = typeName(recv);
+        if (typeName.isPresent()) {
+            return onClass(typeName.get(), name, args, pos);
+        }
+        if (recv instanceof IdentifierTree id && id.getName().contentEquals("this")) {
+            return unqualified(name, args, pos);
+        }
+        Expr receiver = exprs.parse(recv);
+        if (receiver instanceof Expr.Unsupported) {
+            return receiver;
+        }
+        return onReceiver(receiver, name, args, pos);
+    }
+
+    /** The class a receiver expression names, when it names a class rather than a value. */
+    private Optional<String> typeName(ExpressionTree recv) {
+        String text = recv.toString();
+        if (!(recv instanceof IdentifierTree) && !(recv instanceof MemberSelectTree)) {
+            return Optional.empty();
+        }
+        String first = text.contains(".") ? text.substring(0, text.indexOf('.')) : text;
+        if (cx.lookup(first).isPresent() || first.equals("this") || isField(first)) {
+            return Optional.empty();
+        }
+        return cx.imports.resolveType(text);
+    }
+
+    private boolean isField(String name) {
+        return cx.elements.getAllMembers(cx.owner).stream()
+                .anyMatch(m -> m.getKind() == ElementKind.FIELD && m.getSimpleName().contentEquals(name));
+    }
+
+    private Expr unqualified(String name, List<Expr> args, Pos pos) {
+        List<ExecutableElement> own = methods(cx.owner, name);
+        if (!own.isEmpty()) {
+            return user(own, cx.owner.getSimpleName() + "." + name, args, pos);
+        }
+        for (String owner : cx.imports.staticOwnersOf(name)) {
+            Expr e = onClass(owner, name, args, pos);
+            if (!(e instanceof Expr.Unsupported u && u.reason() == Reason.UNKNOWN_METHOD
+                    && !owner.equals(F) && !owner.equals(MATH))) {
+                return e;
+            }
+        }
+        return new Expr.Unsupported(Reason.UNKNOWN_METHOD, name + "(...)", pos);
+    }
+
+    private Expr onClass(String owner, String name, List<Expr> args, Pos pos) {
+        List<Type> types = args.stream().map(Expr::type).toList();
+        Optional<Op> op = switch (owner) {
+            case MATH -> OpResolver.resolve(name, List.of(Op.Style.MATH), types);
+            case F -> OpResolver.resolve(name, List.of(Op.Style.METHOD, Op.Style.F_ONLY), types);
+            case Type.TENSOR_CLASS -> OpResolver.resolve(name, List.of(Op.Style.TENSOR_STATIC), types);
+            default -> Optional.empty();
+        };
+        if (op.isPresent()) {
+            return known(op.get(), args, pos);
+        }
+        TypeElement type = cx.elements.getTypeElement(owner);
+        String simple = owner.substring(owner.lastIndexOf('.') + 1);
+        if (type == null || owner.equals(MATH) || owner.equals(F) || owner.equals(Type.TENSOR_CLASS)) {
+            return new Expr.Unsupported(Reason.UNKNOWN_METHOD, simple + "." + name + "(...)", pos);
+        }
+        return user(methods(type, name), simple + "." + name, args, pos);
+    }
+
+    private Expr onReceiver(Expr receiver, String name, List<Expr> args, Pos pos) {
+        if (receiver.type().isTensor()) {
+            List<Expr> all = new ArrayList<>();
+            all.add(receiver);
+            all.addAll(args);
+            Optional<Op> op = OpResolver.resolve(name, List.of(Op.Style.METHOD),
+                    all.stream().map(Expr::type).toList());
+            return op.map(o -> known(o, all, pos)).orElseGet(() ->
+                    new Expr.Unsupported(Reason.UNKNOWN_METHOD, "Tensor." + name + "(...)", pos));
+        }
+        if (receiver instanceof Expr.FieldRead fr && fr.type() instanceof Type.Declared d) {
+            TypeElement holder = cx.elements.getTypeElement(d.qualifiedName());
+            if (holder != null && TypeMapper.isSubclassOf(holder, TypeMapper.LINEAR) && name.equals("forward")
+                    && args.size() == 1 && args.get(0).type().isTensor()) {
+                Expr weight = exprs.field(holder, fr.path(), "weight", pos);
+                Expr bias = exprs.field(holder, fr.path(), "bias", pos);
+                return known(Op.LINEAR, List.of(args.get(0), weight, bias), pos);
+            }
+        }
+        return new Expr.Unsupported(Reason.UNKNOWN_METHOD,
+                simpleName(receiver.type()) + "." + name + "(...)", pos);
+    }
+
+    private static String simpleName(Type t) {
+        String n = t.javaName();
+        return n.substring(n.lastIndexOf('.') + 1);
+    }
+
+    private static Expr known(Op op, List<Expr> args, Pos pos) {
+        return new Expr.Call(new Callee.Known(op), args,
+                OpResolver.resultType(op, args.stream().map(Expr::type).toList()), pos);
+    }
+
+    private Expr user(List<ExecutableElement> candidates, String display, List<Expr> args, Pos pos) {
+        for (ExecutableElement m : candidates) {
+            if (m.getAnnotation(Differentiable.class) != null && m.getParameters().size() == args.size()) {
+                Callee.UserMethod ref = Signatures.userMethod(m);
+                return new Expr.Call(new Callee.User(ref), args, ref.returnType(), pos);
+            }
+        }
+        return new Expr.Unsupported(Reason.UNKNOWN_METHOD, display + "(...)", pos);
+    }
+
+    private List<ExecutableElement> methods(TypeElement type, String name) {
+        List<ExecutableElement> out = new ArrayList<>();
+        for (Element e : cx.elements.getAllMembers(type)) {
+            if (e instanceof ExecutableElement m && e.getKind() == ElementKind.METHOD
+                    && m.getSimpleName().contentEquals(name)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+}

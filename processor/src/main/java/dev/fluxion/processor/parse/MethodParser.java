@@ -1,0 +1,242 @@
+package dev.fluxion.processor.parse;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.fluxion.processor.ir.Callee;
+import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.Expr.Reason;
+import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Param;
+import dev.fluxion.processor.ir.Pos;
+import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.Elements;
+
+/**
+ * The parse phase: a {@code @Differentiable} method's body (a javac tree) to a typed IR method.
+ * Constructs outside the supported subset become {@code Unsupported} nodes, which {@code check}
+ * reports; parsing itself never fails on user code.
+ */
+public final class MethodParser {
+    private final Trees trees;
+    private final Elements elements;
+
+    public MethodParser(Trees trees, Elements elements) {
+        this.trees = trees;
+        this.elements = elements;
+    }
+
+    /** Parses {@code method}, which must have a body. */
+    public MethodIr parse(ExecutableElement method) {
+        TreePath path = trees.getPath(method);
+        CompilationUnitTree unit = path.getCompilationUnit();
+        MethodTree tree = (MethodTree) path.getLeaf();
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        boolean instance = !method.getModifiers().contains(Modifier.STATIC);
+        ParseContext cx = new ParseContext(trees, elements, unit, owner, instance);
+        Callee.UserMethod self = Signatures.userMethod(method);
+        List<Param> params = new ArrayList<>();
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            VariableElement p = method.getParameters().get(i);
+            String name = p.getSimpleName().toString();
+            Type type = self.paramTypes().get(i);
+            cx.declare(name, type);
+            params.add(new Param(name, type, self.differentiable().get(i), cx.pos(tree.getParameters().get(i))));
+        }
+        Statements statements = new Statements(cx, new ExprParser(cx));
+        Stmt.Block body = statements.block(tree.getBody());
+        String pkg = elements.getPackageOf(owner).getQualifiedName().toString();
+        String qualified = owner.getQualifiedName().toString();
+        String simple = pkg.isEmpty() ? qualified : qualified.substring(pkg.length() + 1);
+        return new MethodIr(self, pkg, simple, TypeMapper.isSubclassOf(owner, TypeMapper.MODULE), params, body,
+                cx.pos(tree));
+    }
+
+    /** Statement translation, with block scoping of locals. */
+    private record Statements(ParseContext cx, ExprParser exprs) {
+
+        Stmt.Block block(BlockTree tree) {
+            cx.enterScope();
+            try {
+                List<Stmt> out = new ArrayList<>();
+                for (StatementTree s : tree.getStatements()) {
+                    Stmt stmt = statement(s);
+                    if (stmt != null) {
+                        out.add(stmt);
+                    }
+                }
+                return new Stmt.Block(out, cx.pos(tree));
+            } finally {
+                cx.exitScope();
+            }
+        }
+
+        private Stmt.Block body(StatementTree tree) {
+            if (tree instanceof BlockTree b) {
+                return block(b);
+            }
+            cx.enterScope();
+            try {
+                Stmt s = statement(tree);
+                return new Stmt.Block(s == null ? List.of() : List.of(s), cx.pos(tree));
+            } finally {
+                cx.exitScope();
+            }
+        }
+
+        Stmt statement(StatementTree tree) {
+            Pos pos = cx.pos(tree);
+            return switch (tree) {
+                case VariableTree v -> local(v, pos);
+                case ExpressionStatementTree e -> expressionStatement(e.getExpression(), pos);
+                case ReturnTree r -> r.getExpression() == null
+                        ? new Stmt.Unsupported(Reason.CONSTRUCT, "`return;` without a value", pos)
+                        : new Stmt.Return(exprs.parse(r.getExpression()), pos);
+                case BlockTree b -> block(b);
+                case IfTree i -> new Stmt.If(exprs.parse(i.getCondition()), body(i.getThenStatement()),
+                        i.getElseStatement() == null ? new Stmt.Block(List.of(), pos) : body(i.getElseStatement()), pos);
+                case WhileLoopTree w -> new Stmt.While(exprs.parse(w.getCondition()), body(w.getStatement()), pos);
+                case DoWhileLoopTree d -> new Stmt.DoWhile(body(d.getStatement()), exprs.parse(d.getCondition()), pos);
+                case ForLoopTree f -> forLoop(f, pos);
+                case BreakTree b -> b.getLabel() == null ? new Stmt.Break(pos)
+                        : new Stmt.Unsupported(Reason.CONSTRUCT, "a labeled break", pos);
+                case ContinueTree c -> c.getLabel() == null ? new Stmt.Continue(pos)
+                        : new Stmt.Unsupported(Reason.CONSTRUCT, "a labeled continue", pos);
+                default -> switch (tree.getKind()) {
+                    case EMPTY_STATEMENT, ASSERT -> null;
+                    default -> new Stmt.Unsupported(Reason.CONSTRUCT, describe(tree), pos);
+                };
+            };
+        }
+
+        private static String describe(Tree tree) {
+            return switch (tree.getKind()) {
+                case TRY -> "try";
+                case SYNCHRONIZED -> "synchronized";
+                case THROW -> "throw";
+                case SWITCH -> "switch";
+                case ENHANCED_FOR_LOOP -> "an enhanced for loop";
+                case LABELED_STATEMENT -> "a labeled statement";
+                case CLASS, RECORD, INTERFACE, ENUM -> "a local class";
+                default -> "`" + tree.getKind().name().toLowerCase().replace('_', ' ') + "`";
+            };
+        }
+
+        private Stmt forLoop(ForLoopTree f, Pos pos) {
+            cx.enterScope();
+            try {
+                List<Stmt> init = new ArrayList<>();
+                for (StatementTree s : f.getInitializer()) {
+                    init.add(statement(s));
+                }
+                Expr cond = f.getCondition() == null ? null : exprs.parse(f.getCondition());
+                List<Stmt> update = new ArrayList<>();
+                for (ExpressionStatementTree s : f.getUpdate()) {
+                    update.add(statement(s));
+                }
+                return new Stmt.For(init, cond, update, body(f.getStatement()), pos);
+            } finally {
+                cx.exitScope();
+            }
+        }
+
+        private Stmt local(VariableTree v, Pos pos) {
+            String name = v.getName().toString();
+            Type declared = exprs.typeOf(v.getType());
+            Expr init = v.getInitializer() == null ? null : exprs.parse(v.getInitializer());
+            Type type = declared != null ? declared : init == null ? Type.Prim.ERROR : init.type();
+            cx.declare(name, type);
+            if (type == Type.Prim.ERROR || type == Type.Prim.VOID) {
+                return new Stmt.Unsupported(Reason.TYPE, v.getType() + " " + name, pos);
+            }
+            if (init != null && !type.equals(init.type()) && type.isNumeric() && init.type().isNumeric()) {
+                init = new Expr.Cast(type, init, init.pos()); // widening, spelled out for the IR
+            }
+            return new Stmt.Let(name, type, init, pos);
+        }
+
+        private Stmt expressionStatement(ExpressionTree e, Pos pos) {
+            return switch (e) {
+                case AssignmentTree a -> assign(a.getVariable(), exprs.parse(a.getExpression()), pos);
+                case CompoundAssignmentTree c -> {
+                    Expr.BinOp op = switch (c.getKind()) {
+                        case PLUS_ASSIGNMENT -> Expr.BinOp.PLUS;
+                        case MINUS_ASSIGNMENT -> Expr.BinOp.MINUS;
+                        case MULTIPLY_ASSIGNMENT -> Expr.BinOp.TIMES;
+                        case DIVIDE_ASSIGNMENT -> Expr.BinOp.DIVIDE;
+                        case REMAINDER_ASSIGNMENT -> Expr.BinOp.REMAINDER;
+                        default -> null;
+                    };
+                    if (op == null) {
+                        yield new Stmt.Unsupported(Reason.CONSTRUCT, "the operator in `" + pos.source() + "`", pos);
+                    }
+                    yield compound(c.getVariable(), op, exprs.parse(c.getExpression()), pos);
+                }
+                case UnaryTree u when u.getKind() == Tree.Kind.POSTFIX_INCREMENT
+                        || u.getKind() == Tree.Kind.PREFIX_INCREMENT ->
+                        compound(u.getExpression(), Expr.BinOp.PLUS, one(pos), pos);
+                case UnaryTree u when u.getKind() == Tree.Kind.POSTFIX_DECREMENT
+                        || u.getKind() == Tree.Kind.PREFIX_DECREMENT ->
+                        compound(u.getExpression(), Expr.BinOp.MINUS, one(pos), pos);
+                default -> new Stmt.ExprStmt(exprs.parse(e), pos);
+            };
+        }
+
+        private static Expr one(Pos pos) {
+            return new Expr.Literal("1", Type.Prim.INT, pos);
+        }
+
+        private Stmt compound(ExpressionTree target, Expr.BinOp op, Expr rhs, Pos pos) {
+            if (!(target instanceof IdentifierTree id) || cx.lookup(id.getName().toString()).isEmpty()) {
+                return assign(target, rhs, pos);
+            }
+            Type type = cx.lookup(id.getName().toString()).get();
+            Expr current = new Expr.Var(id.getName().toString(), type, cx.pos(target));
+            if (rhs instanceof Expr.Unsupported) {
+                return assign(target, rhs, pos);
+            }
+            if (!type.isNumeric() || !rhs.type().isNumeric()) {
+                return new Stmt.Unsupported(Reason.CONSTRUCT, "`" + op.symbol() + "=` on " + type.javaName(), pos);
+            }
+            Expr value = new Expr.Binary(op, current, rhs, Type.promote(type, rhs.type()), pos);
+            return assign(target, value, pos);
+        }
+
+        private Stmt assign(ExpressionTree target, Expr value, Pos pos) {
+            if (target instanceof IdentifierTree id && cx.lookup(id.getName().toString()).isPresent()) {
+                Type type = cx.lookup(id.getName().toString()).get();
+                if (!value.type().equals(type) && type.isNumeric() && value.type().isNumeric()) {
+                    value = new Expr.Cast(type, value, value.pos());
+                }
+                return new Stmt.Assign(id.getName().toString(), value, pos);
+            }
+            String what = target.getKind() == Tree.Kind.ARRAY_ACCESS ? "an array element write" : "a field write";
+            return new Stmt.Unsupported(Reason.CONSTRUCT, what, cx.pos(target));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.fluxion.processor.parse;
+
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.SourcePositions;
+import com.sun.source.util.Trees;
+import dev.fluxion.processor.ir.Pos;
+import dev.fluxion.processor.ir.Type;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
+
+/** What parsing one method needs: the file, its imports, and the locals in scope. */
+final class ParseContext {
+    final Trees trees;
+    final Elements elements;
+    final CompilationUnitTree unit;
+    final TypeElement owner;
+    final boolean instance;
+    final ImportScope imports;
+    private final SourcePositions positions;
+    private final CharSequence source;
+    private final String fileName;
+    private final Deque<Map<String, Type>> scopes = new ArrayDeque<>();
+
+    ParseContext(Trees trees, Elements elements, CompilationUnitTree unit, TypeElement owner, boolean instance) {
+        this.trees = trees;
+        this.elements = elements;
+        this.unit = unit;
+        this.owner = owner;
+        this.instance = instance;
+        this.imports = new ImportScope(unit, elements);
+        this.positions = trees.getSourcePositions();
+        CharSequence text;
+        try {
+            text = unit.getSourceFile().getCharContent(true);
+        } catch (IOException | RuntimeException e) {
+            text = "";
+        }
+        this.source = text;
+        String uri = unit.getSourceFile().getName();
+        this.fileName = uri.substring(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf('\\')) + 1);
+        scopes.push(new HashMap<>());
+    }
+
+    /** The position of a tree, with its own source text on one line. */
+    Pos pos(Tree tree) {
+        long start = positions.getStartPosition(unit, tree);
+        long end = positions.getEndPosition(unit, tree);
+        long line = start < 0 ? 0 : unit.getLineMap().getLineNumber(start);
+        return new Pos(fileName, line, text(start, end), new SourceRef(tree, unit));
+    }
+
+    /** The source text of a tree, exactly. */
+    String rawText(Tree tree) {
+        long start = positions.getStartPosition(unit, tree);
+        long end = positions.getEndPosition(unit, tree);
+        return start < 0 || end > source.length() || end < start ? tree.toString()
+                : source.subSequence((int) start, (int) end).toString();
+    }
+
+    private String text(long start, long end) {
+        if (start < 0 || end < start || end > source.length()) {
+            return "";
+        }
+        String s = source.subSequence((int) start, (int) end).toString();
+        int brace = s.indexOf('{');
+        if (brace > 0 && !s.startsWith("new ")) {
+            s = s.substring(0, brace);
+        }
+        return s.replaceAll("\\s+", " ").trim();
+    }
+
+    void enterScope() {
+        scopes.push(new HashMap<>());
+    }
+
+    void exitScope() {
+        scopes.pop();
+    }
+
+    void declare(String name, Type type) {
+        scopes.peek().put(name, type);
+    }
+
+    /** The type of a local or parameter in scope. */
+    Optional<Type> lookup(String name) {
+        for (Map<String, Type> scope : scopes) {
+            Type t = scope.get(name);
+            if (t != null) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.fluxion.processor.write;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.fluxion.processor.Names;
+import dev.fluxion.processor.diff.DerivedMethod;
+import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Param;
+import dev.fluxion.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The write phase: one {@code CGrad} class per user class, with, per method {@code f}, the
+ * forward-only {@code f}, the {@code FGradient} record, the {@code FPullback} class, {@code fVjp},
+ * {@code fGrad} for scalar results and {@code fBackward} for {@code Module} methods.
+ */
+public final class GradClassWriter {
+    private GradClassWriter() {}
+
+    /** The generated file for the methods of one class (all from the same owner). */
+    public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods) {
+        ClassName owner = ClassName.get(packageName, ownerSimpleName.split("\\.")[0],
+                java.util.Arrays.copyOfRange(ownerSimpleName.split("\\."), 1, ownerSimpleName.split("\\.").length));
+        TypeSpec.Builder type = TypeSpec.classBuilder(Names.gradClass(ownerSimpleName))
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
+                        .addMember("value", "$S", Names.GENERATOR).build())
+                .addJavadoc("Forward and backward passes of the {@code @Differentiable} methods of {@link $T},\n"
+                        + "derived by Fluxion at compile time.\n", owner)
+                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        for (DerivedMethod d : methods) {
+            new PerMethod(d, owner, ClassName.get(packageName, Names.gradClass(ownerSimpleName))).addTo(type);
+        }
+        return JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).indent("    ").build();
+    }
+
+    /** The members generated for one method. */
+    private record PerMethod(DerivedMethod d, ClassName owner, ClassName gradClass) {
+        MethodIr m() {
+            return d.method();
+        }
+
+        void addTo(TypeSpec.Builder type) {
+            ClassName record = gradClass.nestedClass(Names.gradientRecord(m().name()));
+            ClassName pullback = gradClass.nestedClass(Names.pullbackClass(m().name()));
+            type.addMethod(forwardOnly());
+            type.addType(gradientRecord(record));
+            type.addType(pullbackClass(pullback, record));
+            type.addMethod(vjp(pullback));
+            Type r = m().returnType();
+            if (r.isFloatingScalar() || r.isTensor()) {
+                type.addMethod(grad(pullback, record));
+            }
+            if (m().takesModel()) {
+                type.addMethod(backward(pullback));
+            }
+        }
+
+        private TypeName result() {
+            return JavaTypes.of(m().returnType());
+        }
+
+        private MethodSpec.Builder signature(String name) {
+            MethodSpec.Builder b = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC, Modifier.STATIC);
+            if (m().takesModel()) {
+                b.addParameter(owner, Names.MODEL);
+            }
+            for (Param p : m().params()) {
+                b.addParameter(JavaTypes.of(p.type()), p.name());
+            }
+            return b;
+        }
+
+        private String argList() {
+            List<String> names = new ArrayList<>();
+            if (m().takesModel()) {
+                names.add(Names.MODEL);
+            }
+            m().params().forEach(p -> names.add(p.name()));
+            return String.join(", ", names);
+        }
+
+        private MethodSpec forwardOnly() {
+            CodeBlock.Builder code = CodeBlock.builder();
+            new StmtWriter(code, "").writeAll(m().body().stmts());
+            return signature(m().name()).returns(result())
+                    .addJavadoc("{@link $T#$N}: the forward pass only; nothing is saved for a backward pass.\n",
+                            owner, m().name())
+                    .addCode(code.build()).build();
+        }
+
+        private TypeSpec gradientRecord(ClassName record) {
+            MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
+                    .addParameter(result(), Names.VALUE);
+            for (DerivedMethod.Gradient g : d.gradients()) {
+                ctor.addParameter(JavaTypes.of(g.type()), g.name());
+            }
+            return TypeSpec.recordBuilder(record).addModifiers(Modifier.PUBLIC)
+                    .addJavadoc("The value of {@code $N} and its gradient with respect to each differentiable input.\n",
+                            m().name())
+                    .recordConstructor(ctor.build()).build();
+        }
+
+        private TypeSpec pullbackClass(ClassName pullback, ClassName record) {
+            Set<String> fields = new HashSet<>();
+            TypeSpec.Builder t = TypeSpec.classBuilder(pullback).addModifiers(Modifier.PUBLIC, Modifier.STATIC,
+                    Modifier.FINAL).addJavadoc("The value of {@code $N} and what its backward pass needs.\n", m().name());
+            MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
+            if (m().takesModel()) {
+                addField(t, ctor, owner, Names.MODEL);
+                fields.add(Names.MODEL);
+            }
+            for (Expr.Var v : d.saved()) {
+                addField(t, ctor, JavaTypes.of(v.type()), v.name());
+                fields.add(v.name());
+            }
+            String valueField = Names.VALUE;
+            while (fields.contains(valueField)) {
+                valueField = valueField + "_";
+            }
+            addField(t, ctor, result(), valueField);
+            t.addMethod(ctor.build());
+            t.addMethod(MethodSpec.methodBuilder(Names.VALUE).addModifiers(Modifier.PUBLIC).returns(result())
+                    .addJavadoc("The forward value.\n").addStatement("return $N", valueField).build());
+            CodeBlock.Builder code = CodeBlock.builder();
+            new StmtWriter(code, "backward of ").writeAll(d.backward());
+            List<CodeBlock> comps = new ArrayList<>();
+            comps.add(CodeBlock.of("$N", valueField));
+            d.gradients().forEach(g -> comps.add(ExprWriter.write(g.value())));
+            code.addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "));
+            t.addMethod(MethodSpec.methodBuilder(Names.BACKWARD).addModifiers(Modifier.PUBLIC).returns(record)
+                    .addJavadoc("Pulls the cotangent of the value back to the inputs"
+                            + (m().takesModel() ? ", accumulating into the model's parameters" : "") + ".\n")
+                    .addParameter(result(), d.cotangent()).addCode(code.build()).build());
+            String chain = d.steps().isEmpty() ? "none" : String.join(" <- ", d.steps());
+            t.addMethod(MethodSpec.methodBuilder("toString").addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC).returns(String.class)
+                    .addStatement("return $S", Names.pullbackClass(m().name()) + "[" + chain + "]").build());
+            return t.build();
+        }
+
+        private static void addField(TypeSpec.Builder t, MethodSpec.Builder ctor, TypeName type, String name) {
+            t.addField(FieldSpec.builder(type, name, Modifier.PRIVATE, Modifier.FINAL).build());
+            ctor.addParameter(ParameterSpec.builder(type, name).build()).addStatement("this.$N = $N", name, name);
+        }
+
+        private MethodSpec vjp(ClassName pullback) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            new StmtWriter(code, "").writeAll(d.forward());
+            List<CodeBlock> args = new ArrayList<>();
+            if (m().takesModel()) {
+                args.add(CodeBlock.of("$N", Names.MODEL));
+            }
+            d.saved().forEach(v -> args.add(CodeBlock.of("$N", v.name())));
+            args.add(ExprWriter.write(d.result()));
+            code.addStatement("return new $T($L)", pullback, CodeBlock.join(args, ", "));
+            return signature(Names.vjpMethod(m().name())).returns(pullback)
+                    .addJavadoc("Runs the forward pass of {@link $T#$N} and returns its pullback.\n", owner, m().name())
+                    .addCode(code.build()).build();
+        }
+
+        private CodeBlock seed(String pullbackLocal) {
+            Type r = m().returnType();
+            return r.isTensor() ? CodeBlock.of("$T.onesLike($N.value())", JavaTypes.TENSOR, pullbackLocal)
+                    : r == Type.Prim.FLOAT ? CodeBlock.of("1f") : CodeBlock.of("1.0");
+        }
+
+        private MethodSpec grad(ClassName pullback, ClassName record) {
+            return signature(Names.gradMethod(m().name())).returns(record)
+                    .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1).\n", owner,
+                            m().name())
+                    .addStatement("$T pullback = $N($L)", pullback, Names.vjpMethod(m().name()), argList())
+                    .addStatement("return pullback.$N($L)", Names.BACKWARD, seed("pullback")).build();
+        }
+
+        private MethodSpec backward(ClassName pullback) {
+            return signature(Names.backwardMethod(m().name())).returns(result())
+                    .addJavadoc("Forward and backward pass of {@link $T#$N}: accumulates into the gradient of each\n"
+                            + "{@code Parameter} that requires it, and returns the value.\n", owner, m().name())
+                    .addStatement("$T pullback = $N($L)", pullback, Names.vjpMethod(m().name()), argList())
+                    .addStatement("pullback.$N($L)", Names.BACKWARD, seed("pullback"))
+                    .addStatement("return pullback.value()").build();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.fluxion.processor.write;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.Pos;
+import dev.fluxion.processor.ir.Stmt;
+import java.util.List;
+
+/**
+ * Prints IR statements, with a comment naming the source line before each group of statements
+ * that came from the same user statement.
+ */
+final class StmtWriter {
+    private final CodeBlock.Builder code;
+    private final String prefix;
+    private String lastSource = null;
+
+    /** @param prefix put before each source comment, e.g. {@code "backward of "} */
+    StmtWriter(CodeBlock.Builder code, String prefix) {
+        this.code = code;
+        this.prefix = prefix;
+    }
+
+    void writeAll(List<Stmt> stmts) {
+        stmts.forEach(this::write);
+    }
+
+    void write(Stmt s) {
+        comment(s.pos());
+        switch (s) {
+            case Stmt.Let l when l.init() == null -> code.addStatement("$T $N", JavaTypes.of(l.type()), l.name());
+            case Stmt.Let l -> code.addStatement("$T $N = $L", JavaTypes.of(l.type()), l.name(), ExprWriter.write(l.init()));
+            case Stmt.Assign a -> {
+                if (a.value() instanceof Expr.Binary b && b.op() == Expr.BinOp.PLUS
+                        && b.left() instanceof Expr.Var v && v.name().equals(a.name())) {
+                    code.addStatement("$N += $L", a.name(), ExprWriter.write(b.right()));
+                } else {
+                    code.addStatement("$N = $L", a.name(), ExprWriter.write(a.value()));
+                }
+            }
+            case Stmt.ArrayAccumulate a -> code.addStatement("$N[$L] += $L", a.array(), ExprWriter.write(a.index()),
+                    ExprWriter.write(a.value()));
+            case Stmt.Return r -> code.addStatement("return $L", ExprWriter.write(r.value()));
+            case Stmt.ExprStmt e -> code.addStatement("$L", ExprWriter.write(e.expr()));
+            case Stmt.Block b -> {
+                code.add("{\n").indent();
+                writeAll(b.stmts());
+                code.unindent().add("}\n");
+            }
+            case Stmt.If i -> {
+                code.beginControlFlow("if ($L)", ExprWriter.write(i.condition()));
+                writeAll(i.then().stmts());
+                if (!i.otherwise().stmts().isEmpty()) {
+                    code.nextControlFlow("else");
+                    writeAll(i.otherwise().stmts());
+                }
+                code.endControlFlow();
+            }
+            case Stmt.While w -> {
+                code.beginControlFlow("while ($L)", ExprWriter.write(w.condition()));
+                writeAll(w.body().stmts());
+                code.endControlFlow();
+            }
+            case Stmt.DoWhile d -> {
+                code.beginControlFlow("do");
+                writeAll(d.body().stmts());
+                code.endControlFlow("while ($L)", ExprWriter.write(d.condition()));
+            }
+            case Stmt.Break b -> code.addStatement("break");
+            case Stmt.Continue c -> code.addStatement("continue");
+            case Stmt.For f -> throw new UnsupportedOperationException("for loops are written by the next version");
+            case Stmt.Unsupported u -> throw new IllegalStateException("unsupported statement reached the writer");
+        }
+    }
+
+    private void comment(Pos pos) {
+        if (!pos.known() || pos.source().equals(lastSource)) {
+            return;
+        }
+        lastSource = pos.source();
+        code.add("// $L$L: $L\n", prefix, pos.location(), pos.source());
+    }
+}

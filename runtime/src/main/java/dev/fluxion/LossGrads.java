@@ -1,0 +1,61 @@
+package dev.fluxion;
+
+/** The loss rules' shared pieces: how the cotangent of a reduced loss reaches each element. */
+final class LossGrads {
+    private LossGrads() {}
+
+    /** {@code local} times ∂L/∂(per-element loss): g/n for MEAN, g for SUM, g_i for NONE. */
+    static Tensor scale(Tensor g, Tensor local, Reduction reduction) {
+        return switch (reduction) {
+            case MEAN -> local.times(g.div(Math.max(1, local.numel())));
+            case SUM -> local.times(g);
+            case NONE -> local.times(g);
+        };
+    }
+
+    static Tensor bceLocal(Tensor p, Tensor y) {
+        Tensor den = p.times(p.rsub(1)).clamp(1e-12, Double.POSITIVE_INFINITY);
+        return p.minus(y).div(den);
+    }
+
+    /** Per-row scale: [N, 1] (or [] for unbatched) cotangents of the per-sample losses. */
+    private static Tensor rowScale(Tensor g, Tensor input, Reduction reduction) {
+        boolean batched = input.dim() == 2;
+        int n = batched ? input.shape[0] : 1;
+        Tensor s = switch (reduction) {
+            case MEAN -> g.div(Math.max(1, n));
+            case SUM -> g;
+            case NONE -> g;
+        };
+        return batched && s.dim() == 1 ? s.unsqueeze(1) : s;
+    }
+
+    static Tensor crossEntropy(Tensor g, Tensor logits, Tensor target, Reduction reduction) {
+        int classDim = logits.dim() == 1 ? 0 : 1;
+        Tensor p = logits.softmax(classDim);
+        Tensor local = Losses.isProbabilities(logits, target)
+                ? p.times(target.sum(classDim, true)).minus(target)
+                : p.minus(oneHot(logits, Losses.classIndex("crossEntropyGrad", logits, target)));
+        return local.times(rowScale(g, logits, reduction));
+    }
+
+    static Tensor nll(Tensor g, Tensor logProbs, Tensor target, Reduction reduction) {
+        Tensor idx = Losses.classIndex("nllLossGrad", logProbs, target);
+        return oneHot(logProbs, idx).neg().times(rowScale(g, logProbs, reduction));
+    }
+
+    /** Zeros like input with 1 at [n, target_n] (or [target] for unbatched input). */
+    private static Tensor oneHot(Tensor input, Tensor target) {
+        Tensor r = Tensor.zeros(input.dtype.isFloatingPoint() ? input.dtype : DType.FLOAT32, input.shape);
+        double[] t = target.toDoubleArray();
+        int c = input.shape[input.shape.length - 1];
+        for (int n = 0; n < t.length; n++) {
+            if (r.f != null) {
+                r.f[n * c + (int) t[n]] = 1;
+            } else {
+                r.d[n * c + (int) t[n]] = 1;
+            }
+        }
+        return r;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.fluxion;
+
+import java.util.Arrays;
+
+/** The loss functions of {@link F}, PyTorch semantics. */
+final class Losses {
+    private Losses() {}
+
+    static Tensor reduce(String name, Tensor perElement, Reduction reduction) {
+        return Tensor.checked(name, switch (reduction) {
+            case MEAN -> perElement.mean();
+            case SUM -> perElement.sum();
+            case NONE -> perElement;
+        });
+    }
+
+    static void checkSameShape(String name, Tensor a, Tensor b) {
+        if (!Arrays.equals(a.shape, b.shape)) {
+            throw new FluxionException(name + ": input of shape " + Shapes.str(a.shape) + " and target of shape "
+                    + Shapes.str(b.shape) + " must have the same shape");
+        }
+    }
+
+    static Tensor mse(Tensor pred, Tensor target, Reduction r) {
+        Shapes.broadcast("mse", pred.shape, target.shape);
+        return reduce("mse", pred.minus(target).square(), r);
+    }
+
+    /** −[y ln p + (1 − y) ln(1 − p)], each log clamped to ≥ −100 as PyTorch does. */
+    static Tensor bce(Tensor p, Tensor y, Reduction r) {
+        checkSameShape("bce", p, y);
+        Tensor logP = p.log().clamp(-100, Double.POSITIVE_INFINITY);
+        Tensor log1mP = p.rsub(1).log().clamp(-100, Double.POSITIVE_INFINITY);
+        Tensor l = y.times(logP).plus(y.rsub(1).times(log1mP)).neg();
+        return reduce("bce", l, r);
+    }
+
+    /** max(z, 0) − z·y + ln(1 + e^(−|z|)). */
+    static Tensor bceWithLogits(Tensor z, Tensor y, Reduction r) {
+        checkSameShape("bceWithLogits", z, y);
+        return reduce("bceWithLogits", z.softplus().minus(z.times(y)), r);
+    }
+
+    /** Whether {@code target} holds class probabilities (same shape as the logits) rather than indices. */
+    static boolean isProbabilities(Tensor input, Tensor target) {
+        return target.dtype.isFloatingPoint() && Arrays.equals(input.shape, target.shape) && input.shape.length >= 1
+                && target.shape.length == input.shape.length;
+    }
+
+    static Tensor crossEntropy(Tensor logits, Tensor target, Reduction r) {
+        checkClassInput("crossEntropy", logits);
+        Tensor logp = logits.logSoftmax(logits.shape.length == 1 ? 0 : 1);
+        if (isProbabilities(logits, target)) {
+            Tensor l = logp.times(target).sum(logits.shape.length == 1 ? 0 : 1).neg();
+            return reduce("crossEntropy", l, r);
+        }
+        return nllLoss("crossEntropy", logp, target, r);
+    }
+
+    static Tensor nllLoss(String name, Tensor logProbs, Tensor target, Reduction r) {
+        checkClassInput(name, logProbs);
+        Tensor idx = classIndex(name, logProbs, target);
+        Tensor picked = logProbs.shape.length == 1
+                ? logProbs.gather(0, idx.reshape(1)).reshape()
+                : logProbs.gather(1, idx.unsqueeze(1)).squeeze(1);
+        return reduce(name, picked.neg(), r);
+    }
+
+    private static void checkClassInput(String name, Tensor input) {
+        if (input.shape.length != 1 && input.shape.length != 2) {
+            throw new FluxionException(name + ": expects input of shape [N, C] or [C], got " + Shapes.str(input.shape));
+        }
+    }
+
+    /** The target as validated integral class indices: shape [N] for [N, C] input, [] for [C]. */
+    static Tensor classIndex(String name, Tensor input, Tensor target) {
+        int[] expected = input.shape.length == 1 ? new int[0] : new int[] {input.shape[0]};
+        if (!Arrays.equals(target.shape, expected)) {
+            throw new FluxionException(name + ": target of shape " + Shapes.str(target.shape)
+                    + " does not match input of shape " + Shapes.str(input.shape) + " (expected target shape "
+                    + Shapes.str(expected) + " of class indices)");
+        }
+        int classes = input.shape[input.shape.length - 1];
+        for (double v : target.toDoubleArray()) {
+            if (v != Math.rint(v) || v < 0 || v >= classes) {
+                throw new FluxionException(name + ": target value " + v + " is not a class index in [0, " + classes + ")");
+            }
+        }
+        return target;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.fluxion;
+
+import java.util.Arrays;
+
+import dev.fluxion.kernel.Gemm;
+
+/** {@code torch.matmul} semantics over the GEMM kernel; transposed views are passed by strides. */
+final class MatMul {
+    private MatMul() {}
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        if (a.shape.length == 0 || b.shape.length == 0) {
+            throw new FluxionException("matmul: both operands need at least 1 dim, got shapes "
+                    + Shapes.str(a.shape) + " and " + Shapes.str(b.shape));
+        }
+        DType dtype = DType.promote(a.dtype, b.dtype);
+        if (dtype == DType.INT64) {
+            dtype = DType.FLOAT32;
+        }
+        a = Pointwise.inStorage(a, dtype);
+        b = Pointwise.inStorage(b, dtype);
+        if (a.dtype != dtype) a = a.to(dtype);
+        if (b.dtype != dtype) b = b.to(dtype);
+        boolean aVec = a.shape.length == 1;
+        boolean bVec = b.shape.length == 1;
+        Tensor x = aVec ? Views.unsqueeze(a, 0) : a;
+        Tensor y = bVec ? Views.unsqueeze(b, 1) : b;
+        int ra = x.shape.length, rb = y.shape.length;
+        int m = x.shape[ra - 2], k = x.shape[ra - 1], k2 = y.shape[rb - 2], n = y.shape[rb - 1];
+        if (k != k2) {
+            throw new FluxionException("matmul: shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape)
+                    + " are not compatible (inner dims " + k + " ≠ " + k2 + ")");
+        }
+        int[] batchA = Arrays.copyOf(x.shape, ra - 2);
+        int[] batchB = Arrays.copyOf(y.shape, rb - 2);
+        int[] batch;
+        try {
+            batch = Shapes.broadcast("matmul", batchA, batchB);
+        } catch (FluxionException e) {
+            throw new FluxionException("matmul: shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape)
+                    + " have batch dims " + Shapes.str(batchA) + " and " + Shapes.str(batchB) + " that cannot be broadcast");
+        }
+        int[] outShape = Arrays.copyOf(batch, batch.length + 2);
+        outShape[batch.length] = m;
+        outShape[batch.length + 1] = n;
+        Tensor out = Tensor.empty(dtype, outShape);
+        if (out.numel() > 0 && k > 0) {
+            if (batchB.length == 0 && batch.length > 0 && x.isContiguous()) {
+                // A stack of matrices times one matrix: one product with the batch folded into the rows.
+                gemm(Shapes.numel(batch) * m, n, k, x, x.offset, k, 1, y, y.offset, y.strides[0], y.strides[1], out, 0);
+            } else {
+                Tensor xe = Views.expand(x, concat(batch, m, k));
+                Tensor ye = Views.expand(y, concat(batch, k, n));
+                int nb = Shapes.numel(batch);
+                int[] idx = new int[batch.length];
+                int rank = batch.length;
+                for (int bi = 0; bi < nb; bi++) {
+                    int xo = xe.offset, yo = ye.offset;
+                    for (int d = 0; d < rank; d++) {
+                        xo += idx[d] * xe.strides[d];
+                        yo += idx[d] * ye.strides[d];
+                    }
+                    gemm(m, n, k, xe, xo, xe.strides[rank], xe.strides[rank + 1],
+                            ye, yo, ye.strides[rank], ye.strides[rank + 1], out, bi * m * n);
+                    for (int d = rank - 1; d >= 0; d--) {
+                        if (++idx[d] < batch[d]) break;
+                        idx[d] = 0;
+                    }
+                }
+            }
+        }
+        Tensor r = out;
+        if (aVec) {
+            r = Views.squeeze(r, r.shape.length - 2);
+        }
+        if (bVec) {
+            r = Views.squeeze(r, r.shape.length - 1);
+        }
+        return Tensor.checked("matmul", r);
+    }
+
+    private static void gemm(int m, int n, int k, Tensor a, int aOff, int aRow, int aCol,
+                             Tensor b, int bOff, int bRow, int bCol, Tensor c, int cOff) {
+        // Size-1 dims may carry any stride; a zero-size dim never reaches here.
+        if (c.f != null) {
+            Gemm.sgemm(m, n, k, a.f, aOff, aRow, aCol, b.f, bOff, bRow, bCol, c.f, cOff, n, false);
+        } else {
+            Gemm.dgemm(m, n, k, a.d, aOff, aRow, aCol, b.d, bOff, bRow, bCol, c.d, cOff, n, false);
+        }
+    }
+
+    private static int[] concat(int[] batch, int r, int c) {
+        int[] s = Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = r;
+        s[batch.length + 1] = c;
+        return s;
+    }
+}

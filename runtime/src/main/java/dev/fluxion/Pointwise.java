@@ -1,0 +1,131 @@
+package dev.fluxion;
+
+import dev.fluxion.kernel.BinaryOp;
+import dev.fluxion.kernel.Elementwise;
+import dev.fluxion.kernel.StridedLoop;
+import dev.fluxion.kernel.UnaryOp;
+
+/** Elementwise ops on tensors: dtype promotion, broadcasting, dispatch to the row kernels. */
+final class Pointwise {
+    private Pointwise() {}
+
+    /** A 0-dim operand for {@code x op c}: x's dtype if floating, else int64 or float32 by c. */
+    static Tensor scalarFor(Tensor x, double c) {
+        DType t = x.dtype.isFloatingPoint() ? x.dtype : (c == Math.rint(c) && !Double.isInfinite(c) ? DType.INT64 : DType.FLOAT32);
+        return Factories.full(t, c);
+    }
+
+    static Tensor unary(String name, UnaryOp op, Tensor x) {
+        return unary(name, op, 0, 0, x);
+    }
+
+    static Tensor unary(String name, UnaryOp op, double p, double q, Tensor x) {
+        DType dtype = x.dtype;
+        if (!dtype.isFloatingPoint()) {
+            boolean keepsIntegers = switch (op) {
+                case NEG, ABS, SIGN, SQUARE, RELU, IDENTITY -> true;
+                case CLAMP -> p == Math.rint(p) && q == Math.rint(q);
+                default -> false;
+            };
+            dtype = keepsIntegers ? DType.INT64 : DType.FLOAT32;
+            x = Conversions.to(x, dtype);
+        }
+        Tensor out = Tensor.empty(dtype, x.shape.clone());
+        int[][] st = {x.strides, out.strides};
+        int[] offs = {x.offset, 0};
+        long cost = cost(op);
+        if (x.f != null) {
+            float[] a = x.f, o = out.f;
+            StridedLoop.run(out.shape, st, offs, cost, (of, s, n) -> Elementwise.unary(op, p, q, a, of[0], s[0], o, of[1], s[1], n));
+        } else {
+            double[] a = x.d, o = out.d;
+            StridedLoop.run(out.shape, st, offs, cost, (of, s, n) -> Elementwise.unary(op, p, q, a, of[0], s[0], o, of[1], s[1], n));
+        }
+        return Tensor.checked(name, out);
+    }
+
+    static Tensor binary(String name, BinaryOp op, Tensor a, Tensor b) {
+        int[] shape = Shapes.broadcast(name, a.shape, b.shape);
+        DType compute = DType.promote(a.dtype, b.dtype);
+        if (compute == DType.INT64 && (op == BinaryOp.DIV || op == BinaryOp.POW && hasNegative(b))) {
+            compute = DType.FLOAT32;
+        }
+        DType result = compute;
+        if (op.isComparison()) {
+            result = DType.BOOL;
+            if (compute == DType.FLOAT32) {
+                compute = DType.FLOAT64;
+            }
+        }
+        a = inStorage(a, compute);
+        b = inStorage(b, compute);
+        Tensor out = Tensor.empty(result, shape);
+        int[][] st = {Shapes.broadcastStrides(a, shape), Shapes.broadcastStrides(b, shape), out.strides};
+        int[] offs = {a.offset, b.offset, 0};
+        long cost = op == BinaryOp.POW ? 20 : 1;
+        if (compute == DType.FLOAT32) {
+            float[] x = a.f, y = b.f, o = out.f;
+            StridedLoop.run(shape, st, offs, cost, (of, s, n) ->
+                    Elementwise.binary(op, x, of[0], s[0], y, of[1], s[1], o, of[2], s[2], n));
+        } else {
+            double[] x = a.d, y = b.d, o = out.d;
+            StridedLoop.run(shape, st, offs, cost, (of, s, n) ->
+                    Elementwise.binary(op, x, of[0], s[0], y, of[1], s[1], o, of[2], s[2], n));
+        }
+        return Tensor.checked(name, out);
+    }
+
+    /** {@code out_i = mask_i ≠ 0 ? a_i : b_i}, all three broadcast. */
+    static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape, a.shape), b.shape);
+        DType dtype = DType.promote(a.dtype, b.dtype);
+        Tensor m = mask.f != null ? binary("where", BinaryOp.NE, mask, Factories.full(DType.FLOAT32, 0)) : mask;
+        a = inStorage(a, dtype);
+        b = inStorage(b, dtype);
+        Tensor out = Tensor.empty(dtype, shape);
+        int[][] st = {Shapes.broadcastStrides(m, shape), Shapes.broadcastStrides(a, shape),
+                Shapes.broadcastStrides(b, shape), out.strides};
+        int[] offs = {m.offset, a.offset, b.offset, 0};
+        double[] md = m.d;
+        if (dtype == DType.FLOAT32) {
+            float[] x = a.f, y = b.f, o = out.f;
+            StridedLoop.run(shape, st, offs, 1, (of, s, n) -> {
+                for (int i = 0; i < n; i++) {
+                    o[of[3] + i * s[3]] = md[of[0] + i * s[0]] != 0 ? x[of[1] + i * s[1]] : y[of[2] + i * s[2]];
+                }
+            });
+        } else {
+            double[] x = a.d, y = b.d, o = out.d;
+            StridedLoop.run(shape, st, offs, 1, (of, s, n) -> {
+                for (int i = 0; i < n; i++) {
+                    o[of[3] + i * s[3]] = md[of[0] + i * s[0]] != 0 ? x[of[1] + i * s[1]] : y[of[2] + i * s[2]];
+                }
+            });
+        }
+        return Tensor.checked("where", out);
+    }
+
+    /** {@code t} with the storage kind of {@code dtype} (float[] for FLOAT32, double[] otherwise). */
+    static Tensor inStorage(Tensor t, DType dtype) {
+        if (dtype == DType.FLOAT32) {
+            return Conversions.to(t, DType.FLOAT32);
+        }
+        return t.f != null ? Conversions.copy(t, dtype) : t;
+    }
+
+    private static boolean hasNegative(Tensor t) {
+        for (double v : Conversions.toDoubleArray(t)) {
+            if (v < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long cost(UnaryOp op) {
+        return switch (op) {
+            case NEG, ABS, SIGN, SQUARE, RELU, LEAKY_RELU, CLAMP, IDENTITY -> 1;
+            default -> 16;
+        };
+    }
+}

@@ -1,0 +1,204 @@
+package dev.fluxion.kernel;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Double GEMM on the Vector API: packed panels, an MR×(2·lanes) register-blocked micro-kernel
+ * with fused multiply-add, and cache blocking over K, M and N.
+ *
+ * <p>Only loaded when {@code jdk.incubator.vector} is present (see {@link Gemm}). The loop order is
+ * BLIS's: for each N block and K block pack B (in column panels of {@link #NR}); for each M block
+ * pack A (in row panels of {@link #MR}); then sweep the micro-tiles. Zero padding in the packs lets
+ * every micro-kernel call run the full tile; edge tiles go through a scratch tile and only their
+ * valid part reaches C.
+ *
+ * <p>{@code GemmVector} (float) and {@code GemmVectorDouble} are the same code over two element
+ * types, kept in step by hand: Java generics do not reach primitives. The micro-kernel is written
+ * out accumulator by accumulator so C2 keeps each local in a vector register.
+ */
+final class GemmVectorDouble {
+    private GemmVectorDouble() {}
+
+    static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Micro-tile rows: MR rows × 2 vectors of accumulators, leaving registers for B and A. */
+    static final int MR = 8;
+    /** Micro-tile columns: two vectors wide. */
+    static final int NR = 2 * L;
+    /** K block, the packed panels' depth: ≈512 measured best on Zen 4. */
+    static final int KC = Integer.getInteger("fluxion.gemm.kc", 512);
+    /** M block, a multiple of MR: the packed A block (MC×KC). */
+    static final int MC = roundUp(Integer.getInteger("fluxion.gemm.mc", 128), MR);
+    /** N block, a multiple of NR: the packed B block (KC×NC). */
+    static final int NC = roundUp(Integer.getInteger("fluxion.gemm.nc", 1024), NR);
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** Per-thread pack buffers, grown on demand so repeated calls allocate nothing. */
+    private static final class Buffers {
+        double[] a = new double[0];
+        double[] b = new double[0];
+        final double[] tile = new double[MR * NR];
+    }
+
+    private static int roundUp(int x, int m) {
+        return Math.max(m, (x + m - 1) / m * m);
+    }
+
+    /** Single-threaded blocked product with the semantics of {@link Gemm#dgemm}. Modified: {@code c}. */
+    static void dgemm(int m, int n, int k,
+                      double[] a, int aOff, int ars, int acs,
+                      double[] b, int bOff, int brs, int bcs,
+                      double[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
+            return;
+        }
+        Buffers buf = BUFFERS.get();
+        int kcMax = Math.min(KC, k);
+        int ncMax = Math.min(NC, roundUp(n, NR));
+        int mcMax = Math.min(MC, roundUp(m, MR));
+        if (buf.b.length < kcMax * ncMax) buf.b = new double[kcMax * ncMax];
+        if (buf.a.length < kcMax * mcMax) buf.a = new double[kcMax * mcMax];
+        double[] ap = buf.a, bp = buf.b, tile = buf.tile;
+        if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(kc, nc, b, bOff + pc * brs + jc * bcs, brs, bcs, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(mc, kc, a, aOff + ic * ars + pc * acs, ars, acs, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            kernel(kc, ap, ir * kc, bp, jr * kc, tile);
+                            addTile(tile, c, cIdx, ldc, mr, nr);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs A into row panels: {@code ap[panel·MR·kc + p·MR + r] = A[panel·MR + r, p]}, zero past mc. */
+    private static void packA(int mc, int kc, double[] a, int off, int rs, int cs, double[] ap) {
+        int idx = 0;
+        for (int i0 = 0; i0 < mc; i0 += MR) {
+            int mr = Math.min(MR, mc - i0);
+            int base = off + i0 * rs;
+            for (int p = 0; p < kc; p++, idx += MR) {
+                int q = base + p * cs;
+                for (int r = 0; r < mr; r++) ap[idx + r] = a[q + r * rs];
+                for (int r = mr; r < MR; r++) ap[idx + r] = 0.0;
+            }
+        }
+    }
+
+    /** Packs B into column panels: {@code bp[panel·NR·kc + p·NR + j] = B[p, panel·NR + j]}, zero past nc. */
+    private static void packB(int kc, int nc, double[] b, int off, int rs, int cs, double[] bp) {
+        int idx = 0;
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int nr = Math.min(NR, nc - j0);
+            int base = off + j0 * cs;
+            if (nr == NR && cs == 1) {
+                // Row-major B: each panel row is two contiguous vectors.
+                for (int p = 0; p < kc; p++, idx += NR) {
+                    int q = base + p * rs;
+                    DoubleVector.fromArray(S, b, q).intoArray(bp, idx);
+                    DoubleVector.fromArray(S, b, q + L).intoArray(bp, idx + L);
+                }
+            } else {
+                for (int p = 0; p < kc; p++, idx += NR) {
+                    int q = base + p * rs;
+                    for (int j = 0; j < nr; j++) bp[idx + j] = b[q + j * cs];
+                    for (int j = nr; j < NR; j++) bp[idx + j] = 0.0;
+                }
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: {@code tile[r·NR + j] = Σ_{p<kc} ap[ai + p·MR + r] · bp[bi + p·NR + j]}.
+     *
+     * <p>It writes a scratch tile rather than adding into C: loading C here too pushed the method
+     * past C2's inlining node budget, the Vector API calls stopped being intrinsified, and the
+     * boxed accumulators made the whole product three times slower.
+     */
+    private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi, double[] tile) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z;
+        DoubleVector c10 = z, c11 = z;
+        DoubleVector c20 = z, c21 = z;
+        DoubleVector c30 = z, c31 = z;
+        DoubleVector c40 = z, c41 = z;
+        DoubleVector c50 = z, c51 = z;
+        DoubleVector c60 = z, c61 = z;
+        DoubleVector c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
+            DoubleVector a0 = DoubleVector.broadcast(S, ap[ai + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            DoubleVector a1 = DoubleVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            DoubleVector a2 = DoubleVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            DoubleVector a3 = DoubleVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            DoubleVector a4 = DoubleVector.broadcast(S, ap[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            DoubleVector a5 = DoubleVector.broadcast(S, ap[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            DoubleVector a6 = DoubleVector.broadcast(S, ap[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            DoubleVector a7 = DoubleVector.broadcast(S, ap[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** {@code C[r, j] += tile[r·NR + j]} for the valid {@code mr×nr} corner of the tile. */
+    private static void addTile(double[] tile, double[] c, int ci, int ldc, int mr, int nr) {
+        if (nr == NR) {
+            for (int r = 0; r < mr; r++) {
+                int row = ci + r * ldc;
+                DoubleVector.fromArray(S, tile, r * NR).add(DoubleVector.fromArray(S, c, row)).intoArray(c, row);
+                DoubleVector.fromArray(S, tile, r * NR + L).add(DoubleVector.fromArray(S, c, row + L)).intoArray(c, row + L);
+            }
+        } else {
+            for (int r = 0; r < mr; r++) {
+                int row = ci + r * ldc;
+                for (int j = 0; j < nr; j++) c[row + j] += tile[r * NR + j];
+            }
+        }
+    }
+}

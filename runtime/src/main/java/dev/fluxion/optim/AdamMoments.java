@@ -1,0 +1,107 @@
+package dev.fluxion.optim;
+
+import dev.fluxion.F;
+import dev.fluxion.Parameter;
+import dev.fluxion.Tensor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The part Adam and AdamW share: per-parameter first and second moment estimates with bias
+ * correction, and the step {@code p = p − lr·m̂ / (√v̂ + ε)}. The two optimizers differ only in
+ * how weight decay enters, which they do before calling {@link #apply}.
+ */
+final class AdamMoments {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final boolean amsgrad;
+    private final @Nullable Tensor[] expAvg;
+    private final @Nullable Tensor[] expAvgSq;
+    private final @Nullable Tensor[] maxExpAvgSq;
+    private final long[] steps;
+
+    AdamMoments(String optimizer, int parameterCount, double beta1, double beta2, double eps, boolean amsgrad) {
+        Optimizer.requireNonNegative(optimizer, "epsilon value", eps);
+        requireBeta(optimizer, 0, beta1);
+        requireBeta(optimizer, 1, beta2);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.amsgrad = amsgrad;
+        this.expAvg = new Tensor[parameterCount];
+        this.expAvgSq = new Tensor[parameterCount];
+        this.maxExpAvgSq = new Tensor[parameterCount];
+        this.steps = new long[parameterCount];
+    }
+
+    double beta1() {
+        return beta1;
+    }
+
+    double beta2() {
+        return beta2;
+    }
+
+    double eps() {
+        return eps;
+    }
+
+    boolean amsgrad() {
+        return amsgrad;
+    }
+
+    /** How many updates parameter {@code index} has had (PyTorch's {@code state['step']}). */
+    long steps(int index) {
+        return steps[index];
+    }
+
+    /**
+     * One Adam step for parameter {@code index}, as {@code torch.optim.adam._single_tensor_adam}:
+     * <pre>
+     *   t = t + 1
+     *   m = β₁·m + (1 − β₁)·g
+     *   v = β₂·v + (1 − β₂)·g²
+     *   v_max = max(v_max, v)                        (AMSGrad only; then v_max replaces v below)
+     *   denom = √v / √(1 − β₂ᵗ) + ε
+     *   p = p − (lr / (1 − β₁ᵗ))·m / denom
+     * </pre>
+     * {@code m}, {@code v} and {@code v_max} start at zero, in the parameter's dtype.
+     */
+    void apply(int index, Parameter param, Tensor grad, double lr) {
+        Tensor m = expAvg[index];
+        Tensor v = expAvgSq[index];
+        if (m == null || v == null) {
+            m = Tensor.zerosLike(param);
+            v = Tensor.zerosLike(param);
+            expAvg[index] = m;
+            expAvgSq[index] = v;
+        }
+        long t = ++steps[index];
+        m.mulInPlace(beta1).addInPlace(grad, 1 - beta1);
+        v.mulInPlace(beta2).addcmulInPlace(grad, grad, 1 - beta2);
+
+        double biasCorrection1 = 1 - Math.pow(beta1, t);
+        double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        double stepSize = lr / biasCorrection1;
+
+        Tensor second = v;
+        if (amsgrad) {
+            Tensor max = maxExpAvgSq[index];
+            if (max == null) {
+                max = Tensor.zerosLike(param);
+                maxExpAvgSq[index] = max;
+            }
+            max.copyInPlace(F.where(v.gt(max), v, max));
+            second = max;
+        }
+        Tensor denom = second.sqrt().div(biasCorrection2Sqrt).plus(eps);
+        param.addcdivInPlace(m, denom, -stepSize);
+    }
+
+    private static void requireBeta(String optimizer, int which, double beta) {
+        if (!(beta >= 0.0 && beta < 1.0)) {
+            throw new IllegalArgumentException(optimizer + ": invalid beta parameter at index " + which + ": " + beta
+                    + " (must be in [0, 1))");
+        }
+    }
+}
