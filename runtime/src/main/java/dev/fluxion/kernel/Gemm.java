@@ -16,17 +16,17 @@ package dev.fluxion.kernel;
  *
  * <p>Dispatch: problems under {@value #SMALL_WORK} multiply-adds take the plain blocked loop
  * ({@link GemmPlain}); larger ones take the packed Vector API kernels ({@link GemmVector},
- * {@link GemmVectorDouble}) when {@code jdk.incubator.vector} is in the boot layer, else
- * {@link GemmPlain}. Problems of at least {@value #PARALLEL_WORK} multiply-adds are split over
- * threads by blocks of C. Results may differ from {@link GemmReference} by rounding only, because
- * the sum over {@code p} is blocked.
+ * {@link GemmVectorDouble}) when {@code jdk.incubator.vector} is in the boot layer
+ * ({@link Vectors#AVAILABLE}), else {@link GemmPlain}. Problems of at least
+ * {@value #PARALLEL_WORK} multiply-adds are split by blocks of C over the shared {@link Parallel}
+ * pool. Results differ from {@link GemmReference} by rounding only: the sum over {@code p} is
+ * blocked and fused.
  */
 public final class Gemm {
     private Gemm() {}
 
-    /** Whether the packed Vector API kernels are used; decided once, before any of them loads. */
-    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("fluxion.gemm.plain");
+    /** Whether the packed Vector API kernels are used ({@link Vectors#AVAILABLE}, decided once). */
+    static final boolean VECTOR = Vectors.AVAILABLE;
 
     /** Below this many multiply-adds (m·n·k) packing costs more than it saves. */
     static final long SMALL_WORK = 16L * 16 * 16;
@@ -79,12 +79,12 @@ public final class Gemm {
                 GemmPlain.sgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride, b, bo, bRowStride, bColStride, c, co, ldc, accumulate);
             }
         };
-        if (threads == 1 || work < PARALLEL_WORK || GemmThreads.insidePool()) {
+        if (threads == 1 || work < PARALLEL_WORK) {
             block.run(0, m, 0, n);
         } else if (fast) {
-            GemmThreads.split(m, n, threads, GemmVector.MR, GemmVector.NR, block);
+            GemmThreads.split(m, n, threads, work, GemmVector.MR, GemmVector.NR, block);
         } else {
-            GemmThreads.split(m, n, threads, 4, 4, block);
+            GemmThreads.split(m, n, threads, work, 4, 4, block);
         }
     }
 
@@ -124,12 +124,12 @@ public final class Gemm {
                 GemmPlain.dgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride, b, bo, bRowStride, bColStride, c, co, ldc, accumulate);
             }
         };
-        if (threads == 1 || work < PARALLEL_WORK || GemmThreads.insidePool()) {
+        if (threads == 1 || work < PARALLEL_WORK) {
             block.run(0, m, 0, n);
         } else if (fast) {
-            GemmThreads.split(m, n, threads, GemmVectorDouble.MR, GemmVectorDouble.NR, block);
+            GemmThreads.split(m, n, threads, work, GemmVectorDouble.MR, GemmVectorDouble.NR, block);
         } else {
-            GemmThreads.split(m, n, threads, 4, 4, block);
+            GemmThreads.split(m, n, threads, work, 4, 4, block);
         }
     }
 

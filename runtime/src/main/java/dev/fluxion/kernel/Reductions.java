@@ -58,7 +58,8 @@ public final class Reductions {
                 return VectorReductions.reduce(op, x, off, n);
             }
             if (op == ReduceOp.SUM) {
-                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                // Without vectors the loop is scalar anyway: double accumulators cost nothing extra.
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
                 int i = 0;
                 for (; i + 4 <= n; i += 4) {
                     s0 += x[off + i]; s1 += x[off + i + 1]; s2 += x[off + i + 2]; s3 += x[off + i + 3];

@@ -113,7 +113,9 @@ public final class DerivativeRules {
             case LINEAR -> switch (i) {
                 case 0 -> rule("matmulGradA", g, x, op(Op.T, Type.TENSOR, a.get(1)));
                 case 1 -> op(Op.T, Type.TENSOR, rule("matmulGradB", g, x, op(Op.T, Type.TENSOR, a.get(1))));
-                default -> rule("unbroadcast", g, a.get(2));
+                // Linear layers may have no bias.
+                default -> choose(cmp(Expr.BinOp.EQ, a.get(2), nullTensor()), nullTensor(), rule("unbroadcast", g,
+                        a.get(2)));
             };
             // Shapes.
             case TRANSPOSE -> rule("transposeGrad", g, a.get(1), a.get(2));
@@ -145,6 +147,10 @@ public final class DerivativeRules {
                     rule(lossRule(op), g, x, a.get(1), reduction(a));
             default -> throw new IllegalArgumentException("no derivative rule for " + op);
         };
+    }
+
+    private static Expr nullTensor() {
+        return new Expr.Literal("null", Type.TENSOR, dev.fluxion.processor.ir.Pos.NONE);
     }
 
     private static String lossRule(Op op) {

@@ -111,6 +111,10 @@ public final class ReverseMode {
                         List.of(field, new Expr.Var(adj, Type.TENSOR, Pos.NONE)), Type.Prim.VOID, Pos.NONE), Pos.NONE);
                 Expr requires = new Expr.Call(new Callee.Instance("requiresGrad"), List.of(field), Type.Prim.BOOLEAN,
                         Pos.NONE);
+                if (leaf.field().path().size() > 1) { // a layer's optional Parameter, such as a bias
+                    requires = new Expr.Binary(Expr.BinOp.AND, Build.cmp(Expr.BinOp.NE, field,
+                            new Expr.Literal("null", Type.TENSOR, Pos.NONE)), requires, Type.Prim.BOOLEAN, Pos.NONE);
+                }
                 fullBackward.add(new Stmt.If(requires, new Stmt.Block(List.of(acc), Pos.NONE),
                         new Stmt.Block(List.of(), Pos.NONE), leaf.field().pos()));
             }

@@ -1,0 +1,130 @@
+package dev.fluxion.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
+import javax.tools.JavaFileObject;
+
+/**
+ * Test support: compiles user-style sources with the processor, then loads the compiled classes
+ * (the user's and the generated ones) in a class loader of their own, to call them reflectively.
+ */
+public final class Generated {
+    private final Compilation compilation;
+    private final ClassLoader loader;
+
+    private Generated(Compilation compilation) {
+        this.compilation = compilation;
+        Map<String, byte[]> classes = new HashMap<>();
+        for (JavaFileObject f : compilation.generatedFiles()) {
+            if (f.getKind() == JavaFileObject.Kind.CLASS) {
+                String path = f.toUri().getPath();
+                String name = path.substring(path.indexOf("CLASS_OUTPUT/") + "CLASS_OUTPUT/".length(),
+                        path.length() - ".class".length()).replace('/', '.');
+                try (InputStream in = f.openInputStream()) {
+                    classes.put(name, in.readAllBytes());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        this.loader = new ClassLoader(Generated.class.getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                byte[] b = classes.get(name);
+                if (b == null) {
+                    throw new ClassNotFoundException(name);
+                }
+                return defineClass(name, b, 0, b.length);
+            }
+        };
+    }
+
+    /** The javac that the tests use: this processor, the Vector API visible as in the build. */
+    public static Compiler javac() {
+        return Compiler.javac().withProcessors(new FluxionProcessor())
+                .withOptions("--add-modules=jdk.incubator.vector", "-Xlint:-incubating");
+    }
+
+    /** Compiles {@code source} (fully qualified class name, then its text); fails on any error. */
+    public static Generated compile(String className, String source) {
+        Compilation c = javac().compile(JavaFileObjects.forSourceString(className, source));
+        assertThat(c).succeeded();
+        return new Generated(c);
+    }
+
+    /** The compilation, for its diagnostics and generated sources. */
+    public Compilation compilation() {
+        return compilation;
+    }
+
+    /** Loads a compiled class by binary name. */
+    public Class<?> load(String name) {
+        try {
+            return loader.loadClass(name);
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Calls the public static method {@code name} of class {@code owner} with these arguments. */
+    public Object call(String owner, String name, Object... args) {
+        Class<?> c = load(owner);
+        for (Method m : c.getMethods()) {
+            if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+                try {
+                    return m.invoke(null, args);
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e.getCause() != null ? e.getCause() : e);
+                }
+            }
+        }
+        throw new AssertionError("no method " + owner + "." + name + " with " + args.length + " arguments");
+    }
+
+    /** Reads a record component or calls a no-argument method on {@code target}. */
+    public static Object get(Object target, String name) {
+        try {
+            Method m = target.getClass().getMethod(name);
+            m.setAccessible(true);
+            return m.invoke(target);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Calls the one-argument method {@code name} on {@code target}. */
+    public static Object invoke(Object target, String name, Object arg) {
+        for (Method m : target.getClass().getMethods()) {
+            if (m.getName().equals(name) && m.getParameterCount() == 1) {
+                try {
+                    m.setAccessible(true);
+                    return m.invoke(target, arg);
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e.getCause() != null ? e.getCause() : e);
+                }
+            }
+        }
+        throw new AssertionError("no method " + name);
+    }
+
+    /** The generated source of a class, for reading in a failure message or a golden test. */
+    public String source(String qualifiedName) {
+        return compilation.generatedSourceFile(qualifiedName)
+                .map(f -> {
+                    try {
+                        return f.getCharContent(true).toString();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }).orElseThrow(() -> new AssertionError("no generated source " + qualifiedName));
+    }
+}
