@@ -42,7 +42,7 @@ public final class ChainRule {
         double[] xs = {1, 2, 3};
         double[] ys = {2, 4, 6};
         System.out.printf("predict(4) before training: %.4f%n", 4 * 1.0);
-        double w = trainPerSample(xs, ys, 10, 0.01);
+        double w = trainPerSample(xs, ys, 20, 0.01);
         System.out.printf("w = %.4f, predict(4) after training: %.4f%n", w, 4 * w);
     }
 }

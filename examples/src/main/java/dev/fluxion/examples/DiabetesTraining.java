@@ -61,7 +61,7 @@ public final class DiabetesTraining {
     }
 
     public static void main(String[] args) {
-        Result r = train(1000, 0.1, 0);
+        Result r = train(1000, 0.5, 0);
         for (int step = 0; step < r.losses().length; step += 100) {
             System.out.printf("step %4d  loss %.4f%n", step, r.losses()[step]);
         }

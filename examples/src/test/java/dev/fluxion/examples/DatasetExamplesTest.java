@@ -23,7 +23,7 @@ class DatasetExamplesTest {
     @Test
     void mnistMlpReachesNinetyFivePercentHeldOut() {
         long start = System.nanoTime();
-        var r = MnistTraining.train(5, 64, 1e-3, 0);
+        var r = MnistTraining.train(5, 64, 2e-3, 0);
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(r.testAccuracy() >= 0.95, "held-out accuracy " + r.testAccuracy());
         assertTrue(seconds < 60, "took " + seconds + " s");

@@ -56,9 +56,11 @@ class TutorialExamplesTest {
         assertEquals(6.0, g.value(), 0);
         assertEquals(1 + 1, g.a(), 0);          // b + 1
         assertEquals(2 + 2 * 1 + 1, g.b(), 0);  // a + 2b + 1
-        double w = ChainRule.trainPerSample(new double[] {1, 2, 3}, new double[] {2, 4, 6}, 10, 0.01);
-        assertEquals(2.0, w, 1e-2);
-        assertEquals(8.0, 4 * w, 4e-2);
+        // Each sample's step multiplies (w − 2) by (1 − 2·lr·x²): closed form after 20 epochs.
+        double w = ChainRule.trainPerSample(new double[] {1, 2, 3}, new double[] {2, 4, 6}, 20, 0.01);
+        double perEpoch = (1 - 0.02 * 1) * (1 - 0.02 * 4) * (1 - 0.02 * 9);
+        assertEquals(2 - Math.pow(perEpoch, 20), w, 1e-12);
+        assertEquals(8.0, 4 * w, 1e-2);
     }
 
     @Test
@@ -88,13 +90,13 @@ class TutorialExamplesTest {
 
     @Test
     void mlpLossFalls() {
-        var r = DiabetesTraining.train(1000, 0.1, 0);
+        var r = DiabetesTraining.train(1000, 0.5, 0);
         assertTrue(r.losses()[0] > 0.6, "starts near ln 2: " + r.losses()[0]);
-        assertTrue(r.losses()[999] < 0.5, "falls: " + r.losses()[999]);
+        assertTrue(r.losses()[999] < 0.3, "falls: " + r.losses()[999]);
         for (int i = 100; i < 1000; i += 100) {
             assertTrue(r.losses()[i] <= r.losses()[i - 100] + 1e-6, "monotone by hundreds at " + i);
         }
-        assertTrue(r.accuracy() > 0.75, "accuracy " + r.accuracy());
+        assertTrue(r.accuracy() > 0.85, "accuracy " + r.accuracy());
     }
 
     @Test

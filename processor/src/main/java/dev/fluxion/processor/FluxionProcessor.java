@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
@@ -44,6 +45,18 @@ import javax.tools.Diagnostic.Kind;
 public final class FluxionProcessor extends AbstractProcessor {
     /** The option that sets compile-time gradient verification: {@code off}, {@code on}, {@code strict}. */
     public static final String VERIFY_OPTION = "fluxion.verify";
+
+    /** Runs after each method is parsed; tests use it to simulate a processor bug. */
+    private final Consumer<MethodIr> afterParse;
+
+    /** The processor javac instantiates. */
+    public FluxionProcessor() {
+        this(ir -> { });
+    }
+
+    FluxionProcessor(Consumer<MethodIr> afterParse) {
+        this.afterParse = afterParse;
+    }
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
@@ -83,6 +96,7 @@ public final class FluxionProcessor extends AbstractProcessor {
                     List<Diagnostic> problems = new ArrayList<>(SignatureChecker.check(m, trees));
                     if (problems.stream().noneMatch(Diagnostic::isError)) {
                         MethodIr ir = parser.parse(m);
+                        afterParse.accept(ir);
                         problems.addAll(BodyChecker.check(ir));
                         parsed.put(m, ir);
                     }

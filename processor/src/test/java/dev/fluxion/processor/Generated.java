@@ -61,6 +61,39 @@ public final class Generated {
         return new Generated(c);
     }
 
+    /** Compiles several sources together: pairs of fully qualified class name and text. */
+    public static Generated compileAll(String... namesAndSources) {
+        JavaFileObject[] files = new JavaFileObject[namesAndSources.length / 2];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = JavaFileObjects.forSourceString(namesAndSources[2 * i], namesAndSources[2 * i + 1]);
+        }
+        Compilation c = javac().compile(files);
+        assertThat(c).succeeded();
+        return new Generated(c);
+    }
+
+    /** A new instance of a compiled class through its no-argument constructor. */
+    public Object instance(String name) {
+        try {
+            var ctor = load(name).getDeclaredConstructor();
+            ctor.setAccessible(true);
+            return ctor.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Reads the field {@code name} of {@code target}. */
+    public static Object field(Object target, String name) {
+        try {
+            var f = target.getClass().getDeclaredField(name);
+            f.setAccessible(true);
+            return f.get(target);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The compilation, for its diagnostics and generated sources. */
     public Compilation compilation() {
         return compilation;

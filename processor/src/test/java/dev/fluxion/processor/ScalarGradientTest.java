@@ -27,7 +27,6 @@ class ScalarGradientTest {
     @Test
     void eMatchesClosedForm() {
         Generated g = Generated.compile("demo.Tutorial", TUTORIAL);
-        System.out.println(g.source("demo.TutorialGrad"));
         for (double[] ab : new double[][] {{1, 2}, {-0.5, 3}, {0, 0}}) {
             double a = ab[0];
             double b = ab[1];

@@ -74,9 +74,11 @@ public final class Gemm {
         GemmThreads.Block block = (i0, i1, j0, j1) -> {
             int ao = aOff + i0 * aRowStride, bo = bOff + j0 * bColStride, co = cOff + i0 * ldc + j0;
             if (fast) {
-                GemmVector.sgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride, b, bo, bRowStride, bColStride, c, co, ldc, accumulate);
+                GemmVector.sgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride,
+                        b, bo, bRowStride, bColStride, c, co, ldc, accumulate);
             } else {
-                GemmPlain.sgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride, b, bo, bRowStride, bColStride, c, co, ldc, accumulate);
+                GemmPlain.sgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride,
+                        b, bo, bRowStride, bColStride, c, co, ldc, accumulate);
             }
         };
         if (threads == 1 || work < PARALLEL_WORK) {
@@ -119,9 +121,11 @@ public final class Gemm {
         GemmThreads.Block block = (i0, i1, j0, j1) -> {
             int ao = aOff + i0 * aRowStride, bo = bOff + j0 * bColStride, co = cOff + i0 * ldc + j0;
             if (fast) {
-                GemmVectorDouble.dgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride, b, bo, bRowStride, bColStride, c, co, ldc, accumulate);
+                GemmVectorDouble.dgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride,
+                        b, bo, bRowStride, bColStride, c, co, ldc, accumulate);
             } else {
-                GemmPlain.dgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride, b, bo, bRowStride, bColStride, c, co, ldc, accumulate);
+                GemmPlain.dgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride,
+                        b, bo, bRowStride, bColStride, c, co, ldc, accumulate);
             }
         };
         if (threads == 1 || work < PARALLEL_WORK) {

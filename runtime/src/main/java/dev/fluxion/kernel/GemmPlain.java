@@ -20,7 +20,9 @@ final class GemmPlain {
                       float[] a, int aOff, int ars, int acs,
                       float[] b, int bOff, int brs, int bcs,
                       float[] c, int cOff, int ldc, boolean accumulate) {
-        if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+        if (!accumulate) {
+            for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+        }
         for (int j0 = 0; j0 < n; j0 += NB) {
             int j1 = Math.min(n, j0 + NB);
             for (int p0 = 0; p0 < k; p0 += KB) {
@@ -28,11 +30,20 @@ final class GemmPlain {
                 int i = 0;
                 for (; i + 4 <= m; i += 4) {
                     int j = j0;
-                    for (; j + 4 <= j1; j += 4) tile4x4(a, aOff + i * ars, ars, acs, b, bOff + j * bcs, brs, bcs, c, cOff + i * ldc + j, ldc, p0, p1);
-                    for (; j < j1; j++) for (int r = 0; r < 4; r++) c[cOff + (i + r) * ldc + j] += dot(a, aOff + (i + r) * ars, acs, b, bOff + j * bcs, brs, p0, p1);
+                    for (; j + 4 <= j1; j += 4) {
+                        tile4x4(a, aOff + i * ars, ars, acs, b, bOff + j * bcs, brs, bcs,
+                                c, cOff + i * ldc + j, ldc, p0, p1);
+                    }
+                    for (; j < j1; j++) {
+                        for (int r = 0; r < 4; r++) {
+                            c[cOff + (i + r) * ldc + j] += dot(a, aOff + (i + r) * ars, acs, b, bOff + j * bcs, brs, p0, p1);
+                        }
+                    }
                 }
                 for (; i < m; i++) {
-                    for (int j = j0; j < j1; j++) c[cOff + i * ldc + j] += dot(a, aOff + i * ars, acs, b, bOff + j * bcs, brs, p0, p1);
+                    for (int j = j0; j < j1; j++) {
+                        c[cOff + i * ldc + j] += dot(a, aOff + i * ars, acs, b, bOff + j * bcs, brs, p0, p1);
+                    }
                 }
             }
         }
@@ -72,7 +83,9 @@ final class GemmPlain {
                       double[] a, int aOff, int ars, int acs,
                       double[] b, int bOff, int brs, int bcs,
                       double[] c, int cOff, int ldc, boolean accumulate) {
-        if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
+        if (!accumulate) {
+            for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
+        }
         for (int j0 = 0; j0 < n; j0 += NB) {
             int j1 = Math.min(n, j0 + NB);
             for (int p0 = 0; p0 < k; p0 += KB) {
@@ -80,11 +93,20 @@ final class GemmPlain {
                 int i = 0;
                 for (; i + 4 <= m; i += 4) {
                     int j = j0;
-                    for (; j + 4 <= j1; j += 4) tile4x4(a, aOff + i * ars, ars, acs, b, bOff + j * bcs, brs, bcs, c, cOff + i * ldc + j, ldc, p0, p1);
-                    for (; j < j1; j++) for (int r = 0; r < 4; r++) c[cOff + (i + r) * ldc + j] += dot(a, aOff + (i + r) * ars, acs, b, bOff + j * bcs, brs, p0, p1);
+                    for (; j + 4 <= j1; j += 4) {
+                        tile4x4(a, aOff + i * ars, ars, acs, b, bOff + j * bcs, brs, bcs,
+                                c, cOff + i * ldc + j, ldc, p0, p1);
+                    }
+                    for (; j < j1; j++) {
+                        for (int r = 0; r < 4; r++) {
+                            c[cOff + (i + r) * ldc + j] += dot(a, aOff + (i + r) * ars, acs, b, bOff + j * bcs, brs, p0, p1);
+                        }
+                    }
                 }
                 for (; i < m; i++) {
-                    for (int j = j0; j < j1; j++) c[cOff + i * ldc + j] += dot(a, aOff + i * ars, acs, b, bOff + j * bcs, brs, p0, p1);
+                    for (int j = j0; j < j1; j++) {
+                        c[cOff + i * ldc + j] += dot(a, aOff + i * ars, acs, b, bOff + j * bcs, brs, p0, p1);
+                    }
                 }
             }
         }

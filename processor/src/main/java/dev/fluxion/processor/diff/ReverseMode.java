@@ -73,7 +73,7 @@ public final class ReverseMode {
     private DerivedMethod run() {
         var method = primal.method();
         for (Primal.Leaf leaf : primal.leaves()) {
-            forward.add(new Stmt.Let(leaf.local(), Type.TENSOR, leaf.field(), leaf.field().pos()));
+            forward.add(new Stmt.Let(leaf.local(), Type.TENSOR, leaf.field(), Pos.NONE));
         }
         Expr result = primal.result();
         String cotangent;

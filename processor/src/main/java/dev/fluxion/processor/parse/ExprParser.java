@@ -174,6 +174,16 @@ final class ExprParser {
                 return staticMember(type.get(), name, pos);
             }
         }
+        if (recv instanceof MemberSelectTree qualified) {
+            String text = qualified.toString();
+            String first = text.substring(0, text.indexOf('.'));
+            if (cx.lookup(first).isEmpty() && !first.equals("this") && fieldOrNull(first) == null) {
+                Optional<String> type = cx.imports.resolveType(text);
+                if (type.isPresent()) {
+                    return staticMember(type.get(), name, pos);
+                }
+            }
+        }
         Expr target = parse(recv);
         if (target instanceof Expr.Unsupported) {
             return target;

@@ -1,0 +1,264 @@
+package dev.fluxion.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** Every diagnostic: its message, its file, its line. */
+class DiagnosticsTest {
+    private static final String HEADER = """
+            package demo;
+
+            import static dev.fluxion.F.*;
+
+            import dev.fluxion.Tensor;
+            import dev.fluxion.annotation.Differentiable;
+            import dev.fluxion.annotation.NoGrad;
+
+            class Bad {
+            """; // the class body starts on line 10
+
+    private static JavaFileObject source(String body) {
+        return JavaFileObjects.forSourceString("demo.Bad", HEADER + body + "}\n");
+    }
+
+    private static Compilation compile(JavaFileObject src) {
+        return Generated.javac().compile(src);
+    }
+
+    private static void assertError(String body, String message, int line) {
+        JavaFileObject src = source(body);
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining(message).inFile(src).onLine(line);
+    }
+
+    @Test
+    void floorOfADifferentiableInput() {
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    double k = Math.floor(w);
+                    return k * w;
+                }
+                """, "not differentiable with respect to `w`: Math.floor(w) has no derivative", 12);
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    return Math.floor(w) * w;
+                }
+                """, "wrap it in detach(...) or mark the parameter @NoGrad", 12);
+    }
+
+    @Test
+    void intCast() {
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    double pred = w * 2;
+                    int k = (int) pred;
+                    return k + w;
+                }
+                """, "not differentiable with respect to `w`: (int) pred has no derivative", 13);
+    }
+
+    @Test
+    void argmax() {
+        assertError("""
+                @Differentiable
+                static Tensor f(Tensor x) {
+                    return x.plus(x.argmax());
+                }
+                """, "x.argmax() has no derivative", 12);
+    }
+
+    @Test
+    void comparisonUsedAsValue() {
+        assertError("""
+                @Differentiable
+                static Tensor f(Tensor x) {
+                    return x.gt(0).times(x);
+                }
+                """, "the comparison x.gt(0) is used as a value", 12);
+    }
+
+    @Test
+    void comparisonAsMaskIsFine() {
+        assertThat(compile(source("""
+                @Differentiable
+                static Tensor f(Tensor x) {
+                    return where(x.gt(0), x, x.times(0.1));
+                }
+                """))).succeeded();
+    }
+
+    @Test
+    void unknownMethod() {
+        assertError("""
+                static double helper(double v) { return v; }
+
+                @Differentiable
+                static double f(double w) {
+                    return helper(w) * 2;
+                }
+                """, "cannot differentiate a call to Bad.helper(...): it is neither @Differentiable nor a known operation",
+                14);
+    }
+
+    @Test
+    void unsupportedConstructs() {
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    java.util.function.DoubleUnaryOperator op = v -> v * 2;
+                    return w;
+                }
+                """, "a lambda is not supported", 12);
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    Object o = new Object() { };
+                    return w;
+                }
+                """, "an anonymous class is not supported", 12);
+        assertError("""
+                static double total;
+
+                @Differentiable
+                static double f(double w) {
+                    total = w;
+                    return w;
+                }
+                """, "a field write is not supported", 14);
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    try {
+                        return w;
+                    } finally {
+                    }
+                }
+                """, "try is not supported", 12);
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    synchronized (Bad.class) {
+                        return w;
+                    }
+                }
+                """, "synchronized is not supported", 12);
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    StringBuilder sb = new StringBuilder();
+                    return w;
+                }
+                """, "`new StringBuilder(...)` is not supported", 12);
+    }
+
+    @Test
+    void badSignatures() {
+        assertError("""
+                @Differentiable
+                static void f(double w) { }
+                """, "@Differentiable method returns void, which cannot be differentiated", 11);
+        assertError("""
+                @Differentiable
+                static int f(double w) { return 1; }
+                """, "returns int", 11);
+        assertError("""
+                @Differentiable
+                static String f(double w) { return ""; }
+                """, "returns java.lang.String", 11);
+        JavaFileObject abs = JavaFileObjects.forSourceString("demo.Abs", """
+                package demo;
+
+                import dev.fluxion.annotation.Differentiable;
+
+                abstract class Abs {
+                    @Differentiable
+                    abstract double f(double w);
+                }
+                """);
+        Compilation c = compile(abs);
+        assertThat(c).hadErrorContaining("@Differentiable cannot be used on an abstract method").inFile(abs).onLine(7);
+    }
+
+    @Test
+    void wrtNamingAMissingParameter() {
+        assertError("""
+                @Differentiable(wrt = {"a", "c"})
+                static double f(double a, double b) { return a * b; }
+                """, "wrt names `c`, which is not a parameter of this method (hint: use one of: a, b)", 10);
+    }
+
+    @Test
+    void recursion() {
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    return f(w) * 2;
+                }
+                """, "recursive call to f", 12);
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    return g(w) * 2;
+                }
+
+                @Differentiable
+                static double g(double w) {
+                    return f(w) + 1;
+                }
+                """, "recursive call to f", 17);
+    }
+
+    @Test
+    void resultIndependentOfInputsWarns() {
+        JavaFileObject src = source("""
+                @Differentiable
+                static double f(@NoGrad double w) {
+                    return w * 2;
+                }
+                """);
+        Compilation c = compile(src);
+        assertThat(c).succeeded();
+        assertThat(c).hadWarningContaining("does not depend on any differentiable input").inFile(src).onLine(12);
+    }
+
+    @Test
+    void threeMistakesGiveThreeErrors() {
+        JavaFileObject src = source("""
+                @Differentiable
+                static double f(double w) {
+                    double a = Math.floor(w);
+                    double b = Math.ceil(w);
+                    double c = Math.rint(w);
+                    return a + b + c;
+                }
+                """);
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(3);
+        assertThat(c).hadErrorContaining("Math.floor(w)").inFile(src).onLine(12);
+        assertThat(c).hadErrorContaining("Math.ceil(w)").inFile(src).onLine(13);
+        assertThat(c).hadErrorContaining("Math.rint(w)").inFile(src).onLine(14);
+    }
+
+    @Test
+    void processorBugsBecomeOneError() {
+        JavaFileObject src = source("""
+                @Differentiable
+                static double f(double w) { return w; }
+                """);
+        Compilation c = com.google.testing.compile.Compiler.javac()
+                .withProcessors(new FluxionProcessor(ir -> {
+                    throw new IllegalStateException("boom");
+                })).compile(src);
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("Fluxion processor bug while processing f: IllegalStateException: boom")
+                .inFile(src).onLine(11);
+    }
+}
