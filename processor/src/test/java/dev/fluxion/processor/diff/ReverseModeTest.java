@@ -27,7 +27,7 @@ class ReverseModeTest {
         Primal p = Linearizer.linearize(m);
         List<String> names = p.stmts().stream().map(s -> ((Stmt.Let) s).name()).toList();
         assertEquals(List.of("y", "y2", "sum1", "result"), names);
-        assertEquals(new Expr.Var("result", D, null), p.result());
+        assertEquals(new Expr.Var("result", D, dev.fluxion.processor.ir.Pos.NONE), p.result());
         assertTrue(p.varied().containsAll(names));
     }
 

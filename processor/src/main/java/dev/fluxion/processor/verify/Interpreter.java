@@ -1,0 +1,435 @@
+package dev.fluxion.processor.verify;
+
+import dev.fluxion.Tensor;
+import dev.fluxion.processor.Names;
+import dev.fluxion.processor.diff.DerivedMethod;
+import dev.fluxion.processor.ir.Callee;
+import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Param;
+import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Type;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Evaluates IR in float64, inside javac: a method's body (the primal), a derived method's forward
+ * statements, and its backward statements with a given cotangent. Known operations run on the
+ * runtime's own {@code Tensor}/{@code F}/{@code Derivatives}; calls to other differentiable
+ * methods run their IR (their pullbacks their derived backward IR).
+ */
+final class Interpreter {
+    /** A bound on statements run, so a loop that never ends cannot hang javac. */
+    private static final long STEP_LIMIT = 5_000_000;
+    /** The value {@code model} stands for: field reads go to {@link #fields}. */
+    static final Object MODEL = new Object() {
+        @Override
+        public String toString() {
+            return "model";
+        }
+    };
+
+    private final Registry registry;
+    private final Function<List<String>, Object> fields;
+    private long steps;
+
+    /** An interpreter over {@code registry}, reading {@code this}'s fields through {@code fields}. */
+    Interpreter(Registry registry, Function<List<String>, Object> fields) {
+        this.registry = registry;
+        this.fields = fields;
+    }
+
+    /** Runs {@code m}'s body on {@code args} and returns its result. */
+    Object call(MethodIr m, List<Object> args) {
+        Map<String, Object> env = bind(m.params(), args);
+        Frame f = new Frame(env);
+        if (f.block(m.body().stmts()) != Flow.RETURN) {
+            throw new EvalException(m.name() + " ended without returning a value");
+        }
+        return Values.coerce(f.returned, m.returnType());
+    }
+
+    /** Runs {@code d}'s forward statements: the result and the locals its backward pass reads. */
+    Pullback forward(DerivedMethod d, List<Object> args) {
+        Map<String, Object> env = bind(d.method().params(), args);
+        env.put(Names.MODEL, MODEL);
+        Frame f = new Frame(env);
+        if (f.block(d.forward()) == Flow.RETURN) {
+            return new Pullback(d, env, f.returned);
+        }
+        return new Pullback(d, env, Values.coerce(f.eval(d.result()), d.method().returnType()));
+    }
+
+    /** Runs the backward statements of {@code p} with the result's cotangent {@code g}. */
+    GradientValues backward(Pullback p, Object g) {
+        Map<String, Object> env = new HashMap<>(p.forwardLocals());
+        env.replaceAll((k, v) -> Values.copy(v));
+        env.put(p.method().cotangent(), g);
+        Frame f = new Frame(env);
+        f.block(p.method().backward());
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (DerivedMethod.Gradient gr : p.method().gradients()) {
+            out.put(gr.name(), Values.coerce(f.eval(gr.value()), gr.type()));
+        }
+        return new GradientValues(p.value(), out);
+    }
+
+    private static Map<String, Object> bind(List<Param> params, List<Object> args) {
+        Map<String, Object> env = new HashMap<>();
+        int offset = args.size() - params.size(); // a leading model argument
+        for (int i = 0; i < params.size(); i++) {
+            Param p = params.get(i);
+            env.put(p.name(), Values.coerce(Values.copy(args.get(i + offset)), p.type()));
+        }
+        return env;
+    }
+
+    private enum Flow { NORMAL, BREAK, CONTINUE, RETURN }
+
+    /** One activation: its locals and, once returned, its result. */
+    private final class Frame {
+        private final Map<String, Object> env;
+        private Object returned;
+
+        Frame(Map<String, Object> env) {
+            this.env = env;
+        }
+
+        Flow block(List<Stmt> stmts) {
+            for (Stmt s : stmts) {
+                Flow flow = exec(s);
+                if (flow != Flow.NORMAL) {
+                    return flow;
+                }
+            }
+            return Flow.NORMAL;
+        }
+
+        Flow exec(Stmt s) {
+            if (++steps > STEP_LIMIT) {
+                throw new EvalException("more than " + STEP_LIMIT + " statements evaluated (a loop that does not end?)");
+            }
+            switch (s) {
+                case Stmt.Let l -> env.put(l.name(), l.init() == null ? defaultValue(l.type())
+                        : Values.coerce(eval(l.init()), l.type()));
+                case Stmt.Assign a -> env.put(a.name(), Values.coerce(eval(a.value()), typeOf(a.name(), a.value())));
+                case Stmt.ArrayAccumulate a -> {
+                    Object array = env.get(a.array());
+                    int i = Values.toInt(eval(a.index()));
+                    Object v = eval(a.value());
+                    switch (array) {
+                        case double[] d -> d[i] += Values.toDouble(v);
+                        case null, default -> throw new EvalException("cannot accumulate into " + a.array());
+                    }
+                }
+                case Stmt.Return r -> {
+                    returned = eval(r.value());
+                    return Flow.RETURN;
+                }
+                case Stmt.ExprStmt e -> eval(e.expr());
+                case Stmt.Block b -> {
+                    return block(b.stmts());
+                }
+                case Stmt.If i -> {
+                    return Values.toBoolean(eval(i.condition())) ? block(i.then().stmts()) : block(i.otherwise().stmts());
+                }
+                case Stmt.While w -> {
+                    while (Values.toBoolean(eval(w.condition()))) {
+                        Flow f = loopBody(w.body());
+                        if (f == Flow.BREAK) {
+                            break;
+                        }
+                        if (f == Flow.RETURN) {
+                            return f;
+                        }
+                    }
+                }
+                case Stmt.DoWhile d -> {
+                    do {
+                        Flow f = loopBody(d.body());
+                        if (f == Flow.BREAK) {
+                            break;
+                        }
+                        if (f == Flow.RETURN) {
+                            return f;
+                        }
+                    } while (Values.toBoolean(eval(d.condition())));
+                }
+                case Stmt.For f -> {
+                    for (Stmt init : f.init()) {
+                        exec(init);
+                    }
+                    while (f.condition() == null || Values.toBoolean(eval(f.condition()))) {
+                        Flow flow = loopBody(f.body());
+                        if (flow == Flow.BREAK) {
+                            break;
+                        }
+                        if (flow == Flow.RETURN) {
+                            return flow;
+                        }
+                        for (Stmt u : f.update()) {
+                            exec(u);
+                        }
+                    }
+                }
+                case Stmt.Break b -> {
+                    return Flow.BREAK;
+                }
+                case Stmt.Continue c -> {
+                    return Flow.CONTINUE;
+                }
+                case Stmt.Unsupported u -> throw new EvalException("cannot evaluate " + u.what());
+            }
+            return Flow.NORMAL;
+        }
+
+        private Flow loopBody(Stmt.Block body) {
+            if (++steps > STEP_LIMIT) {
+                throw new EvalException("more than " + STEP_LIMIT + " steps evaluated (a loop that does not end?)");
+            }
+            Flow f = block(body.stmts());
+            return f == Flow.CONTINUE ? Flow.NORMAL : f;
+        }
+
+        /** The declared type of an assigned local is the type of its current value's kind. */
+        private Type typeOf(String name, Expr value) {
+            Object current = env.get(name);
+            if (current instanceof Integer) {
+                return Type.Prim.INT;
+            }
+            if (current instanceof Long) {
+                return Type.Prim.LONG;
+            }
+            if (current instanceof Double) {
+                return Type.Prim.DOUBLE;
+            }
+            return value.type();
+        }
+
+        Object eval(Expr e) {
+            return switch (e) {
+                case Expr.Var v -> {
+                    if (!env.containsKey(v.name())) {
+                        throw new EvalException("no value for `" + v.name() + "`");
+                    }
+                    yield env.get(v.name());
+                }
+                case Expr.Literal l -> Values.literal(l.text(), l.type());
+                case Expr.EnumConst c -> enumConstant(c);
+                case Expr.FieldRead f -> fields.apply(f.path());
+                case Expr.Binary b -> binary(b);
+                case Expr.Unary u -> unary(u);
+                case Expr.Conditional c -> Values.toBoolean(eval(c.condition())) ? eval(c.whenTrue()) : eval(c.whenFalse());
+                case Expr.Cast c -> Values.coerce(eval(c.operand()), c.type());
+                case Expr.Call c -> call(c);
+                case Expr.ArrayRead a -> arrayRead(eval(a.array()), Values.toInt(eval(a.index())));
+                case Expr.ArrayLength a -> java.lang.reflect.Array.getLength(eval(a.array()));
+                case Expr.NewArray n -> newArray(n);
+                case Expr.Unsupported u -> throw new EvalException("cannot evaluate " + u.what());
+            };
+        }
+
+        private Object binary(Expr.Binary b) {
+            switch (b.op()) {
+                case AND -> {
+                    return Values.toBoolean(eval(b.left())) && Values.toBoolean(eval(b.right()));
+                }
+                case OR -> {
+                    return Values.toBoolean(eval(b.left())) || Values.toBoolean(eval(b.right()));
+                }
+                default -> { }
+            }
+            Object l = eval(b.left());
+            Object r = eval(b.right());
+            if (!(l instanceof Number) || !(r instanceof Number)) {
+                return referenceBinary(b.op(), l, r);
+            }
+            Type t = Type.promote(numberType(l), numberType(r));
+            return switch (b.op()) {
+                case LT -> Values.toDouble(l) < Values.toDouble(r);
+                case GT -> Values.toDouble(l) > Values.toDouble(r);
+                case LE -> Values.toDouble(l) <= Values.toDouble(r);
+                case GE -> Values.toDouble(l) >= Values.toDouble(r);
+                case EQ -> t == Type.Prim.DOUBLE ? Values.toDouble(l) == Values.toDouble(r)
+                        : ((Number) l).longValue() == ((Number) r).longValue();
+                case NE -> t == Type.Prim.DOUBLE ? Values.toDouble(l) != Values.toDouble(r)
+                        : ((Number) l).longValue() != ((Number) r).longValue();
+                default -> arithmetic(b.op(), t, (Number) l, (Number) r);
+            };
+        }
+
+        private static Type numberType(Object v) {
+            return v instanceof Integer ? Type.Prim.INT : v instanceof Long ? Type.Prim.LONG : Type.Prim.DOUBLE;
+        }
+
+        private static Object arithmetic(Expr.BinOp op, Type t, Number l, Number r) {
+            if (t == Type.Prim.DOUBLE) {
+                double a = l.doubleValue();
+                double b = r.doubleValue();
+                return switch (op) {
+                    case PLUS -> a + b;
+                    case MINUS -> a - b;
+                    case TIMES -> a * b;
+                    case DIVIDE -> a / b;
+                    case REMAINDER -> a % b;
+                    default -> throw new EvalException("operator " + op.symbol());
+                };
+            }
+            if (t == Type.Prim.LONG) {
+                long a = l.longValue();
+                long b = r.longValue();
+                return switch (op) {
+                    case PLUS -> a + b;
+                    case MINUS -> a - b;
+                    case TIMES -> a * b;
+                    case DIVIDE -> a / b;
+                    case REMAINDER -> a % b;
+                    default -> throw new EvalException("operator " + op.symbol());
+                };
+            }
+            int a = l.intValue();
+            int b = r.intValue();
+            if ((op == Expr.BinOp.DIVIDE || op == Expr.BinOp.REMAINDER) && b == 0) {
+                throw new EvalException("integer division by zero");
+            }
+            return switch (op) {
+                case PLUS -> a + b;
+                case MINUS -> a - b;
+                case TIMES -> a * b;
+                case DIVIDE -> a / b;
+                case REMAINDER -> a % b;
+                default -> throw new EvalException("operator " + op.symbol());
+            };
+        }
+
+        /** Tensors only meet Java operators in null checks (and, defensively, arithmetic). */
+        private static Object referenceBinary(Expr.BinOp op, Object l, Object r) {
+            return switch (op) {
+                case EQ -> l instanceof Boolean ? l.equals(r) : l == r;
+                case NE -> l instanceof Boolean ? !l.equals(r) : l != r;
+                case PLUS -> Values.toTensor(l).plus(Values.toTensor(r));
+                case MINUS -> Values.toTensor(l).minus(Values.toTensor(r));
+                case TIMES -> Values.toTensor(l).times(Values.toTensor(r));
+                case DIVIDE -> Values.toTensor(l).div(Values.toTensor(r));
+                default -> throw new EvalException("operator " + op.symbol() + " on " + Values.describe(l));
+            };
+        }
+
+        private Object unary(Expr.Unary u) {
+            Object v = eval(u.operand());
+            return switch (u.op()) {
+                case NOT -> !Values.toBoolean(v);
+                case PLUS -> v;
+                case NEG -> switch (v) {
+                    case Tensor t -> t.neg();
+                    case Integer i -> -i;
+                    case Long l -> -l;
+                    default -> -Values.toDouble(v);
+                };
+            };
+        }
+
+        private Object call(Expr.Call c) {
+            List<Object> args = c.args().stream().map(this::eval).toList();
+            Object result = switch (c.callee()) {
+                case Callee.Known k -> OpCalls.known(k.op(), args);
+                case Callee.User u -> {
+                    var target = registry.plain(u.method().key())
+                            .orElseThrow(() -> new EvalException("cannot evaluate " + u.method().name()
+                                    + " (its IR is not available)"));
+                    yield Interpreter.this.call(target, args);
+                }
+                case Callee.Static s -> staticCall(s, args);
+                case Callee.Instance i -> instanceCall(i.name(), args);
+            };
+            return Values.coerce(result, c.type());
+        }
+
+        private Object staticCall(Callee.Static s, List<Object> args) {
+            var vjp = registry.vjp(s.ownerQualifiedName(), s.name());
+            if (vjp.isPresent()) {
+                return Interpreter.this.forward(vjp.get(), args);
+            }
+            var plain = registry.plain(s.ownerQualifiedName() + "#" + s.name());
+            if (plain.isPresent()) {
+                return Interpreter.this.call(plain.get(), args);
+            }
+            return OpCalls.callStatic(s.ownerQualifiedName(), s.name(), args);
+        }
+
+        private Object instanceCall(String name, List<Object> args) {
+            Object receiver = args.get(0);
+            List<Object> rest = args.subList(1, args.size());
+            if (receiver instanceof Pullback p) {
+                if (name.equals(Names.VALUE)) {
+                    return p.value();
+                }
+                if (name.equals(Names.BACKWARD)) {
+                    return backward(p, rest.get(0));
+                }
+            }
+            if (receiver instanceof GradientValues g) {
+                if (name.equals(Names.VALUE)) {
+                    return g.value();
+                }
+                if (g.components().containsKey(name)) {
+                    return g.components().get(name);
+                }
+            }
+            return OpCalls.callInstance(receiver, name, rest);
+        }
+
+        private static Object arrayRead(Object array, int i) {
+            return switch (array) {
+                case double[] d -> d[i];
+                case int[] a -> a[i];
+                case long[] a -> a[i];
+                case boolean[] a -> a[i];
+                case null, default -> throw new EvalException("cannot index " + Values.describe(array));
+            };
+        }
+
+        private Object newArray(Expr.NewArray n) {
+            Type.Prim element = n.type().element();
+            int length = n.length() != null ? Values.toInt(eval(n.length())) : n.elements().size();
+            Object array = switch (element) {
+                case DOUBLE, FLOAT -> new double[length];
+                case LONG -> new long[length];
+                case BOOLEAN -> new boolean[length];
+                default -> new int[length];
+            };
+            for (int i = 0; i < n.elements().size(); i++) {
+                Object v = Values.coerce(eval(n.elements().get(i)), element);
+                java.lang.reflect.Array.set(array, i, v);
+            }
+            return array;
+        }
+    }
+
+    private static Object defaultValue(Type t) {
+        return switch (t) {
+            case Type.Prim p when p == Type.Prim.DOUBLE || p == Type.Prim.FLOAT -> 0.0;
+            case Type.Prim p when p == Type.Prim.LONG -> 0L;
+            case Type.Prim p when p == Type.Prim.BOOLEAN -> false;
+            case Type.Prim p when p.isNumeric() -> 0;
+            default -> null;
+        };
+    }
+
+    private static Object enumConstant(Expr.EnumConst c) {
+        try {
+            Class<?> type = Class.forName(c.ownerQualifiedName(), true, Interpreter.class.getClassLoader());
+            for (Object constant : type.getEnumConstants()) {
+                if (((Enum<?>) constant).name().equals(c.name())) {
+                    return constant;
+                }
+            }
+        } catch (ClassNotFoundException | LinkageError e) {
+            // fall through
+        }
+        throw new EvalException("cannot evaluate " + c.ownerQualifiedName() + "." + c.name() + " at compile time");
+    }
+}

@@ -1,0 +1,57 @@
+package dev.fluxion.processor.verify;
+
+import dev.fluxion.processor.Names;
+import dev.fluxion.processor.diff.DerivedMethod;
+import dev.fluxion.processor.ir.Callee;
+import dev.fluxion.processor.ir.MethodIr;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the interpreter can call: the derived methods of the round (a callee's pullback is its own
+ * derived forward and backward IR, evaluated, not the generated class, which does not exist yet)
+ * and plain parsed methods of the user's classes (a {@code @Derivative} rule and its primal).
+ */
+public final class Registry {
+    private final Map<String, DerivedMethod> byKey = new HashMap<>();
+    private final Map<String, DerivedMethod> byVjp = new HashMap<>();
+    private final Map<String, MethodIr> plain = new HashMap<>();
+
+    /** A registry of {@code derived}. */
+    public Registry(List<DerivedMethod> derived) {
+        derived.forEach(this::add);
+    }
+
+    /** Adds a derived method. */
+    public void add(DerivedMethod d) {
+        Callee.UserMethod m = d.method().self();
+        byKey.put(m.key(), d);
+        plain.putIfAbsent(m.key(), d.method());
+        String owner = m.ownerQualifiedName();
+        int dot = owner.lastIndexOf('.');
+        String vjp = Names.vjpMethod(m.name());
+        // The generated class's name, as ReverseMode and the writer spell it.
+        byVjp.put((dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1)) + "#" + vjp, d);
+        String pkg = d.method().packageName();
+        byVjp.put(Names.gradClassQualified(pkg, d.method().ownerSimpleName()) + "#" + vjp, d);
+    }
+
+    /** Adds a plain method (evaluated, never differentiated), such as a {@code @Derivative} rule. */
+    public void addPlain(MethodIr m) {
+        plain.put(m.self().key(), m);
+    }
+
+    Optional<DerivedMethod> derived(String key) {
+        return Optional.ofNullable(byKey.get(key));
+    }
+
+    Optional<DerivedMethod> vjp(String owner, String name) {
+        return Optional.ofNullable(byVjp.get(owner + "#" + name));
+    }
+
+    Optional<MethodIr> plain(String key) {
+        return Optional.ofNullable(plain.get(key));
+    }
+}
