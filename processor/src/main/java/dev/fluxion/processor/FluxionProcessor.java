@@ -10,6 +10,7 @@ import dev.fluxion.processor.check.Diagnostic;
 import dev.fluxion.processor.check.RecursionChecker;
 import dev.fluxion.processor.check.SignatureChecker;
 import dev.fluxion.processor.diff.DerivedMethod;
+import dev.fluxion.processor.diff.Differentiator;
 import dev.fluxion.processor.diff.Linearizer;
 import dev.fluxion.processor.diff.Primal;
 import dev.fluxion.processor.diff.ReverseMode;
@@ -17,6 +18,7 @@ import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.opt.CommonSubexpressions;
 import dev.fluxion.processor.opt.DeadCode;
 import dev.fluxion.processor.parse.MethodParser;
+import dev.fluxion.processor.verify.VerificationPhase;
 import dev.fluxion.processor.write.GradClassWriter;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -48,6 +50,10 @@ public final class FluxionProcessor extends AbstractProcessor {
 
     /** Runs after each method is parsed; tests use it to simulate a processor bug. */
     private final Consumer<MethodIr> afterParse;
+    /** Compile-time gradient verification of the round's derived methods (package verify). */
+    private final VerificationPhase verification = new VerificationPhase();
+    /** The round's {@code @Derivative} rules (package diff). */
+    private final dev.fluxion.processor.diff.CustomRuleRound customRules = new dev.fluxion.processor.diff.CustomRuleRound();
 
     /** The processor javac instantiates. */
     public FluxionProcessor() {
@@ -60,7 +66,7 @@ public final class FluxionProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(Differentiable.class.getName());
+        return Set.of(Differentiable.class.getName(), "dev.fluxion.annotation.Derivative");
     }
 
     @Override
@@ -88,6 +94,8 @@ public final class FluxionProcessor extends AbstractProcessor {
                 byClass.computeIfAbsent(t, k -> new ArrayList<>()).add(m);
             }
         }
+        customRules.collect(round.getElementsAnnotatedWith(dev.fluxion.annotation.Derivative.class), parser,
+                reporter::report, byClass, verification);
         Map<ExecutableElement, MethodIr> parsed = new LinkedHashMap<>();
         Map<TypeElement, Boolean> failed = new LinkedHashMap<>();
         for (var entry : byClass.entrySet()) {
@@ -98,6 +106,7 @@ public final class FluxionProcessor extends AbstractProcessor {
                         MethodIr ir = parser.parse(m);
                         afterParse.accept(ir);
                         problems.addAll(BodyChecker.check(ir));
+                        problems.addAll(dev.fluxion.processor.check.ShapeChecker.check(ir, m));
                         parsed.put(m, ir);
                     }
                     problems.forEach(d -> reporter.report(d, m));
@@ -124,6 +133,7 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
             guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed));
         }
+        verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report);
         return false;
     }
 
@@ -137,8 +147,13 @@ public final class FluxionProcessor extends AbstractProcessor {
                 return;
             }
             first = ir;
-            Primal primal = CommonSubexpressions.apply(Linearizer.linearize(ir));
-            derived.add(DeadCode.apply(ReverseMode.reverse(primal)));
+            DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
+            derived.add(Differentiator.derive(ir, note -> notes.report(note, m)));
+            verification.add(m, derived.getLast());
+        }
+        for (DerivedMethod custom : customRules.derivedFor(owner)) {
+            derived.add(custom);
+            first = first == null ? custom.method() : first;
         }
         JavaFile file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived);
         TypeSpec withOrigin = file.typeSpec().toBuilder().addOriginatingElement(owner).build();

@@ -58,6 +58,30 @@ public enum Messages {
     CONTROL_FLOW(
             "{0} is not supported yet in a @Differentiable method",
             "write the computation without loops and branches (use ?: or where(...))"),
+    GRADIENT_MISMATCH(
+            "gradient check failed for {0} with respect to `{1}` at {2}: derived {3}, numerical {4}; largest error {5} at element {6}",
+            "the derivative rule used here is wrong: fix your @Derivative rule, or report a Fluxion bug if none of yours is involved; @Differentiable(verify = false) turns the check off"),
+    VALUE_MISMATCH(
+            "gradient check failed for {0}: the derived forward pass gives {1}, the method gives {2} at {3}",
+            "report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),
+    GRADIENT_NOT_VERIFIED(
+            "gradient of {0} not verified at compile time: {1}",
+            "declare tensor shapes with @Shape(\"...\"), or set @Differentiable(verify = false)"),
+    DERIVATIVE_NO_PRIMAL(
+            "@Derivative(of = \"{0}\") names no method of this class",
+            "name a static method declared in the same class"),
+    DERIVATIVE_SIGNATURE(
+            "@Derivative rule {0} does not match its primal {1}: {2}",
+            "declare it as {3}"),
+    SHAPE_MISMATCH(
+            "shape mismatch in {0}: {1} and {2}",
+            "{3}"),
+    BAD_SHAPE(
+            "@Shape(\"{0}\") on `{1}`: {2}",
+            "write dimension names or sizes separated by commas, such as @Shape(\"n,2\")"),
+    LOOP_TAPE(
+            "the backward pass of this loop saves {0} per iteration",
+            "values computed from what the loop does not change are recomputed instead of saved"),
     PROCESSOR_BUG(
             "Fluxion processor bug while processing {0}: {1}",
             "please report it with this method's source; meanwhile exclude the method from @Differentiable");

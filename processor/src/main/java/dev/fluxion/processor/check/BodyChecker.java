@@ -37,37 +37,42 @@ public final class BodyChecker {
         }
         List<Stmt> stmts = method.body().stmts();
         for (int i = 0; i < stmts.size(); i++) {
-            c.statement(stmts.get(i), i == stmts.size() - 1);
+            c.statement(stmts.get(i), false);
         }
-        return List.copyOf(c.out);
+        return c.out.stream().distinct().toList();
     }
 
-    private void statement(Stmt s, boolean last) {
+    /**
+     * Checks {@code s}. Inside loops and branches ({@code inFlow}) a local stays varied once any
+     * path makes it so; a loop body is walked twice so that values fed back by the loop count.
+     */
+    private void statement(Stmt s, boolean inFlow) {
         switch (s) {
             case Stmt.Unsupported u -> out.add(unsupported(u.reason(), u.what(), u.pos()));
-            case Stmt.If i -> controlFlow("an if statement", s);
-            case Stmt.While w -> controlFlow("a while loop", s);
-            case Stmt.DoWhile d -> controlFlow("a do-while loop", s);
-            case Stmt.For f -> controlFlow("a for loop", s);
-            case Stmt.Break b -> controlFlow("break", s);
-            case Stmt.Continue c -> controlFlow("continue", s);
+            case Stmt.If i -> {
+                condition(i.condition());
+                statement(i.then(), true);
+                statement(i.otherwise(), true);
+            }
+            case Stmt.While w -> loop(List.of(), w.condition(), w.body(), List.of());
+            case Stmt.DoWhile d -> loop(List.of(), d.condition(), d.body(), List.of());
+            case Stmt.For f -> loop(f.init(), f.condition(), f.body(), f.update());
+            case Stmt.Break b -> { }
+            case Stmt.Continue c -> { }
             case Stmt.Block b -> {
                 for (Stmt inner : b.stmts()) {
-                    statement(inner, false);
+                    statement(inner, inFlow);
                 }
             }
             default -> {
-                if (s instanceof Stmt.Return && !last) {
-                    controlFlow("an early return", s);
-                }
                 for (Expr e : IrWalker.exprsOf(s)) {
                     checkExpr(e);
                 }
                 switch (s) {
-                    case Stmt.Let l -> assign(l.name(), l.init());
-                    case Stmt.Assign a -> assign(a.name(), a.value());
+                    case Stmt.Let l -> assign(l.name(), l.init(), inFlow);
+                    case Stmt.Assign a -> assign(a.name(), a.value(), inFlow);
                     case Stmt.Return r -> {
-                        if (!(r.value() instanceof Expr.Unsupported) && inputOf(r.value()) == null) {
+                        if (!(r.value() instanceof Expr.Unsupported) && inputOf(r.value()) == null && !inFlow) {
                             out.add(Diagnostic.warning(Messages.NO_DIFFERENTIABLE_INPUT, r.value().pos(),
                                     method.name()));
                         }
@@ -78,18 +83,31 @@ public final class BodyChecker {
         }
     }
 
-    private void controlFlow(String what, Stmt s) {
-        out.add(Diagnostic.error(Messages.CONTROL_FLOW, s.pos(), what));
-        for (Expr e : IrWalker.exprsOf(s)) {
-            checkExpr(e);
+    private void loop(List<Stmt> init, Expr condition, Stmt.Block body, List<Stmt> update) {
+        init.forEach(x -> statement(x, true));
+        for (int pass = 0; pass < 2; pass++) {
+            if (condition != null) {
+                condition(condition);
+            }
+            statement(body, true);
+            update.forEach(x -> statement(x, true));
         }
     }
 
-    private void assign(String name, Expr value) {
+    /** A condition only steers: it is not differentiated, so only unsupported constructs matter. */
+    private void condition(Expr e) {
+        IrWalker.postOrder(e, x -> {
+            if (x instanceof Expr.Unsupported u) {
+                out.add(unsupported(u.reason(), u.what(), u.pos()));
+            }
+        });
+    }
+
+    private void assign(String name, Expr value, boolean inFlow) {
         String input = value == null ? null : inputOf(value);
         if (input != null) {
             variedBy.put(name, input);
-        } else {
+        } else if (!inFlow) {
             variedBy.remove(name);
         }
     }

@@ -31,6 +31,24 @@ import java.util.List;
 public final class DerivativeRules {
     private DerivativeRules() {}
 
+    /**
+     * A replacement for the table's rules, for tests only: they inject a deliberately wrong rule
+     * to prove that compile-time verification catches it. It returns null to keep a rule.
+     */
+    @FunctionalInterface
+    public interface RuleOverride {
+        /** The contribution to argument {@code i} of {@code op(args)}, or null for the table's. */
+        Expr rule(Op op, int i, Expr g, List<Expr> args, Expr out);
+    }
+
+    private static volatile RuleOverride override;
+
+    /** Tests only: replaces rules with {@code o} until the returned handle is closed. */
+    public static AutoCloseable overrideForTesting(RuleOverride o) {
+        override = o;
+        return () -> override = null;
+    }
+
     /** The contribution to argument {@code i} of {@code left op right}. */
     public static Expr binary(Expr.BinOp op, int i, Expr g, Expr l, Expr r, Expr out) {
         return switch (op) {
@@ -44,6 +62,11 @@ public final class DerivativeRules {
 
     /** The contribution to argument {@code i} of the known operation {@code op(args)}. */
     public static Expr known(Op op, int i, Expr g, List<Expr> a, Expr out) {
+        RuleOverride o = override;
+        Expr injected = o == null ? null : o.rule(op, i, g, a, out);
+        if (injected != null) {
+            return injected;
+        }
         Expr x = a.get(0);
         return switch (op) {
             // java.lang.Math, as expressions.

@@ -128,6 +128,14 @@ public final class Exprs {
             case Stmt.Block b -> new Stmt.Block(b.stmts().stream().map(x -> rename(x, names)).toList(), b.pos());
             case Stmt.If i -> new Stmt.If(rename(i.condition(), names), (Stmt.Block) rename(i.then(), names),
                     (Stmt.Block) rename(i.otherwise(), names), i.pos());
+            case Stmt.While w -> new Stmt.While(rename(w.condition(), names), (Stmt.Block) rename(w.body(), names),
+                    w.pos());
+            case Stmt.DoWhile d -> new Stmt.DoWhile((Stmt.Block) rename(d.body(), names),
+                    rename(d.condition(), names), d.pos());
+            case Stmt.For f -> new Stmt.For(f.init().stream().map(x -> rename(x, names)).toList(),
+                    f.condition() == null ? null : rename(f.condition(), names),
+                    f.update().stream().map(x -> rename(x, names)).toList(), (Stmt.Block) rename(f.body(), names),
+                    f.pos());
             default -> s;
         };
     }

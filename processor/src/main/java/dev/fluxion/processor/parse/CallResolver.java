@@ -153,7 +153,8 @@ final class CallResolver {
 
     private Expr user(List<ExecutableElement> candidates, String display, List<Expr> args, Pos pos) {
         for (ExecutableElement m : candidates) {
-            if (m.getAnnotation(Differentiable.class) != null && m.getParameters().size() == args.size()) {
+            if ((m.getAnnotation(Differentiable.class) != null || dev.fluxion.processor.diff.CustomRules.hasRule(m))
+                    && m.getParameters().size() == args.size()) {
                 Callee.UserMethod ref = Signatures.userMethod(m);
                 return new Expr.Call(new Callee.User(ref), args, ref.returnType(), pos);
             }

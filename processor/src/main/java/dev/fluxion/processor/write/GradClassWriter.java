@@ -41,7 +41,12 @@ public final class GradClassWriter {
                         + "derived by Fluxion at compile time.\n", owner)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
         for (DerivedMethod d : methods) {
-            new PerMethod(d, owner, ClassName.get(packageName, Names.gradClass(ownerSimpleName))).addTo(type);
+            try { // TEMP
+                new PerMethod(d, owner, ClassName.get(packageName, Names.gradClass(ownerSimpleName))).addTo(type);
+            } catch (RuntimeException e) {
+                e.printStackTrace();
+                throw e;
+            }
         }
         return JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).indent("    ").build();
     }
@@ -107,10 +112,23 @@ public final class GradClassWriter {
             for (DerivedMethod.Gradient g : d.gradients()) {
                 ctor.addParameter(JavaTypes.of(g.type()), g.name());
             }
-            return TypeSpec.recordBuilder(record).addModifiers(Modifier.PUBLIC)
+            TypeSpec.Builder r = TypeSpec.recordBuilder(record).addModifiers(Modifier.PUBLIC)
                     .addJavadoc("The value of {@code $N} and its gradient with respect to each differentiable input.\n",
                             m().name())
-                    .recordConstructor(ctor.build()).build();
+                    .recordConstructor(ctor.build());
+            // Kotlin destructures through componentN(): val (loss, dw) = CGrad.lossGrad(...).
+            List<TypeName> types = new ArrayList<>(List.of(result()));
+            List<String> names = new ArrayList<>(List.of(Names.VALUE));
+            d.gradients().forEach(g -> {
+                types.add(JavaTypes.of(g.type()));
+                names.add(g.name());
+            });
+            for (int i = 0; i < names.size(); i++) {
+                r.addMethod(MethodSpec.methodBuilder("component" + (i + 1)).addModifiers(Modifier.PUBLIC)
+                        .returns(types.get(i)).addJavadoc("{@code $N}, for Kotlin destructuring.\n", names.get(i))
+                        .addStatement("return $N", names.get(i)).build());
+            }
+            return r.build();
         }
 
         private TypeSpec pullbackClass(ClassName pullback, ClassName record) {
@@ -126,11 +144,14 @@ public final class GradClassWriter {
                 addField(t, ctor, JavaTypes.of(v.type()), v.name());
                 fields.add(v.name());
             }
-            String valueField = Names.VALUE;
-            while (fields.contains(valueField)) {
-                valueField = valueField + "_";
+            String valueField = sharedResult();
+            if (valueField == null) {
+                valueField = Names.VALUE;
+                while (fields.contains(valueField)) {
+                    valueField = valueField + "_";
+                }
+                addField(t, ctor, result(), valueField);
             }
-            addField(t, ctor, result(), valueField);
             t.addMethod(ctor.build());
             t.addMethod(MethodSpec.methodBuilder(Names.VALUE).addModifiers(Modifier.PUBLIC).returns(result())
                     .addJavadoc("The forward value.\n").addStatement("return $N", valueField).build());
@@ -164,11 +185,21 @@ public final class GradClassWriter {
                 args.add(CodeBlock.of("$N", Names.MODEL));
             }
             d.saved().forEach(v -> args.add(CodeBlock.of("$N", v.name())));
-            args.add(ExprWriter.write(d.result()));
+            if (sharedResult() == null) {
+                args.add(ExprWriter.write(d.result()));
+            }
             code.addStatement("return new $T($L)", pullback, CodeBlock.join(args, ", "));
             return signature(Names.vjpMethod(m().name())).returns(pullback)
                     .addJavadoc("Runs the forward pass of {@link $T#$N} and returns its pullback.\n", owner, m().name())
                     .addCode(code.build()).build();
+        }
+
+        /** The saved local that is also the result, if any: one field serves as both. */
+        private String sharedResult() {
+            if (d.result() instanceof Expr.Var r && d.saved().stream().anyMatch(v -> v.name().equals(r.name()))) {
+                return r.name();
+            }
+            return null;
         }
 
         private CodeBlock seed(String pullbackLocal) {
@@ -182,7 +213,22 @@ public final class GradClassWriter {
                     .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1).\n", owner,
                             m().name())
                     .addStatement("$T pullback = $N($L)", pullback, Names.vjpMethod(m().name()), argList())
+                    .addCode(scalarCheck())
                     .addStatement("return pullback.$N($L)", Names.BACKWARD, seed("pullback")).build();
+        }
+
+        /** As PyTorch: a gradient can be implicitly created only for a scalar output. */
+        private CodeBlock scalarCheck() {
+            if (!m().returnType().isTensor()) {
+                return CodeBlock.of("");
+            }
+            return CodeBlock.builder().beginControlFlow("if (pullback.value().numel() != 1)")
+                    .addStatement("throw new $T($S + $T.toString(pullback.value().shape())\n+ $S)",
+                            IllegalArgumentException.class, m().name() + "Grad: grad can be implicitly created only for "
+                                    + "scalar outputs, but " + m().name() + " returned a tensor of shape ",
+                            java.util.Arrays.class, "; use " + Names.vjpMethod(m().name())
+                                    + "(...).backward(v) with a cotangent v of that shape")
+                    .endControlFlow().build();
         }
 
         private MethodSpec backward(ClassName pullback) {

@@ -68,9 +68,27 @@ final class StmtWriter {
             }
             case Stmt.Break b -> code.addStatement("break");
             case Stmt.Continue c -> code.addStatement("continue");
-            case Stmt.For f -> throw new UnsupportedOperationException("for loops are written by the next version");
+            case Stmt.For f -> {
+                code.beginControlFlow("for ($L; $L; $L)", header(f.init()),
+                        f.condition() == null ? "" : ExprWriter.write(f.condition()), header(f.update()));
+                writeAll(f.body().stmts());
+                code.endControlFlow();
+            }
             case Stmt.Unsupported u -> throw new IllegalStateException("unsupported statement reached the writer");
         }
+    }
+
+    /** A for header's init or update list, comma-separated, without semicolons. */
+    private static CodeBlock header(List<Stmt> stmts) {
+        return CodeBlock.join(stmts.stream().map(s -> switch (s) {
+            case Stmt.Let l -> CodeBlock.of("$T $N = $L", JavaTypes.of(l.type()), l.name(), ExprWriter.write(l.init()));
+            case Stmt.Assign a when a.value() instanceof Expr.Binary b && b.left() instanceof Expr.Var v
+                    && v.name().equals(a.name()) && b.right() instanceof Expr.Literal one && one.text().equals("1")
+                    && (b.op() == Expr.BinOp.PLUS || b.op() == Expr.BinOp.MINUS) ->
+                    CodeBlock.of("$N$L", a.name(), b.op() == Expr.BinOp.PLUS ? "++" : "--");
+            case Stmt.Assign a -> CodeBlock.of("$N = $L", a.name(), ExprWriter.write(a.value()));
+            default -> throw new IllegalStateException("not a for header statement: " + s);
+        }).toList(), ", ");
     }
 
     private void comment(Pos pos) {

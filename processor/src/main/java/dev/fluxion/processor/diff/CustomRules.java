@@ -1,0 +1,195 @@
+package dev.fluxion.processor.diff;
+
+import dev.fluxion.annotation.Derivative;
+import dev.fluxion.processor.Messages;
+import dev.fluxion.processor.Names;
+import dev.fluxion.processor.check.Diagnostic;
+import dev.fluxion.processor.ir.Callee;
+import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Param;
+import dev.fluxion.processor.ir.Pos;
+import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.parse.Signatures;
+import dev.fluxion.processor.parse.TypeMapper;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * User-supplied backward rules ({@code @Derivative}). A rule {@code r(x1..xn, g)} for a primal
+ * {@code f(x1..xn)} makes {@code f} callable from differentiable code: {@code f} gets a derived
+ * method whose forward pass calls {@code f} itself and whose backward pass calls {@code r}, so the
+ * generated {@code fVjp}/{@code fGrad} and every caller's chain rule use the rule. Its signature is
+ * checked here; its mathematics by the verifier, like any derived method.
+ */
+public final class CustomRules {
+    private CustomRules() {}
+
+    /** A rule and its primal, both found. */
+    public record Pair(ExecutableElement rule, ExecutableElement primal) {}
+
+    /** The primal {@code rule} names, or an error at the rule. */
+    public static Optional<ExecutableElement> primalOf(ExecutableElement rule) {
+        String of = rule.getAnnotation(Derivative.class).of();
+        for (Element e : rule.getEnclosingElement().getEnclosedElements()) {
+            if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(of) && !e.equals(rule)
+                    && ((ExecutableElement) e).getParameters().size() + 1 == rule.getParameters().size()) {
+                return Optional.of((ExecutableElement) e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a {@code @Derivative} rule in the same class supplies {@code m}'s backward pass. */
+    public static boolean hasRule(ExecutableElement m) {
+        return ruleOf(m).isPresent();
+    }
+
+    /** The {@code @Derivative} rule of {@code m}, if its class declares one. */
+    public static Optional<ExecutableElement> ruleOf(ExecutableElement m) {
+        for (Element e : m.getEnclosingElement().getEnclosedElements()) {
+            Derivative d = e.getAnnotation(Derivative.class);
+            if (d != null && e.getKind() == ElementKind.METHOD && d.of().contentEquals(m.getSimpleName())
+                    && ((ExecutableElement) e).getParameters().size() == m.getParameters().size() + 1) {
+                return Optional.of((ExecutableElement) e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Problems with a rule's signature against its primal (empty when it matches). */
+    public static List<Diagnostic> check(ExecutableElement rule, Optional<ExecutableElement> primal, Pos at) {
+        String of = rule.getAnnotation(Derivative.class).of();
+        if (primal.isEmpty()) {
+            return List.of(Diagnostic.error(Messages.DERIVATIVE_NO_PRIMAL, at, of));
+        }
+        ExecutableElement p = primal.get();
+        String expected = expectedSignature(rule, p);
+        List<String> problems = new ArrayList<>();
+        if (!p.getModifiers().contains(Modifier.STATIC) || !rule.getModifiers().contains(Modifier.STATIC)) {
+            problems.add("both must be static");
+        }
+        for (int i = 0; i < p.getParameters().size(); i++) {
+            Type want = TypeMapper.map(p.getParameters().get(i).asType());
+            Type got = TypeMapper.map(rule.getParameters().get(i).asType());
+            if (!want.equals(got)) {
+                problems.add("parameter " + (i + 1) + " is " + got.javaName() + ", the primal's is " + want.javaName());
+            }
+        }
+        Type result = TypeMapper.map(p.getReturnType());
+        Type cot = TypeMapper.map(rule.getParameters().getLast().asType());
+        if (!cot.equals(cotangentType(result))) {
+            problems.add("the last parameter (the cotangent) is " + cot.javaName() + ", not "
+                    + cotangentType(result).javaName());
+        }
+        Type ret = TypeMapper.map(rule.getReturnType());
+        Type wantRet = returnType(p);
+        if (wantRet == null) {
+            problems.add("a rule for several Tensor inputs is not supported yet");
+        } else if (!ret.equals(wantRet) && !(wantRet == Type.Prim.DOUBLE && ret == Type.Prim.FLOAT)) {
+            problems.add("it returns " + ret.javaName() + ", not " + wantRet.javaName());
+        }
+        if (problems.isEmpty()) {
+            return List.of();
+        }
+        return List.of(Diagnostic.error(Messages.DERIVATIVE_SIGNATURE, at, rule.getSimpleName().toString(),
+                p.getSimpleName().toString(), String.join("; ", problems), expected));
+    }
+
+    private static Type cotangentType(Type result) {
+        return result.isFloatingScalar() ? Type.Prim.DOUBLE : result;
+    }
+
+    /** The gradient's type: the one input's (double for scalars), or double[] for several scalars. */
+    private static Type returnType(ExecutableElement primal) {
+        List<Type> inputs = differentiableTypes(primal);
+        if (inputs.size() == 1) {
+            return inputs.getFirst().isFloatingScalar() ? Type.Prim.DOUBLE : inputs.getFirst();
+        }
+        return inputs.stream().allMatch(Type::isFloatingScalar) ? new Type.ArrayOf(Type.Prim.DOUBLE) : null;
+    }
+
+    private static List<Type> differentiableTypes(ExecutableElement primal) {
+        Callee.UserMethod m = Signatures.userMethod(primal);
+        List<Type> out = new ArrayList<>();
+        for (int i = 0; i < m.paramTypes().size(); i++) {
+            if (m.differentiable().get(i)) {
+                out.add(m.paramTypes().get(i));
+            }
+        }
+        return out;
+    }
+
+    private static String expectedSignature(ExecutableElement rule, ExecutableElement primal) {
+        Type ret = returnType(primal);
+        String params = primal.getParameters().stream()
+                .map(v -> TypeMapper.map(v.asType()).javaName().replace("dev.fluxion.", "") + " " + v.getSimpleName())
+                .collect(Collectors.joining(", "));
+        Type cot = cotangentType(TypeMapper.map(primal.getReturnType()));
+        return "static " + (ret == null ? "Tensor[]" : ret.javaName().replace("dev.fluxion.", "")) + " "
+                + rule.getSimpleName() + "(" + params + (params.isEmpty() ? "" : ", ")
+                + cot.javaName().replace("dev.fluxion.", "") + " g)";
+    }
+
+    /**
+     * The derived method of a primal whose backward pass is a user rule: forward
+     * {@code value = Owner.f(x..)}, backward {@code grad = Owner.r(x.., g)}.
+     */
+    public static DerivedMethod derive(ExecutableElement primal, ExecutableElement rule, String packageName,
+                                       String ownerSimpleName, Pos pos) {
+        Callee.UserMethod self = Signatures.userMethod(primal);
+        TypeElement owner = (TypeElement) primal.getEnclosingElement();
+        String ownerName = owner.getQualifiedName().toString();
+        List<Param> params = new ArrayList<>();
+        List<Expr> args = new ArrayList<>();
+        Set<String> taken = new HashSet<>(self.paramNames());
+        for (int i = 0; i < self.paramNames().size(); i++) {
+            params.add(new Param(self.paramNames().get(i), self.paramTypes().get(i), self.differentiable().get(i), pos));
+            args.add(new Expr.Var(self.paramNames().get(i), self.paramTypes().get(i), Pos.NONE));
+        }
+        Names.Scope scope = new Names.Scope(taken);
+        Expr call = new Expr.Call(new Callee.Static(ownerName, self.name()), args, self.returnType(), pos);
+        MethodIr method = new MethodIr(self, packageName, ownerSimpleName, false, params,
+                new Stmt.Block(List.of(new Stmt.Return(call, pos)), pos), pos);
+        String value = scope.fresh(Names.VALUE);
+        String cotangent = scope.fresh(Names.adjoint(Names.result()));
+        Type cotType = cotangentType(self.returnType());
+        String grad = scope.fresh(Names.calleeGradient(rule.getSimpleName().toString()));
+        Type gradType = TypeMapper.map(rule.getReturnType());
+        List<Expr> ruleArgs = new ArrayList<>(args);
+        ruleArgs.add(new Expr.Var(cotangent, cotType, Pos.NONE));
+        Expr ruleCall = new Expr.Call(new Callee.Static(ownerName, rule.getSimpleName().toString()), ruleArgs,
+                gradType, pos);
+        List<DerivedMethod.Gradient> gradients = new ArrayList<>();
+        Expr.Var gradVar = new Expr.Var(grad, gradType, Pos.NONE);
+        int k = 0;
+        long count = self.differentiable().stream().filter(b -> b).count();
+        for (Param p : params) {
+            if (!p.differentiable()) {
+                continue;
+            }
+            Expr v = count == 1 ? gradVar : new Expr.ArrayRead(gradVar,
+                    new Expr.Literal(Integer.toString(k++), Type.Prim.INT, Pos.NONE), Type.Prim.DOUBLE, Pos.NONE);
+            gradients.add(new DerivedMethod.Gradient(p.name(), p.type(),
+                    p.type() == Type.Prim.FLOAT ? new Expr.Cast(Type.Prim.FLOAT, v, Pos.NONE) : v));
+        }
+        List<Expr.Var> saved = new ArrayList<>();
+        for (Expr a : args) {
+            saved.add((Expr.Var) a);
+        }
+        return new DerivedMethod(method, List.of(new Stmt.Let(value, self.returnType(), call, pos)),
+                new Expr.Var(value, self.returnType(), Pos.NONE), cotangent,
+                List.of(new Stmt.Let(grad, gradType, ruleCall, pos)), gradients, saved,
+                List.of(Names.capitalize(self.name()) + "Backward"));
+    }
+}

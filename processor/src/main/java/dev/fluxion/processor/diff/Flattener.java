@@ -1,0 +1,190 @@
+package dev.fluxion.processor.diff;
+
+import dev.fluxion.processor.Names;
+import dev.fluxion.processor.ir.Activity;
+import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.Exprs;
+import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Param;
+import dev.fluxion.processor.ir.Pos;
+import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The second step for bodies with control flow: decides which variables are varied (depend on a
+ * differentiable input along some path; a fixpoint, since loops feed values back) and gives each
+ * compound operand of a varied assignment a temporary, as {@link Linearizer} does for
+ * straight-line code. A varied {@code c ? a : b} becomes an {@code if}, so the backward pass only
+ * runs the side the forward pass took and an untaken side's NaN never reaches a gradient.
+ */
+final class Flattener {
+    private final Lowering in;
+    private final Names.Scope scope;
+    private final Set<String> varied = new HashSet<>();
+    private final Map<String, Type> decls;
+    private final Map<String, Integer> loopOf;
+    private final IdentityHashMap<Stmt.While, Integer> loopIds = new IdentityHashMap<>();
+    private final Map<List<String>, Primal.Leaf> leaves = new LinkedHashMap<>();
+    private Integer currentLoop;
+    private Pos at = Pos.NONE;
+
+    /** The flattened body and what the reverse transform needs to know about it. */
+    record Flat(List<Stmt> body, Map<String, Type> decls, Set<String> varied, Map<String, Integer> loopOf,
+                IdentityHashMap<Stmt.While, Integer> loopIds, List<Primal.Leaf> leaves, String result,
+                Names.Scope scope) {}
+
+    private Flattener(MethodIr method, Lowering in) {
+        this.in = in;
+        this.decls = new LinkedHashMap<>(in.decls());
+        this.loopOf = new HashMap<>(in.loopOf());
+        Set<String> taken = new HashSet<>(decls.keySet());
+        method.params().forEach(p -> taken.add(p.name()));
+        taken.add(Names.MODEL);
+        this.scope = new Names.Scope(taken);
+        for (Param p : method.params()) {
+            if (p.differentiable()) {
+                varied.add(p.name());
+            }
+        }
+    }
+
+    static Flat flatten(MethodIr method, Lowering lowered) {
+        Flattener f = new Flattener(method, lowered);
+        boolean changed = true;
+        while (changed) {
+            changed = f.propagate(lowered.body());
+        }
+        List<Stmt> body = f.block(lowered.body());
+        return new Flat(body, f.decls, f.varied, f.loopOf, f.loopIds, List.copyOf(f.leaves.values()),
+                lowered.result(), f.scope);
+    }
+
+    private boolean propagate(List<Stmt> stmts) {
+        boolean changed = false;
+        for (Stmt s : stmts) {
+            switch (s) {
+                case Stmt.Assign a -> changed |= isVaried(a.value()) && varied.add(a.name());
+                case Stmt.If i -> changed |= propagate(i.then().stmts()) | propagate(i.otherwise().stmts());
+                case Stmt.While w -> changed |= propagate(w.body().stmts());
+                default -> { }
+            }
+        }
+        return changed;
+    }
+
+    boolean isVaried(Expr e) {
+        if (e instanceof Expr.Var v) {
+            return varied.contains(v.name());
+        }
+        if (e instanceof Expr.FieldRead f) {
+            return f.parameter();
+        }
+        if (Activity.readsParameters(e)) {
+            return true;
+        }
+        for (Expr c : Activity.differentiableChildren(e)) {
+            if (isVaried(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<Stmt> block(List<Stmt> stmts) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : stmts) {
+            at = s.pos();
+            switch (s) {
+                case Stmt.Assign a -> assign(a.name(), a.value(), out);
+                case Stmt.If i -> out.add(new Stmt.If(i.condition(), new Stmt.Block(block(i.then().stmts()),
+                        i.then().pos()), new Stmt.Block(block(i.otherwise().stmts()), i.otherwise().pos()), i.pos()));
+                case Stmt.While w -> {
+                    Integer outer = currentLoop;
+                    currentLoop = in.loopIds().get(w);
+                    Stmt.While lowered = new Stmt.While(w.condition(), new Stmt.Block(block(w.body().stmts()),
+                            w.body().pos()), w.pos());
+                    currentLoop = outer;
+                    loopIds.put(lowered, in.loopIds().get(w));
+                    out.add(lowered);
+                }
+                default -> throw new IllegalStateException("not lowered: " + s);
+            }
+        }
+        return out;
+    }
+
+    private void assign(String name, Expr value, List<Stmt> out) {
+        if (!isVaried(value)) {
+            out.add(new Stmt.Assign(name, value, at));
+            return;
+        }
+        if (value instanceof Expr.Conditional c) {
+            List<Stmt> then = new ArrayList<>();
+            assign(name, c.whenTrue(), then);
+            List<Stmt> otherwise = new ArrayList<>();
+            assign(name, c.whenFalse(), otherwise);
+            out.add(new Stmt.If(c.condition(), new Stmt.Block(then, at), new Stmt.Block(otherwise, at), at));
+            return;
+        }
+        out.add(new Stmt.Assign(name, lower(value, out), at));
+    }
+
+    private Expr lower(Expr e, List<Stmt> out) {
+        if (e instanceof Expr.FieldRead f && f.parameter()) {
+            Primal.Leaf leaf = leaves.computeIfAbsent(f.path(), p -> {
+                String local = scope.fresh(Names.fieldLocal(p));
+                varied.add(local);
+                return new Primal.Leaf(local, f);
+            });
+            return new Expr.Var(leaf.local(), f.type(), f.pos());
+        }
+        if (e.children().isEmpty()) {
+            return e;
+        }
+        List<Expr> children = new ArrayList<>();
+        for (Expr c : e.children()) {
+            children.add(isVaried(c) ? lower(c, out) : c);
+        }
+        Expr rebuilt = Exprs.withChildren(e, children);
+        if (!isVaried(rebuilt)) {
+            return rebuilt;
+        }
+        List<Expr> named = new ArrayList<>();
+        for (Expr c : children) {
+            named.add(needsName(c) ? hoist(c, out) : c);
+        }
+        return Exprs.withChildren(rebuilt, named);
+    }
+
+    private boolean needsName(Expr c) {
+        if (Exprs.isAtom(c)) {
+            return false;
+        }
+        return isVaried(c) || c.type().isTensor() || containsCall(c);
+    }
+
+    private static boolean containsCall(Expr e) {
+        return e instanceof Expr.Call || e.children().stream().anyMatch(Flattener::containsCall);
+    }
+
+    private Expr hoist(Expr c, List<Stmt> out) {
+        String name = scope.temp(Linearizer.hint(c));
+        decls.put(name, c.type());
+        if (currentLoop != null) {
+            loopOf.put(name, currentLoop);
+        }
+        if (isVaried(c)) {
+            varied.add(name);
+        }
+        assign(name, c, out);
+        return new Expr.Var(name, c.type(), c.pos());
+    }
+}

@@ -1,0 +1,173 @@
+package dev.fluxion.processor.verify;
+
+import dev.fluxion.Tensor;
+import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Param;
+import dev.fluxion.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Picks the shapes and values of a method's inputs. Declared {@code @Shape}s bind each symbolic
+ * dimension to a small size of its own (3, 4, 5, ...: distinct, so a transposition cannot hide);
+ * a tensor with no declared shape (a parameter without {@code @Shape}, a {@code Parameter} field)
+ * gets each candidate shape in turn until the method evaluates: the shapes are inferred from the
+ * operations that accept them.
+ */
+final class Inputs {
+    /** The size of a dimension no declaration fixes. */
+    static final int DEFAULT_SIZE = 3;
+    /** The value of an int parameter: a loop count or index valid for every size above. */
+    static final int INT_VALUE = 2;
+
+    private final MethodIr method;
+    private final InputSpec spec;
+    private final List<Expr.FieldRead> fields;
+    private final Map<String, Integer> symbols = new LinkedHashMap<>();
+    private final List<String> unknown = new ArrayList<>();
+    private final List<int[]> candidates = new ArrayList<>();
+
+    Inputs(MethodIr method, InputSpec spec, List<Expr.FieldRead> fields) {
+        this.method = method;
+        this.spec = spec;
+        this.fields = fields;
+        Set<Integer> sizes = new LinkedHashSet<>(List.of(DEFAULT_SIZE));
+        for (Param p : method.params()) {
+            List<String> dims = spec.shapes().get(p.name());
+            if (dims != null) {
+                for (String d : dims) {
+                    sizes.add(size(d));
+                }
+            } else if (p.type().isTensor()) {
+                unknown.add(p.name());
+            }
+        }
+        for (Expr.FieldRead f : fields) {
+            if (f.parameter() || f.type().isTensor()) {
+                unknown.add(key(f.path()));
+            }
+        }
+        for (int s : sizes) {
+            candidates.add(new int[] {s});
+        }
+        for (int a : sizes) {
+            for (int b : sizes) {
+                candidates.add(new int[] {a, b});
+            }
+        }
+        candidates.add(new int[0]);
+        candidates.add(new int[] {DEFAULT_SIZE, DEFAULT_SIZE, DEFAULT_SIZE});
+    }
+
+    static String key(List<String> path) {
+        return "this." + String.join(".", path);
+    }
+
+    /** The tensors whose shapes are inferred. */
+    List<String> unknown() {
+        return unknown;
+    }
+
+    /** Shape assignments of the unknown tensors, in the order to try them; at most {@code limit}. */
+    List<Map<String, int[]>> assignments(int limit) {
+        List<Map<String, int[]>> out = new ArrayList<>();
+        int[] odometer = new int[unknown.size()];
+        while (out.size() < limit) {
+            Map<String, int[]> a = new LinkedHashMap<>();
+            for (int i = 0; i < unknown.size(); i++) {
+                a.put(unknown.get(i), candidates.get(odometer[i]));
+            }
+            out.add(a);
+            int i = 0;
+            while (i < odometer.length && ++odometer[i] == candidates.size()) {
+                odometer[i++] = 0;
+            }
+            if (i == odometer.length) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** A point: differentiable inputs drawn in {@code diff} style, constant ones in {@code constants}. */
+    Point draw(Map<String, int[]> shapes, InputStyle diff, InputStyle constants, Random rng) {
+        List<Object> args = new ArrayList<>();
+        for (Param p : method.params()) {
+            InputStyle style = p.differentiable() ? diff : constants;
+            List<String> declared = spec.shapes().get(p.name());
+            int[] shape = declared != null ? declared.stream().mapToInt(this::size).toArray() : shapes.get(p.name());
+            args.add(value(p.type(), shape, style, rng, p.name()));
+        }
+        Map<List<String>, Object> fieldValues = new LinkedHashMap<>();
+        for (Expr.FieldRead f : fields) {
+            int[] shape = shapes.get(key(f.path()));
+            fieldValues.put(f.path(), shape != null ? tensor(shape, diff, rng)
+                    : value(f.type(), null, InputStyle.POSITIVE, rng, Inputs.key(f.path())));
+        }
+        return new Point(args, fieldValues);
+    }
+
+    private Object value(Type t, int[] shape, InputStyle style, Random rng, String name) {
+        return switch (t) {
+            case Type.TensorType tt -> tensor(shape, style, rng);
+            case Type.ArrayOf a when a.element().isFloatingScalar() -> {
+                double[] v = new double[shape != null && shape.length > 0 ? shape[0] : DEFAULT_SIZE];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = style.draw(rng);
+                }
+                yield v;
+            }
+            case Type.ArrayOf a when a.element() == Type.Prim.LONG -> new long[] {0, 1};
+            case Type.ArrayOf a when a.element() == Type.Prim.BOOLEAN -> new boolean[] {true, false};
+            case Type.ArrayOf a -> new int[] {0, 1};
+            case Type.Prim p when p.isFloatingScalar() -> style.draw(rng);
+            case Type.Prim p when p == Type.Prim.LONG -> (long) INT_VALUE;
+            case Type.Prim p when p == Type.Prim.BOOLEAN -> true;
+            case Type.Prim p when p.isNumeric() -> INT_VALUE;
+            case Type.Declared d -> firstEnumConstant(d, name);
+            default -> throw new EvalException("cannot choose a value for `" + name + "` of type " + t.javaName());
+        };
+    }
+
+    private static Tensor tensor(int[] shape, InputStyle style, Random rng) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        double[] data = new double[n];
+        for (int i = 0; i < n; i++) {
+            data[i] = style.draw(rng);
+        }
+        return Tensor.fromArray(data, shape);
+    }
+
+    private static Object firstEnumConstant(Type.Declared d, String name) {
+        try {
+            Object[] constants = Class.forName(d.qualifiedName(), true, Inputs.class.getClassLoader())
+                    .getEnumConstants();
+            if (constants != null && constants.length > 0) {
+                return constants[0];
+            }
+        } catch (ClassNotFoundException | LinkageError e) {
+            // not a runtime type: below
+        }
+        if (name.startsWith("this.")) {
+            return null; // a layer object: only its Parameter fields are read
+        }
+        throw new EvalException("cannot choose a value for `" + name + "` of type " + d.qualifiedName());
+    }
+
+    int size(String dim) {
+        try {
+            return Integer.parseInt(dim);
+        } catch (NumberFormatException e) {
+            return symbols.computeIfAbsent(dim, k -> DEFAULT_SIZE + symbols.size());
+        }
+    }
+}

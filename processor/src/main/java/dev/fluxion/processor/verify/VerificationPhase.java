@@ -1,0 +1,81 @@
+package dev.fluxion.processor.verify;
+
+import dev.fluxion.annotation.Differentiable;
+import dev.fluxion.processor.Messages;
+import dev.fluxion.processor.check.Diagnostic;
+import dev.fluxion.processor.diff.DerivedMethod;
+import dev.fluxion.processor.ir.MethodIr;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.tools.Diagnostic.Kind;
+
+/**
+ * The verification phase of one round: collects every derived method (so calls between them,
+ * across classes, evaluate), then verifies each one whose {@code @Differentiable(verify)} and the
+ * build's {@code -Afluxion.verify} allow, and hands each diagnostic to the processor's reporter.
+ */
+public final class VerificationPhase {
+    /** One method to verify: its element (where to report), derivation and declared shapes. */
+    private record Entry(Element element, DerivedMethod derived, InputSpec spec, boolean wanted, String display) {}
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final List<DerivedMethod> callable = new ArrayList<>();
+    private final List<MethodIr> plain = new ArrayList<>();
+
+    /** Adds a {@code @Differentiable} method's derivation. */
+    public void add(ExecutableElement element, DerivedMethod derived) {
+        Differentiable d = element.getAnnotation(Differentiable.class);
+        entries.add(new Entry(element, derived, InputSpec.of(element), d == null || d.verify(),
+                derived.method().name()));
+        callable.add(derived);
+    }
+
+    /** Adds a derivation that is checked under another name (a {@code @Derivative} rule's). */
+    public void add(Element element, DerivedMethod derived, InputSpec spec, boolean wanted, String display) {
+        entries.add(new Entry(element, derived, spec, wanted, display));
+        callable.add(derived);
+    }
+
+    /** Adds a method that is only evaluated (a {@code @Derivative} rule and its primal). */
+    public void addPlain(MethodIr m) {
+        plain.add(m);
+    }
+
+    /** Verifies everything added since the last run, reporting through {@code report}; returns the reports. */
+    public List<VerificationReport> run(String option, BiConsumer<Diagnostic, Element> report) {
+        VerifyMode mode = VerifyMode.parse(option);
+        List<VerificationReport> out = new ArrayList<>();
+        try {
+            if (mode == VerifyMode.OFF) {
+                return out;
+            }
+            Registry registry = new Registry(callable);
+            plain.forEach(registry::addPlain);
+            for (Entry e : entries) {
+                if (!e.wanted()) {
+                    continue;
+                }
+                VerificationReport r;
+                try {
+                    r = Verifier.verify(e.derived(), registry, e.spec(), mode, e.display());
+                } catch (RuntimeException | StackOverflowError | LinkageError ex) {
+                    // The verifier's own limits must never break a build that is otherwise fine.
+                    Diagnostic d = new Diagnostic(mode == VerifyMode.STRICT ? Kind.ERROR : Kind.NOTE,
+                            Messages.GRADIENT_NOT_VERIFIED, e.derived().method().pos(),
+                            List.of(e.display(), "its evaluation failed (" + ex + ")"));
+                    r = new VerificationReport(e.display(), List.of(d), 0, 0, 0);
+                }
+                r.diagnostics().forEach(d -> report.accept(d, e.element()));
+                out.add(r);
+            }
+            return out;
+        } finally {
+            entries.clear();
+            callable.clear();
+            plain.clear();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.fluxion.tape;
+
+import java.util.Arrays;
+
+/**
+ * A growable last-in-first-out stack of {@code double} values, unboxed: the tape on which a generated
+ * backward pass finds the double values the forward pass overwrote, pushed by the forward pass and popped in reverse order.
+ * Not thread-safe; one per pullback.
+ */
+public final class DoubleStack {
+    private double[] data;
+    private int size;
+
+    /** An empty stack with room for 16 values before it grows. */
+    public DoubleStack() {
+        this(16);
+    }
+
+    /** An empty stack with room for {@code capacity} values before it grows. */
+    public DoubleStack(int capacity) {
+        data = new double[Math.max(1, capacity)];
+    }
+
+    /** A new empty stack (the factory generated code calls). */
+    public static DoubleStack create() {
+        return new DoubleStack();
+    }
+
+    /** Pushes {@code value}; amortized O(1) (the array doubles when full). */
+    public void push(double value) {
+        if (size == data.length) {
+            data = Arrays.copyOf(data, data.length * 2);
+        }
+        data[size++] = value;
+    }
+
+    /**
+     * Removes and returns the value pushed last.
+     *
+     * @throws IllegalStateException if the stack is empty (a pullback's backward pass ran twice)
+     */
+    public double pop() {
+        if (size == 0) {
+            throw new IllegalStateException("tape is empty: a pullback's backward pass can run only once");
+        }
+        return data[--size];
+    }
+
+    /** The number of values on the stack. */
+    public int size() {
+        return size;
+    }
+
+    /** Whether nothing is on the stack. */
+    public boolean isEmpty() {
+        return size == 0;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.fluxion.tape;
+
+import java.util.Arrays;
+
+/**
+ * A growable last-in-first-out stack of {@code Object} values, unboxed: the tape on which a generated
+ * backward pass finds overwritten references (tensors, callee pullbacks), pushed by the forward pass and popped in reverse order.
+ * Not thread-safe; one per pullback.
+ */
+public final class ObjectStack {
+    private Object[] data;
+    private int size;
+
+    /** An empty stack with room for 16 values before it grows. */
+    public ObjectStack() {
+        this(16);
+    }
+
+    /** An empty stack with room for {@code capacity} values before it grows. */
+    public ObjectStack(int capacity) {
+        data = new Object[Math.max(1, capacity)];
+    }
+
+    /** A new empty stack (the factory generated code calls). */
+    public static ObjectStack create() {
+        return new ObjectStack();
+    }
+
+    /** Pushes {@code value}; amortized O(1) (the array doubles when full). */
+    public void push(Object value) {
+        if (size == data.length) {
+            data = Arrays.copyOf(data, data.length * 2);
+        }
+        data[size++] = value;
+    }
+
+    /**
+     * Removes and returns the value pushed last.
+     *
+     * @throws IllegalStateException if the stack is empty (a pullback's backward pass ran twice)
+     */
+    public Object pop() {
+        if (size == 0) {
+            throw new IllegalStateException("tape is empty: a pullback's backward pass can run only once");
+        }
+        Object v = data[--size];
+        data[size] = null; // let the garbage collector have it
+        return v;
+    }
+
+    /** The number of values on the stack. */
+    public int size() {
+        return size;
+    }
+
+    /** Whether nothing is on the stack. */
+    public boolean isEmpty() {
+        return size == 0;
+    }
+}
