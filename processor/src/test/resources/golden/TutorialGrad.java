@@ -72,6 +72,26 @@ public final class TutorialGrad {
      * The value of {@code e} and its gradient with respect to each differentiable input.
      */
     public record EGradient(double value, double a, double b) {
+        /**
+         * {@code value}, for Kotlin destructuring.
+         */
+        public double component1() {
+            return value;
+        }
+
+        /**
+         * {@code a}, for Kotlin destructuring.
+         */
+        public double component2() {
+            return a;
+        }
+
+        /**
+         * {@code b}, for Kotlin destructuring.
+         */
+        public double component3() {
+            return b;
+        }
     }
 
     /**
@@ -120,6 +140,19 @@ public final class TutorialGrad {
      * The value of {@code loss} and its gradient with respect to each differentiable input.
      */
     public record LossGradient(double value, double w) {
+        /**
+         * {@code value}, for Kotlin destructuring.
+         */
+        public double component1() {
+            return value;
+        }
+
+        /**
+         * {@code w}, for Kotlin destructuring.
+         */
+        public double component2() {
+            return w;
+        }
     }
 
     /**

@@ -50,6 +50,17 @@ final class Conversions {
         }
     }
 
+    /** A contiguous copy of contiguous {@code t} in one pass (no zero-fill first). */
+    static Tensor denseCopy(Tensor t) {
+        int n = Shapes.numel(t.shape);
+        int[] shape = t.shape.clone();
+        return t.f != null
+                ? new Tensor(t.dtype, java.util.Arrays.copyOfRange(t.f, t.offset, t.offset + n), null, shape,
+                        StridedLoop.contiguousStrides(shape), 0)
+                : new Tensor(t.dtype, null, java.util.Arrays.copyOfRange(t.d, t.offset, t.offset + n), shape,
+                        StridedLoop.contiguousStrides(shape), 0);
+    }
+
     static Tensor to(Tensor t, DType dtype) {
         return t.dtype == dtype ? t : copy(t, dtype);
     }

@@ -361,11 +361,22 @@ public final class Derivatives {
 
     /** out = a @ b (torch.matmul): returns aᵀ @ g, reduced over broadcast batch dims, in b's shape. */
     public static Tensor matmulGradB(Tensor g, Tensor a, Tensor b) {
+        if (readsTransposed(b) && a.dim() == 2 && g.dim() == 2 && a.dtype == b.dtype && g.dtype == b.dtype) {
+            // b is a weight W read as Wᵀ (F.linear): produce aᵀ·g in W's layout, so the caller's
+            // .t() and the parameter's accumulation read it contiguously.
+            return MatMul.matmulColumnMajor(a.transpose(0, 1), g);
+        }
         Tensor am = a.dim() == 1 ? a.unsqueeze(0) : a;
         Tensor gm = lift(g, a, b);
         Tensor gb = am.transpose(-1, -2).matmul(gm);
         int[] bShape = b.dim() == 1 ? new int[] {b.shape[0], 1} : b.shape;
         return cast(sumToShape(gb, bShape).reshape(b.shape), b);
+    }
+
+    /** Whether 2-D floating {@code t} is the transpose of a contiguous matrix (strides [1, rows]). */
+    private static boolean readsTransposed(Tensor t) {
+        return t.dim() == 2 && t.dtype.isFloatingPoint() && t.shape[0] > 1 && t.shape[1] > 1
+                && t.strides[0] == 1 && t.strides[1] == t.shape[0];
     }
 
     /** g with the dims that 1-D operands dropped from the product put back. */

@@ -1,10 +1,20 @@
 package dev.fluxion;
 
+import java.util.Arrays;
+
+import dev.fluxion.kernel.Axpy;
 import dev.fluxion.kernel.BinaryOp;
 import dev.fluxion.kernel.Elementwise;
 import dev.fluxion.kernel.StridedLoop;
 
-/** The in-place updates optimizers use. Each writes only the target's own elements. */
+/**
+ * The in-place updates optimizers use. Each writes only the target's own elements.
+ *
+ * <p>When target and operands are contiguous with the same shape and dtype (every optimizer step
+ * over a parameter and its gradient), the update is one fused pass of an {@link Axpy} kernel with
+ * no temporary; anything else (broadcast operands, strided views, mixed dtypes) takes the general
+ * broadcasting path, which rounds identically.
+ */
 final class InPlace {
     private InPlace() {}
 
@@ -31,6 +41,15 @@ final class InPlace {
     /** dst += alpha · other. */
     static Tensor add(Tensor dst, Tensor other, double alpha) {
         checkWritable("addInPlace", dst);
+        if (fusable(dst, other)) {
+            int n = Shapes.numel(dst.shape);
+            if (dst.f != null) {
+                Axpy.axpy(n, alpha, other.f, other.offset, dst.f, dst.offset);
+            } else {
+                Axpy.axpy(n, alpha, other.d, other.offset, dst.d, dst.offset);
+            }
+            return dst;
+        }
         Tensor src = operand("addInPlace", dst, other);
         BinaryOp op = BinaryOp.PLUS;
         if (alpha == -1) {
@@ -40,6 +59,37 @@ final class InPlace {
         }
         combine(op, dst, src);
         return dst;
+    }
+
+    /** dst += value · (a · b), or value · (a / b) when {@code divide}. */
+    static Tensor addCombined(Tensor dst, Tensor a, Tensor b, double value, boolean divide) {
+        String op = divide ? "addcdivInPlace" : "addcmulInPlace";
+        checkWritable(op, dst);
+        if (fusable(dst, a) && fusable(dst, b)) {
+            int n = Shapes.numel(dst.shape);
+            if (dst.f != null) {
+                Axpy.addcombined(n, value, divide, a.f, a.offset, b.f, b.offset, dst.f, dst.offset);
+            } else {
+                Axpy.addcombined(n, value, divide, a.d, a.offset, b.d, b.offset, dst.d, dst.offset);
+            }
+            return dst;
+        }
+        return add(dst, divide ? a.div(b) : a.times(b), value);
+    }
+
+    /**
+     * Whether {@code dst op= other} can run as one flat loop: same dtype and shape, both
+     * contiguous, and not two different windows of one array (where the in-order loop would read
+     * values it has already written).
+     */
+    static boolean fusable(Tensor dst, Tensor other) {
+        if (dst.dtype != other.dtype || !Arrays.equals(dst.shape, other.shape)
+                || !dst.isContiguous() || !other.isContiguous()) {
+            return false;
+        }
+        boolean shared = dst.f != null ? dst.f == other.f : dst.d == other.d;
+        // An empty view's offset may lie past its storage: leave those to the general path.
+        return (!shared || dst.offset == other.offset) && dst.numel() > 0;
     }
 
     /** dst = dst op src, src broadcast to dst. */
@@ -59,12 +109,30 @@ final class InPlace {
 
     static Tensor mul(Tensor dst, double c) {
         checkWritable("mulInPlace", dst);
+        if (dst.isContiguous() && dst.numel() > 0) {
+            int n = Shapes.numel(dst.shape);
+            if (dst.f != null) {
+                Axpy.scale(n, c, dst.f, dst.offset);
+            } else {
+                Axpy.scale(n, c, dst.d, dst.offset);
+            }
+            return dst;
+        }
         combine(BinaryOp.TIMES, dst, Factories.full(dst.f != null ? DType.FLOAT32 : DType.FLOAT64, c));
         return dst;
     }
 
     static Tensor copy(Tensor dst, Tensor other) {
         checkWritable("copyInPlace", dst);
+        if (fusable(dst, other)) {
+            int n = Shapes.numel(dst.shape);
+            if (dst.f != null) {
+                System.arraycopy(other.f, other.offset, dst.f, dst.offset, n);
+            } else {
+                System.arraycopy(other.d, other.offset, dst.d, dst.offset, n);
+            }
+            return dst;
+        }
         Tensor src = operand("copyInPlace", dst, other);
         Conversions.copyInto(src, Shapes.broadcastStrides(src, dst.shape), dst, dst.strides, dst.offset);
         return dst;
@@ -72,6 +140,15 @@ final class InPlace {
 
     static Tensor fill(Tensor dst, double value) {
         checkWritable("fillInPlace", dst);
+        if (dst.isContiguous() && dst.numel() > 0) {
+            int n = Shapes.numel(dst.shape);
+            if (dst.f != null) {
+                Arrays.fill(dst.f, dst.offset, dst.offset + n, (float) value);
+            } else {
+                Arrays.fill(dst.d, dst.offset, dst.offset + n, value);
+            }
+            return dst;
+        }
         int[][] st = {dst.strides};
         int[] offs = {dst.offset};
         if (dst.f != null) {

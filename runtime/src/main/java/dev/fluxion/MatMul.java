@@ -3,6 +3,7 @@ package dev.fluxion;
 import java.util.Arrays;
 
 import dev.fluxion.kernel.Gemm;
+import dev.fluxion.kernel.SmallMatmul;
 
 /** {@code torch.matmul} semantics over the GEMM kernel; transposed views are passed by strides. */
 final class MatMul {
@@ -82,11 +83,35 @@ final class MatMul {
     private static void gemm(int m, int n, int k, Tensor a, int aOff, int aRow, int aCol,
                              Tensor b, int bOff, int bRow, int bCol, Tensor c, int cOff) {
         // Size-1 dims may carry any stride; a zero-size dim never reaches here.
-        if (c.f != null) {
+        if (SmallMatmul.applies(m, n, k)) {
+            if (c.f != null) {
+                SmallMatmul.sgemm(m, n, k, a.f, aOff, aRow, aCol, b.f, bOff, bRow, bCol, c.f, cOff, n);
+            } else {
+                SmallMatmul.dgemm(m, n, k, a.d, aOff, aRow, aCol, b.d, bOff, bRow, bCol, c.d, cOff, n);
+            }
+        } else if (c.f != null) {
             Gemm.sgemm(m, n, k, a.f, aOff, aRow, aCol, b.f, bOff, bRow, bCol, c.f, cOff, n, false);
         } else {
             Gemm.dgemm(m, n, k, a.d, aOff, aRow, aCol, b.d, bOff, bRow, bCol, c.d, cOff, n, false);
         }
+    }
+
+    /**
+     * {@code x · y} for 2-D x [m, k] and y [k, n] of one floating dtype, returned as a [m, n] view
+     * of a contiguous [n, m] buffer (strides {@code [1, m]}): computed as {@code (yᵀ · xᵀ)ᵀ}.
+     * For a gradient whose parameter is read transposed (a weight W [out, in] used as
+     * {@code Wᵀ}), this is the parameter's own layout, so {@code .t()} of it is contiguous.
+     */
+    static Tensor matmulColumnMajor(Tensor x, Tensor y) {
+        int m = x.shape[0], k = x.shape[1], n = y.shape[1];
+        if (k != y.shape[0]) {
+            return matmul(x, y); // reports the mismatch
+        }
+        Tensor buffer = Tensor.empty(x.dtype, new int[] {n, m});
+        if (buffer.numel() > 0 && k > 0) {
+            gemm(n, m, k, y, y.offset, y.strides[1], y.strides[0], x, x.offset, x.strides[1], x.strides[0], buffer, 0);
+        }
+        return Tensor.checked("matmul", buffer.view(new int[] {m, n}, new int[] {1, m}, 0));
     }
 
     private static int[] concat(int[] batch, int r, int c) {

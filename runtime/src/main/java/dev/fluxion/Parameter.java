@@ -41,9 +41,10 @@ public final class Parameter extends Tensor {
                     + " does not match the parameter of shape " + Shapes.str(shape));
         }
         if (grad == null) {
-            Tensor buffer = Tensor.empty(dtype, shape.clone());
-            InPlace.copy(buffer, g);
-            grad = buffer;
+            // A copy, never g itself: g may be shared with the caller or with another gradient.
+            grad = g.dtype == dtype && g.isContiguous() && g.numel() > 0 && java.util.Arrays.equals(g.shape, shape)
+                    ? Conversions.denseCopy(g)
+                    : InPlace.copy(Tensor.empty(dtype, shape.clone()), g);
         } else {
             InPlace.add(grad, g, 1.0);
         }

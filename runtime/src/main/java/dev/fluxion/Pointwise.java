@@ -1,9 +1,13 @@
 package dev.fluxion;
 
+import java.util.Arrays;
+
 import dev.fluxion.kernel.BinaryOp;
 import dev.fluxion.kernel.Elementwise;
+import dev.fluxion.kernel.Parallel;
 import dev.fluxion.kernel.StridedLoop;
 import dev.fluxion.kernel.UnaryOp;
+import org.jspecify.annotations.Nullable;
 
 /** Elementwise ops on tensors: dtype promotion, broadcasting, dispatch to the row kernels. */
 final class Pointwise {
@@ -30,10 +34,13 @@ final class Pointwise {
             dtype = keepsIntegers ? DType.INT64 : DType.FLOAT32;
             x = Conversions.to(x, dtype);
         }
+        long cost = cost(op);
+        if (x.isContiguous() && (long) x.numel() * cost <= Parallel.GRAIN) {
+            return Tensor.checked(name, denseUnary(op, p, q, dtype, x));
+        }
         Tensor out = Tensor.empty(dtype, x.shape.clone());
         int[][] st = {x.strides, out.strides};
         int[] offs = {x.offset, 0};
-        long cost = cost(op);
         if (x.f != null) {
             float[] a = x.f, o = out.f;
             StridedLoop.run(out.shape, st, offs, cost, (of, s, n) -> Elementwise.unary(op, p, q, a, of[0], s[0], o, of[1], s[1], n));
@@ -45,6 +52,12 @@ final class Pointwise {
     }
 
     static Tensor binary(String name, BinaryOp op, Tensor a, Tensor b) {
+        if (a.dtype == b.dtype && a.dtype.isFloatingPoint() && !op.isComparison()) {
+            Tensor fast = denseBinary(op, a, b);
+            if (fast != null) {
+                return Tensor.checked(name, fast);
+            }
+        }
         int[] shape = Shapes.broadcast(name, a.shape, b.shape);
         DType compute = DType.promote(a.dtype, b.dtype);
         if (compute == DType.INT64 && (op == BinaryOp.DIV || op == BinaryOp.POW && hasNegative(b))) {
@@ -73,6 +86,56 @@ final class Pointwise {
                     Elementwise.binary(op, x, of[0], s[0], y, of[1], s[1], o, of[2], s[2], n));
         }
         return Tensor.checked(name, out);
+    }
+
+    /**
+     * The small-tensor fast path of {@link #unary}: contiguous x, one row kernel call, no loop
+     * set-up. The row kernel is the one the general path would call for this layout, so the
+     * values are identical.
+     */
+    private static Tensor denseUnary(UnaryOp op, double p, double q, DType dtype, Tensor x) {
+        Tensor out = Tensor.empty(dtype, x.shape.clone());
+        int n = out.numel();
+        if (x.f != null) {
+            Elementwise.unary(op, p, q, x.f, x.offset, 1, out.f, 0, 1, n);
+        } else {
+            Elementwise.unary(op, p, q, x.d, x.offset, 1, out.d, 0, 1, n);
+        }
+        return out;
+    }
+
+    /**
+     * The small-tensor fast path of {@link #binary} for one floating dtype: both operands
+     * contiguous with the same shape, or one of them a single element (a scalar or 0-dim operand)
+     * of no higher rank, read with step 0. Null when the operands are laid out otherwise or the
+     * work is large enough to split over threads; the general path then handles them. Calls the
+     * same row kernel as the general path would after collapsing dims, so values are identical.
+     */
+    private static @Nullable Tensor denseBinary(BinaryOp op, Tensor a, Tensor b) {
+        int[] shape;
+        int aStep = 1, bStep = 1;
+        if (Arrays.equals(a.shape, b.shape)) {
+            shape = a.shape;
+        } else if (b.shape.length <= a.shape.length && b.numel() == 1) {
+            shape = a.shape;
+            bStep = 0;
+        } else if (a.shape.length <= b.shape.length && a.numel() == 1) {
+            shape = b.shape;
+            aStep = 0;
+        } else {
+            return null;
+        }
+        int n = Shapes.numel(shape);
+        if ((long) n * (op == BinaryOp.POW ? 20 : 1) > Parallel.GRAIN || !a.isContiguous() || !b.isContiguous()) {
+            return null;
+        }
+        Tensor out = Tensor.empty(a.dtype, shape.clone());
+        if (a.f != null) {
+            Elementwise.binary(op, a.f, a.offset, aStep, b.f, b.offset, bStep, out.f, 0, 1, n);
+        } else {
+            Elementwise.binary(op, a.d, a.offset, aStep, b.d, b.offset, bStep, out.d, 0, 1, n);
+        }
+        return out;
     }
 
     /** {@code out_i = mask_i ≠ 0 ? a_i : b_i}, all three broadcast. */

@@ -25,6 +25,16 @@ final class Reduce {
         DType dtype = t.dtype.isFloatingPoint() ? t.dtype : (op == ReduceOp.SUM ? DType.INT64 : t.dtype);
         Tensor src = Pointwise.inStorage(t, dtype);
         Tensor out = Tensor.empty(dtype, Shapes.reduced(t.shape, ds, keepDim));
+        int n = src.numel();
+        if (ds.length == src.shape.length && n > 0 && src.isContiguous()) {
+            // Everything into one value: no layout analysis needed.
+            if (src.f != null) {
+                out.f[0] = (float) Reductions.reduceContiguous(op, src.f, src.offset, n);
+            } else {
+                out.d[0] = Reductions.reduceContiguous(op, src.d, src.offset, n);
+            }
+            return Tensor.checked(name, out);
+        }
         if (src.f != null) {
             Reductions.reduce(op, src.f, src.offset, src.shape, src.strides, mask, out.f);
         } else {

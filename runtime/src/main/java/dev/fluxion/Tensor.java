@@ -733,12 +733,12 @@ public sealed class Tensor permits Parameter {
 
     /** {@code this += value · a · b}. Modified: this. */
     public Tensor addcmulInPlace(Tensor a, Tensor b, double value) {
-        return InPlace.add(this, a.times(b), value);
+        return InPlace.addCombined(this, a, b, value, false);
     }
 
     /** {@code this += value · a / b}. Modified: this. */
     public Tensor addcdivInPlace(Tensor a, Tensor b, double value) {
-        return InPlace.add(this, a.div(b), value);
+        return InPlace.addCombined(this, a, b, value, true);
     }
 
     // ---------------------------------------------------------------- misc

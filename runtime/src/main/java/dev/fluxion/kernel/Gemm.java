@@ -40,7 +40,7 @@ public final class Gemm {
 
     /** The thread count the overloads without one use: the number of available processors. */
     public static int defaultThreads() {
-        return Runtime.getRuntime().availableProcessors();
+        return Parallel.THREADS; // availableProcessors(), read once: it is a system call
     }
 
     /**

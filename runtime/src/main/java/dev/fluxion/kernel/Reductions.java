@@ -23,6 +23,20 @@ public final class Reductions {
         drive(op, xOff, shape, strides, reduce, new DoubleAccess(x, out));
     }
 
+    /**
+     * {@code ⊕_{i<n} x[off + i]}: one contiguous row reduced to one value, exactly as
+     * {@link #reduce} reduces a contiguous tensor over all its dims (so the two agree bit for
+     * bit); lets a caller skip the layout analysis for small tensors. {@code n ≥ 1}.
+     */
+    public static double reduceContiguous(ReduceOp op, float[] x, int off, int n) {
+        return reduceLongRow(op, new FloatAccess(x, x), off, n);
+    }
+
+    /** Double version of {@link #reduceContiguous(ReduceOp, float[], int, int)}. */
+    public static double reduceContiguous(ReduceOp op, double[] x, int off, int n) {
+        return reduceLongRow(op, new DoubleAccess(x, x), off, n);
+    }
+
     /** Scalar reference of the float {@code reduce} (double accumulators). Modified: {@code out}. */
     public static void reduceReference(ReduceOp op, float[] x, int xOff, int[] shape, int[] strides, boolean[] reduce,
                                        float[] out) {

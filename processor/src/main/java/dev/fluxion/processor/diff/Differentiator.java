@@ -23,18 +23,7 @@ public final class Differentiator {
         if (!StructuredReverse.needed(ir)) {
             return DeadCode.apply(ReverseMode.reverse(CommonSubexpressions.apply(Linearizer.linearize(ir))));
         }
-        StructuredReverse.Result r;
-        try {
-            r = StructuredReverse.reverse(ir);
-        } catch (RuntimeException e) {
-            e.printStackTrace(); // TEMP
-
-            throw e;
-        }
-        if (System.getenv("H6_DEBUG") != null) { // TEMP
-            r.method().forward().forEach(x -> System.err.println("F " + x));
-            r.method().backward().forEach(x -> System.err.println("B " + x));
-        }
+        StructuredReverse.Result r = StructuredReverse.reverse(ir);
         for (StructuredReverse.LoopNote n : r.notes()) {
             notes.accept(new Diagnostic(Kind.NOTE, Messages.LOOP_TAPE, n.pos(), List.of(n.perIteration())));
         }

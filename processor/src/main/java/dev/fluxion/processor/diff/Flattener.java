@@ -33,6 +33,8 @@ final class Flattener {
     private final Map<String, Integer> loopOf;
     private final IdentityHashMap<Stmt.While, Integer> loopIds = new IdentityHashMap<>();
     private final Map<List<String>, Primal.Leaf> leaves = new LinkedHashMap<>();
+    /** Temporaries whose value is still current, by expression: x[i] read twice is read once. */
+    private final Map<Expr, String> available = new HashMap<>();
     private Integer currentLoop;
     private Pos at = Pos.NONE;
 
@@ -104,9 +106,18 @@ final class Flattener {
             at = s.pos();
             switch (s) {
                 case Stmt.Assign a -> assign(a.name(), a.value(), out);
-                case Stmt.If i -> out.add(new Stmt.If(i.condition(), new Stmt.Block(block(i.then().stmts()),
-                        i.then().pos()), new Stmt.Block(block(i.otherwise().stmts()), i.otherwise().pos()), i.pos()));
+                case Stmt.If i -> {
+                    Map<Expr, String> before = new HashMap<>(available);
+                    List<Stmt> then = block(i.then().stmts());
+                    available.clear();
+                    available.putAll(before);
+                    List<Stmt> otherwise = block(i.otherwise().stmts());
+                    available.clear(); // what one side computed the other did not
+                    out.add(new Stmt.If(i.condition(), new Stmt.Block(then, i.then().pos()),
+                            new Stmt.Block(otherwise, i.otherwise().pos()), i.pos()));
+                }
                 case Stmt.While w -> {
+                    available.clear(); // a later trip may have changed what it reads
                     Integer outer = currentLoop;
                     currentLoop = in.loopIds().get(w);
                     Stmt.While lowered = new Stmt.While(w.condition(), new Stmt.Block(block(w.body().stmts()),
@@ -114,6 +125,7 @@ final class Flattener {
                     currentLoop = outer;
                     loopIds.put(lowered, in.loopIds().get(w));
                     out.add(lowered);
+                    available.clear();
                 }
                 default -> throw new IllegalStateException("not lowered: " + s);
             }
@@ -122,6 +134,7 @@ final class Flattener {
     }
 
     private void assign(String name, Expr value, List<Stmt> out) {
+        available.entrySet().removeIf(e -> e.getValue().equals(name) || Exprs.vars(e.getKey()).contains(name));
         if (!isVaried(value)) {
             out.add(new Stmt.Assign(name, value, at));
             return;
@@ -176,6 +189,10 @@ final class Flattener {
     }
 
     private Expr hoist(Expr c, List<Stmt> out) {
+        String earlier = available.get(c);
+        if (earlier != null) {
+            return new Expr.Var(earlier, c.type(), c.pos());
+        }
         String name = scope.temp(Linearizer.hint(c));
         decls.put(name, c.type());
         if (currentLoop != null) {
@@ -185,6 +202,9 @@ final class Flattener {
             varied.add(name);
         }
         assign(name, c, out);
+        if (!(c instanceof Expr.Conditional)) {
+            available.put(c, name);
+        }
         return new Expr.Var(name, c.type(), c.pos());
     }
 }

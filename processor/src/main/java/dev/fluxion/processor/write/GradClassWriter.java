@@ -41,12 +41,7 @@ public final class GradClassWriter {
                         + "derived by Fluxion at compile time.\n", owner)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
         for (DerivedMethod d : methods) {
-            try { // TEMP
-                new PerMethod(d, owner, ClassName.get(packageName, Names.gradClass(ownerSimpleName))).addTo(type);
-            } catch (RuntimeException e) {
-                e.printStackTrace();
-                throw e;
-            }
+            new PerMethod(d, owner, ClassName.get(packageName, Names.gradClass(ownerSimpleName))).addTo(type);
         }
         return JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).indent("    ").build();
     }
