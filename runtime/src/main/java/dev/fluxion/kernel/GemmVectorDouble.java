@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@code GemmVector} (float) and {@code GemmVectorDouble} are the same code over two element
  * types, kept in step by hand: Java generics do not reach primitives. The micro-kernel is written
  * out accumulator by accumulator so C2 keeps each local in a vector register. On Zen 4 (AVX-512)
- * the float version runs at ≈86% of the single-core FMA peak at 1024³ (benchmarks/RESULTS.md).
+ * the float version runs at ≈85% of the single-core FMA peak at 1024³ (benchmarks/RESULTS.md).
  * The block sizes can be overridden for tuning with the system properties
  * {@code fluxion.gemm.kc}, {@code fluxion.gemm.mc} and {@code fluxion.gemm.nc}.
  */
