@@ -506,12 +506,20 @@ public final class Derivatives {
 
     /** L = mse(pred, target): returns 2 (pred − target) · s, s = g / n (MEAN), g (SUM) or g_i (NONE). */
     public static Tensor mseGradA(Tensor g, Tensor pred, Tensor target, Reduction reduction) {
+        Tensor fused = LossGrads.mseFused(g, pred, target, reduction);
+        if (fused != null) {
+            return fused;
+        }
         Tensor d = pred.minus(target).times(2);
         return unbroadcast(LossGrads.scale(g, d, reduction), pred);
     }
 
     /** L = mse(pred, target): returns −2 (pred − target) · s, reduced to target's shape. */
     public static Tensor mseGradB(Tensor g, Tensor pred, Tensor target, Reduction reduction) {
+        Tensor fused = LossGrads.mseFused(g, target, pred, reduction);
+        if (fused != null) {
+            return fused;
+        }
         Tensor d = target.minus(pred).times(2);
         return unbroadcast(LossGrads.scale(g, d, reduction), target);
     }

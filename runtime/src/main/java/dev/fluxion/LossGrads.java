@@ -1,5 +1,7 @@
 package dev.fluxion;
 
+import org.jspecify.annotations.Nullable;
+
 /** The loss rules' shared pieces: how the cotangent of a reduced loss reaches each element. */
 final class LossGrads {
     private LossGrads() {}
@@ -11,6 +13,37 @@ final class LossGrads {
             case SUM -> local.times(g);
             case NONE -> local.times(g);
         };
+    }
+
+    /**
+     * The MSE rule {@code 2·(a − b)·s} with s the scaled cotangent, in one pass and one result
+     * array, for same-shape contiguous a, b of one float dtype and a 0-dim g of that dtype (every
+     * MEAN or SUM loss); null otherwise, and the caller composes the ops. Each element is rounded
+     * as by the three separate ops: fl(fl(fl(a − b)·2)·s).
+     */
+    static @Nullable Tensor mseFused(Tensor g, Tensor a, Tensor b, Reduction reduction) {
+        if (reduction == Reduction.NONE || g.dim() != 0 || a.dtype != b.dtype || g.dtype != a.dtype
+                || !a.dtype.isFloatingPoint() || !java.util.Arrays.equals(a.shape, b.shape)
+                || !a.isContiguous() || !b.isContiguous()) {
+            return null;
+        }
+        int n = a.numel();
+        double sv = (reduction == Reduction.MEAN ? g.div(Math.max(1, n)) : g).item();
+        Tensor out = Tensor.empty(a.dtype, a.shape.clone());
+        if (a.f != null) {
+            float[] x = a.f, y = b.f, o = out.f;
+            float sf = (float) sv;
+            for (int i = 0, xo = a.offset, yo = b.offset; i < n; i++) {
+                float d = x[xo + i] - y[yo + i];
+                o[i] = (d * 2f) * sf;
+            }
+        } else {
+            double[] x = a.d, y = b.d, o = out.d;
+            for (int i = 0, xo = a.offset, yo = b.offset; i < n; i++) {
+                o[i] = ((x[xo + i] - y[yo + i]) * 2.0) * sv;
+            }
+        }
+        return Tensor.checked("mseGrad", out);
     }
 
     static Tensor bceLocal(Tensor p, Tensor y) {

@@ -271,4 +271,30 @@ class FastPathTest {
         assertEquals(DType.FLOAT64, q.grad().dtype());
         TestTensors.assertTensor(q.grad(), new int[] {2}, 1, 2);
     }
+    @Test
+    void fusedMseGradientEqualsComposedOps() {
+        Random rng = new Random(19);
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int[] shape : new int[][] {{}, {1}, {500, 1}, {3, 7}, {0}}) {
+                Tensor p = TestTensors.uniform(rng, dtype, -1, 1, shape);
+                Tensor t = TestTensors.uniform(rng, dtype, -1, 1, shape);
+                Tensor g = Tensor.scalar(1.7, dtype);
+                for (Reduction r : new Reduction[] {Reduction.MEAN, Reduction.SUM}) {
+                    // Composed: the rule as separate ops, on strided copies (no fused path).
+                    Tensor s = r == Reduction.MEAN ? g.div(Math.max(1, p.numel())) : g;
+                    Tensor expectA = TestTensors.layout(rng, p, 2).minus(TestTensors.layout(rng, t, 2)).times(2).times(s);
+                    Tensor expectB = TestTensors.layout(rng, t, 2).minus(TestTensors.layout(rng, p, 2)).times(2).times(s);
+                    assertArrayEquals(TestTensors.values(expectA), TestTensors.values(Derivatives.mseGradA(g, p, t, r)));
+                    assertArrayEquals(TestTensors.values(expectB), TestTensors.values(Derivatives.mseGradB(g, p, t, r)));
+                    assertArrayEquals(shape, Derivatives.mseGradA(g, p, t, r).shape());
+                }
+            }
+        }
+        // Closed form: d/dp mean((p − t)²) = 2 (p − t) / n.
+        Tensor grad = Derivatives.mseGradA(Tensor.scalar(1, DType.FLOAT32), Tensor.of(1f, 2f), Tensor.of(0f, 4f), Reduction.MEAN);
+        TestTensors.assertTensor(grad, new int[] {2}, 1, -2);
+        // Broadcast target and NONE take the composed rule.
+        Tensor b = Derivatives.mseGradA(Tensor.scalar(1, DType.FLOAT32), Tensor.of(1f, 2f), Tensor.of(1f), Reduction.SUM);
+        TestTensors.assertTensor(b, new int[] {2}, 0, 2);
+    }
 }

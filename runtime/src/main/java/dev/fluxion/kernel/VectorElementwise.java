@@ -36,13 +36,26 @@ final class VectorElementwise {
         }
         int len = FS.length();
         int upper = FS.loopBound(n);
-        FloatVector aBroadcast = aStep == 0 ? FloatVector.broadcast(FS, a[aOff]) : null;
-        FloatVector bBroadcast = bStep == 0 ? FloatVector.broadcast(FS, b[bOff]) : null;
         int i = 0;
-        for (; i < upper; i += len) {
-            FloatVector va = aBroadcast != null ? aBroadcast : FloatVector.fromArray(FS, a, aOff + i);
-            FloatVector vb = bBroadcast != null ? bBroadcast : FloatVector.fromArray(FS, b, bOff + i);
-            apply(op, va, vb).intoArray(o, oOff + i);
+        // One loop per operand layout: a vector local that is either a broadcast or null defeats
+        // C2's vector box elimination (and once crashed C2 in JDK 25.0.3).
+        if (aStep == 0 && bStep == 0) {
+            return false;
+        } else if (aStep == 0) {
+            FloatVector va = FloatVector.broadcast(FS, a[aOff]);
+            for (; i < upper; i += len) {
+                apply(op, va, FloatVector.fromArray(FS, b, bOff + i)).intoArray(o, oOff + i);
+            }
+        } else if (bStep == 0) {
+            FloatVector vb = FloatVector.broadcast(FS, b[bOff]);
+            for (; i < upper; i += len) {
+                apply(op, FloatVector.fromArray(FS, a, aOff + i), vb).intoArray(o, oOff + i);
+            }
+        } else {
+            for (; i < upper; i += len) {
+                apply(op, FloatVector.fromArray(FS, a, aOff + i), FloatVector.fromArray(FS, b, bOff + i))
+                        .intoArray(o, oOff + i);
+            }
         }
         for (; i < n; i++) {
             o[oOff + i] = (float) op.apply(a[aOff + i * aStep], b[bOff + i * bStep]);
@@ -72,13 +85,24 @@ final class VectorElementwise {
         }
         int len = DS.length();
         int upper = DS.loopBound(n);
-        DoubleVector aBroadcast = aStep == 0 ? DoubleVector.broadcast(DS, a[aOff]) : null;
-        DoubleVector bBroadcast = bStep == 0 ? DoubleVector.broadcast(DS, b[bOff]) : null;
         int i = 0;
-        for (; i < upper; i += len) {
-            DoubleVector va = aBroadcast != null ? aBroadcast : DoubleVector.fromArray(DS, a, aOff + i);
-            DoubleVector vb = bBroadcast != null ? bBroadcast : DoubleVector.fromArray(DS, b, bOff + i);
-            apply(op, va, vb).intoArray(o, oOff + i);
+        if (aStep == 0 && bStep == 0) {
+            return false;
+        } else if (aStep == 0) {
+            DoubleVector va = DoubleVector.broadcast(DS, a[aOff]);
+            for (; i < upper; i += len) {
+                apply(op, va, DoubleVector.fromArray(DS, b, bOff + i)).intoArray(o, oOff + i);
+            }
+        } else if (bStep == 0) {
+            DoubleVector vb = DoubleVector.broadcast(DS, b[bOff]);
+            for (; i < upper; i += len) {
+                apply(op, DoubleVector.fromArray(DS, a, aOff + i), vb).intoArray(o, oOff + i);
+            }
+        } else {
+            for (; i < upper; i += len) {
+                apply(op, DoubleVector.fromArray(DS, a, aOff + i), DoubleVector.fromArray(DS, b, bOff + i))
+                        .intoArray(o, oOff + i);
+            }
         }
         for (; i < n; i++) {
             o[oOff + i] = op.apply(a[aOff + i * aStep], b[bOff + i * bStep]);

@@ -46,6 +46,43 @@ public final class IntStack {
         return data[--size];
     }
 
+    /**
+     * A reader that takes the values from the last pushed to the first without removing them: a
+     * generated backward pass opens one per run, so a pullback's backward pass can run any number of
+     * times. Values pushed after the reader was opened are not seen.
+     */
+    public Reader reader() {
+        return new Reader(data, size);
+    }
+
+    /** Reads a {@link IntStack} from its top down; the stack itself is left as it is. Not thread-safe. */
+    public static final class Reader {
+        private final int[] data;
+        private int cursor;
+
+        private Reader(int[] data, int cursor) {
+            this.data = data;
+            this.cursor = cursor;
+        }
+
+        /**
+         * The next value, going down from the top: the value pushed last first.
+         *
+         * @throws IllegalStateException if every value has been read
+         */
+        public int pop() {
+            if (cursor == 0) {
+                throw new IllegalStateException("tape read past its first value");
+            }
+            return data[--cursor];
+        }
+
+        /** How many values are left to read. */
+        public int remaining() {
+            return cursor;
+        }
+    }
+
     /** The number of values on the stack. */
     public int size() {
         return size;

@@ -45,4 +45,36 @@ class StacksTest {
         assertFalse(ints.size() != 0);
         assertThrows(IllegalStateException.class, bits::pop);
     }
+
+    @Test
+    void readersReadFromTheTopDownAndLeaveTheStackAsItIs() {
+        DoubleStack d = new DoubleStack(2);
+        IntStack ints = IntStack.create();
+        BooleanStack bits = BooleanStack.create();
+        ObjectStack objects = ObjectStack.create();
+        String[] names = {"a", "b", "c"};
+        for (int i = 0; i < 3; i++) {
+            d.push(1.5 * i);
+            ints.push(10 + i);
+            bits.push(i == 1);
+            objects.push(names[i]);
+        }
+        for (int run = 0; run < 2; run++) {
+            DoubleStack.Reader rd = d.reader();
+            IntStack.Reader ri = ints.reader();
+            BooleanStack.Reader rb = bits.reader();
+            ObjectStack.Reader ro = objects.reader();
+            for (int i = 2; i >= 0; i--) {
+                assertEquals(1.5 * i, rd.pop());
+                assertEquals(10 + i, ri.pop());
+                assertEquals(i == 1, rb.pop());
+                assertSame(names[i], ro.pop());
+            }
+            assertEquals(0, rd.remaining());
+            assertThrows(IllegalStateException.class, rd::pop);
+            assertThrows(IllegalStateException.class, ro::pop);
+        }
+        assertEquals(3, d.size());
+        assertEquals(2.0 * 1.5, d.pop());
+    }
 }

@@ -18,10 +18,21 @@ import java.util.List;
  * @param gradients one component per differentiable parameter, in parameter order
  * @param saved the forward locals and parameters the backward pass reads, in definition order
  * @param steps the backward steps in execution order, for the pullback's {@code toString()}
+ * @param fusedGrad empty, or the body of {@code fGrad} (seed 1) in one pass: it declares
+ *     {@code cotangent} and every adjoint, leaves the value in {@code result} and the gradients in
+ *     {@code gradients}' variables; a {@link Stmt.Block} in it is backward statements
  */
 public record DerivedMethod(MethodIr method, List<Stmt> forward, Expr result, String cotangent, List<Stmt> backward,
-                            List<Gradient> gradients, List<Expr.Var> saved, List<String> steps) {
+                            List<Gradient> gradients, List<Expr.Var> saved, List<String> steps,
+                            List<Stmt> fusedGrad) {
+    /** A method whose {@code fGrad} runs its pullback. */
+    public DerivedMethod(MethodIr method, List<Stmt> forward, Expr result, String cotangent, List<Stmt> backward,
+                         List<Gradient> gradients, List<Expr.Var> saved, List<String> steps) {
+        this(method, forward, result, cotangent, backward, gradients, saved, steps, List.of());
+    }
+
     public DerivedMethod {
+        fusedGrad = List.copyOf(fusedGrad);
         forward = List.copyOf(forward);
         backward = List.copyOf(backward);
         gradients = List.copyOf(gradients);

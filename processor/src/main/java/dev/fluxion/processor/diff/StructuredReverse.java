@@ -42,6 +42,9 @@ public final class StructuredReverse {
     private final Map<String, String> adjoints = new LinkedHashMap<>();
     private final Map<String, Integer> assignCount = new HashMap<>();
     private final Map<Tape, String> stacks = new EnumMap<>(Tape.class);
+    private final Map<Tape, String> readers = new EnumMap<>(Tape.class);
+    /** Top-level loops whose backward can run inside the forward iteration, with that fused loop. */
+    private final java.util.IdentityHashMap<Stmt.While, Stmt.While> fusedLoops = new java.util.IdentityHashMap<>();
     private final Map<String, Type> extraDecls = new LinkedHashMap<>();
     private final Set<String> usedArrays = new LinkedHashSet<>();
     private final List<String> steps = new ArrayList<>();
@@ -119,7 +122,15 @@ public final class StructuredReverse {
 
     private Result run() {
         List<Stmt> fwd = new ArrayList<>();
-        List<Stmt> bwd = block(flat.body(), 0, new HashSet<>(), fwd);
+        List<Stmt> top = flat.body();
+        List<List<Stmt>> topParts = new ArrayList<>();
+        List<Integer> fwdEnds = new ArrayList<>();
+        Set<String> assignedTop = new HashSet<>();
+        for (Stmt s : top) {
+            topParts.add(statement(s, 0, assignedTop, fwd));
+            fwdEnds.add(fwd.size());
+        }
+        List<Stmt> bwd = reversed(topParts, 0, top.size());
         String resultVar = flat.result();
         Type resultType = method.returnType();
         String cotangent = flat.varied().contains(resultVar) ? adjoint(resultVar)
@@ -132,6 +143,7 @@ public final class StructuredReverse {
             forward.add(new Stmt.Let(leaf.local(), Type.TENSOR, leaf.field(), Pos.NONE));
         }
         stacks.forEach((tape, name) -> forward.add(new Stmt.Let(name, tape.type(), tape.create(), Pos.NONE)));
+        List<Stmt> declarations = List.copyOf(forward);
         forward.addAll(fwd);
         // Backward: adjoints first (the result's is the parameter), then the mirrored body.
         List<Stmt> backward = new ArrayList<>();
@@ -144,6 +156,11 @@ public final class StructuredReverse {
                     new Expr.ArrayLength(var(e.getKey()), Pos.NONE), Pos.NONE) : zeroOf(adjointType(t));
             backward.add(new Stmt.Let(e.getValue(), adjointType(t), init, Pos.NONE));
         }
+        List<Stmt> adjointDeclarations = List.copyOf(backward);
+        List<Stmt> openReaders = new ArrayList<>();
+        readers.forEach((tape, name) -> openReaders.add(new Stmt.Let(name, tape.readerType(),
+                tape.reader(stacks.get(tape)), Pos.NONE)));
+        backward.addAll(openReaders);
         backward.addAll(bwd);
         for (Primal.Leaf leaf : flat.leaves()) {
             String adj = adjoints.get(leaf.local());
@@ -197,8 +214,10 @@ public final class StructuredReverse {
         if (reads.contains(resultVar)) {
             saved.add(var(resultVar)); // read back as the value too; the writer shares the field
         }
+        List<Stmt> fused = fusedGrad(top, topParts, fwdEnds, fwd, declarations, adjointDeclarations, openReaders,
+                cotangent);
         DerivedMethod d = new DerivedMethod(method, forward, result, cotangent, finalBackward, gradients, saved,
-                steps);
+                steps, fused);
         return new Result(d, List.copyOf(notes));
     }
 
@@ -208,16 +227,26 @@ public final class StructuredReverse {
     private List<Stmt> block(List<Stmt> stmts, int depth, Set<String> assignedBefore, List<Stmt> fwd) {
         List<List<Stmt>> parts = new ArrayList<>();
         for (Stmt s : stmts) {
-            at = s.pos();
-            parts.add(switch (s) {
-                case Stmt.Assign a -> assign(a, depth, assignedBefore, fwd, false);
-                case Stmt.If i -> branch(i, depth, assignedBefore, fwd);
-                case Stmt.While w -> loop(w, depth, assignedBefore, fwd);
-                default -> throw new IllegalStateException("not lowered: " + s);
-            });
+            parts.add(statement(s, depth, assignedBefore, fwd));
         }
+        return reversed(parts, 0, parts.size());
+    }
+
+    /** Emits the forward statements of {@code s} into {@code fwd}; returns its backward. */
+    private List<Stmt> statement(Stmt s, int depth, Set<String> assignedBefore, List<Stmt> fwd) {
+        at = s.pos();
+        return switch (s) {
+            case Stmt.Assign a -> assign(a, depth, assignedBefore, fwd, false);
+            case Stmt.If i -> branch(i, depth, assignedBefore, fwd);
+            case Stmt.While w -> loop(w, depth, assignedBefore, fwd);
+            default -> throw new IllegalStateException("not lowered: " + s);
+        };
+    }
+
+    /** The backward statements {@code parts[from..to)}, last statement's first. */
+    private static List<Stmt> reversed(List<List<Stmt>> parts, int from, int to) {
         List<Stmt> out = new ArrayList<>();
-        for (int i = parts.size() - 1; i >= 0; i--) {
+        for (int i = to - 1; i >= from; i--) {
             out.addAll(parts.get(i));
         }
         return out;
@@ -239,7 +268,7 @@ public final class StructuredReverse {
                 Tape tape = Tape.of(t);
                 fwd.add(tape.push(stack(tape), var(v), at));
                 countPush(tape, t);
-                restore.add(new Stmt.Assign(v, tape.pop(stack(tape), t), at));
+                restore.add(new Stmt.Assign(v, tape.pop(reader(tape), t), at));
             }
         }
         boolean variedTarget = flat.varied().contains(v);
@@ -260,8 +289,22 @@ public final class StructuredReverse {
             out.addAll(restore);
             return out;
         }
+        Expr.Var added = at.isTensor() ? null : accumulated(a);
+        if (added != null) {
+            // v = v ± t: v's cotangent passes through unchanged; t gets it (negated for -).
+            out.addAll(restore);
+            boolean minus = a.value() instanceof Expr.Binary b && b.op() == Expr.BinOp.MINUS;
+            step(minus ? "SubBackward" : "AddBackward");
+            Expr g = new Expr.Var(adj, at, Pos.NONE);
+            contribute(added, minus ? Build.neg(g) : g, out);
+            return out;
+        }
+        // The cotangent of v before this statement: none (v is overwritten), so it is zeroed; when
+        // the value does not read v, after its contributions are made, with no copy.
+        boolean selfRead = Exprs.vars(a.value()).contains(v);
+        boolean zeroAfter = !first && !selfRead;
         Expr g;
-        if (first) {
+        if (first || zeroAfter) {
             g = new Expr.Var(adj, at, Pos.NONE);
         } else {
             String gName = scope.temp(adj + "_");
@@ -284,6 +327,9 @@ public final class StructuredReverse {
         } else {
             out.addAll(contributions);
         }
+        if (zeroAfter) {
+            out.add(new Stmt.Assign(adj, zeroOf(at), this.at));
+        }
         return out;
     }
 
@@ -299,7 +345,7 @@ public final class StructuredReverse {
         if (!first) {
             fwd.add(Tape.OBJECTS.push(stack(Tape.OBJECTS), var(pb), at));
             countPush(Tape.OBJECTS, pbType);
-            pbRestore.add(new Stmt.Assign(pb, Tape.OBJECTS.pop(stack(Tape.OBJECTS), pbType), at));
+            pbRestore.add(new Stmt.Assign(pb, Tape.OBJECTS.pop(reader(Tape.OBJECTS), pbType), at));
         }
         List<Expr> args = new ArrayList<>();
         if (!m.isStatic()) {
@@ -364,7 +410,7 @@ public final class StructuredReverse {
         if (depth > 0) {
             fwd.add(Tape.BITS.push(stack(Tape.BITS), var(taken), pos));
             countPush(Tape.BITS, Type.Prim.BOOLEAN);
-            replay = Tape.BITS.pop(stack(Tape.BITS), Type.Prim.BOOLEAN);
+            replay = Tape.BITS.pop(reader(Tape.BITS), Type.Prim.BOOLEAN);
         }
         fwd.add(new Stmt.If(var(taken), new Stmt.Block(thenFwd, pos), new Stmt.Block(elseFwd, pos), pos));
         return List.of(new Stmt.If(replay, new Stmt.Block(thenBwd, pos), new Stmt.Block(elseBwd, pos), pos));
@@ -404,7 +450,12 @@ public final class StructuredReverse {
         int pushesBefore = pushCount(before);
         List<List<Stmt>> parts = new ArrayList<>();
         Set<String> assigned = new HashSet<>(assignedBefore);
-        for (Stmt s : body) {
+        int split = -1;
+        for (int index = 0; index < body.size(); index++) {
+            Stmt s = body.get(index);
+            if (index == trailing) {
+                split = bodyFwd.size();
+            }
             at = s.pos();
             parts.add(switch (s) {
                 case Stmt.Assign a -> assign(a, depth + 1, assigned, bodyFwd, recomputed.contains(a.name()));
@@ -413,7 +464,17 @@ public final class StructuredReverse {
                 default -> throw new IllegalStateException("not lowered: " + s);
             });
         }
+        split = split < 0 ? bodyFwd.size() : split;
         assignedBefore.addAll(assigned);
+        if (depth == 0 && pushes.equals(before) && tensorPushes == tensorsBefore
+                && fusable(w, id, trailing, parts)) {
+            List<Stmt> fusedBody = new ArrayList<>(bodyFwd.subList(0, split));
+            for (int i = trailing - 1; i >= 0; i--) {
+                fusedBody.add(new Stmt.Block(parts.get(i), body.get(i).pos()));
+            }
+            fusedBody.addAll(bodyFwd.subList(split, bodyFwd.size()));
+            fusedLoops.put(w, new Stmt.While(w.condition(), new Stmt.Block(fusedBody, w.body().pos()), pos));
+        }
         for (int i = parts.size() - 1; i >= trailing; i--) {
             bodyBwd.addAll(parts.get(i));
         }
@@ -442,7 +503,7 @@ public final class StructuredReverse {
             tripCount = var(trips);
         } else {
             fwd.add(new Stmt.Let(trips, Type.Prim.INT, intLit(0), pos));
-            tripCount = Tape.INTS.pop(stack(Tape.INTS), Type.Prim.INT);
+            tripCount = Tape.INTS.pop(reader(Tape.INTS), Type.Prim.INT);
         }
         List<Stmt> counted = new ArrayList<>();
         counted.add(new Stmt.Assign(trips, new Expr.Binary(Expr.BinOp.PLUS, new Expr.Var(trips, Type.Prim.INT,
@@ -460,6 +521,115 @@ public final class StructuredReverse {
                 Build.cmp(Expr.BinOp.GT, kVar, intLit(0)),
                 List.of(new Stmt.Assign(k, new Expr.Binary(Expr.BinOp.MINUS, kVar, intLit(1), Type.Prim.INT,
                         Pos.NONE), pos)), new Stmt.Block(bodyBwd, pos), pos));
+    }
+
+    // ------------------------------------------------------------------ one-pass value and gradient
+
+    /**
+     * Whether the backward of one trip of top-level loop {@code w} can run right after that trip's
+     * forward statements (before its trailing {@code i++}), in forward order: nothing is taped, the
+     * backward restores no local (each local it reads already holds the value it had after its
+     * statement), every local the loop assigns is a primitive, and every differentiable local
+     * declared outside the loop that the loop assigns is only accumulated ({@code s += t}, read by
+     * nothing else in the loop), so its cotangent is the same on every trip. Every other cotangent
+     * the backward touches is either the loop's own (zero between trips) or only added to, and
+     * sums do not depend on their order.
+     */
+    private boolean fusable(Stmt.While w, Integer id, int trailing, List<List<Stmt>> parts) {
+        List<Stmt> body = w.body().stmts();
+        Set<String> restored = new HashSet<>();
+        for (int i = 0; i < trailing; i++) {
+            assigned(parts.get(i), restored);
+        }
+        if (id == null || !adjoints.values().containsAll(restored)) {
+            return false;
+        }
+        for (Stmt s : body) {
+            if (!(s instanceof Stmt.Assign a) || !(types.get(a.name()) instanceof Type.Prim)) {
+                return false;
+            }
+            if (id.equals(flat.loopOf().get(a.name())) || !flat.varied().contains(a.name())) {
+                continue;
+            }
+            if (accumulated(a) == null || Exprs.vars(w.condition()).contains(a.name())) {
+                return false;
+            }
+            for (Stmt o : body) {
+                Stmt.Assign other = (Stmt.Assign) o;
+                if (Exprs.vars(other.value()).contains(a.name())
+                        && !(other.name().equals(a.name()) && accumulated(other) != null)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** For {@code v = v + t}, {@code v = t + v} or {@code v = v - t} with a variable {@code t}: t; else null. */
+    private static Expr.Var accumulated(Stmt.Assign a) {
+        if (!(a.value() instanceof Expr.Binary b) || b.op() != Expr.BinOp.PLUS && b.op() != Expr.BinOp.MINUS) {
+            return null;
+        }
+        boolean leftSelf = b.left() instanceof Expr.Var l && l.name().equals(a.name());
+        boolean rightSelf = b.right() instanceof Expr.Var r && r.name().equals(a.name());
+        if (leftSelf && !rightSelf && b.right() instanceof Expr.Var t) {
+            return t;
+        }
+        return b.op() == Expr.BinOp.PLUS && rightSelf && !leftSelf && b.left() instanceof Expr.Var t ? t : null;
+    }
+
+    /**
+     * {@code fGrad} in one pass over the data, or empty where that is not provably the two passes'
+     * result: the last top-level loop runs fused ({@link #fusable}) when everything after it is
+     * plain assignments whose backward reads nothing the loop or they change, so that backward (which
+     * gives the loop's accumulators their cotangents, the seed 1 for {@code return s}) can run
+     * before the loop. Then: forward up to the loop, backward of the tail, the fused loop, forward
+     * of the tail, backward of what came before the loop.
+     */
+    private List<Stmt> fusedGrad(List<Stmt> top, List<List<Stmt>> parts, List<Integer> fwdEnds, List<Stmt> fwd,
+                                 List<Stmt> declarations, List<Stmt> adjointDeclarations, List<Stmt> openReaders,
+                                 String cotangent) {
+        Type r = method.returnType();
+        if (!r.isFloatingScalar() || !flat.leaves().isEmpty()) {
+            return List.of();
+        }
+        int l = top.size() - 1;
+        while (l >= 0 && top.get(l) instanceof Stmt.Assign) {
+            l--;
+        }
+        if (l < 0 || !(top.get(l) instanceof Stmt.While w) || !fusedLoops.containsKey(w)) {
+            return List.of();
+        }
+        int start = l == 0 ? 0 : fwdEnds.get(l - 1);
+        List<Stmt> tailBackward = reversed(parts, l + 1, top.size());
+        List<Stmt> headBackward = reversed(parts, 0, l);
+        Set<String> changed = new HashSet<>();
+        assigned(fwd.subList(start, fwd.size()), changed);
+        Set<String> tailWrites = new HashSet<>();
+        assigned(tailBackward, tailWrites);
+        Set<String> tailReads = backwardReads(tailBackward);
+        tailReads.retainAll(changed);
+        Set<String> headWrites = new HashSet<>();
+        assigned(headBackward, headWrites);
+        Set<String> params = new HashSet<>();
+        method.params().forEach(p -> params.add(p.name()));
+        boolean adjointsFromParams = adjointDeclarations.stream().allMatch(s -> s instanceof Stmt.Let let
+                && params.containsAll(Exprs.vars(let.init())));
+        if (!adjoints.values().containsAll(tailWrites) || !tailReads.isEmpty() || headWrites.contains(flat.result())
+                || !adjointsFromParams) {
+            return List.of();
+        }
+        List<Stmt> out = new ArrayList<>(declarations);
+        out.add(new Stmt.Let(cotangent, r, new Expr.Literal(r == Type.Prim.FLOAT ? "1f" : "1.0", r, Pos.NONE),
+                Pos.NONE));
+        out.addAll(adjointDeclarations);
+        out.addAll(fwd.subList(0, start));
+        out.add(new Stmt.Block(tailBackward, top.get(top.size() - 1).pos()));
+        out.add(fusedLoops.get(w));
+        out.addAll(fwd.subList(fwdEnds.get(l), fwd.size()));
+        out.addAll(openReaders);
+        out.add(new Stmt.Block(headBackward, top.get(0).pos()));
+        return out;
     }
 
     // ------------------------------------------------------------------ per-iteration accounting
@@ -637,6 +807,8 @@ public final class StructuredReverse {
                     assigned(i.otherwise().stmts(), into);
                 }
                 case Stmt.For f -> assigned(f.body().stmts(), into);
+                case Stmt.While w -> assigned(w.body().stmts(), into);
+                case Stmt.Block b -> assigned(b.stmts(), into);
                 default -> { }
             }
         }
@@ -688,6 +860,12 @@ public final class StructuredReverse {
         String owner = m.ownerQualifiedName();
         int dot = owner.lastIndexOf('.');
         return (dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1));
+    }
+
+    /** The reader the backward pass opens on {@code tape}'s stack (declared by {@link #run}). */
+    private String reader(Tape tape) {
+        stack(tape);
+        return readers.computeIfAbsent(tape, t -> scope.fresh(t.local + "_"));
     }
 
     private String stack(Tape tape) {

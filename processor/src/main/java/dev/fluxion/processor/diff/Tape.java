@@ -10,7 +10,10 @@ import dev.fluxion.processor.ir.Type;
  * The runtime tapes ({@code dev.fluxion.tape}) as IR: the only new operations generated code for
  * loops and branches uses. Creation is a {@link Callee.Static} call ({@code DoubleStack.create()});
  * {@code push(value)} and {@code pop()} are {@link Callee.Instance} calls on the stack local, as a
- * {@link Stmt.ExprStmt} and an expression. A popped reference is cast back to its type.
+ * {@link Stmt.ExprStmt} and an expression. The backward pass reads a tape through a reader it opens
+ * first ({@code DoubleStack.Reader doubles_ = doubles.reader();}), whose {@code pop()} leaves the
+ * tape as it is, so a pullback's backward pass can run more than once. A popped reference is cast
+ * back to its type.
  */
 enum Tape {
     DOUBLES("DoubleStack", "doubles", "double"),
@@ -32,6 +35,17 @@ enum Tape {
 
     Type type() {
         return new Type.Declared(PACKAGE + className);
+    }
+
+    /** The type of the stack's reader, {@code DoubleStack.Reader}. */
+    Type readerType() {
+        return new Type.Declared(PACKAGE + className + ".Reader");
+    }
+
+    /** {@code stack.reader()}: opens a reader on the top of {@code stack}. */
+    Expr reader(String stack) {
+        return new Expr.Call(new Callee.Instance("reader"), java.util.List.of(new Expr.Var(stack, type(), Pos.NONE)),
+                readerType(), Pos.NONE);
     }
 
     /** The stack that holds values of {@code t}. */
@@ -57,15 +71,15 @@ enum Tape {
                 java.util.List.of(new Expr.Var(stack, type(), Pos.NONE), value), Type.Prim.VOID, Pos.NONE), pos);
     }
 
-    /** {@code stack.pop()} as a value of {@code t} (cast where the stack's element type differs). */
-    Expr pop(String stack, Type t) {
+    /** {@code reader.pop()} as a value of {@code t} (cast where the stack's element type differs). */
+    Expr pop(String reader, Type t) {
         Type raw = switch (this) {
             case DOUBLES -> Type.Prim.DOUBLE;
             case INTS -> Type.Prim.INT;
             case BITS -> Type.Prim.BOOLEAN;
             case OBJECTS -> new Type.Declared("java.lang.Object");
         };
-        Expr pop = new Expr.Call(new Callee.Instance("pop"), java.util.List.of(new Expr.Var(stack, type(), Pos.NONE)),
+        Expr pop = new Expr.Call(new Callee.Instance("pop"), java.util.List.of(new Expr.Var(reader, readerType(), Pos.NONE)),
                 raw, Pos.NONE);
         return raw.equals(t) ? pop : new Expr.Cast(t, pop, Pos.NONE);
     }

@@ -158,7 +158,8 @@ public final class GradClassWriter {
             code.addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "));
             t.addMethod(MethodSpec.methodBuilder(Names.BACKWARD).addModifiers(Modifier.PUBLIC).returns(record)
                     .addJavadoc("Pulls the cotangent of the value back to the inputs"
-                            + (m().takesModel() ? ", accumulating into the model's parameters" : "") + ".\n")
+                            + (m().takesModel() ? ", accumulating into the model's parameters" : "") + ".\n"
+                            + "May run any number of times: it reads what the forward pass saved and changes none of it.\n")
                     .addParameter(result(), d.cotangent()).addCode(code.build()).build());
             String chain = d.steps().isEmpty() ? "none" : String.join(" <- ", d.steps());
             t.addMethod(MethodSpec.methodBuilder("toString").addAnnotation(Override.class)
@@ -204,6 +205,19 @@ public final class GradClassWriter {
         }
 
         private MethodSpec grad(ClassName pullback, ClassName record) {
+            if (!d.fusedGrad().isEmpty()) {
+                CodeBlock.Builder code = CodeBlock.builder();
+                new StmtWriter(code, "", true).writeAll(d.fusedGrad());
+                List<CodeBlock> comps = new ArrayList<>();
+                comps.add(ExprWriter.write(d.result()));
+                d.gradients().forEach(g -> comps.add(ExprWriter.write(g.value())));
+                code.addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "));
+                return signature(Names.gradMethod(m().name())).returns(record)
+                        .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1), in one pass:\n"
+                                + "each trip of the last loop runs its forward and then its backward statements.\n",
+                                owner, m().name())
+                        .addCode(code.build()).build();
+            }
             return signature(Names.gradMethod(m().name())).returns(record)
                     .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1).\n", owner,
                             m().name())

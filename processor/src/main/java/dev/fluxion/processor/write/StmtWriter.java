@@ -12,13 +12,23 @@ import java.util.List;
  */
 final class StmtWriter {
     private final CodeBlock.Builder code;
-    private final String prefix;
+    private final boolean backwardBlocks;
+    private String prefix;
     private String lastSource = null;
 
     /** @param prefix put before each source comment, e.g. {@code "backward of "} */
     StmtWriter(CodeBlock.Builder code, String prefix) {
+        this(code, prefix, false);
+    }
+
+    /**
+     * @param backwardBlocks whether a {@link Stmt.Block} holds backward statements (a one-pass
+     *     {@code fGrad}): its statements are printed in place, their comments saying "backward of"
+     */
+    StmtWriter(CodeBlock.Builder code, String prefix, boolean backwardBlocks) {
         this.code = code;
         this.prefix = prefix;
+        this.backwardBlocks = backwardBlocks;
     }
 
     void writeAll(List<Stmt> stmts) {
@@ -26,6 +36,13 @@ final class StmtWriter {
     }
 
     void write(Stmt s) {
+        if (backwardBlocks && s instanceof Stmt.Block b) {
+            String outer = prefix;
+            prefix = "backward of ";
+            writeAll(b.stmts());
+            prefix = outer;
+            return;
+        }
         comment(s.pos());
         switch (s) {
             case Stmt.Let l when l.init() == null -> code.addStatement("$T $N", JavaTypes.of(l.type()), l.name());
@@ -92,10 +109,10 @@ final class StmtWriter {
     }
 
     private void comment(Pos pos) {
-        if (!pos.known() || pos.source().equals(lastSource)) {
+        if (!pos.known() || (prefix + pos.source()).equals(lastSource)) {
             return;
         }
-        lastSource = pos.source();
+        lastSource = prefix + pos.source();
         code.add("// $L$L: $L\n", prefix, pos.location(), pos.source());
     }
 }
