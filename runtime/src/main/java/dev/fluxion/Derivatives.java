@@ -88,19 +88,19 @@ public final class Derivatives {
 
     /** out = a / b: returns unbroadcast(g / b → a). */
     public static Tensor divGradA(Tensor g, Tensor a, Tensor b) {
-        return unbroadcast(g.div(b), a);
+        return unbroadcast(cotangentDiv("divGradA", g, b), a);
     }
 
     /** out = a / b: returns unbroadcast(−g · a / b² → b). */
     public static Tensor divGradB(Tensor g, Tensor a, Tensor b) {
-        return unbroadcast(g.times(a).div(b.square()).neg(), b);
+        return unbroadcast(cotangentDiv("divGradB", g.times(a).neg(), b.square()), b);
     }
 
     /** out = a^b: returns unbroadcast(g · b · a^(b−1) → a), 0 where b = 0 (as PyTorch). */
     public static Tensor powGradA(Tensor g, Tensor a, Tensor b) {
         Tensor local = b.times(a.pow(b.minus(1)));
         local = F.where(b.eq(0), Tensor.zerosLike(local), local);
-        return unbroadcast(g.times(local), a);
+        return unbroadcast(cotangentTimes("powGradA", g, local), a);
     }
 
     /** out = a^b: returns unbroadcast(g · out · ln a → b), 0 where a = 0 and b ≥ 0 (as PyTorch). */
@@ -108,7 +108,7 @@ public final class Derivatives {
         Tensor local = out.times(a.log());
         Tensor zeroBase = a.eq(0).times(b.ge(0));
         local = F.where(zeroBase, Tensor.zerosLike(local), local);
-        return unbroadcast(g.times(local), b);
+        return unbroadcast(cotangentTimes("powGradB", g, local), b);
     }
 
     // ---------------------------------------------------------------- tensor–scalar
@@ -125,7 +125,7 @@ public final class Derivatives {
 
     /** out = c / x: returns −g · c / x². */
     public static Tensor rdivGrad(Tensor g, Tensor x, double c) {
-        return unbroadcast(g.times(-c).div(x.square()), x);
+        return unbroadcast(cotangentDiv("rdivGrad", g.times(-c), x.square()), x);
     }
 
     /** out = x^p: returns g · p · x^(p−1) (0 for p = 0). */
@@ -133,7 +133,7 @@ public final class Derivatives {
         if (p == 0) {
             return Tensor.zerosLike(unbroadcast(g, x));
         }
-        return unbroadcast(g.times(x.pow(p - 1).times(p)), x);
+        return unbroadcast(cotangentTimes("powScalarGrad", g, x.pow(p - 1).times(p)), x);
     }
 
     /** out = x + s (or s + x, s − x up to sign): the cotangent of the double s, {@code Σ_i g_i}. */
@@ -182,17 +182,17 @@ public final class Derivatives {
 
     /** out = ln x: returns g / x. */
     public static Tensor logGrad(Tensor g, Tensor x, Tensor out) {
-        return unbroadcast(g.div(x), x);
+        return unbroadcast(cotangentDiv("logGrad", g, x), x);
     }
 
     /** out = ln(1 + x): returns g / (1 + x). */
     public static Tensor log1pGrad(Tensor g, Tensor x, Tensor out) {
-        return unbroadcast(g.div(x.plus(1)), x);
+        return unbroadcast(cotangentDiv("log1pGrad", g, x.plus(1)), x);
     }
 
     /** out = √x: returns g / (2 · out). */
     public static Tensor sqrtGrad(Tensor g, Tensor x, Tensor out) {
-        return unbroadcast(g.div(out.times(2)), x);
+        return unbroadcast(cotangentDiv("sqrtGrad", g, out.times(2)), x);
     }
 
     /** out = x²: returns 2 · g · x. */
@@ -542,5 +542,18 @@ public final class Derivatives {
     /** L = nllLoss(logProbs, target): returns −s_n at [n, target_n], 0 elsewhere. */
     public static Tensor nllLossGrad(Tensor g, Tensor logProbs, Tensor target, Reduction reduction) {
         return cast(LossGrads.nll(g, logProbs, target, reduction), logProbs);
+    }
+
+    /**
+     * g / d elementwise, exactly 0 where g = 0: rules that divide by a local derivative use it, so a
+     * zero cotangent (the untaken side of {@code where}) never becomes NaN through 0/0 or 0·∞.
+     */
+    private static Tensor cotangentDiv(String rule, Tensor g, Tensor d) {
+        return Pointwise.binary(rule, BinaryOp.COTANGENT_DIV, g, d);
+    }
+
+    /** g · d elementwise, exactly 0 where g = 0 (see {@link #cotangentDiv}). */
+    private static Tensor cotangentTimes(String rule, Tensor g, Tensor d) {
+        return Pointwise.binary(rule, BinaryOp.COTANGENT_TIMES, g, d);
     }
 }

@@ -41,7 +41,7 @@ class LoopFusionTest {
                         s += t;
                         q -= t * x[i];
                     }
-                    return 2 * s + q * w;
+                    return 2 * s + q;
                 }
 
                 @Differentiable

@@ -38,7 +38,16 @@ public enum BinaryOp {
     /** g·out·(1 − out): sigmoid's rule, a = g, b = out. */
     SIGMOID_BACKWARD,
     /** g·(1 − out²): tanh's rule, a = g, b = out. */
-    TANH_BACKWARD;
+    TANH_BACKWARD,
+    /**
+     * g / d, but exactly 0 where g = 0: a derivative rule's division, a = g, b = d. A cotangent of
+     * exactly zero (the untaken side of a {@code where}) must stay zero even where the local
+     * derivative is infinite or NaN (√x or ln x at 0), or {@code where(x < 1, x, sqrt(x))} would get
+     * a NaN gradient at 0.
+     */
+    COTANGENT_DIV,
+    /** g · d, but exactly 0 where g = 0 (see {@link #COTANGENT_DIV}), a = g, b = d. */
+    COTANGENT_TIMES;
 
     /** The scalar reference: the value of this op at {@code (a, b)}. */
     public double apply(double a, double b) {
@@ -59,6 +68,8 @@ public enum BinaryOp {
             case RELU_BACKWARD -> b > 0 ? a : 0.0;
             case SIGMOID_BACKWARD -> a * b * (1 - b);
             case TANH_BACKWARD -> a * (1 - b * b);
+            case COTANGENT_DIV -> a == 0 ? 0.0 : a / b;
+            case COTANGENT_TIMES -> a == 0 ? 0.0 : a * b;
         };
     }
 
