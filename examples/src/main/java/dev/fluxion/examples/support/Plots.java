@@ -25,7 +25,10 @@ public final class Plots {
         }
     }
 
-    /** Plots {@code losses[i]} against step {@code i} and writes it as {@code name}.png. */
+    /**
+     * Plots {@code losses[i]} against step {@code i + 1} (on a log scale when every loss is
+     * positive) and writes it as {@code name}.png.
+     */
     public static Path lossCurve(String name, String title, double[] losses) {
         double[] steps = new double[losses.length];
         for (int i = 0; i < steps.length; i++) {
@@ -35,6 +38,8 @@ public final class Plots {
                 .title(title).xAxisTitle("step").yAxisTitle("loss").build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setMarkerSize(0);
+        // A log scale shows the slow tail of training that a linear one flattens into a line.
+        chart.getStyler().setYAxisLogarithmic(java.util.Arrays.stream(losses).allMatch(v -> v > 0));
         chart.addSeries("loss", steps, losses).setMarker(SeriesMarkers.NONE);
         return save(chart, name);
     }
