@@ -119,6 +119,7 @@ public final class TutorialGrad {
 
         /**
          * Pulls the cotangent of the value back to the inputs.
+         * May run any number of times: it reads what the forward pass saved and changes none of it.
          */
         public EGradient backward(double result_adj) {
             // backward of Tutorial.java:8: return (a + b) * (b + 1);
@@ -180,6 +181,7 @@ public final class TutorialGrad {
 
         /**
          * Pulls the cotangent of the value back to the inputs.
+         * May run any number of times: it reads what the forward pass saved and changes none of it.
          */
         public LossGradient backward(double result_adj) {
             // backward of Tutorial.java:13: return (pred - y) * (pred - y);

@@ -49,6 +49,26 @@ public class RosenbrockBenchmark {
         return handGradient(x).gradient();
     }
 
+    /**
+     * Calls one side {@code calls} times on the benchmark's input, for instruction counts that do
+     * not depend on the machine's load: {@code valgrind --tool=callgrind java -cp ...
+     * dev.fluxion.bench.RosenbrockBenchmark generated 2000} against the same with 0 calls.
+     *
+     * @param args {@code generated} or {@code handWritten}, then the number of calls
+     */
+    public static void main(String[] args) {
+        RosenbrockBenchmark b = new RosenbrockBenchmark();
+        b.n = 10_000;
+        b.setup();
+        boolean generated = args[0].equals("generated");
+        int calls = Integer.parseInt(args[1]);
+        double sink = 0;
+        for (int k = 0; k < calls; k++) {
+            sink += (generated ? b.generated() : b.handWritten())[k % b.n];
+        }
+        System.out.println(args[0] + " " + calls + " calls, checksum " + sink);
+    }
+
     /** A value and its gradient. */
     record ValueAndGradient(double value, double[] gradient) {}
 

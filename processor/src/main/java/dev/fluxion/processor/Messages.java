@@ -55,9 +55,18 @@ public enum Messages {
     NO_DIFFERENTIABLE_INPUT(
             "the result of {0} does not depend on any differentiable input: every gradient is zero",
             "check @NoGrad and wrt, or detach(...) calls on the way to the result"),
-    CONTROL_FLOW(
-            "{0} is not supported yet in a @Differentiable method",
-            "write the computation without loops and branches (use ?: or where(...))"),
+    ARRAY_WRITE_INPUT(
+            "`{0}[...] = ...` writes into the input array `{0}`: a @Differentiable method cannot change its inputs",
+            "accumulate into a local instead (double s = 0; then s += term; in the loop), or copy `{0}` into a Tensor with Tensor.of({0}) and compute the new values with Tensor operations"),
+    ARRAY_WRITE(
+            "writing an element of the array `{0}` is not supported in a @Differentiable method: arrays are read-only here",
+            "accumulate into a local instead (double s = 0; then s += term; in the loop), or compute the values with Tensor operations"),
+    LABELED_JUMP(
+            "{0} is not supported in a @Differentiable method",
+            "use a boolean flag instead of the label: set it and break out of the inner loop, then test it in the outer loop (for example while (!done && i < n))"),
+    SIDE_EFFECT(
+            "`{0}` changes a variable inside an expression, which is not supported in a @Differentiable method: conditions and other expressions must not assign",
+            "make the assignment (or ++/--) a statement of its own: do it before the loop and again at the end of its body, then test the variable in the condition"),
     GRADIENT_MISMATCH(
             "gradient check failed for {0} with respect to `{1}` at {2}: derived {3}, numerical {4}; largest error {5} at element {6}",
             "the derivative rule used here is wrong: fix your @Derivative rule, or report a Fluxion bug if none of yours is involved; @Differentiable(verify = false) turns the check off"),

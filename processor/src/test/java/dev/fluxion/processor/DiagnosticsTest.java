@@ -217,6 +217,91 @@ class DiagnosticsTest {
     }
 
     @Test
+    void writeIntoAnInputArray() {
+        assertError("""
+                @Differentiable
+                static double f(double[] x) {
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = x[i] * 2;
+                    }
+                    return x[0];
+                }
+                """, "`x[...] = ...` writes into the input array `x`: a @Differentiable method cannot change its inputs "
+                + "(hint: accumulate into a local instead (double s = 0; then s += term; in the loop), or copy `x` "
+                + "into a Tensor with Tensor.of(x)", 13);
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    double[] buf = new double[3];
+                    buf[1] += w;
+                    return w;
+                }
+                """, "writing an element of the array `buf` is not supported in a @Differentiable method: arrays are "
+                + "read-only here (hint: accumulate into a local instead", 13);
+    }
+
+    @Test
+    void labeledBreakAndContinue() {
+        String hint = "(hint: use a boolean flag instead of the label: set it and break out of the inner loop, then "
+                + "test it in the outer loop";
+        String body = """
+                @Differentiable
+                static double f(double[] x) {
+                    double s = 0;
+                    outer:
+                    for (int i = 0; i < x.length; i++) {
+                        for (int j = 0; j < x.length; j++) {
+                            if (x[j] < 0) {
+                                break outer;
+                            }
+                            if (x[j] > 5) {
+                                continue outer;
+                            }
+                            s += x[i] * x[j];
+                        }
+                    }
+                    return s;
+                }
+                """;
+        assertError(body, "a labeled `break outer` is not supported in a @Differentiable method " + hint, 17);
+        assertError(body, "a labeled `continue outer` is not supported in a @Differentiable method " + hint, 20);
+    }
+
+    @Test
+    void conditionsThatAssign() {
+        String hint = "(hint: make the assignment (or ++/--) a statement of its own: do it before the loop and again "
+                + "at the end of its body, then test the variable in the condition)";
+        assertError("""
+                @Differentiable
+                static double f(double x) {
+                    double s = 0;
+                    while ((s += x) < 10) {
+                        x = x * 1.5;
+                    }
+                    return s;
+                }
+                """, "`s += x` changes a variable inside an expression, which is not supported in a @Differentiable "
+                + "method: conditions and other expressions must not assign " + hint, 13);
+        assertError("""
+                @Differentiable
+                static double f(double y) {
+                    if (y++ > 2) {
+                        return y;
+                    }
+                    return y * y;
+                }
+                """, "`y++` changes a variable inside an expression", 12);
+        assertError("""
+                @Differentiable
+                static double f(double y) {
+                    double z;
+                    double w = (z = y * 2) + 1;
+                    return w * z;
+                }
+                """, "`z = y * 2` changes a variable inside an expression", 13);
+    }
+
+    @Test
     void resultIndependentOfInputsWarns() {
         JavaFileObject src = source("""
                 @Differentiable

@@ -183,8 +183,13 @@ public final class BodyChecker {
         };
     }
 
-    private static Diagnostic unsupported(Expr.Reason reason, String what, dev.fluxion.processor.ir.Pos pos) {
+    private Diagnostic unsupported(Expr.Reason reason, String what, dev.fluxion.processor.ir.Pos pos) {
         return switch (reason) {
+            case ARRAY_WRITE -> method.params().stream().anyMatch(p -> p.name().equals(what))
+                    ? Diagnostic.error(Messages.ARRAY_WRITE_INPUT, pos, what)
+                    : Diagnostic.error(Messages.ARRAY_WRITE, pos, what.isEmpty() ? "" : what);
+            case LABELED_JUMP -> Diagnostic.error(Messages.LABELED_JUMP, pos, what);
+            case SIDE_EFFECT -> Diagnostic.error(Messages.SIDE_EFFECT, pos, what);
             case CONSTRUCT -> Diagnostic.error(Messages.UNSUPPORTED, pos, what);
             case UNKNOWN_METHOD -> Diagnostic.error(Messages.UNKNOWN_METHOD, pos, what);
             case UNKNOWN_NAME -> Diagnostic.error(Messages.UNKNOWN_NAME, pos, what);

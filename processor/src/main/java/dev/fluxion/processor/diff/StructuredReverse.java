@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +34,10 @@ import java.util.Set;
  * Loops push their trip count (a top-level loop keeps it in a local), branches inside loops push
  * the branch taken (a top-level branch keeps it in a local). A local that is only accumulated
  * ({@code s += term}) is never read by the backward pass, so nothing of it is saved.
+ * <p>
+ * The backward pass reads tapes through readers ({@code ints.reader()}), so it can run more than
+ * once. For a scalar result, {@link #fusedGrad} also gives {@code fGrad} in one pass where the last
+ * loop's backward can run trip by trip inside its forward ({@link #fusable}).
  */
 public final class StructuredReverse {
     private final MethodIr method;
@@ -44,7 +49,7 @@ public final class StructuredReverse {
     private final Map<Tape, String> stacks = new EnumMap<>(Tape.class);
     private final Map<Tape, String> readers = new EnumMap<>(Tape.class);
     /** Top-level loops whose backward can run inside the forward iteration, with that fused loop. */
-    private final java.util.IdentityHashMap<Stmt.While, Stmt.While> fusedLoops = new java.util.IdentityHashMap<>();
+    private final IdentityHashMap<Stmt.While, Stmt.While> fusedLoops = new IdentityHashMap<>();
     private final Map<String, Type> extraDecls = new LinkedHashMap<>();
     private final Set<String> usedArrays = new LinkedHashSet<>();
     private final List<String> steps = new ArrayList<>();
@@ -214,9 +219,16 @@ public final class StructuredReverse {
         if (reads.contains(resultVar)) {
             saved.add(var(resultVar)); // read back as the value too; the writer shares the field
         }
-        List<Stmt> fused = fusedGrad(top, topParts, fwdEnds, fwd, declarations, adjointDeclarations, openReaders,
-                cotangent);
-        DerivedMethod d = new DerivedMethod(method, forward, result, cotangent, finalBackward, gradients, saved,
+        Set<String> scalarAdjoints = new HashSet<>();
+        adjoints.forEach((n, adj) -> {
+            if (adjointType(types.get(n)) == Type.Prim.DOUBLE) {
+                scalarAdjoints.add(adj);
+            }
+        });
+        List<Stmt> simplified = KnownZero.apply(finalBackward, scalarAdjoints);
+        List<Stmt> fused = KnownZero.apply(fusedGrad(top, topParts, fwdEnds, fwd, declarations, adjointDeclarations,
+                openReaders, cotangent), scalarAdjoints);
+        DerivedMethod d = new DerivedMethod(method, forward, result, cotangent, simplified, gradients, saved,
                 steps, fused);
         return new Result(d, List.copyOf(notes));
     }
@@ -684,6 +696,12 @@ public final class StructuredReverse {
                     case TIMES -> "MulBackward";
                     default -> "DivBackward";
                 });
+                if (b.op() == Expr.BinOp.TIMES && b.left() instanceof Expr.Var l && b.right() instanceof Expr.Var r
+                        && l.name().equals(r.name())) {
+                    // a * a: one contribution 2 a g (exactly the sum of the two a g)
+                    contribute(l, Build.mul(Build.mul(g, r), Build.num(2)), into);
+                    return;
+                }
                 contribute(b.left(), DerivativeRules.binary(b.op(), 0, g, b.left(), b.right(), out), into);
                 contribute(b.right(), DerivativeRules.binary(b.op(), 1, g, b.left(), b.right(), out), into);
             }

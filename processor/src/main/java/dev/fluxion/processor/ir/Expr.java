@@ -139,7 +139,13 @@ public sealed interface Expr {
         /** A local or parameter of a type the processor cannot handle. */
         TYPE,
         /** A private field the generated class could not read. */
-        PRIVATE_FIELD
+        PRIVATE_FIELD,
+        /** A write into an array element; {@code what} is the array's name ("" if not a name). */
+        ARRAY_WRITE,
+        /** A labeled break or continue; {@code what} names it ({@code break outer}). */
+        LABELED_JUMP,
+        /** An assignment, {@code ++} or {@code --} inside an expression; {@code what} is its source. */
+        SIDE_EFFECT
     }
 
     /** Binary operators. */

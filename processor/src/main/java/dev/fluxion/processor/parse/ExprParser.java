@@ -51,6 +51,14 @@ final class ExprParser {
             case IdentifierTree id -> identifier(id.getName().toString(), pos);
             case MemberSelectTree ms -> memberSelect(ms, pos);
             case BinaryTree b -> binary(b, pos);
+            // Expressions are pure by construction: whatever would change a variable is refused here.
+            case com.sun.source.tree.AssignmentTree a -> new Expr.Unsupported(Reason.SIDE_EFFECT, cx.rawText(a), pos);
+            case com.sun.source.tree.CompoundAssignmentTree a ->
+                    new Expr.Unsupported(Reason.SIDE_EFFECT, cx.rawText(a), pos);
+            case UnaryTree u when u.getKind() == Tree.Kind.POSTFIX_INCREMENT
+                    || u.getKind() == Tree.Kind.PREFIX_INCREMENT || u.getKind() == Tree.Kind.POSTFIX_DECREMENT
+                    || u.getKind() == Tree.Kind.PREFIX_DECREMENT ->
+                    new Expr.Unsupported(Reason.SIDE_EFFECT, cx.rawText(u), pos);
             case UnaryTree u -> unary(u, pos);
             case ConditionalExpressionTree c -> conditional(c, pos);
             case TypeCastTree c -> cast(c, pos);

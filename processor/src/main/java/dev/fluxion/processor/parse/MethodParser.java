@@ -124,9 +124,11 @@ public final class MethodParser {
                 case DoWhileLoopTree d -> new Stmt.DoWhile(body(d.getStatement()), exprs.parse(d.getCondition()), pos);
                 case ForLoopTree f -> forLoop(f, pos);
                 case BreakTree b -> b.getLabel() == null ? new Stmt.Break(pos)
-                        : new Stmt.Unsupported(Reason.CONSTRUCT, "a labeled break", pos);
+                        : new Stmt.Unsupported(Reason.LABELED_JUMP, "a labeled `break " + b.getLabel() + "`", pos);
                 case ContinueTree c -> c.getLabel() == null ? new Stmt.Continue(pos)
-                        : new Stmt.Unsupported(Reason.CONSTRUCT, "a labeled continue", pos);
+                        : new Stmt.Unsupported(Reason.LABELED_JUMP, "a labeled `continue " + c.getLabel() + "`", pos);
+                // A label alone changes nothing; a labeled break or continue inside is reported.
+                case com.sun.source.tree.LabeledStatementTree l -> statement(l.getStatement());
                 default -> switch (tree.getKind()) {
                     case EMPTY_STATEMENT, ASSERT -> null;
                     default -> new Stmt.Unsupported(Reason.CONSTRUCT, describe(tree), pos);
@@ -141,7 +143,6 @@ public final class MethodParser {
                 case THROW -> "throw";
                 case SWITCH -> "switch";
                 case ENHANCED_FOR_LOOP -> "an enhanced for loop";
-                case LABELED_STATEMENT -> "a labeled statement";
                 case CLASS, RECORD, INTERFACE, ENUM -> "a local class";
                 default -> "`" + tree.getKind().name().toLowerCase().replace('_', ' ') + "`";
             };
@@ -235,8 +236,15 @@ public final class MethodParser {
                 }
                 return new Stmt.Assign(id.getName().toString(), value, pos);
             }
-            String what = target.getKind() == Tree.Kind.ARRAY_ACCESS ? "an array element write" : "a field write";
-            return new Stmt.Unsupported(Reason.CONSTRUCT, what, cx.pos(target));
+            if (target instanceof com.sun.source.tree.ArrayAccessTree a) {
+                ExpressionTree array = a.getExpression();
+                while (array instanceof com.sun.source.tree.ArrayAccessTree inner) {
+                    array = inner.getExpression();
+                }
+                return new Stmt.Unsupported(Reason.ARRAY_WRITE,
+                        array instanceof IdentifierTree arr ? arr.getName().toString() : "", cx.pos(target));
+            }
+            return new Stmt.Unsupported(Reason.CONSTRUCT, "a field write", cx.pos(target));
         }
     }
 }
