@@ -17,4 +17,20 @@ public class FluxionException extends IllegalArgumentException {
     public FluxionException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * {@code cause} with the place in the user's source its generated code came from: a new
+     * exception whose message is {@code cause}'s message followed by a line {@code "  " + site},
+     * with {@code cause} as its cause. Generated code rethrows the runtime's errors through this,
+     * e.g. {@code matmul: shapes [2, 3] and [4, 5] are not compatible (inner dims 3 ≠ 4)} followed
+     * by {@code at Model.java:23: Tensor p = sigmoid(x.matmul(w).plus(b));}. A call through
+     * several generated methods adds one line per method, innermost first.
+     *
+     * @param site {@code at File.java:N: source} or {@code in the backward pass of File.java:N: source}
+     * @param cause the runtime's error (a {@code FluxionException} or another bad-input error)
+     * @return the error to throw, a {@code FluxionException} and so still an {@code IllegalArgumentException}
+     */
+    public static FluxionException at(String site, IllegalArgumentException cause) {
+        return new FluxionException(cause.getMessage() + "\n  " + site, cause);
+    }
 }

@@ -73,6 +73,9 @@ public enum Messages {
     VALUE_MISMATCH(
             "gradient check failed for {0}: the derived forward pass gives {1}, the method gives {2} at {3}",
             "report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),
+    FUSED_GRAD_MISMATCH(
+            "processor bug: the one-pass {0} disagrees with the pullback in {1} at {2}: one pass {3}, pullback {4}",
+            "report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),
     GRADIENT_NOT_VERIFIED(
             "gradient of {0} not verified at compile time: {1}",
             "declare tensor shapes with @Shape(\"...\"), or set @Differentiable(verify = false)"),

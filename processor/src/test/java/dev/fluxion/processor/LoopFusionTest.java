@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * float64 central differences, and pullbacks that read a tape run backward any number of times.
  */
 class LoopFusionTest {
-    private static final String SOURCE = """
+    static final String SOURCE = """
             package demo;
 
             import dev.fluxion.annotation.Differentiable;

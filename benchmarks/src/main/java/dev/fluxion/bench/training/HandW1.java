@@ -4,7 +4,7 @@ package dev.fluxion.bench.training;
  * W1 trained by hand: one fused pass over the points computes the loss and both gradients
  * ({@code ∂L/∂w = 2/n Σ rᵢxᵢ}, {@code ∂L/∂b = 2/n Σ rᵢ} with {@code rᵢ = xᵢw + b − yᵢ}), then SGD.
  */
-final class HandW1 {
+final class HandW1 implements HandStep {
     private final float[] x;
     private final float[] y;
     private final float w0;
@@ -22,13 +22,15 @@ final class HandW1 {
         reset();
     }
 
-    void reset() {
+    @Override
+    public void reset() {
         w = w0;
         b = b0;
     }
 
     /** One SGD step; returns the loss before the update. */
-    float step() {
+    @Override
+    public float step() {
         int n = x.length;
         float sumSq = 0;
         float sumRx = 0;

@@ -4,7 +4,7 @@ package dev.fluxion.bench.training;
  * W2 trained by hand: {@code p = σ(x·w + b)}, binary cross-entropy (logs clamped at −100 as
  * PyTorch's), gradient {@code ∂L/∂z = (p − y)/n}, then SGD.
  */
-final class HandW2 {
+final class HandW2 implements HandStep {
     private final float[] x;
     private final float[] y;
     private final float[] init;
@@ -22,14 +22,16 @@ final class HandW2 {
         reset();
     }
 
-    void reset() {
+    @Override
+    public void reset() {
         w0 = init[0];
         w1 = init[1];
         b = init[2];
     }
 
     /** One SGD step; returns the loss before the update. */
-    float step() {
+    @Override
+    public float step() {
         int n = y.length;
         float loss = 0;
         float g0 = 0;

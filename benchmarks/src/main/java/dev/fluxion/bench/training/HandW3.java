@@ -8,7 +8,7 @@ import static dev.fluxion.bench.training.HandW2.sigmoid;
  * and its backward pass while the activations are still in registers, summing the gradients; then
  * SGD. Weights in PyTorch's layout, {@code W[out][in]} row-major.
  */
-final class HandW3 {
+final class HandW3 implements HandStep {
     private static final int IN = 8;
     private static final int H1 = 6;
     private static final int H2 = 4;
@@ -36,14 +36,16 @@ final class HandW3 {
         }
     }
 
-    void reset() {
+    @Override
+    public void reset() {
         for (int i = 0; i < init.length; i++) {
             System.arraycopy(init[i], 0, p[i], 0, init[i].length);
         }
     }
 
     /** One SGD step; returns the loss before the update. */
-    float step() {
+    @Override
+    public float step() {
         float[] w1 = p[0], b1 = p[1], w2 = p[2], b2 = p[3], w3 = p[4];
         float b3 = p[5][0];
         float[] gw1 = g[0], gb1 = g[1], gw2 = g[2], gb2 = g[3], gw3 = g[4];

@@ -12,7 +12,7 @@ import dev.fluxion.kernel.Gemm;
  * Fluxion's own {@link Gemm#sgemm} kernel instead: the same step with the same kernels and no
  * framework around them, the floor the generated code could reach.
  */
-final class HandW4 {
+final class HandW4 implements HandStep {
     private static final int IN = 784;
     private static final int HID = 256;
     private static final int OUT = 10;
@@ -61,7 +61,8 @@ final class HandW4 {
         reset();
     }
 
-    void reset() {
+    @Override
+    public void reset() {
         System.arraycopy(w1t0, 0, w1t, 0, w1t.length);
         System.arraycopy(b10, 0, b1, 0, b1.length);
         System.arraycopy(w2t0, 0, w2t, 0, w2t.length);
@@ -69,7 +70,8 @@ final class HandW4 {
     }
 
     /** One SGD step; returns the loss before the update. */
-    float step() {
+    @Override
+    public float step() {
         // forward: h = relu(x·W1ᵀ + b1), logits = h·W2ᵀ + b2
         if (useGemm) {
             Gemm.sgemm(n, HID, IN, x, 0, IN, 1, w1t, 0, HID, 1, h, 0, HID, false);

@@ -1,7 +1,6 @@
 package dev.fluxion.bench.training;
 
 import dev.fluxion.Tensor;
-import dev.fluxion.optim.SGD;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,59 +22,38 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class TrainingW2Benchmark {
+public class TrainingW2Benchmark extends TrainingRun {
     private static final double LR = 0.01;
 
-    private Tensor x;
-    private Tensor y;
     private W2Logistic model;
-    private SGD opt;
-    private Snapshot initial;
     private HandW2 hand;
 
     @Setup
     public void setUp() {
         Workloads.Data data = Workloads.w2();
-        x = data.x();
-        y = data.y();
         model = new W2Logistic(new Random(10));
-        opt = new SGD(model.parameters(), LR);
-        initial = Snapshot.of(model);
+        prepare(data, model, LR);
         float[] w = initial.values(0);
         hand = new HandW2(x.toFloatArray(), y.toFloatArray(), new float[] {w[0], w[1], initial.values(1)[0]}, (float) LR);
         Agreement.check("W2", this::fluxionStep, hand::step);
     }
 
-    private double fluxionStep() {
-        opt.zeroGrad();
-        Tensor loss = W2LogisticGrad.lossBackward(model, x, y);
-        opt.step();
-        return loss.item();
+    @Override
+    protected Tensor lossBackward() {
+        return W2LogisticGrad.lossBackward(model, x, y);
     }
 
     /** Fluxion: the generated {@code lossBackward}, then {@code SGD.step()}. */
     @Benchmark
     @OperationsPerInvocation(Workloads.W2_STEPS)
     public Tensor fluxion() {
-        initial.restore();
-        Tensor loss = null;
-        for (int s = 0; s < Workloads.W2_STEPS; s++) {
-            opt.zeroGrad();
-            loss = W2LogisticGrad.lossBackward(model, x, y);
-            opt.step();
-        }
-        return loss;
+        return fluxionRun(Workloads.W2_STEPS);
     }
 
     /** The same run written by hand over {@code float[]}. */
     @Benchmark
     @OperationsPerInvocation(Workloads.W2_STEPS)
     public float handWritten() {
-        hand.reset();
-        float loss = 0;
-        for (int s = 0; s < Workloads.W2_STEPS; s++) {
-            loss = hand.step();
-        }
-        return loss;
+        return handRun(hand, Workloads.W2_STEPS);
     }
 }

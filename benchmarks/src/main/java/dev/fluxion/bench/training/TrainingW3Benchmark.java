@@ -1,7 +1,6 @@
 package dev.fluxion.bench.training;
 
 import dev.fluxion.Tensor;
-import dev.fluxion.optim.SGD;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,24 +22,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class TrainingW3Benchmark {
+public class TrainingW3Benchmark extends TrainingRun {
     private static final double LR = 0.1;
 
-    private Tensor x;
-    private Tensor y;
     private W3Mlp model;
-    private SGD opt;
-    private Snapshot initial;
     private HandW3 hand;
 
     @Setup
     public void setUp() {
         Workloads.Data data = Workloads.w3();
-        x = data.x();
-        y = data.y();
         model = new W3Mlp(new Random(10));
-        opt = new SGD(model.parameters(), LR);
-        initial = Snapshot.of(model);
+        prepare(data, model, LR);
         float[][] init = new float[6][];
         for (int i = 0; i < 6; i++) {
             init[i] = initial.values(i);
@@ -49,36 +41,22 @@ public class TrainingW3Benchmark {
         Agreement.check("W3", this::fluxionStep, hand::step);
     }
 
-    private double fluxionStep() {
-        opt.zeroGrad();
-        Tensor loss = W3MlpGrad.lossBackward(model, x, y);
-        opt.step();
-        return loss.item();
+    @Override
+    protected Tensor lossBackward() {
+        return W3MlpGrad.lossBackward(model, x, y);
     }
 
     /** Fluxion: the generated {@code lossBackward}, then {@code SGD.step()}. */
     @Benchmark
     @OperationsPerInvocation(Workloads.W3_STEPS)
     public Tensor fluxion() {
-        initial.restore();
-        Tensor loss = null;
-        for (int s = 0; s < Workloads.W3_STEPS; s++) {
-            opt.zeroGrad();
-            loss = W3MlpGrad.lossBackward(model, x, y);
-            opt.step();
-        }
-        return loss;
+        return fluxionRun(Workloads.W3_STEPS);
     }
 
     /** The same run written by hand over {@code float[]}. */
     @Benchmark
     @OperationsPerInvocation(Workloads.W3_STEPS)
     public float handWritten() {
-        hand.reset();
-        float loss = 0;
-        for (int s = 0; s < Workloads.W3_STEPS; s++) {
-            loss = hand.step();
-        }
-        return loss;
+        return handRun(hand, Workloads.W3_STEPS);
     }
 }

@@ -1,7 +1,6 @@
 package dev.fluxion.bench.training;
 
 import dev.fluxion.Tensor;
-import dev.fluxion.optim.SGD;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,25 +22,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class TrainingW4Benchmark {
+public class TrainingW4Benchmark extends TrainingRun {
     private static final double LR = 0.01;
 
-    private Tensor x;
-    private Tensor y;
     private W4Mlp model;
-    private SGD opt;
-    private Snapshot initial;
     private HandW4 hand;
     private HandW4 handGemm;
 
     @Setup
     public void setUp() {
         Workloads.Data data = Workloads.w4();
-        x = data.x();
-        y = data.y();
         model = new W4Mlp(new Random(10));
-        opt = new SGD(model.parameters(), LR);
-        initial = Snapshot.of(model);
+        prepare(data, model, LR);
         hand = new HandW4(x.toFloatArray(), y.toFloatArray(), initial.values(0), initial.values(1),
                 initial.values(2), initial.values(3), (float) LR, false);
         handGemm = new HandW4(x.toFloatArray(), y.toFloatArray(), initial.values(0), initial.values(1),
@@ -51,48 +43,29 @@ public class TrainingW4Benchmark {
         Agreement.check("W4 (Gemm)", this::fluxionStep, handGemm::step);
     }
 
-    private double fluxionStep() {
-        opt.zeroGrad();
-        Tensor loss = W4MlpGrad.lossBackward(model, x, y);
-        opt.step();
-        return loss.item();
+    @Override
+    protected Tensor lossBackward() {
+        return W4MlpGrad.lossBackward(model, x, y);
     }
 
     /** Fluxion: the generated {@code lossBackward}, then {@code SGD.step()}. */
     @Benchmark
     @OperationsPerInvocation(Workloads.W4_STEPS)
     public Tensor fluxion() {
-        initial.restore();
-        Tensor loss = null;
-        for (int s = 0; s < Workloads.W4_STEPS; s++) {
-            opt.zeroGrad();
-            loss = W4MlpGrad.lossBackward(model, x, y);
-            opt.step();
-        }
-        return loss;
+        return fluxionRun(Workloads.W4_STEPS);
     }
 
     /** The same run written by hand over {@code float[]}. */
     @Benchmark
     @OperationsPerInvocation(Workloads.W4_STEPS)
     public float handWritten() {
-        hand.reset();
-        float loss = 0;
-        for (int s = 0; s < Workloads.W4_STEPS; s++) {
-            loss = hand.step();
-        }
-        return loss;
+        return handRun(hand, Workloads.W4_STEPS);
     }
 
     /** The same run by hand, with Fluxion's {@code Gemm.sgemm} for the two large products. */
     @Benchmark
     @OperationsPerInvocation(Workloads.W4_STEPS)
     public float handWrittenGemm() {
-        handGemm.reset();
-        float loss = 0;
-        for (int s = 0; s < Workloads.W4_STEPS; s++) {
-            loss = handGemm.step();
-        }
-        return loss;
+        return handRun(handGemm, Workloads.W4_STEPS);
     }
 }

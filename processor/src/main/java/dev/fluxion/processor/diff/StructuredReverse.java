@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,8 +35,8 @@ import java.util.Set;
  * ({@code s += term}) is never read by the backward pass, so nothing of it is saved.
  * <p>
  * The backward pass reads tapes through readers ({@code ints.reader()}), so it can run more than
- * once. For a scalar result, {@link #fusedGrad} also gives {@code fGrad} in one pass where the last
- * loop's backward can run trip by trip inside its forward ({@link #fusable}).
+ * once. For a scalar result, {@link LoopFusion} also gives {@code fGrad} in one pass where the last
+ * loop's backward can run trip by trip inside its forward.
  */
 public final class StructuredReverse {
     private final MethodIr method;
@@ -48,12 +47,13 @@ public final class StructuredReverse {
     private final Map<String, Integer> assignCount = new HashMap<>();
     private final Map<Tape, String> stacks = new EnumMap<>(Tape.class);
     private final Map<Tape, String> readers = new EnumMap<>(Tape.class);
-    /** Top-level loops whose backward can run inside the forward iteration, with that fused loop. */
-    private final IdentityHashMap<Stmt.While, Stmt.While> fusedLoops = new IdentityHashMap<>();
+    /** The one-pass {@code fGrad}: which top-level loop runs fused, and the method's body around it. */
+    private final LoopFusion fusion;
     private final Map<String, Type> extraDecls = new LinkedHashMap<>();
     private final Set<String> usedArrays = new LinkedHashSet<>();
     private final List<String> steps = new ArrayList<>();
     private final List<LoopNote> notes = new ArrayList<>();
+    private final PushCounts pushes = new PushCounts();
     private Set<String> needed;
     private Pos at = Pos.NONE;
 
@@ -71,7 +71,8 @@ public final class StructuredReverse {
         method.params().forEach(p -> types.put(p.name(), p.type()));
         types.putAll(flat.decls());
         flat.leaves().forEach(l -> types.put(l.local(), Type.TENSOR));
-        countAssigns(flat.body(), assignCount);
+        StmtScan.countAssigns(flat.body(), assignCount);
+        this.fusion = new LoopFusion(method, flat, types, adjoints);
     }
 
     /** Whether {@code method} needs this transform (it has loops, branches or an early return). */
@@ -135,7 +136,7 @@ public final class StructuredReverse {
             topParts.add(statement(s, 0, assignedTop, fwd));
             fwdEnds.add(fwd.size());
         }
-        List<Stmt> bwd = reversed(topParts, 0, top.size());
+        List<Stmt> bwd = StmtScan.reversed(topParts, 0, top.size());
         String resultVar = flat.result();
         Type resultType = method.returnType();
         String cotangent = flat.varied().contains(resultVar) ? adjoint(resultVar)
@@ -194,7 +195,7 @@ public final class StructuredReverse {
                 && !adjoints.containsValue(n)).forEach(reads::add));
         reads.remove(cotangent);
         Set<String> mutated = new HashSet<>();
-        assigned(backward, mutated);
+        StmtScan.assigned(backward, mutated);
         Map<String, String> copies = new LinkedHashMap<>();
         for (String name : reads) {
             if (mutated.contains(name)) {
@@ -226,7 +227,7 @@ public final class StructuredReverse {
             }
         });
         List<Stmt> simplified = KnownZero.apply(finalBackward, scalarAdjoints);
-        List<Stmt> fused = KnownZero.apply(fusedGrad(top, topParts, fwdEnds, fwd, declarations, adjointDeclarations,
+        List<Stmt> fused = KnownZero.apply(fusion.fusedGrad(top, topParts, fwdEnds, fwd, declarations, adjointDeclarations,
                 openReaders, cotangent), scalarAdjoints);
         DerivedMethod d = new DerivedMethod(method, forward, result, cotangent, simplified, gradients, saved,
                 steps, fused);
@@ -241,7 +242,7 @@ public final class StructuredReverse {
         for (Stmt s : stmts) {
             parts.add(statement(s, depth, assignedBefore, fwd));
         }
-        return reversed(parts, 0, parts.size());
+        return StmtScan.reversed(parts, 0, parts.size());
     }
 
     /** Emits the forward statements of {@code s} into {@code fwd}; returns its backward. */
@@ -253,15 +254,6 @@ public final class StructuredReverse {
             case Stmt.While w -> loop(w, depth, assignedBefore, fwd);
             default -> throw new IllegalStateException("not lowered: " + s);
         };
-    }
-
-    /** The backward statements {@code parts[from..to)}, last statement's first. */
-    private static List<Stmt> reversed(List<List<Stmt>> parts, int from, int to) {
-        List<Stmt> out = new ArrayList<>();
-        for (int i = to - 1; i >= from; i--) {
-            out.addAll(parts.get(i));
-        }
-        return out;
     }
 
     private List<Stmt> assign(Stmt.Assign a, int depth, Set<String> assignedBefore, List<Stmt> fwd,
@@ -279,7 +271,7 @@ public final class StructuredReverse {
             } else {
                 Tape tape = Tape.of(t);
                 fwd.add(tape.push(stack(tape), var(v), at));
-                countPush(tape, t);
+                pushes.count(tape, t);
                 restore.add(new Stmt.Assign(v, tape.pop(reader(tape), t), at));
             }
         }
@@ -301,7 +293,7 @@ public final class StructuredReverse {
             out.addAll(restore);
             return out;
         }
-        Expr.Var added = at.isTensor() ? null : accumulated(a);
+        Expr.Var added = at.isTensor() ? null : LoopFusion.accumulated(a);
         if (added != null) {
             // v = v ± t: v's cotangent passes through unchanged; t gets it (negated for -).
             out.addAll(restore);
@@ -356,7 +348,7 @@ public final class StructuredReverse {
         List<Stmt> pbRestore = new ArrayList<>();
         if (!first) {
             fwd.add(Tape.OBJECTS.push(stack(Tape.OBJECTS), var(pb), at));
-            countPush(Tape.OBJECTS, pbType);
+            pushes.count(Tape.OBJECTS, pbType);
             pbRestore.add(new Stmt.Assign(pb, Tape.OBJECTS.pop(reader(Tape.OBJECTS), pbType), at));
         }
         List<Expr> args = new ArrayList<>();
@@ -421,7 +413,7 @@ public final class StructuredReverse {
         Expr replay = var(taken);
         if (depth > 0) {
             fwd.add(Tape.BITS.push(stack(Tape.BITS), var(taken), pos));
-            countPush(Tape.BITS, Type.Prim.BOOLEAN);
+            pushes.count(Tape.BITS, Type.Prim.BOOLEAN);
             replay = Tape.BITS.pop(reader(Tape.BITS), Type.Prim.BOOLEAN);
         }
         fwd.add(new Stmt.If(var(taken), new Stmt.Block(thenFwd, pos), new Stmt.Block(elseFwd, pos), pos));
@@ -433,7 +425,7 @@ public final class StructuredReverse {
         Integer id = flat.loopIds().get(w);
         List<Stmt> body = w.body().stmts();
         Map<String, Integer> inLoop = new HashMap<>();
-        countAssigns(body, inLoop);
+        StmtScan.countAssigns(body, inLoop);
         // Trailing int updates (i = i + 1) are undone first in each backward iteration.
         int trailing = body.size();
         while (trailing > 0 && body.get(trailing - 1) instanceof Stmt.Assign u && invertibleStep(u) != null
@@ -455,11 +447,9 @@ public final class StructuredReverse {
                 recomputed.add(a.name());
             }
         }
-        Map<Tape, Integer> before = new EnumMap<>(Tape.class);
-        int tensorsBefore = tensorPushes;
+        PushCounts.Mark before = pushes.mark();
         List<Stmt> bodyFwd = new ArrayList<>();
         List<Stmt> bodyBwd = new ArrayList<>();
-        int pushesBefore = pushCount(before);
         List<List<Stmt>> parts = new ArrayList<>();
         Set<String> assigned = new HashSet<>(assignedBefore);
         int split = -1;
@@ -478,14 +468,8 @@ public final class StructuredReverse {
         }
         split = split < 0 ? bodyFwd.size() : split;
         assignedBefore.addAll(assigned);
-        if (depth == 0 && pushes.equals(before) && tensorPushes == tensorsBefore
-                && fusable(w, id, trailing, parts)) {
-            List<Stmt> fusedBody = new ArrayList<>(bodyFwd.subList(0, split));
-            for (int i = trailing - 1; i >= 0; i--) {
-                fusedBody.add(new Stmt.Block(parts.get(i), body.get(i).pos()));
-            }
-            fusedBody.addAll(bodyFwd.subList(split, bodyFwd.size()));
-            fusedLoops.put(w, new Stmt.While(w.condition(), new Stmt.Block(fusedBody, w.body().pos()), pos));
+        if (depth == 0 && pushes.noneSince(before)) {
+            fusion.offer(w, id, trailing, parts, bodyFwd, split);
         }
         for (int i = parts.size() - 1; i >= trailing; i--) {
             bodyBwd.addAll(parts.get(i));
@@ -524,159 +508,15 @@ public final class StructuredReverse {
         fwd.add(new Stmt.While(w.condition(), new Stmt.Block(counted, w.body().pos()), pos));
         if (depth > 0) {
             fwd.add(Tape.INTS.push(stack(Tape.INTS), new Expr.Var(trips, Type.Prim.INT, Pos.NONE), pos));
-            countPush(Tape.INTS, Type.Prim.INT);
+            pushes.count(Tape.INTS, Type.Prim.INT);
         }
-        notes.add(new LoopNote(pos, describe(before, tensorsBefore, pushesBefore)));
+        notes.add(new LoopNote(pos, pushes.describeSince(before)));
         String k = scope.temp("iteration");
         Expr kVar = new Expr.Var(k, Type.Prim.INT, Pos.NONE);
         return List.of(new Stmt.For(List.of(new Stmt.Let(k, Type.Prim.INT, tripCount, pos)),
                 Build.cmp(Expr.BinOp.GT, kVar, intLit(0)),
                 List.of(new Stmt.Assign(k, new Expr.Binary(Expr.BinOp.MINUS, kVar, intLit(1), Type.Prim.INT,
                         Pos.NONE), pos)), new Stmt.Block(bodyBwd, pos), pos));
-    }
-
-    // ------------------------------------------------------------------ one-pass value and gradient
-
-    /**
-     * Whether the backward of one trip of top-level loop {@code w} can run right after that trip's
-     * forward statements (before its trailing {@code i++}), in forward order: nothing is taped, the
-     * backward restores no local (each local it reads already holds the value it had after its
-     * statement), every local the loop assigns is a primitive, and every differentiable local
-     * declared outside the loop that the loop assigns is only accumulated ({@code s += t}, read by
-     * nothing else in the loop), so its cotangent is the same on every trip. Every other cotangent
-     * the backward touches is either the loop's own (zero between trips) or only added to, and
-     * sums do not depend on their order.
-     */
-    private boolean fusable(Stmt.While w, Integer id, int trailing, List<List<Stmt>> parts) {
-        List<Stmt> body = w.body().stmts();
-        Set<String> restored = new HashSet<>();
-        for (int i = 0; i < trailing; i++) {
-            assigned(parts.get(i), restored);
-        }
-        if (id == null || !adjoints.values().containsAll(restored)) {
-            return false;
-        }
-        for (Stmt s : body) {
-            if (!(s instanceof Stmt.Assign a) || !(types.get(a.name()) instanceof Type.Prim)) {
-                return false;
-            }
-            if (id.equals(flat.loopOf().get(a.name())) || !flat.varied().contains(a.name())) {
-                continue;
-            }
-            if (accumulated(a) == null || Exprs.vars(w.condition()).contains(a.name())) {
-                return false;
-            }
-            for (Stmt o : body) {
-                Stmt.Assign other = (Stmt.Assign) o;
-                if (Exprs.vars(other.value()).contains(a.name())
-                        && !(other.name().equals(a.name()) && accumulated(other) != null)) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /** For {@code v = v + t}, {@code v = t + v} or {@code v = v - t} with a variable {@code t}: t; else null. */
-    private static Expr.Var accumulated(Stmt.Assign a) {
-        if (!(a.value() instanceof Expr.Binary b) || b.op() != Expr.BinOp.PLUS && b.op() != Expr.BinOp.MINUS) {
-            return null;
-        }
-        boolean leftSelf = b.left() instanceof Expr.Var l && l.name().equals(a.name());
-        boolean rightSelf = b.right() instanceof Expr.Var r && r.name().equals(a.name());
-        if (leftSelf && !rightSelf && b.right() instanceof Expr.Var t) {
-            return t;
-        }
-        return b.op() == Expr.BinOp.PLUS && rightSelf && !leftSelf && b.left() instanceof Expr.Var t ? t : null;
-    }
-
-    /**
-     * {@code fGrad} in one pass over the data, or empty where that is not provably the two passes'
-     * result: the last top-level loop runs fused ({@link #fusable}) when everything after it is
-     * plain assignments whose backward reads nothing the loop or they change, so that backward (which
-     * gives the loop's accumulators their cotangents, the seed 1 for {@code return s}) can run
-     * before the loop. Then: forward up to the loop, backward of the tail, the fused loop, forward
-     * of the tail, backward of what came before the loop.
-     */
-    private List<Stmt> fusedGrad(List<Stmt> top, List<List<Stmt>> parts, List<Integer> fwdEnds, List<Stmt> fwd,
-                                 List<Stmt> declarations, List<Stmt> adjointDeclarations, List<Stmt> openReaders,
-                                 String cotangent) {
-        Type r = method.returnType();
-        if (!r.isFloatingScalar() || !flat.leaves().isEmpty()) {
-            return List.of();
-        }
-        int l = top.size() - 1;
-        while (l >= 0 && top.get(l) instanceof Stmt.Assign) {
-            l--;
-        }
-        if (l < 0 || !(top.get(l) instanceof Stmt.While w) || !fusedLoops.containsKey(w)) {
-            return List.of();
-        }
-        int start = l == 0 ? 0 : fwdEnds.get(l - 1);
-        List<Stmt> tailBackward = reversed(parts, l + 1, top.size());
-        List<Stmt> headBackward = reversed(parts, 0, l);
-        Set<String> changed = new HashSet<>();
-        assigned(fwd.subList(start, fwd.size()), changed);
-        Set<String> tailWrites = new HashSet<>();
-        assigned(tailBackward, tailWrites);
-        Set<String> tailReads = backwardReads(tailBackward);
-        tailReads.retainAll(changed);
-        Set<String> headWrites = new HashSet<>();
-        assigned(headBackward, headWrites);
-        Set<String> params = new HashSet<>();
-        method.params().forEach(p -> params.add(p.name()));
-        boolean adjointsFromParams = adjointDeclarations.stream().allMatch(s -> s instanceof Stmt.Let let
-                && params.containsAll(Exprs.vars(let.init())));
-        if (!adjoints.values().containsAll(tailWrites) || !tailReads.isEmpty() || headWrites.contains(flat.result())
-                || !adjointsFromParams) {
-            return List.of();
-        }
-        List<Stmt> out = new ArrayList<>(declarations);
-        out.add(new Stmt.Let(cotangent, r, new Expr.Literal(r == Type.Prim.FLOAT ? "1f" : "1.0", r, Pos.NONE),
-                Pos.NONE));
-        out.addAll(adjointDeclarations);
-        out.addAll(fwd.subList(0, start));
-        out.add(new Stmt.Block(tailBackward, top.get(top.size() - 1).pos()));
-        out.add(fusedLoops.get(w));
-        out.addAll(fwd.subList(fwdEnds.get(l), fwd.size()));
-        out.addAll(openReaders);
-        out.add(new Stmt.Block(headBackward, top.get(0).pos()));
-        return out;
-    }
-
-    // ------------------------------------------------------------------ per-iteration accounting
-
-    private final Map<Tape, Integer> pushes = new EnumMap<>(Tape.class);
-    private int tensorPushes;
-
-    private int pushCount(Map<Tape, Integer> snapshot) {
-        snapshot.putAll(pushes);
-        return 0;
-    }
-
-    private void countPush(Tape tape, Type t) {
-        pushes.merge(tape, 1, Integer::sum);
-        if (t.isTensor()) {
-            tensorPushes++;
-        }
-    }
-
-    private String describe(Map<Tape, Integer> before, int tensorsBefore, int unused) {
-        List<String> parts = new ArrayList<>();
-        int tensors = tensorPushes - tensorsBefore;
-        for (Tape tape : Tape.values()) {
-            int n = pushes.getOrDefault(tape, 0) - before.getOrDefault(tape, 0);
-            if (tape == Tape.OBJECTS) {
-                n -= tensors;
-            }
-            if (n > 0) {
-                parts.add(n + " " + tape.noun + (n == 1 ? "" : "s"));
-            }
-        }
-        if (tensors > 0) {
-            parts.add(tensors + " Tensor" + (tensors == 1 ? "" : "s"));
-        }
-        return parts.isEmpty() ? "nothing" : String.join(" and ", parts);
     }
 
     // ------------------------------------------------------------------ derivatives
@@ -802,40 +642,10 @@ public final class StructuredReverse {
         return e.children().stream().allMatch(StructuredReverse::cheap);
     }
 
-    private static void countAssigns(List<Stmt> stmts, Map<String, Integer> into) {
-        for (Stmt s : stmts) {
-            switch (s) {
-                case Stmt.Assign a -> into.merge(a.name(), 1, Integer::sum);
-                case Stmt.If i -> {
-                    countAssigns(i.then().stmts(), into);
-                    countAssigns(i.otherwise().stmts(), into);
-                }
-                case Stmt.While w -> countAssigns(w.body().stmts(), into);
-                default -> { }
-            }
-        }
-    }
-
-    private static void assigned(List<Stmt> stmts, Set<String> into) {
-        for (Stmt s : stmts) {
-            switch (s) {
-                case Stmt.Assign a -> into.add(a.name());
-                case Stmt.If i -> {
-                    assigned(i.then().stmts(), into);
-                    assigned(i.otherwise().stmts(), into);
-                }
-                case Stmt.For f -> assigned(f.body().stmts(), into);
-                case Stmt.While w -> assigned(w.body().stmts(), into);
-                case Stmt.Block b -> assigned(b.stmts(), into);
-                default -> { }
-            }
-        }
-    }
-
     /** Every forward name the backward statements read (a recomputed one included). */
     private Set<String> allReads(List<Stmt> backward) {
         Set<String> reads = new LinkedHashSet<>();
-        collectReads(backward, reads, new HashSet<>());
+        StmtScan.collectReads(backward, reads, new HashSet<>());
         reads.removeIf(n -> !types.containsKey(n) || adjoints.containsValue(n));
         return reads;
     }
@@ -844,34 +654,10 @@ public final class StructuredReverse {
     private Set<String> backwardReads(List<Stmt> backward) {
         Set<String> reads = new LinkedHashSet<>();
         Set<String> declared = new HashSet<>();
-        collectReads(backward, reads, declared);
+        StmtScan.collectReads(backward, reads, declared);
         reads.removeAll(declared);
         reads.removeIf(n -> !types.containsKey(n) && !stacks.containsValue(n));
         return reads;
-    }
-
-    private static void collectReads(List<Stmt> stmts, Set<String> reads, Set<String> declared) {
-        for (Stmt s : stmts) {
-            switch (s) {
-                case Stmt.Let l -> {
-                    if (l.init() != null) {
-                        reads.addAll(Exprs.vars(l.init()));
-                    }
-                    declared.add(l.name());
-                }
-                case Stmt.If i -> {
-                    reads.addAll(Exprs.vars(i.condition()));
-                    collectReads(i.then().stmts(), reads, declared);
-                    collectReads(i.otherwise().stmts(), reads, declared);
-                }
-                case Stmt.For f -> {
-                    collectReads(f.init(), reads, declared);
-                    reads.addAll(Exprs.vars(f.condition()));
-                    collectReads(f.body().stmts(), reads, declared);
-                }
-                default -> reads.addAll(Exprs.vars(s));
-            }
-        }
     }
 
     private static String gradClass(Callee.UserMethod m) {

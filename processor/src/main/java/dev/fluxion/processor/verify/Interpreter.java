@@ -77,6 +77,22 @@ final class Interpreter {
         return new GradientValues(p.value(), out);
     }
 
+    /**
+     * Runs {@code d}'s one-pass {@code fGrad} ({@link DerivedMethod#fusedGrad}, not empty): the
+     * value and the gradients for the seed cotangent 1.
+     */
+    GradientValues fusedGrad(DerivedMethod d, List<Object> args) {
+        Map<String, Object> env = bind(d.method().params(), args);
+        env.put(Names.MODEL, MODEL);
+        Frame f = new Frame(env);
+        f.block(d.fusedGrad());
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (DerivedMethod.Gradient gr : d.gradients()) {
+            out.put(gr.name(), Values.coerce(f.eval(gr.value()), gr.type()));
+        }
+        return new GradientValues(Values.coerce(f.eval(d.result()), d.method().returnType()), out);
+    }
+
     private static Map<String, Object> bind(List<Param> params, List<Object> args) {
         Map<String, Object> env = new HashMap<>();
         int offset = args.size() - params.size(); // a leading model argument

@@ -27,7 +27,9 @@ import javax.tools.Diagnostic.Kind;
  * 1e-5 + 1e-3·|numerical|. Inputs stay away from 0, where relu, abs and max have kinks; where the
  * forward and backward one-sided differences still disagree (a kink or branch boundary is within
  * a step) the derived value may match either one, and a point where neither holds is dropped for
- * another. A pure function: a derived method in, a report out.
+ * another. Where {@code fGrad} runs in one pass ({@link DerivedMethod#fusedGrad}), its value and
+ * gradients must equal the pullback's for the seed 1 ({@link FusedGradCheck}). A pure function: a
+ * derived method in, a report out.
  */
 public final class Verifier {
     static final double EPS = 1e-6;
@@ -240,6 +242,12 @@ public final class Verifier {
             }
         }
         GradientValues g = interp.backward(pb, cotangent);
+        if (!derived.fusedGrad().isEmpty()) {
+            Diagnostic fused = FusedGradCheck.check(derived, display, interp, pb, point, inputs);
+            if (fused != null) {
+                return new Outcome(fused, null);
+            }
+        }
         String unstable = null;
         Mismatch worst = null;
         for (Coordinate.Input in : inputs) {

@@ -12,8 +12,10 @@ import com.palantir.javapoet.TypeSpec;
 import dev.fluxion.processor.Names;
 import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.Exprs;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Param;
+import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,14 +42,53 @@ public final class GradClassWriter {
                 .addJavadoc("Forward and backward passes of the {@code @Differentiable} methods of {@link $T},\n"
                         + "derived by Fluxion at compile time.\n", owner)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        Set<String> taken = new HashSet<>(List.of(Names.MODEL, Names.VALUE));
+        methods.forEach(d -> taken.addAll(namesOf(d)));
+        SourceSites sites = new SourceSites(taken);
         for (DerivedMethod d : methods) {
-            new PerMethod(d, owner, ClassName.get(packageName, Names.gradClass(ownerSimpleName))).addTo(type);
+            new PerMethod(d, owner, ClassName.get(packageName, Names.gradClass(ownerSimpleName)), sites, taken)
+                    .addTo(type);
+        }
+        if (sites.table() != null) {
+            type.addField(sites.table());
         }
         return JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).indent("    ").build();
     }
 
+    /** Every name the code generated for {@code d} declares or reads. */
+    private static Set<String> namesOf(DerivedMethod d) {
+        Set<String> out = new HashSet<>();
+        d.method().params().forEach(p -> out.add(p.name()));
+        out.add(d.cotangent());
+        d.gradients().forEach(g -> out.add(g.name()));
+        for (List<Stmt> stmts : List.of(d.method().body().stmts(), d.forward(), d.backward(), d.fusedGrad())) {
+            stmts.forEach(s -> collectNames(s, out));
+        }
+        return out;
+    }
+
+    private static void collectNames(Stmt s, Set<String> out) {
+        out.addAll(Exprs.vars(s));
+        switch (s) {
+            case Stmt.Let l -> out.add(l.name());
+            case Stmt.Block b -> b.stmts().forEach(x -> collectNames(x, out));
+            case Stmt.If i -> {
+                collectNames(i.then(), out);
+                collectNames(i.otherwise(), out);
+            }
+            case Stmt.While w -> collectNames(w.body(), out);
+            case Stmt.DoWhile w -> collectNames(w.body(), out);
+            case Stmt.For f -> {
+                f.init().forEach(x -> collectNames(x, out));
+                collectNames(f.body(), out);
+            }
+            default -> { }
+        }
+    }
+
     /** The members generated for one method. */
-    private record PerMethod(DerivedMethod d, ClassName owner, ClassName gradClass) {
+    private record PerMethod(DerivedMethod d, ClassName owner, ClassName gradClass, SourceSites sites,
+                             Set<String> taken) {
         MethodIr m() {
             return d.method();
         }
@@ -94,11 +135,28 @@ public final class GradClassWriter {
 
         private MethodSpec forwardOnly() {
             CodeBlock.Builder code = CodeBlock.builder();
-            new StmtWriter(code, "").writeAll(m().body().stmts());
+            SourceSites.Tracker t = open(code, m().body().stmts());
+            new StmtWriter(code, "", false, t).writeAll(m().body().stmts());
+            close(code, t);
             return signature(m().name()).returns(result())
                     .addJavadoc("{@link $T#$N}: the forward pass only; nothing is saved for a backward pass.\n",
                             owner, m().name())
                     .addCode(code.build()).build();
+        }
+
+        /** Opens the site tracking of a method writing {@code stmts}, if any of them can throw. */
+        private SourceSites.Tracker open(CodeBlock.Builder code, List<Stmt> stmts) {
+            SourceSites.Tracker t = sites.tracker(stmts, taken);
+            if (t != null) {
+                t.open(code);
+            }
+            return t;
+        }
+
+        private static void close(CodeBlock.Builder code, SourceSites.Tracker t) {
+            if (t != null) {
+                t.close(code);
+            }
         }
 
         private TypeSpec gradientRecord(ClassName record) {
@@ -151,11 +209,13 @@ public final class GradClassWriter {
             t.addMethod(MethodSpec.methodBuilder(Names.VALUE).addModifiers(Modifier.PUBLIC).returns(result())
                     .addJavadoc("The forward value.\n").addStatement("return $N", valueField).build());
             CodeBlock.Builder code = CodeBlock.builder();
-            new StmtWriter(code, "backward of ").writeAll(d.backward());
+            SourceSites.Tracker tracker = open(code, d.backward());
+            new StmtWriter(code, "backward of ", false, tracker).writeAll(d.backward());
             List<CodeBlock> comps = new ArrayList<>();
             comps.add(CodeBlock.of("$N", valueField));
             d.gradients().forEach(g -> comps.add(ExprWriter.write(g.value())));
             code.addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "));
+            close(code, tracker);
             t.addMethod(MethodSpec.methodBuilder(Names.BACKWARD).addModifiers(Modifier.PUBLIC).returns(record)
                     .addJavadoc("Pulls the cotangent of the value back to the inputs"
                             + (m().takesModel() ? ", accumulating into the model's parameters" : "") + ".\n"
@@ -175,7 +235,8 @@ public final class GradClassWriter {
 
         private MethodSpec vjp(ClassName pullback) {
             CodeBlock.Builder code = CodeBlock.builder();
-            new StmtWriter(code, "").writeAll(d.forward());
+            SourceSites.Tracker tracker = open(code, d.forward());
+            new StmtWriter(code, "", false, tracker).writeAll(d.forward());
             List<CodeBlock> args = new ArrayList<>();
             if (m().takesModel()) {
                 args.add(CodeBlock.of("$N", Names.MODEL));
@@ -185,6 +246,7 @@ public final class GradClassWriter {
                 args.add(ExprWriter.write(d.result()));
             }
             code.addStatement("return new $T($L)", pullback, CodeBlock.join(args, ", "));
+            close(code, tracker);
             return signature(Names.vjpMethod(m().name())).returns(pullback)
                     .addJavadoc("Runs the forward pass of {@link $T#$N} and returns its pullback.\n", owner, m().name())
                     .addCode(code.build()).build();
@@ -207,11 +269,13 @@ public final class GradClassWriter {
         private MethodSpec grad(ClassName pullback, ClassName record) {
             if (!d.fusedGrad().isEmpty()) {
                 CodeBlock.Builder code = CodeBlock.builder();
-                new StmtWriter(code, "", true).writeAll(d.fusedGrad());
+                SourceSites.Tracker tracker = open(code, d.fusedGrad());
+                new StmtWriter(code, "", true, tracker).writeAll(d.fusedGrad());
                 List<CodeBlock> comps = new ArrayList<>();
                 comps.add(ExprWriter.write(d.result()));
                 d.gradients().forEach(g -> comps.add(ExprWriter.write(g.value())));
                 code.addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "));
+                close(code, tracker);
                 return signature(Names.gradMethod(m().name())).returns(record)
                         .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1), in one pass:\n"
                                 + "each trip of the last loop runs its forward and then its backward statements.\n",

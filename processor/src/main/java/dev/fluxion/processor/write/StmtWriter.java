@@ -8,27 +8,34 @@ import java.util.List;
 
 /**
  * Prints IR statements, with a comment naming the source line before each group of statements
- * that came from the same user statement.
+ * that came from the same user statement. With a {@link SourceSites.Tracker}, a statement that can
+ * throw is preceded by {@code site = i;} where the site local may not already hold its line.
  */
 final class StmtWriter {
+    /** The site local's value is not known where the writer is (after a loop or branches). */
+    private static final int UNKNOWN = -2;
     private final CodeBlock.Builder code;
     private final boolean backwardBlocks;
+    private final SourceSites.Tracker tracker;
     private String prefix;
     private String lastSource = null;
+    private int site = -1;
 
     /** @param prefix put before each source comment, e.g. {@code "backward of "} */
     StmtWriter(CodeBlock.Builder code, String prefix) {
-        this(code, prefix, false);
+        this(code, prefix, false, null);
     }
 
     /**
      * @param backwardBlocks whether a {@link Stmt.Block} holds backward statements (a one-pass
      *     {@code fGrad}): its statements are printed in place, their comments saying "backward of"
+     * @param tracker where to keep the source line running, or null
      */
-    StmtWriter(CodeBlock.Builder code, String prefix, boolean backwardBlocks) {
+    StmtWriter(CodeBlock.Builder code, String prefix, boolean backwardBlocks, SourceSites.Tracker tracker) {
         this.code = code;
         this.prefix = prefix;
         this.backwardBlocks = backwardBlocks;
+        this.tracker = tracker;
     }
 
     void writeAll(List<Stmt> stmts) {
@@ -44,6 +51,7 @@ final class StmtWriter {
             return;
         }
         comment(s.pos());
+        track(s);
         switch (s) {
             case Stmt.Let l when l.init() == null -> code.addStatement("$T $N", JavaTypes.of(l.type()), l.name());
             case Stmt.Let l -> code.addStatement("$T $N = $L", JavaTypes.of(l.type()), l.name(), ExprWriter.write(l.init()));
@@ -66,21 +74,25 @@ final class StmtWriter {
             }
             case Stmt.If i -> {
                 code.beginControlFlow("if ($L)", ExprWriter.write(i.condition()));
+                int entry = site;
                 writeAll(i.then().stmts());
+                int afterThen = site;
+                site = entry;
                 if (!i.otherwise().stmts().isEmpty()) {
                     code.nextControlFlow("else");
                     writeAll(i.otherwise().stmts());
                 }
+                site = site == afterThen ? site : UNKNOWN;
                 code.endControlFlow();
             }
             case Stmt.While w -> {
                 code.beginControlFlow("while ($L)", ExprWriter.write(w.condition()));
-                writeAll(w.body().stmts());
+                loopBody(w.body().stmts(), w);
                 code.endControlFlow();
             }
             case Stmt.DoWhile d -> {
                 code.beginControlFlow("do");
-                writeAll(d.body().stmts());
+                loopBody(d.body().stmts(), d);
                 code.endControlFlow("while ($L)", ExprWriter.write(d.condition()));
             }
             case Stmt.Break b -> code.addStatement("break");
@@ -88,11 +100,40 @@ final class StmtWriter {
             case Stmt.For f -> {
                 code.beginControlFlow("for ($L; $L; $L)", header(f.init()),
                         f.condition() == null ? "" : ExprWriter.write(f.condition()), header(f.update()));
-                writeAll(f.body().stmts());
+                loopBody(f.body().stmts(), f);
                 code.endControlFlow();
             }
             case Stmt.Unsupported u -> throw new IllegalStateException("unsupported statement reached the writer");
         }
+    }
+
+    /**
+     * A loop's body: it starts with whatever site the previous trip left, and, where the loop's
+     * condition can throw, ends setting the condition's site again.
+     */
+    private void loopBody(List<Stmt> body, Stmt loop) {
+        int entry = site;
+        site = UNKNOWN;
+        writeAll(body);
+        if (tracker != null && entry >= 0 && site != entry && tracks(loop)) {
+            tracker.set(code, entry);
+        }
+        site = UNKNOWN;
+    }
+
+    /** Sets the site local before {@code s} where {@code s} itself can throw and it may not hold its line. */
+    private void track(Stmt s) {
+        if (tracks(s)) {
+            int i = tracker.sites().of(s.pos(), !prefix.isEmpty());
+            if (i != site) {
+                tracker.set(code, i);
+                site = i;
+            }
+        }
+    }
+
+    private boolean tracks(Stmt s) {
+        return tracker != null && s.pos().known() && SourceSites.own(s).stream().anyMatch(SourceSites::mayThrow);
     }
 
     /** A for header's init or update list, comma-separated, without semicolons. */
