@@ -2,6 +2,8 @@ package dev.fluxion.examples;
 
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.annotation.NoGrad;
+import dev.fluxion.examples.support.Plots;
+import dev.fluxion.examples.support.Progress;
 
 /**
  * Tutorial 4, first half: the chain rule on {@code e = (a + b)(b + 1)}, and per-sample SGD of
@@ -23,15 +25,24 @@ public final class ChainRule {
         return (pred - y) * (pred - y);
     }
 
-    /** Per-sample SGD from {@code w = 1}; returns the trained {@code w}. */
+    /**
+     * Per-sample SGD from {@code w = 1}; returns the trained {@code w} and writes the summed loss of
+     * each epoch as a chart.
+     */
     public static double trainPerSample(double[] xs, double[] ys, int epochs, double lr) {
         double w = 1.0;
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            for (int i = 0; i < xs.length; i++) {
-                var grad = ChainRuleGrad.lossGrad(w, xs[i], ys[i]);
-                w -= lr * grad.w();
+        double[] losses = new double[epochs];
+        try (var progress = Progress.start("per-sample SGD", epochs)) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                for (int i = 0; i < xs.length; i++) {
+                    var grad = ChainRuleGrad.lossGrad(w, xs[i], ys[i]);
+                    losses[epoch] += grad.value();
+                    w -= lr * grad.w();
+                }
+                progress.step(losses[epoch]);
             }
         }
+        Plots.lossCurve("per-sample-sgd-loss", "Per-sample SGD of y = w·x: loss per epoch", losses);
         return w;
     }
 

@@ -86,6 +86,8 @@ class TutorialExamplesTest {
         assertEquals(w, r.w(), 1e-3);
         assertEquals(b, r.b(), 1e-3);
         assertEquals(8.0, r.predictAt4(), 0.05);
+        assertTrue(r.losses()[999] < r.losses()[0] / 100, "summed loss falls");
+        assertTrue(Files.exists(r.lossChart()));
     }
 
     @Test
