@@ -31,6 +31,7 @@ public class FluxionException extends IllegalArgumentException {
      * @return the error to throw, a {@code FluxionException} and so still an {@code IllegalArgumentException}
      */
     public static FluxionException at(String site, IllegalArgumentException cause) {
-        return new FluxionException(cause.getMessage() + "\n  " + site, cause);
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        return new FluxionException(message + "\n  " + site, cause);
     }
 }
