@@ -14,6 +14,18 @@ final class Build {
 
     private Build() {}
 
+    /**
+     * The model a call to a {@code Module} method runs on, its generated methods' first argument:
+     * {@code model} for a method of the caller's class, {@code model.b1} for a method of its
+     * {@code Module} field {@code b1}.
+     */
+    static Expr modelOf(Callee.User call, String callerOwner) {
+        return call.receiver().isEmpty()
+                ? new Expr.Var(dev.fluxion.processor.Names.MODEL, new Type.Declared(callerOwner), Pos.NONE)
+                : new Expr.FieldRead(call.receiver(), new Type.Declared(call.method().ownerQualifiedName()), false,
+                        Pos.NONE);
+    }
+
     static Expr num(double v) {
         return Expr.Literal.ofDouble(v);
     }

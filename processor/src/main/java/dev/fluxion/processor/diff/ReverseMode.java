@@ -139,17 +139,13 @@ public final class ReverseMode {
         types.put(pullback, pbType);
         List<Expr> args = new ArrayList<>();
         if (!m.isStatic()) {
-            args.add(model());
+            args.add(Build.modelOf(u, primal.method().self().ownerQualifiedName()));
         }
         args.addAll(c.args());
         Expr vjp = new Expr.Call(new Callee.Static(gradClass(m), Names.vjpMethod(m.name())), args, pbType, c.pos());
         Expr value = new Expr.Call(new Callee.Instance(Names.VALUE), List.of(var(pullback)), let.type(), c.pos());
         return List.of(new Stmt.Let(pullback, pbType, vjp, let.pos()), new Stmt.Let(let.name(), let.type(), value,
                 let.pos()));
-    }
-
-    private Expr model() {
-        return new Expr.Var(Names.MODEL, new Type.Declared(primal.method().self().ownerQualifiedName()), Pos.NONE);
     }
 
     private static String gradClass(Callee.UserMethod m) {

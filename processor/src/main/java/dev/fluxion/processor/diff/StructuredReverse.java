@@ -353,7 +353,7 @@ public final class StructuredReverse {
         }
         List<Expr> args = new ArrayList<>();
         if (!m.isStatic()) {
-            args.add(new Expr.Var(Names.MODEL, new Type.Declared(method.self().ownerQualifiedName()), Pos.NONE));
+            args.add(Build.modelOf((Callee.User) c.callee(), method.self().ownerQualifiedName()));
         }
         args.addAll(c.args());
         fwd.add(new Stmt.Assign(pb, new Expr.Call(new Callee.Static(gradClass(m),

@@ -8,8 +8,25 @@ public sealed interface Callee {
     /** A known operation with a derivative rule (or a known absence of one). */
     record Known(Op op) implements Callee {}
 
-    /** Another {@code @Differentiable} method, in this class or another. */
-    record User(UserMethod method) implements Callee {}
+    /**
+     * Another {@code @Differentiable} method, in this class or another.
+     *
+     * @param method the callee
+     * @param receiver for a {@code Module} instance method, the path of fields from {@code this}
+     *     to the model it runs on: empty for a method of this class ({@code forward(x)}),
+     *     {@code [b1]} for a method of a {@code Module} field ({@code b1.forward(x)}); part of the
+     *     call's identity, so {@code b1.forward(x)} and {@code b2.forward(x)} are never merged
+     */
+    record User(UserMethod method, List<String> receiver) implements Callee {
+        public User {
+            receiver = List.copyOf(receiver);
+        }
+
+        /** A call on this class's own model, or of a static method. */
+        public User(UserMethod method) {
+            this(method, List.of());
+        }
+    }
 
     /** A static method the processor itself calls: {@code Derivatives.timesGradA}. */
     record Static(String ownerQualifiedName, String name) implements Callee {}

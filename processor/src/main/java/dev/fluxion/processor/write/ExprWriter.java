@@ -51,8 +51,10 @@ final class ExprWriter {
             };
             case Callee.User u -> {
                 ClassName grad = gradClass(u.method());
+                CodeBlock model = CodeBlock.of("$N$L", Names.MODEL,
+                        u.receiver().stream().map(p -> "." + p).reduce("", String::concat));
                 CodeBlock all = u.method().isStatic() ? args(a)
-                        : a.isEmpty() ? CodeBlock.of("$N", Names.MODEL) : CodeBlock.of("$N, $L", Names.MODEL, args(a));
+                        : a.isEmpty() ? model : CodeBlock.of("$L, $L", model, args(a));
                 yield CodeBlock.of("$T.$N($L)", grad, u.method().name(), all);
             }
             case Callee.Static s -> CodeBlock.of("$T.$N($L)", JavaTypes.className(s.ownerQualifiedName()), s.name(),
