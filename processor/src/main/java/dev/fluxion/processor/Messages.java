@@ -19,6 +19,9 @@ public enum Messages {
     UNKNOWN_METHOD(
             "cannot differentiate a call to {0}: it is neither @Differentiable nor a known operation",
             "annotate {0} with @Differentiable, or use a Tensor/F/Math operation"),
+    MODULE_METHOD_NOT_DIFFERENTIABLE(
+            "cannot differentiate {0}: {1} is not @Differentiable, so the gradient cannot flow through it into the field''s Parameters",
+            "annotate {1} with @Differentiable (with parameters matching this call), or compute the value here with known operations on the field''s Parameters"),
     UNSUPPORTED(
             "{0} is not supported in a @Differentiable method",
             "rewrite it with locals, arithmetic, known operations and calls to @Differentiable methods"),

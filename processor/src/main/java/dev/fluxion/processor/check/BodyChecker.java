@@ -192,6 +192,8 @@ public final class BodyChecker {
             case SIDE_EFFECT -> Diagnostic.error(Messages.SIDE_EFFECT, pos, what);
             case CONSTRUCT -> Diagnostic.error(Messages.UNSUPPORTED, pos, what);
             case UNKNOWN_METHOD -> Diagnostic.error(Messages.UNKNOWN_METHOD, pos, what);
+            case MODULE_METHOD -> Diagnostic.error(Messages.MODULE_METHOD_NOT_DIFFERENTIABLE, pos,
+                    what.substring(0, what.indexOf('|')), what.substring(what.indexOf('|') + 1));
             case UNKNOWN_NAME -> Diagnostic.error(Messages.UNKNOWN_NAME, pos, what);
             case TYPE -> Diagnostic.error(Messages.UNSUPPORTED_TYPE, pos, what.substring(0, what.lastIndexOf(' ')),
                     what.substring(what.lastIndexOf(' ') + 1));

@@ -134,6 +134,11 @@ public sealed interface Expr {
         CONSTRUCT,
         /** A call to a method that is neither {@code @Differentiable} nor a known operation. */
         UNKNOWN_METHOD,
+        /**
+         * A call of a method of a {@code Module} field that is not {@code @Differentiable};
+         * {@code what} is the call and the method, separated by {@code |}: {@code b1.helper(...)|Block.helper}.
+         */
+        MODULE_METHOD,
         /** A name that is not a local, parameter or usable field. */
         UNKNOWN_NAME,
         /** A local or parameter of a type the processor cannot handle. */

@@ -136,9 +136,29 @@ final class CallResolver {
                 Expr bias = exprs.field(holder, fr.path(), "bias", pos);
                 return known(Op.LINEAR, List.of(args.get(0), weight, bias), pos);
             }
+            if (holder != null && TypeMapper.isSubclassOf(holder, TypeMapper.MODULE) && !fr.path().isEmpty()) {
+                return onModuleField(holder, fr.path(), name, args, pos);
+            }
         }
         return new Expr.Unsupported(Reason.UNKNOWN_METHOD,
                 simpleName(receiver.type()) + "." + name + "(...)", pos);
+    }
+
+    /**
+     * {@code b1.forward(h)} on a {@code Module} field: the field's own {@code @Differentiable}
+     * method, run on the field as its model, so its Parameters are leaves of this call too.
+     */
+    private Expr onModuleField(TypeElement holder, List<String> path, String name, List<Expr> args, Pos pos) {
+        for (ExecutableElement m : methods(holder, name)) {
+            if (m.getAnnotation(Differentiable.class) != null && m.getParameters().size() == args.size()) {
+                Callee.UserMethod ref = Signatures.userMethod(m);
+                Callee.User callee = ref.isStatic() ? new Callee.User(ref) : new Callee.User(ref, path);
+                return new Expr.Call(callee, args, ref.returnType(), pos);
+            }
+        }
+        String display = holder.getSimpleName() + "." + name;
+        return new Expr.Unsupported(Reason.MODULE_METHOD, String.join(".", path) + "." + name + "(...)|" + display,
+                pos);
     }
 
     private static String simpleName(Type t) {
