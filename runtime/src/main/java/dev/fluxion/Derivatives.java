@@ -494,11 +494,23 @@ public final class Derivatives {
 
     /** out = softmax(x, dim): returns out · (g − Σ_dim g · out). */
     public static Tensor softmaxGrad(Tensor g, Tensor out, int dim) {
+        Tensor fused = SoftmaxOps.backward(g, out, dim, false);
+        return fused != null ? fused : softmaxGradComposed(g, out, dim);
+    }
+
+    /** The composed form of {@link #softmaxGrad} (general path and test reference). */
+    static Tensor softmaxGradComposed(Tensor g, Tensor out, int dim) {
         return out.times(g.minus(g.times(out).sum(dim, true)));
     }
 
     /** out = logSoftmax(x, dim): returns g − exp(out) · Σ_dim g. */
     public static Tensor logSoftmaxGrad(Tensor g, Tensor out, int dim) {
+        Tensor fused = SoftmaxOps.backward(g, out, dim, true);
+        return fused != null ? fused : logSoftmaxGradComposed(g, out, dim);
+    }
+
+    /** The composed form of {@link #logSoftmaxGrad} (general path and test reference). */
+    static Tensor logSoftmaxGradComposed(Tensor g, Tensor out, int dim) {
         return g.minus(out.exp().times(g.sum(dim, true)));
     }
 
@@ -526,21 +538,45 @@ public final class Derivatives {
 
     /** L = bce(p, y): returns (p − y) / max(p (1 − p), 1e−12) · s (PyTorch's formula). */
     public static Tensor bceGrad(Tensor g, Tensor p, Tensor y, Reduction reduction) {
+        Tensor fused = FusedLosses.bceGrad(g, p, y, reduction, false);
+        return fused != null ? fused : bceGradComposed(g, p, y, reduction);
+    }
+
+    /** The composed form of {@link #bceGrad} (general path and test reference). */
+    static Tensor bceGradComposed(Tensor g, Tensor p, Tensor y, Reduction reduction) {
         return cast(LossGrads.scale(g, LossGrads.bceLocal(p, y), reduction), p);
     }
 
     /** L = bceWithLogits(z, y): returns (σ(z) − y) · s. */
     public static Tensor bceWithLogitsGrad(Tensor g, Tensor z, Tensor y, Reduction reduction) {
+        Tensor fused = FusedLosses.bceGrad(g, z, y, reduction, true);
+        return fused != null ? fused : bceWithLogitsGradComposed(g, z, y, reduction);
+    }
+
+    /** The composed form of {@link #bceWithLogitsGrad} (general path and test reference). */
+    static Tensor bceWithLogitsGradComposed(Tensor g, Tensor z, Tensor y, Reduction reduction) {
         return cast(LossGrads.scale(g, z.sigmoid().minus(y), reduction), z);
     }
 
     /** L = crossEntropy(logits, target): returns (softmax(logits) − onehot(target)) · s_n per row. */
     public static Tensor crossEntropyGrad(Tensor g, Tensor logits, Tensor target, Reduction reduction) {
+        Tensor fused = FusedLosses.crossEntropyGrad(g, logits, target, reduction);
+        return fused != null ? fused : crossEntropyGradComposed(g, logits, target, reduction);
+    }
+
+    /** The composed form of {@link #crossEntropyGrad} (general path and test reference). */
+    static Tensor crossEntropyGradComposed(Tensor g, Tensor logits, Tensor target, Reduction reduction) {
         return cast(LossGrads.crossEntropy(g, logits, target, reduction), logits);
     }
 
     /** L = nllLoss(logProbs, target): returns −s_n at [n, target_n], 0 elsewhere. */
     public static Tensor nllLossGrad(Tensor g, Tensor logProbs, Tensor target, Reduction reduction) {
+        Tensor fused = FusedLosses.nllGrad(g, logProbs, target, reduction);
+        return fused != null ? fused : nllLossGradComposed(g, logProbs, target, reduction);
+    }
+
+    /** The composed form of {@link #nllLossGrad} (general path and test reference). */
+    static Tensor nllLossGradComposed(Tensor g, Tensor logProbs, Tensor target, Reduction reduction) {
         return cast(LossGrads.nll(g, logProbs, target, reduction), logProbs);
     }
 

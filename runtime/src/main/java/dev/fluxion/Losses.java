@@ -29,6 +29,13 @@ final class Losses {
     /** −[y ln p + (1 − y) ln(1 − p)], each log clamped to ≥ −100 as PyTorch does. */
     static Tensor bce(Tensor p, Tensor y, Reduction r) {
         checkSameShape("bce", p, y);
+        Tensor fused = FusedLosses.bce("bce", p, y, r, false);
+        return fused != null ? fused : bceComposed(p, y, r);
+    }
+
+    /** {@link #bce} from tensor ops: the general path, and the reference the fused kernel is tested against. */
+    static Tensor bceComposed(Tensor p, Tensor y, Reduction r) {
+        checkSameShape("bce", p, y);
         Tensor logP = p.log().clamp(-100, Double.POSITIVE_INFINITY);
         Tensor log1mP = p.rsub(1).log().clamp(-100, Double.POSITIVE_INFINITY);
         Tensor l = y.times(logP).plus(y.rsub(1).times(log1mP)).neg();
@@ -37,6 +44,13 @@ final class Losses {
 
     /** max(z, 0) − z·y + ln(1 + e^(−|z|)). */
     static Tensor bceWithLogits(Tensor z, Tensor y, Reduction r) {
+        checkSameShape("bceWithLogits", z, y);
+        Tensor fused = FusedLosses.bce("bceWithLogits", z, y, r, true);
+        return fused != null ? fused : bceWithLogitsComposed(z, y, r);
+    }
+
+    /** {@link #bceWithLogits} from tensor ops (general path and test reference). */
+    static Tensor bceWithLogitsComposed(Tensor z, Tensor y, Reduction r) {
         checkSameShape("bceWithLogits", z, y);
         return reduce("bceWithLogits", z.softplus().minus(z.times(y)), r);
     }
@@ -49,15 +63,29 @@ final class Losses {
 
     static Tensor crossEntropy(Tensor logits, Tensor target, Reduction r) {
         checkClassInput("crossEntropy", logits);
+        Tensor fused = FusedLosses.crossEntropy(logits, target, r);
+        return fused != null ? fused : crossEntropyComposed(logits, target, r);
+    }
+
+    /** {@link #crossEntropy} as log-softmax then NLL (general path and test reference). */
+    static Tensor crossEntropyComposed(Tensor logits, Tensor target, Reduction r) {
+        checkClassInput("crossEntropy", logits);
         Tensor logp = logits.logSoftmax(logits.shape.length == 1 ? 0 : 1);
         if (isProbabilities(logits, target)) {
             Tensor l = logp.times(target).sum(logits.shape.length == 1 ? 0 : 1).neg();
             return reduce("crossEntropy", l, r);
         }
-        return nllLoss("crossEntropy", logp, target, r);
+        return nllLossComposed("crossEntropy", logp, target, r);
     }
 
     static Tensor nllLoss(String name, Tensor logProbs, Tensor target, Reduction r) {
+        checkClassInput(name, logProbs);
+        Tensor fused = FusedLosses.nll(name, logProbs, target, r);
+        return fused != null ? fused : nllLossComposed(name, logProbs, target, r);
+    }
+
+    /** {@link #nllLoss} by gather (general path and test reference). */
+    static Tensor nllLossComposed(String name, Tensor logProbs, Tensor target, Reduction r) {
         checkClassInput(name, logProbs);
         Tensor idx = classIndex(name, logProbs, target);
         Tensor picked = logProbs.shape.length == 1

@@ -3,10 +3,14 @@ package dev.fluxion;
 import java.util.Arrays;
 
 import dev.fluxion.kernel.Gemm;
+import dev.fluxion.kernel.Parallel;
 import dev.fluxion.kernel.SmallMatmul;
 
 /** {@code torch.matmul} semantics over the GEMM kernel; transposed views are passed by strides. */
 final class MatMul {
+    /** Multiply-adds in a batched product above which its batches are split over threads (96³, as Gemm). */
+    private static final long BATCH_SPLIT_WORK = 96L * 96 * 96;
+
     private MatMul() {}
 
     static Tensor matmul(Tensor a, Tensor b) {
@@ -50,24 +54,7 @@ final class MatMul {
                 // A stack of matrices times one matrix: one product with the batch folded into the rows.
                 gemm(Shapes.numel(batch) * m, n, k, x, x.offset, k, 1, y, y.offset, y.strides[0], y.strides[1], out, 0);
             } else {
-                Tensor xe = Views.expand(x, concat(batch, m, k));
-                Tensor ye = Views.expand(y, concat(batch, k, n));
-                int nb = Shapes.numel(batch);
-                int[] idx = new int[batch.length];
-                int rank = batch.length;
-                for (int bi = 0; bi < nb; bi++) {
-                    int xo = xe.offset, yo = ye.offset;
-                    for (int d = 0; d < rank; d++) {
-                        xo += idx[d] * xe.strides[d];
-                        yo += idx[d] * ye.strides[d];
-                    }
-                    gemm(m, n, k, xe, xo, xe.strides[rank], xe.strides[rank + 1],
-                            ye, yo, ye.strides[rank], ye.strides[rank + 1], out, bi * m * n);
-                    for (int d = rank - 1; d >= 0; d--) {
-                        if (++idx[d] < batch[d]) break;
-                        idx[d] = 0;
-                    }
-                }
+                batched(batch, m, n, k, Views.expand(x, concat(batch, m, k)), Views.expand(y, concat(batch, k, n)), out);
             }
         }
         Tensor r = out;
@@ -80,8 +67,45 @@ final class MatMul {
         return Tensor.checked("matmul", r);
     }
 
+    /**
+     * One product per batch index into consecutive [m, n] blocks of {@code out}. When there are
+     * several batches and the whole is worth splitting (as much work as a GEMM that splits
+     * itself), the batches are shared out over {@link Parallel}, each product on one thread;
+     * smaller stacks run on the caller, each product with the GEMM's own threading.
+     */
+    private static void batched(int[] batch, int m, int n, int k, Tensor xe, Tensor ye, Tensor out) {
+        int nb = Shapes.numel(batch);
+        long perBatch = (long) m * n * k;
+        boolean split = nb > 1 && Parallel.THREADS > 1 && perBatch * nb >= BATCH_SPLIT_WORK;
+        int threads = split ? 1 : Gemm.defaultThreads();
+        int rank = batch.length;
+        Parallel.RangeBody body = (start, end) -> {
+            for (int bi = start; bi < end; bi++) {
+                int xo = xe.offset, yo = ye.offset;
+                for (int d = rank - 1, rest = bi; d >= 0; d--) {
+                    int i = rest % batch[d];
+                    rest /= batch[d];
+                    xo += i * xe.strides[d];
+                    yo += i * ye.strides[d];
+                }
+                gemm(m, n, k, xe, xo, xe.strides[rank], xe.strides[rank + 1],
+                        ye, yo, ye.strides[rank], ye.strides[rank + 1], out, bi * m * n, threads);
+            }
+        };
+        if (split) {
+            Parallel.forRange(nb, perBatch, body);
+        } else {
+            body.run(0, nb);
+        }
+    }
+
     private static void gemm(int m, int n, int k, Tensor a, int aOff, int aRow, int aCol,
                              Tensor b, int bOff, int bRow, int bCol, Tensor c, int cOff) {
+        gemm(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, Gemm.defaultThreads());
+    }
+
+    private static void gemm(int m, int n, int k, Tensor a, int aOff, int aRow, int aCol,
+                             Tensor b, int bOff, int bRow, int bCol, Tensor c, int cOff, int threads) {
         // Size-1 dims may carry any stride; a zero-size dim never reaches here.
         if (SmallMatmul.applies(m, n, k)) {
             if (c.f != null) {

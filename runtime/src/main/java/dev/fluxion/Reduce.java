@@ -65,6 +65,15 @@ final class Reduce {
             return Tensor.checked("logSumExp", Factories.full(x.dtype, Double.NEGATIVE_INFINITY,
                     Shapes.reduced(x.shape, ds, keepDim)));
         }
+        Tensor rows = SoftmaxOps.logSumExpLastDim(x, ds, keepDim);
+        if (rows != null) {
+            return rows;
+        }
+        return logSumExpComposed(x, ds, keepDim);
+    }
+
+    /** {@link #logSumExp} from reductions and elementwise ops: any dims (and the row kernel's test reference). */
+    static Tensor logSumExpComposed(Tensor x, int[] ds, boolean keepDim) {
         Tensor m = reduce("logSumExp", ReduceOp.MAX, x, ds, true);
         // An infinite max would give inf − inf = NaN below; shifting by 0 there is exact.
         Tensor shift = Pointwise.where(m.abs().lt(Double.POSITIVE_INFINITY), m, Tensor.zerosLike(m));

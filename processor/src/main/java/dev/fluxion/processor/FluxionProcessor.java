@@ -94,9 +94,13 @@ public final class FluxionProcessor extends AbstractProcessor {
         Map<ExecutableElement, MethodIr> parsed = new LinkedHashMap<>();
         Map<TypeElement, Boolean> failed = new LinkedHashMap<>();
         for (var entry : byClass.entrySet()) {
+            Map<ExecutableElement, Diagnostic> clashes = SignatureChecker.clashes(entry.getValue(), trees);
             for (ExecutableElement m : entry.getValue()) {
                 guard(m, reporter, () -> {
                     List<Diagnostic> problems = new ArrayList<>(SignatureChecker.check(m, trees));
+                    if (clashes.containsKey(m)) {
+                        problems.add(clashes.get(m));
+                    }
                     if (problems.stream().noneMatch(Diagnostic::isError)) {
                         MethodIr ir = parser.parse(m);
                         afterParse.accept(ir);

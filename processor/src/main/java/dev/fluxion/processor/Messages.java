@@ -20,8 +20,8 @@ public enum Messages {
             "cannot differentiate a call to {0}: it is neither @Differentiable nor a known operation",
             "annotate {0} with @Differentiable, or use a Tensor/F/Math operation"),
     MODULE_METHOD_NOT_DIFFERENTIABLE(
-            "cannot differentiate {0}: {1} is not @Differentiable, so the gradient cannot flow through it into the field''s Parameters",
-            "annotate {1} with @Differentiable (with parameters matching this call), or compute the value here with known operations on the field''s Parameters"),
+            "cannot differentiate {0}: {1} is not @Differentiable, so the gradient cannot flow through it into the field's Parameters",
+            "annotate {1} with @Differentiable (with parameters matching this call), or compute the value here with known operations on the field's Parameters"),
     UNSUPPORTED(
             "{0} is not supported in a @Differentiable method",
             "rewrite it with locals, arithmetic, known operations and calls to @Differentiable methods"),
@@ -43,6 +43,9 @@ public enum Messages {
     INSTANCE_NOT_MODULE(
             "@Differentiable instance method in a class that does not extend dev.fluxion.nn.Module",
             "make the method static, or extend Module so its Parameter fields are the leaves"),
+    GENERATED_NAME_CLASH(
+            "@Differentiable method `{0}` clashes with the @Differentiable method `{1}` (line {2}) of {3}: both would generate `{4}`",
+            "rename one of them: the generated names ({0}, {0}Vjp, {0}Grad, {0}Backward and the nested types) come from the method name alone, so @Differentiable overloads are not supported"),
     BAD_WRT(
             "wrt names `{0}`, which is not a parameter of this method",
             "use one of: {1}"),

@@ -153,6 +153,18 @@ class ControlFlowTest {
                     double r = w * x - y;
                     return r * r;
                 }
+
+                @Differentiable
+                static Tensor squash(Tensor u) { return tanh(u).times(1.5); }
+
+                @Differentiable
+                static Tensor squashThrice(Tensor x) {
+                    Tensor h = x;
+                    for (int i = 0; i < 3; i++) {
+                        h = squash(h);
+                    }
+                    return h;
+                }
             }
             """;
 
@@ -200,6 +212,29 @@ class ControlFlowTest {
             Object grads = Generated.invoke(pullback, "backward", Tensor.of(v));
             double[] gx = ((Tensor) Generated.get(grads, "x")).toDoubleArray();
             assertArrayEquals(new double[] {factor * v[0], factor * v[1], factor * v[2]}, gx, 1e-9 * factor);
+        }
+    }
+
+    /**
+     * A Tensor-valued call in a loop: the old value and the old pullback share the object tape and
+     * must be popped in the reverse of the order they were pushed.
+     */
+    @Test
+    void tensorCallInALoopChainsEveryTrip() {
+        double[] x = {-0.7, 0.2, 1.1};
+        double[] v = {1.0, -2.0, 0.5};
+        Object pullback = g().call("demo.FlowGrad", "squashThriceVjp", Tensor.of(x));
+        Object grad = Generated.invoke(pullback, "backward", Tensor.of(v));
+        double[] got = ((Tensor) Generated.get(grad, "x")).toDoubleArray();
+        for (int i = 0; i < x.length; i++) {
+            double h = x[i];
+            double d = 1;
+            for (int trip = 0; trip < 3; trip++) {
+                double t = Math.tanh(h);
+                d *= 1.5 * (1 - t * t); // (1.5 tanh u)' = 1.5 (1 - tanh² u)
+                h = 1.5 * t;
+            }
+            assertEquals(v[i] * d, got[i], 1e-12);
         }
     }
 

@@ -83,6 +83,15 @@ class DiagnosticsTest {
                     return x.gt(0).times(x);
                 }
                 """, "the comparison x.gt(0) is used as a value", 12);
+        assertError("""
+                @Differentiable
+                static Tensor f(Tensor x) {
+                    Tensor m = x.gt(0);
+                    Tensor h = x.times(2);
+                    return h.times(m);
+                }
+                """, "not differentiable with respect to `x`: the comparison x.gt(0) (stored in `m`) is used as a value",
+                14);
     }
 
     @Test
@@ -91,6 +100,14 @@ class DiagnosticsTest {
                 @Differentiable
                 static Tensor f(Tensor x) {
                     return where(x.gt(0), x, x.times(0.1));
+                }
+                """))).succeeded();
+        assertThat(compile(source("""
+                @Differentiable
+                static Tensor f(Tensor x, @NoGrad Tensor y) {
+                    Tensor m = x.gt(0);
+                    Tensor c = y.gt(0);
+                    return where(m, x, x.times(0.1)).times(c);
                 }
                 """))).succeeded();
     }
@@ -185,6 +202,33 @@ class DiagnosticsTest {
                 """);
         Compilation c = compile(abs);
         assertThat(c).hadErrorContaining("@Differentiable cannot be used on an abstract method").inFile(abs).onLine(7);
+    }
+
+    @Test
+    void overloadedDifferentiableMethods() {
+        assertError("""
+                @Differentiable
+                static double f(double a) { return a * a; }
+
+                @Differentiable
+                static double f(double a, double b) { return a * b; }
+                """, "@Differentiable method `f` clashes with the @Differentiable method `f` (line 11) of Bad: "
+                + "both would generate `f`", 14);
+        assertError("""
+                @Differentiable
+                static double f(double a) { return a * a; }
+
+                @Differentiable
+                static double f(float a) { return a * a; }
+                """, "hint: rename one of them", 14);
+        assertError("""
+                @Differentiable
+                static double f(double a) { return a * a; }
+
+                @Differentiable
+                static double fGrad(double a) { return a; }
+                """, "@Differentiable method `fGrad` clashes with the @Differentiable method `f` (line 11) of Bad: "
+                + "both would generate `fGrad`", 14);
     }
 
     @Test

@@ -21,6 +21,12 @@ public final class BodyChecker {
     private final List<Diagnostic> out = new ArrayList<>();
     /** Each varied variable, and the first differentiable input it depends on. */
     private final Map<String, String> variedBy = new HashMap<>();
+    /**
+     * Each local holding a comparison of a differentiable input ({@code Tensor m = x.gt(0)}): the
+     * input and the comparison's text, so using the local as a value is refused as the comparison
+     * itself would be.
+     */
+    private final Map<String, List<String>> comparisonIn = new HashMap<>();
     private final MethodIr method;
 
     private BodyChecker(MethodIr method) {
@@ -104,6 +110,12 @@ public final class BodyChecker {
     }
 
     private void assign(String name, Expr value, boolean inFlow) {
+        List<String> comparison = value == null ? null : comparisonOf(value);
+        if (comparison != null) {
+            comparisonIn.put(name, comparison);
+        } else if (!inFlow) {
+            comparisonIn.remove(name);
+        }
         String input = value == null ? null : inputOf(value);
         if (input != null) {
             variedBy.put(name, input);
@@ -135,15 +147,29 @@ public final class BodyChecker {
         for (int i = 0; i < c.args().size(); i++) {
             Expr arg = c.args().get(i);
             boolean mask = op == Op.WHERE && i == 0;
-            if (!mask && arg instanceof Expr.Call inner && inner.callee() instanceof Callee.Known k
-                    && k.op().kind() == Op.Kind.PREDICATE) {
-                String input = inner.args().stream().map(this::inputOf).filter(x -> x != null).findFirst()
-                        .orElse(null);
-                if (input != null) {
-                    out.add(Diagnostic.error(Messages.PREDICATE_AS_VALUE, inner.pos(), input, inner.pos().source()));
-                }
+            List<String> comparison = mask ? null : comparisonOf(arg);
+            if (comparison != null) {
+                out.add(Diagnostic.error(Messages.PREDICATE_AS_VALUE, arg.pos(), comparison.get(0), comparison.get(1)));
             }
         }
+    }
+
+    /**
+     * For a comparison of a differentiable input ({@code x.gt(0)}), or a local holding one: that
+     * input and how to name the comparison in a message; otherwise null.
+     */
+    private List<String> comparisonOf(Expr e) {
+        if (e instanceof Expr.Var v && comparisonIn.containsKey(v.name())) {
+            List<String> c = comparisonIn.get(v.name());
+            return List.of(c.get(0), c.get(1).contains("stored in") ? c.get(1)
+                    : c.get(1) + " (stored in `" + v.name() + "`)");
+        }
+        if (e instanceof Expr.Call inner && inner.callee() instanceof Callee.Known k
+                && k.op().kind() == Op.Kind.PREDICATE) {
+            String input = inner.args().stream().map(this::inputOf).filter(x -> x != null).findFirst().orElse(null);
+            return input == null ? null : List.of(input, inner.pos().source());
+        }
+        return null;
     }
 
     private void userCall(Expr.Call c, Callee.UserMethod callee) {

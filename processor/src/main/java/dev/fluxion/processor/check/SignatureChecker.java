@@ -4,12 +4,16 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.processor.Messages;
+import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Type;
 import dev.fluxion.processor.parse.SourceRef;
 import dev.fluxion.processor.parse.TypeMapper;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -52,6 +56,50 @@ public final class SignatureChecker {
             }
         }
         return out;
+    }
+
+    /**
+     * The methods of one class whose generated names clash with an earlier one's: every name in
+     * {@code CGrad} comes from the method's name alone ({@code f}, {@code fVjp}, {@code fGrad},
+     * {@code fBackward}, {@code FGradient}, {@code FPullback}), so two overloads of {@code f}, or
+     * {@code f} and {@code F}, or {@code f} and {@code fGrad}, would generate the same member.
+     * Each clash is an error on the later method.
+     */
+    public static Map<ExecutableElement, Diagnostic> clashes(List<ExecutableElement> methods, Trees trees) {
+        Map<ExecutableElement, Diagnostic> out = new LinkedHashMap<>();
+        Map<String, ExecutableElement> taken = new HashMap<>();
+        for (ExecutableElement m : methods) {
+            String name = m.getSimpleName().toString();
+            List<String> generated = List.of(name, Names.vjpMethod(name), Names.gradMethod(name),
+                    Names.backwardMethod(name), Names.gradientRecord(name), Names.pullbackClass(name));
+            for (String g : generated) {
+                ExecutableElement earlier = taken.get(g);
+                if (earlier != null) {
+                    Pos at = pos(trees.getPath(m), trees);
+                    out.put(m, Diagnostic.error(Messages.GENERATED_NAME_CLASH, at, name,
+                            earlier.getSimpleName().toString(), Long.toString(nameLine(earlier, trees)),
+                            earlier.getEnclosingElement().getSimpleName().toString(), g));
+                    break;
+                }
+            }
+            if (!out.containsKey(m)) {
+                generated.forEach(g -> taken.put(g, m));
+            }
+        }
+        return out;
+    }
+
+    /** The line of a method's name (javac reports there), not of its first annotation. */
+    private static long nameLine(ExecutableElement method, Trees trees) {
+        TreePath path = trees.getPath(method);
+        if (path == null) {
+            return 0;
+        }
+        var tree = path.getLeaf() instanceof com.sun.source.tree.MethodTree mt && mt.getReturnType() != null
+                ? mt.getReturnType() : path.getLeaf();
+        var unit = path.getCompilationUnit();
+        long start = trees.getSourcePositions().getStartPosition(unit, tree);
+        return start < 0 ? 0 : unit.getLineMap().getLineNumber(start);
     }
 
     private static Pos annotationPos(ExecutableElement method, Trees trees, Pos fallback) {

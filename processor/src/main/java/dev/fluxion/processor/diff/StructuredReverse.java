@@ -365,7 +365,6 @@ public final class StructuredReverse {
         String gName = scope.temp(adj + "_");
         out.add(new Stmt.Let(gName, adjT, new Expr.Var(adj, adjT, Pos.NONE), at));
         out.add(new Stmt.Assign(adj, zeroOf(adjT), at));
-        out.addAll(restore);
         step(Names.capitalize(m.name()) + "Backward");
         String recordType = gradClass(m) + "." + Names.gradientRecord(m.name());
         Expr gVar = new Expr.Var(gName, adjT, Pos.NONE);
@@ -388,7 +387,11 @@ public final class StructuredReverse {
         } else {
             out.addAll(inner);
         }
+        // The forward pass pushed v's old value, then the old pullback: popped in reverse (a
+        // Tensor result and the pullback share the object tape). The pullback's backward reads
+        // neither v nor the old pullback, so both are restored after it.
         out.addAll(pbRestore);
+        out.addAll(restore);
         return out;
     }
 

@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The fields of {@code this} a method reads, directly or through the methods it calls. */
+/**
+ * The fields of {@code this} a method reads, directly or through the methods it calls; a method of
+ * a {@code Module} field ({@code b1.forward(x)}) reads its fields under the field's path
+ * ({@code b1.fc.weight}).
+ */
 final class FieldScan {
     private final Registry registry;
     private final Map<List<String>, Expr.FieldRead> found = new LinkedHashMap<>();
@@ -28,8 +32,11 @@ final class FieldScan {
         return new ArrayList<>(s.found.values());
     }
 
+    /** The path from the outermost model to the one the method being scanned runs on. */
+    private List<String> prefix = List.of();
+
     private void method(MethodIr m) {
-        if (visited.add(m.self().key())) {
+        if (visited.add(String.join(".", prefix) + "/" + m.self().key())) {
             stmt(m.body());
         }
     }
@@ -73,11 +80,21 @@ final class FieldScan {
             return;
         }
         if (e instanceof Expr.FieldRead f) {
-            found.putIfAbsent(f.path(), f);
+            List<String> path = concat(prefix, f.path());
+            found.putIfAbsent(path, new Expr.FieldRead(path, f.type(), f.parameter(), f.pos()));
         }
         if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u) {
+            List<String> outer = prefix;
+            prefix = concat(prefix, u.receiver());
             registry.plain(u.method().key()).ifPresent(this::method);
+            prefix = outer;
         }
         e.children().forEach(this::expr);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
     }
 }

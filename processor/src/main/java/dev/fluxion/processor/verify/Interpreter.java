@@ -25,12 +25,29 @@ final class Interpreter {
     /** A bound on statements run, so a loop that never ends cannot hang javac. */
     private static final long STEP_LIMIT = 5_000_000;
     /** The value {@code model} stands for: field reads go to {@link #fields}. */
-    static final Object MODEL = new Object() {
+    static final ModelRef MODEL = new ModelRef(List.of());
+
+    /**
+     * A model during evaluation: the path of fields from the outermost model to it, {@code []} for
+     * the outermost, {@code [b1]} for its {@code Module} field {@code b1}. A field read in a method
+     * running on it reads {@code path + field}.
+     */
+    record ModelRef(List<String> path) {
+        ModelRef {
+            path = List.copyOf(path);
+        }
+
+        List<String> resolve(List<String> field) {
+            List<String> full = new java.util.ArrayList<>(path);
+            full.addAll(field);
+            return full;
+        }
+
         @Override
         public String toString() {
-            return "model";
+            return path.isEmpty() ? "model" : "model." + String.join(".", path);
         }
-    };
+    }
 
     private final Registry registry;
     private final Function<List<String>, Object> fields;
@@ -44,8 +61,13 @@ final class Interpreter {
 
     /** Runs {@code m}'s body on {@code args} and returns its result. */
     Object call(MethodIr m, List<Object> args) {
+        return call(m, args, MODEL);
+    }
+
+    /** Runs {@code m}'s body on {@code args}, its field reads on {@code model}. */
+    private Object call(MethodIr m, List<Object> args, ModelRef model) {
         Map<String, Object> env = bind(m.params(), args);
-        Frame f = new Frame(env);
+        Frame f = new Frame(env, model);
         if (f.block(m.body().stmts()) != Flow.RETURN) {
             throw new EvalException(m.name() + " ended without returning a value");
         }
@@ -55,8 +77,10 @@ final class Interpreter {
     /** Runs {@code d}'s forward statements: the result and the locals its backward pass reads. */
     Pullback forward(DerivedMethod d, List<Object> args) {
         Map<String, Object> env = bind(d.method().params(), args);
-        env.put(Names.MODEL, MODEL);
-        Frame f = new Frame(env);
+        // A Module method's first argument is its model: this class's, or a Module field's.
+        ModelRef model = d.method().takesModel() && !args.isEmpty() && args.get(0) instanceof ModelRef r ? r : MODEL;
+        env.put(Names.MODEL, model);
+        Frame f = new Frame(env, model);
         if (f.block(d.forward()) == Flow.RETURN) {
             return new Pullback(d, env, f.returned);
         }
@@ -68,7 +92,7 @@ final class Interpreter {
         Map<String, Object> env = new HashMap<>(p.forwardLocals());
         env.replaceAll((k, v) -> Values.copy(v));
         env.put(p.method().cotangent(), g);
-        Frame f = new Frame(env);
+        Frame f = new Frame(env, p.forwardLocals().get(Names.MODEL) instanceof ModelRef r ? r : MODEL);
         f.block(p.method().backward());
         Map<String, Object> out = new LinkedHashMap<>();
         for (DerivedMethod.Gradient gr : p.method().gradients()) {
@@ -84,7 +108,7 @@ final class Interpreter {
     GradientValues fusedGrad(DerivedMethod d, List<Object> args) {
         Map<String, Object> env = bind(d.method().params(), args);
         env.put(Names.MODEL, MODEL);
-        Frame f = new Frame(env);
+        Frame f = new Frame(env, MODEL);
         f.block(d.fusedGrad());
         Map<String, Object> out = new LinkedHashMap<>();
         for (DerivedMethod.Gradient gr : d.gradients()) {
@@ -108,10 +132,12 @@ final class Interpreter {
     /** One activation: its locals and, once returned, its result. */
     private final class Frame {
         private final Map<String, Object> env;
+        private final ModelRef model;
         private Object returned;
 
-        Frame(Map<String, Object> env) {
+        Frame(Map<String, Object> env, ModelRef model) {
             this.env = env;
+            this.model = model;
         }
 
         Flow block(List<Stmt> stmts) {
@@ -235,7 +261,7 @@ final class Interpreter {
                 }
                 case Expr.Literal l -> Values.literal(l.text(), l.type());
                 case Expr.EnumConst c -> enumConstant(c);
-                case Expr.FieldRead f -> fields.apply(f.path());
+                case Expr.FieldRead f -> fields.apply(model.resolve(f.path()));
                 case Expr.Binary b -> binary(b);
                 case Expr.Unary u -> unary(u);
                 case Expr.Conditional c -> Values.toBoolean(eval(c.condition())) ? eval(c.whenTrue()) : eval(c.whenFalse());
@@ -349,19 +375,30 @@ final class Interpreter {
         }
 
         private Object call(Expr.Call c) {
-            List<Object> args = c.args().stream().map(this::eval).toList();
+            List<Object> args = new java.util.ArrayList<>();
+            for (int i = 0; i < c.args().size(); i++) {
+                Expr a = c.args().get(i);
+                // A Module method's vjp runs on a model: this one, or a Module field (model.b1).
+                args.add(i == 0 && a instanceof Expr.FieldRead f && takesModel(c)
+                        ? new ModelRef(model.resolve(f.path())) : eval(a));
+            }
             Object result = switch (c.callee()) {
                 case Callee.Known k -> OpCalls.known(k.op(), args);
                 case Callee.User u -> {
                     var target = registry.plain(u.method().key())
                             .orElseThrow(() -> new EvalException("cannot evaluate " + u.method().name()
                                     + " (its IR is not available)"));
-                    yield Interpreter.this.call(target, args);
+                    yield Interpreter.this.call(target, args, new ModelRef(model.resolve(u.receiver())));
                 }
                 case Callee.Static s -> staticCall(s, args);
                 case Callee.Instance i -> instanceCall(i.name(), args);
             };
             return Values.coerce(result, c.type());
+        }
+
+        private boolean takesModel(Expr.Call c) {
+            return c.callee() instanceof Callee.Static s && registry.vjp(s.ownerQualifiedName(), s.name())
+                    .map(d -> d.method().takesModel()).orElse(false);
         }
 
         private Object staticCall(Callee.Static s, List<Object> args) {
