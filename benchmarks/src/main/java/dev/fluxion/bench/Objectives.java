@@ -17,4 +17,17 @@ final class Objectives {
         }
         return s;
     }
+
+    /**
+     * A recurrence y ← sin(y) x_i + y from y = 1: each step overwrites y, which its derivative
+     * ∂y'/∂y = cos(y) x_i + 1 reads, so the backward pass needs every y the loop overwrote.
+     */
+    @Differentiable
+    static double recurrence(double[] x) {
+        double y = 1;
+        for (int i = 0; i < x.length; i++) {
+            y = Math.sin(y) * x[i] + y;
+        }
+        return y;
+    }
 }

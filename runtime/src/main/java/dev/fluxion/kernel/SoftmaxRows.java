@@ -46,14 +46,17 @@ public final class SoftmaxRows {
         double mm = rowMax(x, xOff, n);
         double sum = 0;
         for (int j = 0; j < n; j++) {
-            sum += Math.exp(x[xOff + j] - mm);
+            double e = Math.exp(x[xOff + j] - mm);
+            sum += e;
+            // One exp per element: keep e (rounded to float) for the normalisation pass.
+            if (!log) o[oOff + j] = (float) e;
         }
         if (log) {
             double ls = Math.log(sum);
             for (int j = 0; j < n; j++) o[oOff + j] = (float) ((x[xOff + j] - mm) - ls);
         } else {
             double inv = 1.0 / sum;
-            for (int j = 0; j < n; j++) o[oOff + j] = (float) (Math.exp(x[xOff + j] - mm) * inv);
+            for (int j = 0; j < n; j++) o[oOff + j] = (float) (o[oOff + j] * inv);
         }
     }
 

@@ -5,25 +5,38 @@ import java.util.Arrays;
 /**
  * A growable last-in-first-out stack of {@code boolean} values, unboxed: the tape on which a generated
  * backward pass finds the branch each {@code if} took, pushed by the forward pass and popped in reverse order.
- * Not thread-safe; one per pullback.
+ * Not thread-safe; one per pullback, or one per thread and method for a pooled {@code fGrad}
+ * ({@link Tapes}).
  */
 public final class BooleanStack {
+    /** The capacity of a stack created without a size hint. */
+    public static final int DEFAULT_CAPACITY = 16;
+
     private boolean[] data;
     private int size;
 
-    /** An empty stack with room for 16 values before it grows. */
+    /** An empty stack with room for {@value #DEFAULT_CAPACITY} values before it grows. */
     public BooleanStack() {
-        this(16);
+        this(DEFAULT_CAPACITY);
     }
 
-    /** An empty stack with room for {@code capacity} values before it grows. */
+    /** An empty stack with room for {@code capacity} values before it grows (at least 1). */
     public BooleanStack(int capacity) {
         data = new boolean[Math.max(1, capacity)];
     }
 
-    /** A new empty stack (the factory generated code calls). */
+    /** A new empty stack (the factory generated code calls when it cannot tell the size). */
     public static BooleanStack create() {
         return new BooleanStack();
+    }
+
+    /**
+     * A new empty stack with room for {@code capacity} values: generated code passes what the
+     * forward pass will push where that is known cheaply (an array's length times the pushes per
+     * trip); more still fits, the stack grows.
+     */
+    public static BooleanStack create(int capacity) {
+        return new BooleanStack(capacity);
     }
 
     /** Pushes {@code value}; amortized O(1) (the array doubles when full). */
@@ -44,6 +57,23 @@ public final class BooleanStack {
             throw new IllegalStateException("tape is empty: a pullback's backward pass can run only once");
         }
         return data[--size];
+    }
+
+    /** Removes every value, keeping the array: a reused tape starts empty without allocating. */
+    public void clear() {
+        size = 0;
+    }
+
+    /** Grows the array, if needed, so that {@code capacity} values fit without growing again. */
+    public void reserve(int capacity) {
+        if (capacity > data.length) {
+            data = Arrays.copyOf(data, capacity);
+        }
+    }
+
+    /** How many values fit before the array grows. */
+    public int capacity() {
+        return data.length;
     }
 
     /**

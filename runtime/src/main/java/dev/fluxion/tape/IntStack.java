@@ -5,25 +5,38 @@ import java.util.Arrays;
 /**
  * A growable last-in-first-out stack of {@code int} values, unboxed: the tape on which a generated
  * backward pass finds trip counts and overwritten int values, pushed by the forward pass and popped in reverse order.
- * Not thread-safe; one per pullback.
+ * Not thread-safe; one per pullback, or one per thread and method for a pooled {@code fGrad}
+ * ({@link Tapes}).
  */
 public final class IntStack {
+    /** The capacity of a stack created without a size hint. */
+    public static final int DEFAULT_CAPACITY = 16;
+
     private int[] data;
     private int size;
 
-    /** An empty stack with room for 16 values before it grows. */
+    /** An empty stack with room for {@value #DEFAULT_CAPACITY} values before it grows. */
     public IntStack() {
-        this(16);
+        this(DEFAULT_CAPACITY);
     }
 
-    /** An empty stack with room for {@code capacity} values before it grows. */
+    /** An empty stack with room for {@code capacity} values before it grows (at least 1). */
     public IntStack(int capacity) {
         data = new int[Math.max(1, capacity)];
     }
 
-    /** A new empty stack (the factory generated code calls). */
+    /** A new empty stack (the factory generated code calls when it cannot tell the size). */
     public static IntStack create() {
         return new IntStack();
+    }
+
+    /**
+     * A new empty stack with room for {@code capacity} values: generated code passes what the
+     * forward pass will push where that is known cheaply (an array's length times the pushes per
+     * trip); more still fits, the stack grows.
+     */
+    public static IntStack create(int capacity) {
+        return new IntStack(capacity);
     }
 
     /** Pushes {@code value}; amortized O(1) (the array doubles when full). */
@@ -46,6 +59,23 @@ public final class IntStack {
         return data[--size];
     }
 
+    /** Removes every value, keeping the array: a reused tape starts empty without allocating. */
+    public void clear() {
+        size = 0;
+    }
+
+    /** Grows the array, if needed, so that {@code capacity} values fit without growing again. */
+    public void reserve(int capacity) {
+        if (capacity > data.length) {
+            data = Arrays.copyOf(data, capacity);
+        }
+    }
+
+    /** How many values fit before the array grows. */
+    public int capacity() {
+        return data.length;
+    }
+
     /**
      * A reader that takes the values from the last pushed to the first without removing them: a
      * generated backward pass opens one per run, so a pullback's backward pass can run any number of
@@ -55,7 +85,7 @@ public final class IntStack {
         return new Reader(data, size);
     }
 
-    /** Reads a {@link IntStack} from its top down; the stack itself is left as it is. Not thread-safe. */
+    /** Reads an {@link IntStack} from its top down; the stack itself is left as it is. Not thread-safe. */
     public static final class Reader {
         private final int[] data;
         private int cursor;

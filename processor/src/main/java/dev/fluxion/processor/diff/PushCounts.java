@@ -30,6 +30,11 @@ final class PushCounts {
         }
     }
 
+    /** The pushes on {@code tape} since {@code mark}. */
+    int since(Mark mark, Tape tape) {
+        return pushes.getOrDefault(tape, 0) - mark.pushes().getOrDefault(tape, 0);
+    }
+
     /** Whether nothing was pushed since {@code mark}. */
     boolean noneSince(Mark mark) {
         return pushes.equals(mark.pushes()) && tensors == mark.tensors();

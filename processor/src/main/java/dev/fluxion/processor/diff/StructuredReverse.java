@@ -54,6 +54,7 @@ public final class StructuredReverse {
     private final List<String> steps = new ArrayList<>();
     private final List<LoopNote> notes = new ArrayList<>();
     private final PushCounts pushes = new PushCounts();
+    private final TapeCapacity capacities;
     private Set<String> needed;
     private Pos at = Pos.NONE;
 
@@ -73,6 +74,7 @@ public final class StructuredReverse {
         flat.leaves().forEach(l -> types.put(l.local(), Type.TENSOR));
         StmtScan.countAssigns(flat.body(), assignCount);
         this.fusion = new LoopFusion(method, flat, types, adjoints);
+        this.capacities = new TapeCapacity(method, assignCount, pushes);
     }
 
     /** Whether {@code method} needs this transform (it has loops, branches or an early return). */
@@ -148,7 +150,8 @@ public final class StructuredReverse {
         for (Primal.Leaf leaf : flat.leaves()) {
             forward.add(new Stmt.Let(leaf.local(), Type.TENSOR, leaf.field(), Pos.NONE));
         }
-        stacks.forEach((tape, name) -> forward.add(new Stmt.Let(name, tape.type(), tape.create(), Pos.NONE)));
+        stacks.forEach((tape, name) -> forward.add(new Stmt.Let(name, tape.type(),
+                tape.create(capacities.capacity(tape)), Pos.NONE)));
         List<Stmt> declarations = List.copyOf(forward);
         forward.addAll(fwd);
         // Backward: adjoints first (the result's is the parameter), then the mirrored body.
@@ -451,6 +454,7 @@ public final class StructuredReverse {
             }
         }
         PushCounts.Mark before = pushes.mark();
+        TapeCapacity.Trips tripsHint = depth == 0 ? capacities.loopStarts(w.condition()) : null;
         List<Stmt> bodyFwd = new ArrayList<>();
         List<Stmt> bodyBwd = new ArrayList<>();
         List<List<Stmt>> parts = new ArrayList<>();
@@ -471,6 +475,9 @@ public final class StructuredReverse {
         }
         split = split < 0 ? bodyFwd.size() : split;
         assignedBefore.addAll(assigned);
+        if (tripsHint != null) {
+            capacities.loopEnds(tripsHint, before);
+        }
         if (depth == 0 && pushes.noneSince(before)) {
             fusion.offer(w, id, trailing, parts, bodyFwd, split);
         }

@@ -13,11 +13,14 @@ import dev.fluxion.processor.ir.Type;
  * {@link Stmt.ExprStmt} and an expression. The backward pass reads a tape through a reader it opens
  * first ({@code DoubleStack.Reader doubles_ = doubles.reader();}), whose {@code pop()} leaves the
  * tape as it is, so a pullback's backward pass can run more than once. A popped reference is cast
- * back to its type.
+ * back to its type; every primitive has a stack of its own type (no boxing, no widening), short,
+ * byte and char excepted, which go on the int stack.
  */
 enum Tape {
     DOUBLES("DoubleStack", "doubles", "double"),
+    FLOATS("FloatStack", "floats", "float"),
     INTS("IntStack", "ints", "int"),
+    LONGS("LongStack", "longs", "long"),
     BITS("BooleanStack", "bits", "boolean"),
     OBJECTS("ObjectStack", "objects", "reference");
 
@@ -53,8 +56,14 @@ enum Tape {
         if (t == Type.Prim.BOOLEAN) {
             return BITS;
         }
-        if (t == Type.Prim.DOUBLE || t == Type.Prim.FLOAT) {
+        if (t == Type.Prim.DOUBLE) {
             return DOUBLES;
+        }
+        if (t == Type.Prim.FLOAT) {
+            return FLOATS;
+        }
+        if (t == Type.Prim.LONG) {
+            return LONGS;
         }
         if (t == Type.Prim.INT || t == Type.Prim.SHORT || t == Type.Prim.BYTE || t == Type.Prim.CHAR) {
             return INTS;
@@ -62,8 +71,14 @@ enum Tape {
         return OBJECTS;
     }
 
-    Expr create() {
-        return new Expr.Call(new Callee.Static(PACKAGE + className, "create"), java.util.List.of(), type(), Pos.NONE);
+    /**
+     * {@code DoubleStack.create(capacity)}, or {@code create()} (the default capacity) where
+     * {@code capacity} is null. The writer takes these from a {@code Tapes} instead
+     * ({@code tapes.doubleStack(capacity)}), so a two-pass {@code fGrad} can reuse them.
+     */
+    Expr create(Expr capacity) {
+        return new Expr.Call(new Callee.Static(PACKAGE + className, "create"),
+                capacity == null ? java.util.List.of() : java.util.List.of(capacity), type(), Pos.NONE);
     }
 
     Stmt push(String stack, Expr value, Pos pos) {
@@ -75,7 +90,9 @@ enum Tape {
     Expr pop(String reader, Type t) {
         Type raw = switch (this) {
             case DOUBLES -> Type.Prim.DOUBLE;
+            case FLOATS -> Type.Prim.FLOAT;
             case INTS -> Type.Prim.INT;
+            case LONGS -> Type.Prim.LONG;
             case BITS -> Type.Prim.BOOLEAN;
             case OBJECTS -> new Type.Declared("java.lang.Object");
         };

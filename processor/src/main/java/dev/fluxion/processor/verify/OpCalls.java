@@ -208,8 +208,12 @@ final class OpCalls {
     private static final Object NO_FIT = new Object();
 
     private static Object fit(Class<?> type, Object v) {
-        if (type == double.class || type == float.class) {
+        if (type == double.class) {
             return v instanceof Number n ? (Object) n.doubleValue() : NO_FIT;
+        }
+        if (type == float.class) {
+            // reflection widens a Float to double but never narrows a Double (FloatStack.push(float))
+            return v instanceof Number n ? (Object) n.floatValue() : NO_FIT;
         }
         if (type == int.class) {
             return v instanceof Integer ? v : NO_FIT;

@@ -99,14 +99,35 @@ public final class GradClassWriter {
             type.addMethod(forwardOnly());
             type.addType(gradientRecord(record));
             type.addType(pullbackClass(pullback, record));
-            type.addMethod(vjp(pullback));
+            // A method that saves values on tapes gets them from a Tapes: fVjp's pullback keeps fresh
+            // ones; fGrad and fBackward reuse this thread's (their pullback never escapes).
             Type r = m().returnType();
-            if (r.isFloatingScalar() || r.isTensor()) {
-                type.addMethod(grad(pullback, record));
+            boolean grad = r.isFloatingScalar() || r.isTensor();
+            boolean pooledGrad = grad && (d.fusedGrad().isEmpty() ? TapeSource.creates(d.forward())
+                    : TapeSource.creates(d.fusedGrad()));
+            boolean pooledBackward = m().takesModel() && TapeSource.creates(d.forward());
+            TapeSource.Pooled tapes = TapeSource.creates(d.forward()) || pooledGrad
+                    ? TapeSource.names(m().name(), taken, localNames()) : null;
+            if (pooledGrad || pooledBackward) {
+                type.addField(tapes.field(m().name()));
+            }
+            if (TapeSource.creates(d.forward())) {
+                type.addMethod(freshVjp(tapes));
+            }
+            type.addMethod(vjp(pullback, tapes));
+            if (grad) {
+                type.addMethod(grad(pullback, record, pooledGrad ? tapes : null));
             }
             if (m().takesModel()) {
-                type.addMethod(backward(pullback));
+                type.addMethod(backward(pullback, pooledBackward ? tapes : null));
             }
+        }
+
+        /** The names {@code d}'s generated methods use, and those they add themselves. */
+        private Set<String> localNames() {
+            Set<String> names = namesOf(d);
+            names.addAll(List.of(Names.MODEL, Names.VALUE, "pullback"));
+            return names;
         }
 
         private TypeName result() {
@@ -114,7 +135,11 @@ public final class GradClassWriter {
         }
 
         private MethodSpec.Builder signature(String name) {
-            MethodSpec.Builder b = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC, Modifier.STATIC);
+            return signature(name, Modifier.PUBLIC);
+        }
+
+        private MethodSpec.Builder signature(String name, Modifier access) {
+            MethodSpec.Builder b = MethodSpec.methodBuilder(name).addModifiers(access, Modifier.STATIC);
             if (m().takesModel()) {
                 b.addParameter(owner, Names.MODEL);
             }
@@ -233,10 +258,22 @@ public final class GradClassWriter {
             ctor.addParameter(ParameterSpec.builder(type, name).build()).addStatement("this.$N = $N", name, name);
         }
 
-        private MethodSpec vjp(ClassName pullback) {
+        /** {@code fVjp(x)}: the forward pass on fresh tapes, which the returned pullback keeps. */
+        private MethodSpec freshVjp(TapeSource.Pooled tapes) {
+            TypeName pullback = gradClass.nestedClass(Names.pullbackClass(m().name()));
+            return signature(Names.vjpMethod(m().name())).returns(pullback)
+                    .addJavadoc("Runs the forward pass of {@link $T#$N} and returns its pullback, which keeps its own tapes.\n",
+                            owner, m().name())
+                    .addStatement("return $N($L, $T.FRESH)", Names.vjpMethod(m().name()), argList(), TapeSource.TAPES)
+                    .build();
+        }
+
+        /** The forward pass returning the pullback; on the given tapes where {@code tapes} is not null. */
+        private MethodSpec vjp(ClassName pullback, TapeSource.Pooled tapes) {
+            List<Stmt> forward = tapes == null ? d.forward() : TapeSource.from(d.forward(), tapes.tapes());
             CodeBlock.Builder code = CodeBlock.builder();
-            SourceSites.Tracker tracker = open(code, d.forward());
-            new StmtWriter(code, "", false, tracker).writeAll(d.forward());
+            SourceSites.Tracker tracker = open(code, forward);
+            new StmtWriter(code, "", false, tracker).writeAll(forward);
             List<CodeBlock> args = new ArrayList<>();
             if (m().takesModel()) {
                 args.add(CodeBlock.of("$N", Names.MODEL));
@@ -247,6 +284,13 @@ public final class GradClassWriter {
             }
             code.addStatement("return new $T($L)", pullback, CodeBlock.join(args, ", "));
             close(code, tracker);
+            if (tapes != null) {
+                return signature(Names.vjpMethod(m().name()), Modifier.PRIVATE).returns(pullback)
+                        .addParameter(TapeSource.TAPES, tapes.tapes())
+                        .addJavadoc("Runs the forward pass of {@link $T#$N}, saving on {@code $N}'s stacks, and returns\n"
+                                + "its pullback.\n", owner, m().name(), tapes.tapes())
+                        .addCode(code.build()).build();
+            }
             return signature(Names.vjpMethod(m().name())).returns(pullback)
                     .addJavadoc("Runs the forward pass of {@link $T#$N} and returns its pullback.\n", owner, m().name())
                     .addCode(code.build()).build();
@@ -266,11 +310,13 @@ public final class GradClassWriter {
                     : r == Type.Prim.FLOAT ? CodeBlock.of("1f") : CodeBlock.of("1.0");
         }
 
-        private MethodSpec grad(ClassName pullback, ClassName record) {
+        /** {@code fGrad}: on this thread's reused tapes where {@code tapes} is not null. */
+        private MethodSpec grad(ClassName pullback, ClassName record, TapeSource.Pooled tapes) {
             if (!d.fusedGrad().isEmpty()) {
+                List<Stmt> body = tapes == null ? d.fusedGrad() : TapeSource.from(d.fusedGrad(), tapes.tapes());
                 CodeBlock.Builder code = CodeBlock.builder();
-                SourceSites.Tracker tracker = open(code, d.fusedGrad());
-                new StmtWriter(code, "", true, tracker).writeAll(d.fusedGrad());
+                SourceSites.Tracker tracker = open(code, body);
+                new StmtWriter(code, "", true, tracker).writeAll(body);
                 List<CodeBlock> comps = new ArrayList<>();
                 comps.add(ExprWriter.write(d.result()));
                 d.gradients().forEach(g -> comps.add(ExprWriter.write(g.value())));
@@ -280,14 +326,20 @@ public final class GradClassWriter {
                         .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1), in one pass:\n"
                                 + "each trip of the last loop runs its forward and then its backward statements.\n",
                                 owner, m().name())
-                        .addCode(code.build()).build();
+                        .addCode(tapes == null ? code.build() : tapes.pooled(code.build())).build();
             }
+            CodeBlock.Builder code = CodeBlock.builder();
+            if (tapes == null) {
+                code.addStatement("$T pullback = $N($L)", pullback, Names.vjpMethod(m().name()), argList());
+            } else {
+                code.addStatement("$T pullback = $N($L, $N)", pullback, Names.vjpMethod(m().name()), argList(),
+                        tapes.tapes());
+            }
+            code.add(scalarCheck()).addStatement("return pullback.$N($L)", Names.BACKWARD, seed("pullback"));
             return signature(Names.gradMethod(m().name())).returns(record)
-                    .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1).\n", owner,
-                            m().name())
-                    .addStatement("$T pullback = $N($L)", pullback, Names.vjpMethod(m().name()), argList())
-                    .addCode(scalarCheck())
-                    .addStatement("return pullback.$N($L)", Names.BACKWARD, seed("pullback")).build();
+                    .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1)$L.\n", owner,
+                            m().name(), tapes == null ? "" : ",\nsaving on this thread's reused tapes")
+                    .addCode(tapes == null ? code.build() : tapes.pooled(code.build())).build();
         }
 
         /** As PyTorch: a gradient can be implicitly created only for a scalar output. */
@@ -304,13 +356,20 @@ public final class GradClassWriter {
                     .endControlFlow().build();
         }
 
-        private MethodSpec backward(ClassName pullback) {
+        private MethodSpec backward(ClassName pullback, TapeSource.Pooled tapes) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            if (tapes == null) {
+                code.addStatement("$T pullback = $N($L)", pullback, Names.vjpMethod(m().name()), argList());
+            } else {
+                code.addStatement("$T pullback = $N($L, $N)", pullback, Names.vjpMethod(m().name()), argList(),
+                        tapes.tapes());
+            }
+            code.addStatement("pullback.$N($L)", Names.BACKWARD, seed("pullback"))
+                    .addStatement("return pullback.value()");
             return signature(Names.backwardMethod(m().name())).returns(result())
                     .addJavadoc("Forward and backward pass of {@link $T#$N}: accumulates into the gradient of each\n"
                             + "{@code Parameter} that requires it, and returns the value.\n", owner, m().name())
-                    .addStatement("$T pullback = $N($L)", pullback, Names.vjpMethod(m().name()), argList())
-                    .addStatement("pullback.$N($L)", Names.BACKWARD, seed("pullback"))
-                    .addStatement("return pullback.value()").build();
+                    .addCode(tapes == null ? code.build() : tapes.pooled(code.build())).build();
         }
     }
 }

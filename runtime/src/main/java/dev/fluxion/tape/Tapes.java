@@ -1,0 +1,204 @@
+package dev.fluxion.tape;
+
+/**
+ * Where a generated forward pass gets its tapes: one stack per kind of value it saves.
+ * <p>
+ * {@link #FRESH} makes new stacks on every request: the tapes of a pullback that {@code fVjp}
+ * returns, which keeps them (its {@code backward} may run later, or twice). A pooled {@code Tapes}
+ * ({@link TapePool#acquire()}) hands out the same stacks on every call, cleared, so a two-pass
+ * {@code fGrad}, which runs the forward and the backward pass and never lets the pullback escape,
+ * allocates no tape after its first call on a thread and never regrows one. Each request for a
+ * kind must come from one forward pass at a time: a generated method asks for each kind once,
+ * and {@link TapePool} never hands the same pooled tapes to two calls at once.
+ */
+public final class Tapes {
+    /** New stacks on every request; holds no state, so shared by every thread. */
+    public static final Tapes FRESH = new Tapes(false);
+
+    private final boolean pooled;
+    /** Whether a call holds these pooled tapes (between {@link TapePool#acquire()} and {@link #release()}). */
+    boolean inUse;
+    private DoubleStack doubles;
+    private FloatStack floats;
+    private IntStack ints;
+    private LongStack longs;
+    private BooleanStack booleans;
+    private ObjectStack objects;
+
+    private Tapes(boolean pooled) {
+        this.pooled = pooled;
+    }
+
+    /** Tapes that keep their stacks across calls: one per thread and method, kept by a {@link TapePool}. */
+    static Tapes pooled() {
+        return new Tapes(true);
+    }
+
+    /** Whether these tapes are reused across calls (false for {@link #FRESH}). */
+    public boolean isPooled() {
+        return pooled;
+    }
+
+    /** A {@link DoubleStack} with room for {@value DoubleStack#DEFAULT_CAPACITY} values: see {@link #doubleStack(int)}. */
+    public DoubleStack doubleStack() {
+        return doubleStack(DoubleStack.DEFAULT_CAPACITY);
+    }
+
+    /**
+     * An empty {@link DoubleStack} with room for {@code capacity} values: a new one, or, for pooled
+     * tapes, this thread's one for the method, cleared (its array grown if needed, else kept).
+     */
+    public DoubleStack doubleStack(int capacity) {
+        if (!pooled) {
+            return new DoubleStack(capacity);
+        }
+        if (doubles == null) {
+            doubles = new DoubleStack(capacity);
+        } else {
+            doubles.clear();
+            doubles.reserve(capacity);
+        }
+        return doubles;
+    }
+
+    /** A {@link FloatStack} with room for {@value FloatStack#DEFAULT_CAPACITY} values: see {@link #floatStack(int)}. */
+    public FloatStack floatStack() {
+        return floatStack(FloatStack.DEFAULT_CAPACITY);
+    }
+
+    /**
+     * An empty {@link FloatStack} with room for {@code capacity} values: a new one, or, for pooled
+     * tapes, this thread's one for the method, cleared (its array grown if needed, else kept).
+     */
+    public FloatStack floatStack(int capacity) {
+        if (!pooled) {
+            return new FloatStack(capacity);
+        }
+        if (floats == null) {
+            floats = new FloatStack(capacity);
+        } else {
+            floats.clear();
+            floats.reserve(capacity);
+        }
+        return floats;
+    }
+
+    /** A {@link IntStack} with room for {@value IntStack#DEFAULT_CAPACITY} values: see {@link #intStack(int)}. */
+    public IntStack intStack() {
+        return intStack(IntStack.DEFAULT_CAPACITY);
+    }
+
+    /**
+     * An empty {@link IntStack} with room for {@code capacity} values: a new one, or, for pooled
+     * tapes, this thread's one for the method, cleared (its array grown if needed, else kept).
+     */
+    public IntStack intStack(int capacity) {
+        if (!pooled) {
+            return new IntStack(capacity);
+        }
+        if (ints == null) {
+            ints = new IntStack(capacity);
+        } else {
+            ints.clear();
+            ints.reserve(capacity);
+        }
+        return ints;
+    }
+
+    /** A {@link LongStack} with room for {@value LongStack#DEFAULT_CAPACITY} values: see {@link #longStack(int)}. */
+    public LongStack longStack() {
+        return longStack(LongStack.DEFAULT_CAPACITY);
+    }
+
+    /**
+     * An empty {@link LongStack} with room for {@code capacity} values: a new one, or, for pooled
+     * tapes, this thread's one for the method, cleared (its array grown if needed, else kept).
+     */
+    public LongStack longStack(int capacity) {
+        if (!pooled) {
+            return new LongStack(capacity);
+        }
+        if (longs == null) {
+            longs = new LongStack(capacity);
+        } else {
+            longs.clear();
+            longs.reserve(capacity);
+        }
+        return longs;
+    }
+
+    /** A {@link BooleanStack} with room for {@value BooleanStack#DEFAULT_CAPACITY} values: see {@link #booleanStack(int)}. */
+    public BooleanStack booleanStack() {
+        return booleanStack(BooleanStack.DEFAULT_CAPACITY);
+    }
+
+    /**
+     * An empty {@link BooleanStack} with room for {@code capacity} values: a new one, or, for pooled
+     * tapes, this thread's one for the method, cleared (its array grown if needed, else kept).
+     */
+    public BooleanStack booleanStack(int capacity) {
+        if (!pooled) {
+            return new BooleanStack(capacity);
+        }
+        if (booleans == null) {
+            booleans = new BooleanStack(capacity);
+        } else {
+            booleans.clear();
+            booleans.reserve(capacity);
+        }
+        return booleans;
+    }
+
+    /** A {@link ObjectStack} with room for {@value ObjectStack#DEFAULT_CAPACITY} values: see {@link #objectStack(int)}. */
+    public ObjectStack objectStack() {
+        return objectStack(ObjectStack.DEFAULT_CAPACITY);
+    }
+
+    /**
+     * An empty {@link ObjectStack} with room for {@code capacity} values: a new one, or, for pooled
+     * tapes, this thread's one for the method, cleared (its array grown if needed, else kept).
+     */
+    public ObjectStack objectStack(int capacity) {
+        if (!pooled) {
+            return new ObjectStack(capacity);
+        }
+        if (objects == null) {
+            objects = new ObjectStack(capacity);
+        } else {
+            objects.clear();
+            objects.reserve(capacity);
+        }
+        return objects;
+    }
+
+    /**
+     * Gives pooled tapes back to their pool at the end of a call: every stack is cleared (the
+     * object stack drops its references, so saved tensors and pullbacks can be collected) and the
+     * next {@link TapePool#acquire()} on this thread may hand them out again. Does nothing for
+     * {@link #FRESH}.
+     */
+    public void release() {
+        if (!pooled) {
+            return;
+        }
+        if (doubles != null) {
+            doubles.clear();
+        }
+        if (floats != null) {
+            floats.clear();
+        }
+        if (ints != null) {
+            ints.clear();
+        }
+        if (longs != null) {
+            longs.clear();
+        }
+        if (booleans != null) {
+            booleans.clear();
+        }
+        if (objects != null) {
+            objects.clear();
+        }
+        inUse = false;
+    }
+}
