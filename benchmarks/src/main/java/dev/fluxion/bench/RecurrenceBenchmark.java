@@ -1,17 +1,6 @@
 package dev.fluxion.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A generated gradient through a loop that must save the value it overwrites on every trip
@@ -20,60 +9,30 @@ import org.openjdk.jmh.annotations.Warmup;
  * run in one pass here: its forward pass pushes each old y on a {@code DoubleStack} tape, its
  * backward pass pops them.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-public class RecurrenceBenchmark {
-    @Param("10000")
-    int n;
-
-    double[] x;
-
-    @Setup
-    public void setup() {
-        x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = Math.sin(0.37 * i) * 0.5;
-        }
+public class RecurrenceBenchmark extends LoopGradientBenchmark {
+    @Override
+    double input(int i) {
+        return Math.sin(0.37 * i) * 0.5;
     }
 
     /** {@code ObjectivesGrad.recurrenceGrad}: the processor's taped forward pass and its backward pass. */
+    @Override
     @Benchmark
     public double[] generated() {
         return ObjectivesGrad.recurrenceGrad(x).x();
     }
 
     /** Two passes written by hand, the overwritten values saved in {@code double[]}s. */
+    @Override
     @Benchmark
     public double[] handWritten() {
         return handGradient(x).gradient();
     }
 
-    /**
-     * Calls one side {@code calls} times on the benchmark's input, for instruction counts that do
-     * not depend on the machine's load: {@code valgrind --tool=callgrind java -Xbatch -cp ...
-     * dev.fluxion.bench.RecurrenceBenchmark generated 4000} minus the same with 2000 calls.
-     *
-     * @param args {@code generated} or {@code handWritten}, then the number of calls
-     */
+    /** Calls one side a number of times, for callgrind: {@code generated 4000} or {@code handWritten 4000}. */
     public static void main(String[] args) {
-        RecurrenceBenchmark b = new RecurrenceBenchmark();
-        b.n = 10_000;
-        b.setup();
-        boolean generated = args[0].equals("generated");
-        int calls = Integer.parseInt(args[1]);
-        double sink = 0;
-        for (int k = 0; k < calls; k++) {
-            sink += (generated ? b.generated() : b.handWritten())[k % b.n];
-        }
-        System.out.println(args[0] + " " + calls + " calls, checksum " + sink);
+        countCalls(new RecurrenceBenchmark(), args);
     }
-
-    /** A value and its gradient. */
-    record ValueAndGradient(double value, double[] gradient) {}
 
     /**
      * With y_0 = 1 and y_{i+1} = sin(y_i) x_i + y_i: ∂y_n/∂x_i = g_{i+1} sin(y_i), where the
