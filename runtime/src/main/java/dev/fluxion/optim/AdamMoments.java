@@ -1,8 +1,13 @@
 package dev.fluxion.optim;
 
+import dev.fluxion.DType;
 import dev.fluxion.F;
+import dev.fluxion.FluxionException;
 import dev.fluxion.Parameter;
 import dev.fluxion.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,6 +101,51 @@ final class AdamMoments {
         }
         Tensor denom = second.sqrt().div(biasCorrection2Sqrt).plus(eps);
         param.addcdivInPlace(m, denom, -stepSize);
+    }
+
+    /** The names of a parameter's state, as PyTorch's Adam. */
+    Set<String> stateNames() {
+        return amsgrad ? Set.of("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq") : Set.of("step", "exp_avg", "exp_avg_sq");
+    }
+
+    /** Parameter {@code index}'s state (live tensors), empty before its first step. */
+    Map<String, Tensor> state(int index) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        if (expAvg[index] != null && expAvgSq[index] != null) {
+            out.put("step", Tensor.scalar(steps[index], DType.INT64));
+            out.put("exp_avg", expAvg[index]);
+            out.put("exp_avg_sq", expAvgSq[index]);
+            if (amsgrad && maxExpAvgSq[index] != null) {
+                out.put("max_exp_avg_sq", maxExpAvgSq[index]);
+            }
+        }
+        return out;
+    }
+
+    /** Replaces parameter {@code index}'s state; an empty map resets it to before the first step. */
+    void load(String optimizer, int index, Map<String, Tensor> state) {
+        if (state.isEmpty()) {
+            expAvg[index] = null;
+            expAvgSq[index] = null;
+            maxExpAvgSq[index] = null;
+            steps[index] = 0;
+            return;
+        }
+        for (String name : stateNames()) {
+            if (!state.containsKey(name)) {
+                throw new FluxionException(optimizer + ".loadStateDict: state of parameter " + index + " lacks \"state."
+                        + index + "." + name + "\"");
+            }
+        }
+        double step = state.get("step").item();
+        if (!(step >= 0 && step == Math.rint(step))) {
+            throw new FluxionException(optimizer + ".loadStateDict: \"state." + index + ".step\" is " + step
+                    + ", not a step count");
+        }
+        steps[index] = (long) step;
+        expAvg[index] = state.get("exp_avg");
+        expAvgSq[index] = state.get("exp_avg_sq");
+        maxExpAvgSq[index] = amsgrad ? state.get("max_exp_avg_sq") : null;
     }
 
     private static void requireBeta(String optimizer, int which, double beta) {

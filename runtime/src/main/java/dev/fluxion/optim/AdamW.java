@@ -3,6 +3,8 @@ package dev.fluxion.optim;
 import dev.fluxion.Parameter;
 import dev.fluxion.Tensor;
 import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter, 2019), exactly as
@@ -84,6 +86,23 @@ public final class AdamW extends Optimizer {
     /** Whether AMSGrad is on. */
     public boolean amsgrad() {
         return moments.amsgrad();
+    }
+
+    /** {@code step}, {@code exp_avg}, {@code exp_avg_sq}, and {@code max_exp_avg_sq} with AMSGrad. */
+    @Override
+    protected Set<String> stateNames() {
+        return moments.stateNames();
+    }
+
+    /** The step count (int64 scalar) and the moment estimates of parameter {@code index}. */
+    @Override
+    protected Map<String, Tensor> parameterState(int index) {
+        return moments.state(index);
+    }
+
+    @Override
+    protected void loadParameterState(int index, Map<String, Tensor> state) {
+        moments.load("AdamW", index, state);
     }
 
     @Override

@@ -1,12 +1,16 @@
 package dev.fluxion.optim;
 
+import dev.fluxion.FluxionException;
 import dev.fluxion.Parameter;
 import dev.fluxion.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * own optimizers, as with {@code torch.optim.Optimizer}.
  */
 public abstract class Optimizer {
+    private static final String LR_KEY = "param_groups.0.lr";
+
     private final List<Parameter> params;
     private double lr;
 
@@ -99,6 +105,103 @@ public abstract class Optimizer {
             }
         }
     }
+
+    /**
+     * A snapshot of this optimizer's state, to checkpoint beside the model so that training
+     * resumes exactly: keys as PyTorch's flattened {@code state_dict()},
+     * {@code param_groups.0.lr} (a float64 scalar) and, per parameter index {@code i} that has
+     * state, {@code state.i.NAME} ({@code state.0.exp_avg}, {@code state.0.step},
+     * {@code state.3.momentum_buffer}, ...; see the subclass). Values are copies.
+     *
+     * @return a new map
+     */
+    public final LinkedHashMap<String, Tensor> stateDict() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        out.put(LR_KEY, Tensor.scalar(lr));
+        for (int i = 0; i < params.size(); i++) {
+            for (Map.Entry<String, Tensor> e : parameterState(i).entrySet()) {
+                out.put("state." + i + "." + e.getKey(), e.getValue().copy());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Restores state saved by {@link #stateDict()} of an optimizer of the same kind over parameters
+     * of the same shapes, in the same order. Parameters without entries get fresh state (as before
+     * their first step). Everything is checked before anything changes.
+     *
+     * @param state the saved state
+     * @throws FluxionException naming the key, for an unknown key, a parameter index out of range,
+     *     a state tensor whose shape differs from its parameter's, or a missing learning rate
+     */
+    public final void loadStateDict(Map<String, ? extends Tensor> state) {
+        String who = getClass().getSimpleName();
+        Tensor lrValue = state.get(LR_KEY);
+        if (lrValue == null || lrValue.numel() != 1) {
+            throw new FluxionException(who + ".loadStateDict: missing scalar \"" + LR_KEY + "\"");
+        }
+        List<Map<String, Tensor>> perParameter = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            perParameter.add(new LinkedHashMap<>());
+        }
+        for (Map.Entry<String, ? extends Tensor> e : state.entrySet()) {
+            String key = e.getKey();
+            if (key.equals(LR_KEY)) {
+                continue;
+            }
+            String[] parts = key.split("\\.", 3);
+            int index = parts.length == 3 && parts[0].equals("state") && parts[1].matches("[0-9]{1,9}")
+                    ? Integer.parseInt(parts[1]) : -1;
+            if (index < 0 || !stateNames().contains(parts[2])) {
+                throw new FluxionException(who + ".loadStateDict: unexpected key \"" + key + "\" (expected "
+                        + LR_KEY + " and state.<index>.<one of " + stateNames() + ">)");
+            }
+            if (index >= params.size()) {
+                throw new FluxionException(who + ".loadStateDict: key \"" + key + "\" is for parameter " + index
+                        + ", but this optimizer has " + params.size() + " parameters");
+            }
+            Tensor value = e.getValue();
+            Parameter p = params.get(index);
+            boolean scalar = parts[2].equals("step");
+            if (scalar ? value.numel() != 1 : !Arrays.equals(value.shape(), p.shape())) {
+                throw new FluxionException(who + ".loadStateDict: \"" + key + "\" has shape "
+                        + Arrays.toString(value.shape()) + ", but parameter " + index + " has shape "
+                        + Arrays.toString(p.shape()));
+            }
+            perParameter.get(index).put(parts[2], scalar ? value : value.to(p.dtype()).copy());
+        }
+        for (int i = 0; i < params.size(); i++) {
+            loadParameterState(i, perParameter.get(i));
+        }
+        learningRate(lrValue.item());
+    }
+
+    /** The names a parameter's state may have in {@link #stateDict()} (say {@code exp_avg}); default none. */
+    protected Set<String> stateNames() {
+        return Set.of();
+    }
+
+    /**
+     * The state of parameter {@code index} by name, live or copied (the caller copies); empty if it
+     * has none yet. The default has none.
+     *
+     * @param index the parameter's position in {@link #parameters()}
+     * @return the state by name, each name one of {@link #stateNames()}
+     */
+    protected Map<String, Tensor> parameterState(int index) {
+        return Map.of();
+    }
+
+    /**
+     * Replaces the state of parameter {@code index}; called by {@link #loadStateDict(Map)} for
+     * every parameter, with an empty map for those without saved state (which must then start
+     * fresh). Tensors other than {@code step} are new copies in the parameter's dtype and shape.
+     *
+     * @param index the parameter's position
+     * @param state the saved state by name (names from {@link #stateNames()})
+     */
+    protected void loadParameterState(int index, Map<String, Tensor> state) {}
 
     /**
      * Applies the update rule to one parameter.

@@ -3,6 +3,8 @@ package dev.fluxion.optim;
 import dev.fluxion.Parameter;
 import dev.fluxion.Tensor;
 import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -116,6 +118,24 @@ public final class SGD extends Optimizer {
     /** The options this optimizer was built with. */
     public Options options() {
         return options;
+    }
+
+    /** {@code momentum_buffer}, when momentum is on. */
+    @Override
+    protected Set<String> stateNames() {
+        return Set.of("momentum_buffer");
+    }
+
+    /** The momentum buffer of parameter {@code index}, if it has one yet. */
+    @Override
+    protected Map<String, Tensor> parameterState(int index) {
+        Tensor buf = momentumBuffers[index];
+        return buf == null ? Map.of() : Map.of("momentum_buffer", buf);
+    }
+
+    @Override
+    protected void loadParameterState(int index, Map<String, Tensor> state) {
+        momentumBuffers[index] = state.get("momentum_buffer");
     }
 
     @Override
