@@ -80,8 +80,9 @@ public final class SafeTensors {
      * Writes {@code tensors} and {@code metadata} to {@code file} atomically: the bytes go to a
      * temporary file in the same directory, which is flushed to disk and then moved over
      * {@code file}. If anything fails, the temporary file is deleted and {@code file} is left as it
-     * was. Tensors are written in the map's iteration order, each as its dense row-major copy
-     * (views and non-contiguous tensors are fine).
+     * was. The header lists the tensors in the map's iteration order; their data is laid out
+     * widest element type first so that each is aligned to its element size. Each tensor is
+     * written as its dense row-major copy (views and non-contiguous tensors are fine).
      *
      * @param file the file to create or replace
      * @param tensors the tensors by name; a name must not be empty or {@code "__metadata__"}
@@ -146,23 +147,38 @@ public final class SafeTensors {
     }
 
     private static byte[] toBytes(String where, Map<String, ? extends Tensor> tensors, Map<String, String> metadata) {
-        List<Header.Entry> entries = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         List<Tensor> values = new ArrayList<>();
-        long offset = 0;
         for (Map.Entry<String, ? extends Tensor> e : tensors.entrySet()) {
             String name = e.getKey();
-            Tensor t = e.getValue();
             if (name == null || name.isEmpty() || name.equals(Header.METADATA_KEY)) {
                 throw new FluxionException("SafeTensors.save " + where + ": invalid tensor name \"" + name + "\"");
             }
-            if (t == null) {
+            if (e.getValue() == null) {
                 throw new FluxionException("SafeTensors.save " + where + ": tensor \"" + name + "\" is null");
             }
+            names.add(name);
+            values.add(e.getValue());
+        }
+        // The data goes widest element type first (stable otherwise), as the reference writer lays it
+        // out: the data section starts 8-aligned, so every tensor is then aligned to its element size
+        // and readers may map it without copying. The header keeps the caller's order.
+        List<Integer> dataOrder = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            dataOrder.add(i);
+        }
+        dataOrder.sort(java.util.Comparator.comparingInt(i -> -StorageType.forWriting(values.get(i).dtype()).bytes));
+        long[] begin = new long[values.size()];
+        long offset = 0;
+        for (int i : dataOrder) {
+            begin[i] = offset;
+            offset += (long) values.get(i).numel() * StorageType.forWriting(values.get(i).dtype()).bytes;
+        }
+        List<Header.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            Tensor t = values.get(i);
             StorageType type = StorageType.forWriting(t.dtype());
-            long size = (long) t.numel() * type.bytes;
-            entries.add(new Header.Entry(name, type, t.shape(), offset, offset + size));
-            values.add(t);
-            offset += size;
+            entries.add(new Header.Entry(names.get(i), type, t.shape(), begin[i], begin[i] + (long) t.numel() * type.bytes));
         }
         byte[] header = new Header(entries, new LinkedHashMap<>(metadata)).toBytes();
         long total = 8 + header.length + offset;
@@ -171,8 +187,8 @@ public final class SafeTensors {
         }
         ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(header.length).put(header);
-        for (Tensor t : values) {
-            writeData(out, t);
+        for (int i : dataOrder) {
+            writeData(out, values.get(i));
         }
         return out.array();
     }
