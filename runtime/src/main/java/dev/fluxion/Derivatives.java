@@ -106,7 +106,7 @@ public final class Derivatives {
     /** out = a^b: returns unbroadcast(g · out · ln a → b), 0 where a = 0 and b ≥ 0 (as PyTorch). */
     public static Tensor powGradB(Tensor g, Tensor a, Tensor b, Tensor out) {
         Tensor local = out.times(a.log());
-        Tensor zeroBase = a.eq(0).times(b.ge(0));
+        Tensor zeroBase = a.eq(0).times(b.ge(0)).ne(0); // logical and, as a BOOL mask
         local = F.where(zeroBase, Tensor.zerosLike(local), local);
         return unbroadcast(cotangentTimes("powGradB", g, local), b);
     }
@@ -242,7 +242,7 @@ public final class Derivatives {
 
     /** out = clamp(x, lo, hi): returns g where lo ≤ x ≤ hi, else 0. */
     public static Tensor clampGrad(Tensor g, Tensor x, double lo, double hi) {
-        Tensor inside = x.ge(lo).times(x.le(hi));
+        Tensor inside = x.ge(lo).times(x.le(hi)).ne(0); // logical and, as a BOOL mask
         return unbroadcast(F.where(inside, g, Pointwise.scalarFor(g, 0)), x);
     }
 

@@ -75,7 +75,13 @@ final class Factories {
             throw new FluxionException("arange: step must be nonzero and bounds finite (start " + start
                     + ", end " + end + ", step " + step + ")");
         }
-        int n = (int) Math.max(0, Math.ceil((end - start) / step));
+        double count = Math.max(0, Math.ceil((end - start) / step));
+        if (!(count <= Integer.MAX_VALUE)) { // also catches infinite bounds and a NaN step
+            throw new FluxionException("arange: [" + start + ", " + end + ") with step " + step + " has "
+                    + (Double.isFinite(count) ? String.format(java.util.Locale.ROOT, "%.0f", count) : "infinitely many")
+                    + " elements, more than 2^31 - 1");
+        }
+        int n = (int) count;
         float[] data = new float[n];
         for (int i = 0; i < n; i++) {
             data[i] = (float) (start + i * step);

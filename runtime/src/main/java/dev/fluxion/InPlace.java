@@ -30,6 +30,17 @@ final class InPlace {
         }
     }
 
+    /**
+     * Throws naming the operation for a null operand: {@code p.addInPlace(p.grad(), -lr)} before
+     * any backward pass is the usual way to get one, since a gradient is null until then.
+     */
+    static void checkOperand(String op, String name, Tensor t) {
+        if (t == null) {
+            throw new FluxionException(op + ": the operand " + name + " is null (a Parameter's grad() is null until a"
+                    + " backward pass has accumulated into it)");
+        }
+    }
+
     private static Tensor operand(String op, Tensor dst, Tensor other) {
         if (!Shapes.broadcastsTo(other.shape, dst.shape)) {
             throw new FluxionException(op + ": shape " + Shapes.str(other.shape) + " cannot be broadcast to the target's shape "
@@ -40,6 +51,7 @@ final class InPlace {
 
     /** dst += alpha · other. */
     static Tensor add(Tensor dst, Tensor other, double alpha) {
+        checkOperand("addInPlace", "other", other);
         checkWritable("addInPlace", dst);
         if (fusable(dst, other)) {
             int n = Shapes.numel(dst.shape);
@@ -64,6 +76,8 @@ final class InPlace {
     /** dst += value · (a · b), or value · (a / b) when {@code divide}. */
     static Tensor addCombined(Tensor dst, Tensor a, Tensor b, double value, boolean divide) {
         String op = divide ? "addcdivInPlace" : "addcmulInPlace";
+        checkOperand(op, "a", a);
+        checkOperand(op, "b", b);
         checkWritable(op, dst);
         if (fusable(dst, a) && fusable(dst, b)) {
             int n = Shapes.numel(dst.shape);
@@ -123,6 +137,7 @@ final class InPlace {
     }
 
     static Tensor copy(Tensor dst, Tensor other) {
+        checkOperand("copyInPlace", "other", other);
         checkWritable("copyInPlace", dst);
         if (fusable(dst, other)) {
             int n = Shapes.numel(dst.shape);

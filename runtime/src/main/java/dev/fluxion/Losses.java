@@ -29,8 +29,26 @@ final class Losses {
     /** −[y ln p + (1 − y) ln(1 − p)], each log clamped to ≥ −100 as PyTorch does. */
     static Tensor bce(Tensor p, Tensor y, Reduction r) {
         checkSameShape("bce", p, y);
+        checkProbabilities(p);
         Tensor fused = FusedLosses.bce("bce", p, y, r, false);
         return fused != null ? fused : bceComposed(p, y, r);
+    }
+
+    /**
+     * Throws unless every element of {@code p} is in [0, 1], as PyTorch's {@code binary_cross_entropy}
+     * does: outside it the loss is NaN and the gradient huge (p = 1.5 gives a gradient of 2·10¹¹
+     * after the log clamp), which silently ruins training. NaN fails the check too.
+     */
+    static void checkProbabilities(Tensor p) {
+        if (p.numel() == 0) {
+            return;
+        }
+        double lo = p.min().item(), hi = p.max().item();
+        if (!(lo >= 0 && hi <= 1)) {
+            throw new FluxionException("bce: all elements of the input should be between 0 and 1, but the input of shape "
+                    + Shapes.str(p.shape) + " holds values in [" + lo + ", " + hi + "]"
+                    + "; pass probabilities (sigmoid(z)), or use bceWithLogits(z, y) on the logits");
+        }
     }
 
     /** {@link #bce} from tensor ops: the general path, and the reference the fused kernel is tested against. */

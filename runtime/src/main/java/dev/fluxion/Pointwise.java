@@ -140,6 +140,12 @@ final class Pointwise {
 
     /** {@code out_i = mask_i ≠ 0 ? a_i : b_i}, all three broadcast. */
     static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        if (mask.dtype != DType.BOOL) {
+            // As PyTorch ("where expected condition to be a boolean tensor"): a float mask is
+            // usually a bug, and "nonzero" would silently select NaN entries.
+            throw new FluxionException("where: the mask must be a BOOL tensor (a comparison such as x.gt(0)), got "
+                    + mask.dtype + " of shape " + Shapes.str(mask.shape) + "; compare it explicitly, e.g. mask.ne(0)");
+        }
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape, a.shape), b.shape);
         DType dtype = DType.promote(a.dtype, b.dtype);
         Tensor m = mask.f != null ? binary("where", BinaryOp.NE, mask, Factories.full(DType.FLOAT32, 0)) : mask;

@@ -5,7 +5,10 @@ import dev.fluxion.F;
 import dev.fluxion.FluxionException;
 import dev.fluxion.Parameter;
 import dev.fluxion.Tensor;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -105,7 +108,10 @@ final class AdamMoments {
 
     /** The names of a parameter's state, as PyTorch's Adam. */
     Set<String> stateNames() {
-        return amsgrad ? Set.of("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq") : Set.of("step", "exp_avg", "exp_avg_sq");
+        // Ordered, so that error messages are the same on every run.
+        List<String> names = amsgrad ? List.of("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+                : List.of("step", "exp_avg", "exp_avg_sq");
+        return Collections.unmodifiableSet(new LinkedHashSet<>(names));
     }
 
     /** Parameter {@code index}'s state (live tensors), empty before its first step. */

@@ -76,7 +76,7 @@ class OptimizerStateTest {
                 "state.0.exp_avg", Tensor.of(1.0), "state.0.exp_avg_sq", Tensor.of(1.0, 1.0)),
                 "\"state.0.exp_avg\" has shape [1], but parameter 0 has shape [2]");
         assertError(adam, Map.of("param_groups.0.lr", Tensor.scalar(1), "state.0.step", Tensor.scalar(1)),
-                "lacks \"state.0.exp_avg\"");
+                "state of parameter 0 lacks \"state.0.exp_avg\"");
     }
 
     private static void assertError(Optimizer opt, Map<String, Tensor> state, String expected) {
