@@ -355,6 +355,38 @@ public final class F {
         return bias == null ? y : y.plus(bias);
     }
 
+    /**
+     * 2-D convolution over NCHW input, as {@code torch.nn.functional.conv2d} (dilation 1, one
+     * group): {@code out[n, o, i, j] = b[o] + Σ_{c,u,v} w[o, c, u, v] · xpad[n, c, i·s + u, j·s + v]},
+     * where {@code xpad} is {@code x} with {@code padding} zeros on every side. Output size
+     * {@code ⌊(H + 2p − KH)/s⌋ + 1} by {@code ⌊(W + 2p − KW)/s⌋ + 1}. Derivatives in {@link ConvDerivatives}.
+     *
+     * @param x input {@code [N, C, H, W]}
+     * @param weight kernels {@code [OC, C, KH, KW]}
+     * @param bias {@code [OC]}, or null
+     * @param stride step between output positions, ≥ 1
+     * @param padding zeros added on each side, ≥ 0
+     * @return {@code [N, OC, OH, OW]}
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, @Nullable Tensor bias, int stride, int padding) {
+        return Conv.conv2d(x, weight, bias, stride, padding);
+    }
+
+    /**
+     * 2-D max pooling over NCHW input with a square window and no padding, as
+     * {@code torch.nn.functional.max_pool2d(x, kernel, stride)}: each output is the maximum of its
+     * window (NaN if the window holds one). Output size {@code ⌊(H − k)/s⌋ + 1}. Derivative:
+     * {@link ConvDerivatives#maxPool2dGrad}.
+     *
+     * @param x input {@code [N, C, H, W]}
+     * @param kernel window size
+     * @param stride step between windows (PyTorch's default is the kernel size)
+     * @return {@code [N, C, OH, OW]}
+     */
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride) {
+        return Conv.maxPool2d(x, kernel, stride, null);
+    }
+
     /** A view with dims {@code d0} and {@code d1} swapped. */
     public static Tensor transpose(Tensor x, int d0, int d1) {
         return x.transpose(d0, d1);

@@ -1,0 +1,196 @@
+package dev.fluxion;
+
+import dev.fluxion.kernel.Parallel;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * 2-D convolution (NCHW, as {@code torch.nn.functional.conv2d} with dilation 1 and one group) by
+ * im2col and the GEMM of {@link Tensor#matmul}, and 2-D max pooling. The derivative rules are in
+ * {@link ConvDerivatives}.
+ *
+ * <p>im2col lays out, for every image {@code n}, the matrix {@code cols[n]} of shape
+ * {@code [C·KH·KW, OH·OW]} whose column {@code (oh, ow)} holds the input patch under the kernel at
+ * that output position (zeros where the patch hangs over the padding). Then
+ * {@code out[n] = W.reshape(OC, C·KH·KW) · cols[n]}, one batched matmul. col2im is its adjoint:
+ * it scatter-adds such a matrix back onto the image, which is how the input gradient is formed.
+ */
+final class Conv {
+    private Conv() {}
+
+    /** The sizes of one convolution or pooling. */
+    record Geometry(int n, int c, int h, int w, int kh, int kw, int stride, int pad, int oh, int ow) {
+        int patch() {
+            return c * kh * kw;
+        }
+
+        int positions() {
+            return oh * ow;
+        }
+    }
+
+    static Geometry geometry(String op, int[] x, int kh, int kw, int stride, int pad) {
+        if (x.length != 4) {
+            throw new FluxionException(op + ": input must be 4-D [N, C, H, W], got shape " + Shapes.str(x));
+        }
+        if (stride < 1 || pad < 0 || kh < 1 || kw < 1) {
+            throw new FluxionException(op + ": stride must be >= 1, padding >= 0 and the kernel non-empty (kernel "
+                    + kh + "x" + kw + ", stride " + stride + ", padding " + pad + ")");
+        }
+        int oh = Math.floorDiv(x[2] + 2 * pad - kh, stride) + 1;
+        int ow = Math.floorDiv(x[3] + 2 * pad - kw, stride) + 1;
+        if (oh < 1 || ow < 1) {
+            throw new FluxionException(op + ": the " + kh + "x" + kw + " kernel is larger than the padded input of shape "
+                    + Shapes.str(x) + " (padding " + pad + ")");
+        }
+        return new Geometry(x[0], x[1], x[2], x[3], kh, kw, stride, pad, oh, ow);
+    }
+
+    static Geometry convGeometry(String op, Tensor x, Tensor weight, int stride, int pad) {
+        if (weight.shape.length != 4) {
+            throw new FluxionException(op + ": weight must be 4-D [OC, C, KH, KW], got shape " + Shapes.str(weight.shape));
+        }
+        Geometry g = geometry(op, x.shape, weight.shape[2], weight.shape[3], stride, pad);
+        if (weight.shape[1] != g.c()) {
+            throw new FluxionException(op + ": input of shape " + Shapes.str(x.shape) + " has " + g.c()
+                    + " channels, the weight of shape " + Shapes.str(weight.shape) + " expects " + weight.shape[1]);
+        }
+        return g;
+    }
+
+    static DType floating(String op, Tensor... ts) {
+        DType dt = DType.FLOAT32;
+        for (Tensor t : ts) {
+            if (t != null) {
+                if (!t.dtype.isFloatingPoint()) {
+                    throw new FluxionException(op + ": expected FLOAT32 or FLOAT64 tensors, got " + t.dtype);
+                }
+                dt = DType.promote(dt, t.dtype);
+            }
+        }
+        return dt;
+    }
+
+    static Tensor conv2d(Tensor x, Tensor weight, @Nullable Tensor bias, int stride, int pad) {
+        Geometry g = convGeometry("conv2d", x, weight, stride, pad);
+        int oc = weight.shape[0];
+        if (bias != null && (bias.shape.length != 1 || bias.shape[0] != oc)) {
+            throw new FluxionException("conv2d: bias must have shape [" + oc + "], got " + Shapes.str(bias.shape));
+        }
+        DType dt = floating("conv2d", x, weight, bias);
+        Tensor cols = im2col(x.to(dt), g);
+        Tensor out = weight.to(dt).reshape(oc, g.patch()).matmul(cols).reshape(g.n(), oc, g.oh(), g.ow());
+        if (bias != null) {
+            out = out.plus(bias.to(dt).reshape(1, oc, 1, 1));
+        }
+        return Tensor.checked("conv2d", out);
+    }
+
+    /** {@code [N, C·KH·KW, OH·OW]} patches of contiguous-or-not {@code x} (converted to its own storage type). */
+    static Tensor im2col(Tensor x, Geometry g) {
+        Tensor src = Conversions.dense(x);
+        Tensor cols = Tensor.empty(src.dtype, new int[] {g.n(), g.patch(), g.positions()});
+        int rowsPerImage = g.patch();
+        Parallel.forRange(g.n() * rowsPerImage, g.positions(), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                int n = r / rowsPerImage, row = r % rowsPerImage;
+                int c = row / (g.kh() * g.kw()), kh = row / g.kw() % g.kh(), kw = row % g.kw();
+                int in = src.offset + ((n * g.c() + c) * g.h()) * g.w();
+                int out = r * g.positions();
+                for (int oh = 0; oh < g.oh(); oh++) {
+                    int ih = oh * g.stride() - g.pad() + kh;
+                    boolean rowInside = ih >= 0 && ih < g.h();
+                    for (int ow = 0; ow < g.ow(); ow++, out++) {
+                        int iw = ow * g.stride() - g.pad() + kw;
+                        boolean inside = rowInside && iw >= 0 && iw < g.w();
+                        if (src.f != null) {
+                            cols.f[out] = inside ? src.f[in + ih * g.w() + iw] : 0f;
+                        } else {
+                            cols.d[out] = inside ? src.d[in + ih * g.w() + iw] : 0.0;
+                        }
+                    }
+                }
+            }
+        });
+        return cols;
+    }
+
+    /** The adjoint of {@link #im2col}: {@code [N, C, H, W]} with every column entry added back at its pixel. */
+    static Tensor col2im(Tensor cols, Geometry g) {
+        Tensor src = Conversions.dense(cols);
+        Tensor img = Tensor.empty(src.dtype, new int[] {g.n(), g.c(), g.h(), g.w()});
+        int perChannel = g.kh() * g.kw();
+        // One task per (image, channel): the rows of a channel only write that channel's pixels.
+        Parallel.forRange(g.n() * g.c(), (long) perChannel * g.positions(), (start, end) -> {
+            for (int nc = start; nc < end; nc++) {
+                int n = nc / g.c(), c = nc % g.c();
+                int base = nc * g.h() * g.w();
+                for (int k = 0; k < perChannel; k++) {
+                    int kh = k / g.kw(), kw = k % g.kw();
+                    int in = src.offset + (n * g.patch() + c * perChannel + k) * g.positions();
+                    for (int oh = 0; oh < g.oh(); oh++) {
+                        int ih = oh * g.stride() - g.pad() + kh;
+                        if (ih < 0 || ih >= g.h()) {
+                            in += g.ow();
+                            continue;
+                        }
+                        for (int ow = 0; ow < g.ow(); ow++, in++) {
+                            int iw = ow * g.stride() - g.pad() + kw;
+                            if (iw >= 0 && iw < g.w()) {
+                                if (src.f != null) {
+                                    img.f[base + ih * g.w() + iw] += src.f[in];
+                                } else {
+                                    img.d[base + ih * g.w() + iw] += src.d[in];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return img;
+    }
+
+    /**
+     * Max pooling with a {@code k×k} window and the given stride, no padding; also returns, when
+     * {@code argmax} is not null, the flat input index each output took (the first maximum of its
+     * window in row-major order; NaN counts as the maximum, as PyTorch).
+     */
+    static Tensor maxPool2d(Tensor x, int k, int stride, int @Nullable [] argmax) {
+        floating("maxPool2d", x);
+        Geometry g = geometry("maxPool2d", x.shape, k, k, stride, 0);
+        Tensor src = Conversions.dense(x);
+        Tensor out = Tensor.empty(src.dtype, new int[] {g.n(), g.c(), g.oh(), g.ow()});
+        int planes = g.n() * g.c();
+        Parallel.forRange(planes, (long) g.positions() * k * k, (start, end) -> {
+            for (int p = start; p < end; p++) {
+                int plane = p * g.h() * g.w();
+                for (int oh = 0; oh < g.oh(); oh++) {
+                    for (int ow = 0; ow < g.ow(); ow++) {
+                        int best = -1;
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0; j < k; j++) {
+                                int idx = plane + (oh * stride + i) * g.w() + ow * stride + j;
+                                double v = src.f != null ? src.f[src.offset + idx] : src.d[src.offset + idx];
+                                if (best < 0 || v > max || (Double.isNaN(v) && !Double.isNaN(max))) {
+                                    best = idx;
+                                    max = v;
+                                }
+                            }
+                        }
+                        int o = (p * g.oh() + oh) * g.ow() + ow;
+                        if (out.f != null) {
+                            out.f[o] = (float) max;
+                        } else {
+                            out.d[o] = max;
+                        }
+                        if (argmax != null) {
+                            argmax[o] = best;
+                        }
+                    }
+                }
+            }
+        });
+        return Tensor.checked("maxPool2d", out);
+    }
+}
