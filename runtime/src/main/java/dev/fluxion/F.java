@@ -387,6 +387,59 @@ public final class F {
         return Conv.maxPool2d(x, kernel, stride, null);
     }
 
+    /**
+     * Layer normalisation, as {@code torch.nn.functional.layer_norm}: over the trailing
+     * {@code normalizedShape} dims, {@code (x − μ)/√(var + ε)·w + b} with the biased variance.
+     * Derivatives in {@link NnDerivatives}.
+     *
+     * @param x input whose trailing shape is {@code normalizedShape}
+     * @param normalizedShape the trailing shape to normalise over
+     * @param weight scale of shape {@code normalizedShape}, or null
+     * @param bias shift of shape {@code normalizedShape}, or null
+     * @param eps ε, added to the variance
+     * @return the normalised tensor, shape of {@code x}
+     */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, @Nullable Tensor weight, @Nullable Tensor bias,
+            double eps) {
+        return Norms.layerNorm(x, normalizedShape, weight, bias, eps);
+    }
+
+    /**
+     * Batch normalisation over input {@code [N, C]} or {@code [N, C, L]}, as
+     * {@code torch.nn.functional.batch_norm}. Training: normalises with the batch's mean and biased
+     * variance per channel, and updates the running statistics in place,
+     * {@code running = (1 − momentum)·running + momentum·batch} (the unbiased variance).
+     * Evaluation: normalises with the running statistics. Then {@code ·w + b} per channel.
+     * Derivatives in {@link NnDerivatives}.
+     *
+     * @param x input
+     * @param runningMean per-channel running mean {@code [C]}, updated in training
+     * @param runningVar per-channel running variance {@code [C]}, updated in training
+     * @param weight per-channel scale {@code [C]}, or null
+     * @param bias per-channel shift {@code [C]}, or null
+     * @param training whether to use (and record) batch statistics
+     * @param momentum weight of the new batch in the running statistics
+     * @param eps ε, added to the variance
+     * @return the normalised tensor, shape of {@code x}
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, @Nullable Tensor weight,
+            @Nullable Tensor bias, boolean training, double momentum, double eps) {
+        return Norms.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+    }
+
+    /**
+     * Rows of {@code weight} selected by {@code indices}, as {@code torch.nn.functional.embedding}:
+     * {@code out[i..., :] = weight[indices[i...], :]}. Derivative:
+     * {@link NnDerivatives#embeddingGrad}.
+     *
+     * @param indices integer-valued indices (INT64 or a float dtype), each in {@code [0, rows)}
+     * @param weight the table {@code [rows, dim]}
+     * @return shape {@code indices.shape + [dim]}
+     */
+    public static Tensor embedding(Tensor indices, Tensor weight) {
+        return Norms.embedding(indices, weight);
+    }
+
     /** A view with dims {@code d0} and {@code d1} swapped. */
     public static Tensor transpose(Tensor x, int d0, int d1) {
         return x.transpose(d0, d1);
