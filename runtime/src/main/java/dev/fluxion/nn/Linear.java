@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * The draws come from the given {@link Random}, weight first in row-major order, then bias, so a
  * seeded generator gives a reproducible layer (the numbers differ from PyTorch's generator).
  */
-public final class Linear extends Module {
+public final class Linear extends Module implements Layer {
     /** The weight {@code W}, shape {@code [out, in]}. */
     public final Parameter weight;
 
@@ -91,6 +91,7 @@ public final class Linear extends Module {
      * @param x input of shape {@code [..., in]}
      * @return output of shape {@code [..., out]}
      */
+    @Override
     public Tensor forward(Tensor x) {
         return F.linear(x, weight, bias);
     }

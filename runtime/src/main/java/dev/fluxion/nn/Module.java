@@ -255,6 +255,13 @@ public abstract class Module {
             return; // shared or cyclic sub-module: its parameters are already listed
         }
         modules.put(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), module);
+        if (module instanceof ModuleContainer container) {
+            // Numbered children, as PyTorch's Sequential and ModuleList: "0.weight", "features.1.bias".
+            List<? extends Module> children = container.children();
+            for (int i = 0; i < children.size(); i++) {
+                visit(children.get(i), prefix + i, out, seen, modules);
+            }
+        }
         for (ModuleFields.Slot slot : ModuleFields.of(module.getClass())) {
             Object value = slot.read(module);
             String name = prefix + slot.name();

@@ -68,7 +68,9 @@ final class ModuleFields {
 
     private static List<Slot> scan(Class<?> type) {
         Deque<Class<?>> hierarchy = new ArrayDeque<>();
-        for (Class<?> c = type; c != null && c != Module.class && c != Object.class; c = c.getSuperclass()) {
+        // A container's own list is walked by index (see Module), so its fields are not scanned.
+        for (Class<?> c = type; c != null && c != Module.class && !ModuleContainer.class.isAssignableFrom(c)
+                && c != Object.class; c = c.getSuperclass()) {
             hierarchy.push(c); // push: the topmost class ends up first
         }
         List<Slot> slots = new ArrayList<>();
