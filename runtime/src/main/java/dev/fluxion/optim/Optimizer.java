@@ -133,7 +133,8 @@ public abstract class Optimizer {
      *
      * @param state the saved state
      * @throws FluxionException naming the key, for an unknown key, a parameter index out of range,
-     *     a state tensor whose shape differs from its parameter's, or a missing learning rate
+     *     a state tensor whose shape differs from its parameter's, a parameter whose state is
+     *     incomplete, or a missing or negative learning rate (the optimizer is then unchanged)
      */
     public final void loadStateDict(Map<String, ? extends Tensor> state) {
         String who = getClass().getSimpleName();
@@ -171,10 +172,21 @@ public abstract class Optimizer {
             }
             perParameter.get(index).put(parts[2], scalar ? value : value.to(p.dtype()).copy());
         }
+        double newLr = requireNonNegative(who, "learning rate", lrValue.item());
+        for (int i = 0; i < params.size(); i++) {
+            Map<String, Tensor> s = perParameter.get(i);
+            for (String name : stateNames()) {
+                if (!s.isEmpty() && !s.containsKey(name)) {
+                    throw new FluxionException(who + ".loadStateDict: state of parameter " + i + " lacks \"state." + i
+                            + "." + name + "\"");
+                }
+            }
+        }
+        // Everything is checked: from here on nothing throws, so a failed load changes nothing.
         for (int i = 0; i < params.size(); i++) {
             loadParameterState(i, perParameter.get(i));
         }
-        learningRate(lrValue.item());
+        this.lr = newLr;
     }
 
     /** The names a parameter's state may have in {@link #stateDict()} (say {@code exp_avg}); default none. */

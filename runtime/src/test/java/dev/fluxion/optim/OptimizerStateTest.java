@@ -79,6 +79,26 @@ class OptimizerStateTest {
                 "state of parameter 0 lacks \"state.0.exp_avg\"");
     }
 
+    @Test
+    void aFailedLoadChangesNothing() {
+        Parameter a = Parameter.of(Tensor.of(1.0)), b = Parameter.of(Tensor.of(2.0));
+        Adam adam = new Adam(List.of(a, b), 0.1);
+        a.accumulateGrad(Tensor.of(1.0));
+        b.accumulateGrad(Tensor.of(1.0));
+        adam.step();
+        Map<String, Tensor> before = adam.stateDict();
+        Map<String, Tensor> bad = new LinkedHashMap<>(before);
+        bad.put("param_groups.0.lr", Tensor.scalar(0.5));
+        bad.put("state.0.exp_avg", Tensor.of(9.0));
+        bad.remove("state.1.exp_avg_sq"); // parameter 1 incomplete: detected before parameter 0 is touched
+        assertError(adam, bad, "state of parameter 1 lacks \"state.1.exp_avg_sq\"");
+        assertEquals(0.1, adam.learningRate());
+        Map<String, Tensor> after = adam.stateDict();
+        for (String key : before.keySet()) {
+            assertArrayEquals(before.get(key).toDoubleArray(), after.get(key).toDoubleArray(), key);
+        }
+    }
+
     private static void assertError(Optimizer opt, Map<String, Tensor> state, String expected) {
         FluxionException e = assertThrows(FluxionException.class, () -> opt.loadStateDict(state));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
