@@ -160,37 +160,75 @@ final class Conv {
         Geometry g = geometry("maxPool2d", x.shape, k, k, stride, 0);
         Tensor src = Conversions.dense(x);
         Tensor out = Tensor.empty(src.dtype, new int[] {g.n(), g.c(), g.oh(), g.ow()});
-        int planes = g.n() * g.c();
-        Parallel.forRange(planes, (long) g.positions() * k * k, (start, end) -> {
+        int[] index = argmax != null ? argmax : new int[out.numel()];
+        int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow();
+        Parallel.forRange(g.n() * g.c(), (long) g.positions() * k * k, (start, end) -> {
             for (int p = start; p < end; p++) {
-                int plane = p * g.h() * g.w();
-                for (int oh = 0; oh < g.oh(); oh++) {
-                    for (int ow = 0; ow < g.ow(); ow++) {
-                        int best = -1;
-                        double max = Double.NEGATIVE_INFINITY;
-                        for (int i = 0; i < k; i++) {
-                            for (int j = 0; j < k; j++) {
-                                int idx = plane + (oh * stride + i) * g.w() + ow * stride + j;
-                                double v = src.f != null ? src.f[src.offset + idx] : src.d[src.offset + idx];
-                                if (best < 0 || v > max || (Double.isNaN(v) && !Double.isNaN(max))) {
-                                    best = idx;
-                                    max = v;
-                                }
-                            }
-                        }
-                        int o = (p * g.oh() + oh) * g.ow() + ow;
-                        if (out.f != null) {
-                            out.f[o] = (float) max;
-                        } else {
-                            out.d[o] = max;
-                        }
-                        if (argmax != null) {
-                            argmax[o] = best;
-                        }
-                    }
+                if (src.f != null) {
+                    poolPlane(src.f, src.offset + p * h * w, w, k, stride, oh, ow, out.f, p * oh * ow, index);
+                } else {
+                    poolPlane(src.d, src.offset + p * h * w, w, k, stride, oh, ow, out.d, p * oh * ow, index);
                 }
             }
         });
+        if (argmax != null) {
+            // Indices relative to the dense input's first element.
+            for (int o = 0; o < argmax.length; o++) {
+                argmax[o] -= src.offset;
+            }
+        }
         return Tensor.checked("maxPool2d", out);
+    }
+
+    private static void poolPlane(float[] in, int base, int w, int k, int stride, int oh, int ow, float[] out, int outBase,
+            int[] argmax) {
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                int first = base + i * stride * w + j * stride;
+                int best = first;
+                float max = in[first];
+                for (int u = 0; u < k && max == max; u++) { // stop at a NaN: it is the maximum
+                    int row = first + u * w;
+                    for (int v = 0; v < k; v++) {
+                        float val = in[row + v];
+                        if (val > max || val != val) {
+                            max = val;
+                            best = row + v;
+                            if (val != val) {
+                                break;
+                            }
+                        }
+                    }
+                }
+                out[outBase + i * ow + j] = max;
+                argmax[outBase + i * ow + j] = best;
+            }
+        }
+    }
+
+    private static void poolPlane(double[] in, int base, int w, int k, int stride, int oh, int ow, double[] out,
+            int outBase, int[] argmax) {
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                int first = base + i * stride * w + j * stride;
+                int best = first;
+                double max = in[first];
+                for (int u = 0; u < k && max == max; u++) {
+                    int row = first + u * w;
+                    for (int v = 0; v < k; v++) {
+                        double val = in[row + v];
+                        if (val > max || val != val) {
+                            max = val;
+                            best = row + v;
+                            if (val != val) {
+                                break;
+                            }
+                        }
+                    }
+                }
+                out[outBase + i * ow + j] = max;
+                argmax[outBase + i * ow + j] = best;
+            }
+        }
     }
 }

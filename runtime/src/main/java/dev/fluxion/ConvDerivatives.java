@@ -81,12 +81,20 @@ public final class ConvDerivatives {
         checkOutput("maxPool2dGrad", g, geo, geo.c());
         int[] argmax = new int[geo.n() * geo.c() * geo.positions()];
         Conv.maxPool2d(x, kernel, stride, argmax);
-        double[] gd = g.toDoubleArray();
-        double[] dx = new double[x.numel()];
-        for (int o = 0; o < argmax.length; o++) {
-            dx[argmax[o]] += gd[o];
-        }
-        return Tensor.fromArray(dx, x.shape).to(x.dtype);
+        Tensor gd = Conversions.dense(g.to(x.dtype));
+        Tensor dx = Tensor.empty(x.dtype, x.shape.clone());
+        // Each output's window lies in its own (image, channel) plane, so planes can be filled in parallel.
+        int perPlane = geo.positions();
+        dev.fluxion.kernel.Parallel.forRange(geo.n() * geo.c(), perPlane, (start, end) -> {
+            for (int o = start * perPlane; o < end * perPlane; o++) {
+                if (dx.f != null) {
+                    dx.f[argmax[o]] += gd.f[gd.offset + o];
+                } else {
+                    dx.d[argmax[o]] += gd.d[gd.offset + o];
+                }
+            }
+        });
+        return dx;
     }
 
     private static void checkOutput(String op, Tensor g, Conv.Geometry geo, int channels) {

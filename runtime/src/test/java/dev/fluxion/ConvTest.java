@@ -107,6 +107,17 @@ class ConvTest {
     }
 
     @Test
+    void maxPoolOfAViewWithAnOffsetRoutesTheGradientToTheViewsElements() {
+        Tensor both = Tensor.arange(32).reshape(2, 1, 4, 4);
+        Tensor second = both.slice(0, 1, 2); // contiguous, offset 16
+        assertArrayEquals(new float[] {21, 23, 29, 31}, F.maxPool2d(second, 2, 2).toFloatArray());
+        float[] grad = ConvDerivatives.maxPool2dGrad(Tensor.ones(1, 1, 2, 2), second, 2, 2).toFloatArray();
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1}, grad);
+        Tensor transposed = both.get(0).transpose(1, 2).unsqueeze(0); // not contiguous
+        assertArrayEquals(new float[] {5, 13, 7, 15}, F.maxPool2d(transposed, 2, 2).toFloatArray());
+    }
+
+    @Test
     void maxPoolRuleAgreesWithCentralDifferences() {
         // Distinct random values, so no window has a tie within the finite-difference step.
         Tensor x = u(2, 3, 7, 6);
