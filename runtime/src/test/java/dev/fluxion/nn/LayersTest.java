@@ -159,6 +159,20 @@ class LayersTest {
     }
 
     @Test
+    void aConvolutionalSequentialFlattensIntoALinearHead() {
+        Random rng = new Random(8);
+        Sequential cnn = new Sequential(new Conv2d(1, 4, 3, 1, 1, rng), new ReLU(), new MaxPool2d(2),
+                new Conv2d(4, 8, 3, 1, 1, rng), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(8 * 7 * 7, 10, rng));
+        Tensor logits = cnn.forward(Tensor.randn(new Random(9), 3, 1, 28, 28));
+        assertArrayEquals(new int[] {3, 10}, logits.shape());
+        assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias"),
+                List.copyOf(cnn.stateDict().keySet()));
+        Tensor x = Tensor.arange(24).reshape(2, 3, 4);
+        assertArrayEquals(new int[] {2, 12}, new Flatten().forward(x).shape());
+        assertArrayEquals(x.toFloatArray(), new Flatten().forward(x).toFloatArray());
+    }
+
+    @Test
     void embeddingLooksUpRows() {
         Embedding emb = new Embedding(10, 3, new Random(6));
         Tensor out = emb.forward(Tensor.of(7.0, 2.0).to(DType.INT64));
