@@ -60,7 +60,7 @@ public final class Elementwise {
     public static void unary(UnaryOp op, double p, double q, float[] x, int xOff, int xStep,
                              float[] o, int oOff, int oStep, int n) {
         if (Vectors.AVAILABLE && xStep == 1 && oStep == 1
-                && VectorElementwise.unary(op, p, q, x, xOff, o, oOff, n)) {
+                && VectorUnary.unary(op, p, q, x, xOff, o, oOff, n)) {
             return;
         }
         unaryReference(op, p, q, x, xOff, xStep, o, oOff, oStep, n);
@@ -70,7 +70,7 @@ public final class Elementwise {
     public static void unary(UnaryOp op, double p, double q, double[] x, int xOff, int xStep,
                              double[] o, int oOff, int oStep, int n) {
         if (Vectors.AVAILABLE && xStep == 1 && oStep == 1
-                && VectorElementwise.unary(op, p, q, x, xOff, o, oOff, n)) {
+                && VectorUnary.unary(op, p, q, x, xOff, o, oOff, n)) {
             return;
         }
         unaryReference(op, p, q, x, xOff, xStep, o, oOff, oStep, n);

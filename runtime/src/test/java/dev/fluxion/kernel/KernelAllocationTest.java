@@ -1,0 +1,80 @@
+package dev.fluxion.kernel;
+
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Once compiled, the vector row kernels allocate nothing, whatever ran before them. The defect this
+ * guards: after an exp-family op had been compiled, C2 stopped inlining the shared per-op method
+ * into the loop and boxed every vector ({@code relu} on [64, 256] went from 0 to 196 KB a call).
+ * Bytes are counted per thread by the JVM; a round is a best-of, so a slow JIT only makes the test
+ * run longer, never fail, up to a bound far above what compilation needs.
+ */
+class KernelAllocationTest {
+    private static final int N = 64 * 256;
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+
+    /** The fewest bytes a call allocated, averaged over rounds of 500 calls, stopping under 64 B or after 40 rounds. */
+    private static long bestBytesPerCall(Runnable call) {
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 40 && best >= 64; round++) {
+            long before = allocatedBytes();
+            for (int i = 0; i < 500; i++) {
+                call.run();
+            }
+            best = Math.min(best, (allocatedBytes() - before) / 500);
+        }
+        return best;
+    }
+
+    @Test
+    void rowKernelsAllocateNothingAfterExpHasRun() {
+        Assumptions.assumeTrue(Vectors.AVAILABLE, "jdk.incubator.vector is not present");
+        Random rng = new Random(3);
+        float[] x = new float[N], y = new float[N], o = new float[N];
+        double[] xd = new double[N], od = new double[N];
+        for (int i = 0; i < N; i++) {
+            xd[i] = x[i] = (float) rng.nextGaussian();
+            y[i] = (float) rng.nextGaussian();
+        }
+        // exp first: that is what used to make every later kernel box its vectors.
+        bestBytesPerCall(() -> Elementwise.unary(UnaryOp.EXP, 0, 0, x, 0, 1, o, 0, 1, N));
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.RELU, UnaryOp.EXP, UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.LOG1P,
+                UnaryOp.NEG, UnaryOp.SOFTPLUS, UnaryOp.LOG}) {
+            // N − 3: a partial last vector too.
+            long bytes = bestBytesPerCall(() -> Elementwise.unary(op, 0, 0, x, 0, 1, o, 0, 1, N - 3));
+            assertTrue(bytes < 64, op + " float allocates " + bytes + " B a call");
+            long bytesD = bestBytesPerCall(() -> Elementwise.unary(op, 0, 0, xd, 0, 1, od, 0, 1, N - 3));
+            assertTrue(bytesD < 64, op + " double allocates " + bytesD + " B a call");
+        }
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.PLUS, BinaryOp.TIMES, BinaryOp.SIGMOID_BACKWARD}) {
+            long bytes = bestBytesPerCall(() -> Elementwise.binary(op, x, 0, 1, y, 0, 1, o, 0, 1, N - 3));
+            assertTrue(bytes < 64, op + " allocates " + bytes + " B a call");
+            long broadcast = bestBytesPerCall(() -> Elementwise.binary(op, x, 0, 0, y, 0, 1, o, 0, 1, N - 3));
+            assertTrue(broadcast < 64, op + " (broadcast) allocates " + broadcast + " B a call");
+        }
+        float[] rows = new float[1000];
+        System.arraycopy(x, 0, rows, 0, rows.length);
+        long softmax = bestBytesPerCall(() -> VectorSoftmax.forward(rows, 0, o, 0, rows.length, false));
+        assertTrue(softmax < 64, "softmax row allocates " + softmax + " B a call");
+        float[] prob = new float[1000], target = new float[1000];
+        for (int i = 0; i < prob.length; i++) {
+            prob[i] = (float) UnaryOp.sigmoid(x[i]);
+            target[i] = i % 2;
+        }
+        long bce = bestBytesPerCall(() -> VectorBce.bce(prob, 0, target, 0, prob.length, o));
+        assertTrue(bce < 64, "bce allocates " + bce + " B a call");
+        long logits = bestBytesPerCall(() -> VectorBce.bceWithLogits(x, 0, target, 0, prob.length, o));
+        assertTrue(logits < 64, "bceWithLogits allocates " + logits + " B a call");
+        long grad = bestBytesPerCall(() -> VectorBce.bceWithLogitsGrad(x, 0, target, 0, prob.length, 1e-3f, o));
+        assertTrue(grad < 64, "bceWithLogitsGrad allocates " + grad + " B a call");
+    }
+}
