@@ -10,7 +10,7 @@ public final class SpecialFunctions {
     /**
      * The error function {@code erf(x) = 2/√π ∫₀ˣ exp(−t²) dt}.
      *
-     * <p>For |x| < 3 the Maclaurin series {@code 2/√π Σ (−1)ⁿ x^(2n+1) / (n! (2n+1))} (it loses at
+     * <p>For |x| &lt; 3 the Maclaurin series {@code 2/√π Σ (−1)ⁿ x^(2n+1) / (n! (2n+1))} (it loses at
      * most three digits to cancellation there); beyond, {@code 1 − erfc(x)} with erfc's continued
      * fraction, which converges fast for large x.
      */
