@@ -134,20 +134,29 @@ final class Flattener {
     }
 
     private void assign(String name, Expr value, List<Stmt> out) {
-        available.entrySet().removeIf(e -> e.getValue().equals(name) || Exprs.vars(e.getKey()).contains(name));
         if (!isVaried(value)) {
             out.add(new Stmt.Assign(name, value, at));
-            return;
-        }
-        if (value instanceof Expr.Conditional c) {
+        } else if (value instanceof Expr.Conditional c) {
+            // Each side computes its own temporaries: what one side hoisted the other never ran.
+            Map<Expr, String> before = new HashMap<>(available);
             List<Stmt> then = new ArrayList<>();
             assign(name, c.whenTrue(), then);
+            available.clear();
+            available.putAll(before);
             List<Stmt> otherwise = new ArrayList<>();
             assign(name, c.whenFalse(), otherwise);
+            available.clear();
+            available.putAll(before);
             out.add(new Stmt.If(c.condition(), new Stmt.Block(then, at), new Stmt.Block(otherwise, at), at));
-            return;
+        } else {
+            out.add(new Stmt.Assign(name, lower(value, out), at));
         }
-        out.add(new Stmt.Assign(name, lower(value, out), at));
+        invalidate(name);
+    }
+
+    /** After {@code name} is assigned, no temporary that read it (or was it) holds a current value. */
+    private void invalidate(String name) {
+        available.entrySet().removeIf(e -> e.getValue().equals(name) || Exprs.vars(e.getKey()).contains(name));
     }
 
     private Expr lower(Expr e, List<Stmt> out) {

@@ -8,6 +8,7 @@ import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.opt.DeadStores;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -48,6 +49,27 @@ record Lowering(List<Stmt> body, Map<String, Type> decls, String result, Map<Str
         }
         List<Stmt> body = b.block(method.body().stmts(), true);
         return new Lowering(body, b.decls, b.result, b.loopOf, b.loopIds);
+    }
+
+    /**
+     * This lowering without what the result does not need ({@link DeadStores}), inside loops and
+     * branches too; locals no longer assigned or read are no longer declared.
+     */
+    Lowering withoutDeadStores() {
+        IdentityHashMap<Stmt.While, Stmt.While> rebuilt = new IdentityHashMap<>();
+        List<Stmt> live = DeadStores.apply(body, Set.of(result), rebuilt);
+        IdentityHashMap<Stmt.While, Integer> ids = new IdentityHashMap<>();
+        rebuilt.forEach((old, kept) -> ids.put(kept, loopIds.get(old)));
+        Set<String> used = new HashSet<>(List.of(result));
+        StmtScan.assigned(live, used);
+        StmtScan.collectReads(live, used, new HashSet<>());
+        Map<String, Type> liveDecls = new LinkedHashMap<>();
+        decls.forEach((n, t) -> {
+            if (used.contains(n)) {
+                liveDecls.put(n, t);
+            }
+        });
+        return new Lowering(live, liveDecls, result, loopOf, ids);
     }
 
     private static void collectLets(Stmt s, Set<String> into) {

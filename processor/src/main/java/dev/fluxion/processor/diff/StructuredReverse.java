@@ -117,7 +117,7 @@ public final class StructuredReverse {
     public static Result reverse(MethodIr method) {
         Set<String> needed = new HashSet<>();
         for (int round = 0; ; round++) {
-            Flattener.Flat flat = Flattener.flatten(method, Lowering.of(method));
+            Flattener.Flat flat = Flattener.flatten(method, Lowering.of(method).withoutDeadStores());
             StructuredReverse r = new StructuredReverse(method, flat, needed);
             Result result = r.run();
             Set<String> reads = r.allReads(result.method().backward());
@@ -133,7 +133,9 @@ public final class StructuredReverse {
         List<Stmt> top = flat.body();
         List<List<Stmt>> topParts = new ArrayList<>();
         List<Integer> fwdEnds = new ArrayList<>();
+        // A parameter holds a value before the body runs: assigning it is an overwrite.
         Set<String> assignedTop = new HashSet<>();
+        method.params().forEach(p -> assignedTop.add(p.name()));
         for (Stmt s : top) {
             topParts.add(statement(s, 0, assignedTop, fwd));
             fwdEnds.add(fwd.size());
@@ -417,12 +419,14 @@ public final class StructuredReverse {
         extraDecls.put(taken, Type.Prim.BOOLEAN);
         fwd.add(new Stmt.Assign(taken, i.condition(), pos));
         Expr replay = var(taken);
+        fwd.add(new Stmt.If(var(taken), new Stmt.Block(thenFwd, pos), new Stmt.Block(elseFwd, pos), pos));
         if (depth > 0) {
+            // Pushed after the branch's own pushes, so that the backward pass, which needs the
+            // bit before it replays the branch, pops it first (the tapes are LIFO).
             fwd.add(Tape.BITS.push(stack(Tape.BITS), var(taken), pos));
             pushes.count(Tape.BITS, Type.Prim.BOOLEAN);
             replay = Tape.BITS.pop(reader(Tape.BITS), Type.Prim.BOOLEAN);
         }
-        fwd.add(new Stmt.If(var(taken), new Stmt.Block(thenFwd, pos), new Stmt.Block(elseFwd, pos), pos));
         return List.of(new Stmt.If(replay, new Stmt.Block(thenBwd, pos), new Stmt.Block(elseBwd, pos), pos));
     }
 
