@@ -20,7 +20,7 @@ public final class Differentiator {
 
     /** The derived method; loop notes go to {@code notes}. */
     public static DerivedMethod derive(MethodIr ir, Consumer<Diagnostic> notes) {
-        if (!StructuredReverse.needed(ir)) {
+        if (!Boolean.getBoolean("fluxion.oneEngine") && !StructuredReverse.needed(ir)) {
             return DeadCode.apply(ReverseMode.reverse(CommonSubexpressions.apply(Linearizer.linearize(ir))));
         }
         StructuredReverse.Result r = StructuredReverse.reverse(ir);

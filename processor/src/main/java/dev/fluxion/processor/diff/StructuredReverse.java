@@ -234,8 +234,11 @@ public final class StructuredReverse {
         List<Stmt> simplified = KnownZero.apply(finalBackward, scalarAdjoints);
         List<Stmt> fused = KnownZero.apply(fusion.fusedGrad(top, topParts, fwdEnds, fwd, declarations, adjointDeclarations,
                 openReaders, cotangent), scalarAdjoints);
+        // Steps were met in forward order; the pullback lists them as the backward pass runs them.
+        List<String> backwardSteps = new ArrayList<>(steps);
+        java.util.Collections.reverse(backwardSteps);
         DerivedMethod d = new DerivedMethod(method, forward, result, cotangent, simplified, gradients, saved,
-                steps, fused);
+                backwardSteps, fused);
         return new Result(d, List.copyOf(notes));
     }
 
