@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code fGrad} in one pass for {@link StructuredReverse}: for a scalar result, the last top-level
+ * {@code fGrad} in one pass for {@link ReverseMode}: for a scalar result, the last top-level
  * loop runs each trip's forward statements and then that trip's backward statements, instead of
  * a forward loop and a backward loop, where that is provably the two passes' result (see
  * {@link #offer} and {@link #fusedGrad}). Rosenbrock's gradient runs in one sweep over the data.
