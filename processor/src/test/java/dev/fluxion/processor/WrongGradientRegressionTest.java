@@ -291,6 +291,49 @@ class WrongGradientRegressionTest {
         check(g, "f", "x,y", args(0.5, 2.0), Math.sin(1.0), new double[] {2 * Math.cos(1), 0.5 * Math.cos(1)});
     }
 
+    /** Found by the verifier's random programs (fuzz.md): {@code y * y + 1} hoisted in the untaken side. */
+    @Test
+    void temporaryOfAConditionalSideIsNotReusedWhenTheSideIsNotTaken() {
+        Generated g = compile("""
+                @Differentiable static double f(double x, double y) {
+                    double t = x > 1 ? Math.sqrt(y * y + 1) : x;
+                    return t + 1 / (y * y + 1);
+                }
+                """);
+        double y = 1.353;
+        double q = y * y + 1;
+        check(g, "f", "x,y", args(-1.25, y), -1.25 + 1 / q, new double[] {1, -2 * y / (q * q)});
+        check(g, "f", "x,y", args(2.0, y), Math.sqrt(q) + 1 / q, new double[] {0, y / Math.sqrt(q) - 2 * y / (q * q)});
+    }
+
+    /** Fuzzer finding F1 (fuzz.md): an array read hoisted in the untaken side, reused after it. */
+    @Test
+    void arrayReadOfAConditionalSideIsNotReusedAfterIt() {
+        Generated g = compile("""
+                @Differentiable static double f(double a, double b, @NoGrad double p, double[] x) {
+                    double s2 = b;
+                    double v3 = 1.0;
+                    double v4 = ((-0.5) <= 0.25 ? a : Math.min(s2, x[4]));
+                    v3 = (p - x[4]);
+                    return v3;
+                }
+                """);
+        double[] x = {-0.0303, -0.3055, 1.1149, -1.556, -0.1894};
+        check(g, "f", "a,b,null,x", args(1.7788, 0.2467, -1.5556, x), -1.5556 + 0.1894,
+                new double[] {0, 0, 0, 0, 0, 0, -1});
+        Generated used = compile("""
+                @Differentiable static double f(double a, double b, @NoGrad double p, double[] x) {
+                    double v4 = (p <= 0.25 ? a : Math.min(b, x[4]));
+                    double v3 = p - x[4];
+                    return v3 + v4;
+                }
+                """);
+        check(used, "f", "a,b,null,x", args(1.7788, 0.2467, -1.5556, x), -1.5556 + 0.1894 + 1.7788,
+                new double[] {1, 0, 0, 0, 0, 0, -1});
+        check(used, "f", "a,b,null,x", args(1.7788, 0.2467, 1.5, x), 1.5 + 0.1894 - 0.1894,
+                new double[] {0, 0, 0, 0, 0, 0, 0});
+    }
+
     // ------------------------------------------------------------------ reproducer 5: dead code in loops
 
     @Test
