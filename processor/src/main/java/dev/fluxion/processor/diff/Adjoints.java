@@ -157,14 +157,21 @@ final class Adjoints {
             Expr adjVar = new Expr.Var(adj, Type.TENSOR, Pos.NONE);
             Stmt acc = new Stmt.ExprStmt(new Expr.Call(new Callee.Instance("accumulateGrad"),
                     List.of(field, adjVar), Type.Prim.VOID, Pos.NONE), Pos.NONE);
-            Expr requires = Build.cmp(Expr.BinOp.NE, adjVar, nullOf(Type.TENSOR));
-            requires = new Expr.Binary(Expr.BinOp.AND, requires, Build.cmp(Expr.BinOp.NE, field,
-                    nullOf(Type.TENSOR)), Type.Prim.BOOLEAN, Pos.NONE);
-            requires = new Expr.Binary(Expr.BinOp.AND, requires, new Expr.Call(new Callee.Instance("requiresGrad"),
-                    List.of(field), Type.Prim.BOOLEAN, Pos.NONE), Type.Prim.BOOLEAN, Pos.NONE);
+            Expr requires = new Expr.Call(new Callee.Instance("requiresGrad"), List.of(field), Type.Prim.BOOLEAN,
+                    Pos.NONE);
+            if (leaf.field().path().size() > 1) { // a layer's optional Parameter, such as a bias
+                requires = and(Build.cmp(Expr.BinOp.NE, field, nullOf(Type.TENSOR)), requires);
+            }
+            // No cotangent reached it where a branch or loop did not run (KnownZero drops the
+            // test where one always does).
+            requires = and(Build.cmp(Expr.BinOp.NE, adjVar, nullOf(Type.TENSOR)), requires);
             out.add(new Stmt.If(requires, new Stmt.Block(List.of(acc), Pos.NONE), Lowering.empty(), leaf.field().pos()));
         }
         return out;
+    }
+
+    private static Expr and(Expr a, Expr b) {
+        return new Expr.Binary(Expr.BinOp.AND, a, b, Type.Prim.BOOLEAN, Pos.NONE);
     }
 
     /** The gradient of parameter {@code p}: its adjoint, or a zero where nothing reached it. */

@@ -63,6 +63,22 @@ final class KnownZero {
         return z;
     }
 
+    /** {@code c} without its {@code g != null && ...} tests of a {@code g} known not to be null. */
+    private static Expr withoutKnownTests(Expr c, Set<String> z) {
+        if (c instanceof Expr.Binary b && b.op() == Expr.BinOp.AND) {
+            Expr l = withoutKnownTests(b.left(), z);
+            Expr r = withoutKnownTests(b.right(), z);
+            if (isNullTest(l, z)) {
+                return r;
+            }
+            if (isNullTest(r, z)) {
+                return l;
+            }
+            return new Expr.Binary(Expr.BinOp.AND, l, r, b.type(), b.pos());
+        }
+        return c;
+    }
+
     /** {@code g != null} for a {@code g} known not to be null. */
     private static boolean isNullTest(Expr condition, Set<String> z) {
         return condition instanceof Expr.Binary b && b.op() == Expr.BinOp.NE && b.left() instanceof Expr.Var v
@@ -91,7 +107,8 @@ final class KnownZero {
                 set(z, a.name(), r instanceof Stmt.Assign ra ? ra.value() : null);
                 yield r;
             }
-            case Stmt.If i -> {
+            case Stmt.If i0 -> {
+                Stmt.If i = new Stmt.If(withoutKnownTests(i0.condition(), z), i0.then(), i0.otherwise(), i0.pos());
                 Set<String> then = new HashSet<>(z);
                 Set<String> otherwise = new HashSet<>(z);
                 List<Stmt> t = new ArrayList<>();

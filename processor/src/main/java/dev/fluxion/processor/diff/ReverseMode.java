@@ -144,10 +144,14 @@ public final class ReverseMode {
         for (Stmt s : backward) {
             finalBackward.add(Exprs.rename(s, copies));
         }
+        Set<String> savedNames = new HashSet<>(List.of(resultVar));
+        reads.stream().filter(types::containsKey).forEach(savedNames::add);
+        List<Stmt> tidyForward = Tidy.apply(forward, savedNames);
+        // Saved in the order the forward pass defines them, parameters first.
         List<Expr.Var> saved = new ArrayList<>();
         List<String> order = new ArrayList<>();
         method.params().forEach(p -> order.add(p.name()));
-        forward.stream().filter(s -> s instanceof Stmt.Let).forEach(s -> order.add(((Stmt.Let) s).name()));
+        tidyForward.stream().filter(s -> s instanceof Stmt.Let).forEach(s -> order.add(((Stmt.Let) s).name()));
         for (String n : order) {
             if (reads.contains(n) && !n.equals(resultVar)) {
                 saved.add(var(n));
@@ -174,11 +178,9 @@ public final class ReverseMode {
         Collections.reverse(backwardSteps);
         Set<String> gradientReads = new HashSet<>();
         gradients.forEach(g -> gradientReads.addAll(Exprs.vars(g.value())));
-        Set<String> savedNames = new HashSet<>(List.of(resultVar));
-        saved.forEach(v -> savedNames.add(v.name()));
         Set<String> fusedReads = new HashSet<>(gradientReads);
         fusedReads.add(resultVar);
-        DerivedMethod d = new DerivedMethod(method, Tidy.apply(forward, savedNames), result, cotangent,
+        DerivedMethod d = new DerivedMethod(method, tidyForward, result, cotangent,
                 Tidy.apply(simplified, gradientReads), gradients, saved, backwardSteps,
                 fused.isEmpty() ? fused : Tidy.apply(fused, fusedReads));
         return new Result(d, List.copyOf(reversal.notes()));
