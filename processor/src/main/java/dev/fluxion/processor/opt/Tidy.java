@@ -32,7 +32,125 @@ public final class Tidy {
     public static List<Stmt> apply(List<Stmt> stmts, Set<String> readAfter) {
         List<Stmt> out = dropOverwritten(stmts);
         out = dropUnread(out, readAfter);
-        return sink(out, readAfter);
+        out = sink(out, readAfter);
+        Map<String, Integer> uses = new HashMap<>();
+        countUses(out, uses);
+        out = intoLoops(out, uses, readAfter);
+        return dropLastStores(out, readAfter, true);
+    }
+
+    // ------------------------------------------------------------------ 4. loop-locals declared in the loop
+
+    /**
+     * A local declared (with a default) in {@code stmts} and used only inside one loop there, whose
+     * body assigns it before anything reads it, is declared in the body instead: each trip starts it
+     * afresh ({@code double sum1_adj = s_adj;} in the loop, no zeroing at the end of the trip).
+     */
+    private static List<Stmt> intoLoops(List<Stmt> stmts, Map<String, Integer> uses, Set<String> readAfter) {
+        List<Stmt> out = new ArrayList<>(stmts);
+        for (int i = 0; i < out.size(); i++) {
+            if (!(out.get(i) instanceof Stmt.Let l) || !isDefault(l.init()) || readAfter.contains(l.name())) {
+                continue;
+            }
+            for (int k = i + 1; k < out.size(); k++) {
+                Stmt s = out.get(k);
+                List<String> inside = mentionList(s);
+                int here = (int) inside.stream().filter(l.name()::equals).count();
+                if (here == 0) {
+                    continue;
+                }
+                if (here == uses.getOrDefault(l.name(), 0)) {
+                    Stmt moved = declareInBody(s, l);
+                    if (moved != null) {
+                        out.set(k, moved);
+                        out.remove(i);
+                        i--;
+                    }
+                }
+                break;
+            }
+        }
+        for (int i = 0; i < out.size(); i++) {
+            Stmt s = out.get(i);
+            if (s instanceof Stmt.While w) {
+                out.set(i, new Stmt.While(w.condition(), new Stmt.Block(loopBody(w.body().stmts(), uses),
+                        w.body().pos()), w.pos()));
+            } else if (s instanceof Stmt.For f) {
+                out.set(i, new Stmt.For(f.init(), f.condition(), f.update(), new Stmt.Block(loopBody(f.body().stmts(),
+                        uses), f.body().pos()), f.pos()));
+            }
+        }
+        return out;
+    }
+
+    private static List<Stmt> loopBody(List<Stmt> body, Map<String, Integer> uses) {
+        return dropLastStores(intoLoops(body, uses, Set.of()), Set.of(), false);
+    }
+
+    /** Loop {@code s} with {@code l} declared where its body first assigns it, or null if it cannot be. */
+    private static Stmt declareInBody(Stmt s, Stmt.Let l) {
+        List<Stmt> body;
+        Expr condition;
+        if (s instanceof Stmt.While w) {
+            body = w.body().stmts();
+            condition = w.condition();
+        } else if (s instanceof Stmt.For f && !f.init().stream().anyMatch(x -> mentions(x).contains(l.name()))
+                && f.update().stream().noneMatch(x -> mentions(x).contains(l.name()))) {
+            body = f.body().stmts();
+            condition = f.condition();
+        } else {
+            return null;
+        }
+        if (condition != null && Exprs.vars(condition).contains(l.name())) {
+            return null;
+        }
+        for (int j = 0; j < body.size(); j++) {
+            if (!mentions(body.get(j)).contains(l.name())) {
+                continue;
+            }
+            if (!(body.get(j) instanceof Stmt.Assign a) || !a.name().equals(l.name())
+                    || Exprs.vars(a.value()).contains(l.name())) {
+                return null; // read before assigned: the value crosses trips
+            }
+            List<Stmt> inner = new ArrayList<>(body);
+            inner.set(j, new Stmt.Let(l.name(), l.type(), a.value(), a.pos()));
+            Stmt.Block b = new Stmt.Block(inner, s instanceof Stmt.While w ? w.body().pos() : ((Stmt.For) s).body().pos());
+            return s instanceof Stmt.While w ? new Stmt.While(w.condition(), b, w.pos())
+                    : new Stmt.For(((Stmt.For) s).init(), condition, ((Stmt.For) s).update(), b, s.pos());
+        }
+        return null;
+    }
+
+    /**
+     * Drops a store to a local nothing reads afterwards: one declared in {@code stmts} (its scope
+     * ends with them), or, at the top level, any but {@code readAfter}.
+     */
+    private static List<Stmt> dropLastStores(List<Stmt> stmts, Set<String> readAfter, boolean topLevel) {
+        Set<String> declaredHere = new HashSet<>();
+        for (Stmt s : stmts) {
+            if (s instanceof Stmt.Let l) {
+                declaredHere.add(l.name());
+            }
+        }
+        List<Set<String>> mentions = new ArrayList<>(stmts.size());
+        for (Stmt s : stmts) {
+            mentions.add(mentions(s));
+        }
+        List<Stmt> out = new ArrayList<>();
+        for (int i = 0; i < stmts.size(); i++) {
+            if (stmts.get(i) instanceof Stmt.Assign a && pure(a.value()) && !readAfter.contains(a.name())
+                    && (topLevel || declaredHere.contains(a.name()))) {
+                boolean later = false;
+                for (int k = i + 1; k < stmts.size() && !later; k++) {
+                    later = mentions.get(k).contains(a.name());
+                }
+                if (!later) {
+                    continue;
+                }
+            }
+            out.add(stmts.get(i));
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ 1. overwritten before read
