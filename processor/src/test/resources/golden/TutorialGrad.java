@@ -185,8 +185,7 @@ public final class TutorialGrad {
          */
         public LossGradient backward(double result_adj) {
             // backward of Tutorial.java:13: return (pred - y) * (pred - y);
-            double diff1_adj = result_adj * diff1;
-            diff1_adj += result_adj * diff1;
+            double diff1_adj = result_adj * diff1 * 2.0;
             double pred_adj = diff1_adj;
             // backward of Tutorial.java:12: double pred = x * w;
             double w_adj = pred_adj * x;

@@ -72,6 +72,17 @@ public final class Generated {
         return new Generated(c);
     }
 
+    /** Compiles {@code source} with extra javac {@code options} ({@code -Afluxion.verify=off}); fails on any error. */
+    public static Generated compileWith(java.util.List<String> options, String className, String source) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--add-modules=jdk.incubator.vector",
+                "-Xlint:-incubating"));
+        all.addAll(options);
+        Compilation c = Compiler.javac().withProcessors(new FluxionProcessor()).withOptions(all)
+                .compile(JavaFileObjects.forSourceString(className, source));
+        assertThat(c).succeeded();
+        return new Generated(c);
+    }
+
     /** A new instance of a compiled class through its no-argument constructor. */
     public Object instance(String name) {
         try {

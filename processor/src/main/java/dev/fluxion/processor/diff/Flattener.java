@@ -2,6 +2,7 @@ package dev.fluxion.processor.diff;
 
 import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Activity;
+import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Exprs;
 import dev.fluxion.processor.ir.MethodIr;
@@ -19,11 +20,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The second step for bodies with control flow: decides which variables are varied (depend on a
- * differentiable input along some path; a fixpoint, since loops feed values back) and gives each
- * compound operand of a varied assignment a temporary, as {@link Linearizer} does for
- * straight-line code. A varied {@code c ? a : b} becomes an {@code if}, so the backward pass only
- * runs the side the forward pass took and an untaken side's NaN never reaches a gradient.
+ * The second step of the normaliser, after {@link Lowering}: decides which variables are varied
+ * (depend on a differentiable input along some path; a fixpoint, since loops feed values back)
+ * and gives each compound operand of a varied assignment a temporary named after its operation
+ * ({@code diff1}, {@code exp1}). A temporary is reused for an equal expression only while nothing
+ * it reads has been reassigned and only within the branch that computed it (common
+ * subexpressions, respecting reassignment and branch scopes). A varied {@code c ? a : b} becomes
+ * an {@code if}, so the backward pass only runs the side the forward pass took and an untaken
+ * side's NaN never reaches a gradient.
  */
 final class Flattener {
     private final Lowering in;
@@ -32,7 +36,7 @@ final class Flattener {
     private final Map<String, Type> decls;
     private final Map<String, Integer> loopOf;
     private final IdentityHashMap<Stmt.While, Integer> loopIds = new IdentityHashMap<>();
-    private final Map<List<String>, Primal.Leaf> leaves = new LinkedHashMap<>();
+    private final Map<List<String>, Leaf> leaves = new LinkedHashMap<>();
     /** Temporaries whose value is still current, by expression: x[i] read twice is read once. */
     private final Map<Expr, String> available = new HashMap<>();
     private Integer currentLoop;
@@ -40,7 +44,7 @@ final class Flattener {
 
     /** The flattened body and what the reverse transform needs to know about it. */
     record Flat(List<Stmt> body, Map<String, Type> decls, Set<String> varied, Map<String, Integer> loopOf,
-                IdentityHashMap<Stmt.While, Integer> loopIds, List<Primal.Leaf> leaves, String result,
+                IdentityHashMap<Stmt.While, Integer> loopIds, List<Leaf> leaves, String result,
                 Names.Scope scope) {}
 
     private Flattener(MethodIr method, Lowering in) {
@@ -134,28 +138,37 @@ final class Flattener {
     }
 
     private void assign(String name, Expr value, List<Stmt> out) {
-        available.entrySet().removeIf(e -> e.getValue().equals(name) || Exprs.vars(e.getKey()).contains(name));
         if (!isVaried(value)) {
             out.add(new Stmt.Assign(name, value, at));
-            return;
-        }
-        if (value instanceof Expr.Conditional c) {
+        } else if (value instanceof Expr.Conditional c) {
+            // Each side computes its own temporaries: what one side hoisted the other never ran.
+            Map<Expr, String> before = new HashMap<>(available);
             List<Stmt> then = new ArrayList<>();
             assign(name, c.whenTrue(), then);
+            available.clear();
+            available.putAll(before);
             List<Stmt> otherwise = new ArrayList<>();
             assign(name, c.whenFalse(), otherwise);
+            available.clear();
+            available.putAll(before);
             out.add(new Stmt.If(c.condition(), new Stmt.Block(then, at), new Stmt.Block(otherwise, at), at));
-            return;
+        } else {
+            out.add(new Stmt.Assign(name, lower(value, out), at));
         }
-        out.add(new Stmt.Assign(name, lower(value, out), at));
+        invalidate(name);
+    }
+
+    /** After {@code name} is assigned, no temporary that read it (or was it) holds a current value. */
+    private void invalidate(String name) {
+        available.entrySet().removeIf(e -> e.getValue().equals(name) || Exprs.vars(e.getKey()).contains(name));
     }
 
     private Expr lower(Expr e, List<Stmt> out) {
         if (e instanceof Expr.FieldRead f && f.parameter()) {
-            Primal.Leaf leaf = leaves.computeIfAbsent(f.path(), p -> {
+            Leaf leaf = leaves.computeIfAbsent(f.path(), p -> {
                 String local = scope.fresh(Names.fieldLocal(p));
                 varied.add(local);
-                return new Primal.Leaf(local, f);
+                return new Leaf(local, f);
             });
             return new Expr.Var(leaf.local(), f.type(), f.pos());
         }
@@ -193,7 +206,7 @@ final class Flattener {
         if (earlier != null) {
             return new Expr.Var(earlier, c.type(), c.pos());
         }
-        String name = scope.temp(Linearizer.hint(c));
+        String name = scope.temp(hint(c));
         decls.put(name, c.type());
         if (currentLoop != null) {
             loopOf.put(name, currentLoop);
@@ -206,5 +219,29 @@ final class Flattener {
             available.put(c, name);
         }
         return new Expr.Var(name, c.type(), c.pos());
+    }
+
+    /** What a temporary is called after: the operation that computed it. */
+    static String hint(Expr e) {
+        return switch (e) {
+            case Expr.Binary b -> switch (b.op()) {
+                case PLUS -> "sum";
+                case MINUS -> "diff";
+                case TIMES -> "prod";
+                case DIVIDE -> "quot";
+                default -> "cond";
+            };
+            case Expr.Unary u -> "neg";
+            case Expr.Call c -> switch (c.callee()) {
+                case Callee.Known k -> k.op().javaName();
+                case Callee.User u -> u.method().name();
+                case Callee.Static s -> s.name();
+                case Callee.Instance i -> i.name();
+            };
+            case Expr.Cast c -> "cast";
+            case Expr.Conditional c -> "choice";
+            case Expr.ArrayRead a -> "elem";
+            default -> "tmp";
+        };
     }
 }

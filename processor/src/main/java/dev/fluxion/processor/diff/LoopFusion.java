@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code fGrad} in one pass for {@link StructuredReverse}: for a scalar result, the last top-level
+ * {@code fGrad} in one pass for {@link ReverseMode}: for a scalar result, the last top-level
  * loop runs each trip's forward statements and then that trip's backward statements, instead of
  * a forward loop and a backward loop, where that is provably the two passes' result (see
  * {@link #offer} and {@link #fusedGrad}). Rosenbrock's gradient runs in one sweep over the data.
@@ -77,8 +77,11 @@ final class LoopFusion {
         }
         for (Stmt s : body) {
             if (!(s instanceof Stmt.Assign a) || !(types.get(a.name()) instanceof Type.Prim)) {
-                return false;
+                return false; // a branch in the body: its bit would be taped
             }
+        }
+        for (Stmt s : body) {
+            Stmt.Assign a = (Stmt.Assign) s;
             if (id.equals(flat.loopOf().get(a.name())) || !flat.varied().contains(a.name())) {
                 continue;
             }
@@ -94,6 +97,29 @@ final class LoopFusion {
             }
         }
         return true;
+    }
+
+    /** {@code stmts} with each declaration of a name in {@code declared} made an assignment. */
+    private static List<Stmt> assignDeclared(List<Stmt> stmts, Set<String> declared) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : stmts) {
+            out.add(switch (s) {
+                case Stmt.Let l when declared.contains(l.name()) && l.init() != null ->
+                        new Stmt.Assign(l.name(), l.init(), l.pos());
+                case Stmt.If i -> new Stmt.If(i.condition(), block(i.then(), declared), block(i.otherwise(), declared),
+                        i.pos());
+                case Stmt.For f -> new Stmt.For(f.init(), f.condition(), f.update(), block(f.body(), declared),
+                        f.pos());
+                case Stmt.While w -> new Stmt.While(w.condition(), block(w.body(), declared), w.pos());
+                case Stmt.Block b -> block(b, declared);
+                default -> s;
+            });
+        }
+        return out;
+    }
+
+    private static Stmt.Block block(Stmt.Block b, Set<String> declared) {
+        return new Stmt.Block(assignDeclared(b.stmts(), declared), b.pos());
     }
 
     /** For {@code v = v + t}, {@code v = t + v} or {@code v = v - t} with a variable {@code t}: t; else null. */
@@ -153,6 +179,12 @@ final class LoopFusion {
                 || !adjointsFromParams) {
             return List.of();
         }
+        // A loop-local the backward pass recomputes ({@code double sum1 = ...} in the backward
+        // loop) is already declared at the top of the one-pass body: there it is assigned.
+        Set<String> declared = new HashSet<>();
+        declarations.forEach(d -> declared.add(((Stmt.Let) d).name()));
+        tailBackward = assignDeclared(tailBackward, declared);
+        headBackward = assignDeclared(headBackward, declared);
         List<Stmt> out = new ArrayList<>(declarations);
         out.add(new Stmt.Let(cotangent, r, new Expr.Literal(r == Type.Prim.FLOAT ? "1f" : "1.0", r, Pos.NONE),
                 Pos.NONE));

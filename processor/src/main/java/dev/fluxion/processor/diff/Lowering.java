@@ -8,6 +8,7 @@ import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.opt.DeadStores;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -46,8 +47,29 @@ record Lowering(List<Stmt> body, Map<String, Type> decls, String result, Map<Str
         for (Param p : method.params()) {
             b.scopes.peek().put(p.name(), p.name());
         }
-        List<Stmt> body = b.block(method.body().stmts(), true);
+        List<Stmt> body = b.versioned(b.block(method.body().stmts(), true));
         return new Lowering(body, b.decls, b.result, b.loopOf, b.loopIds);
+    }
+
+    /**
+     * This lowering without what the result does not need ({@link DeadStores}), inside loops and
+     * branches too; locals no longer assigned or read are no longer declared.
+     */
+    Lowering withoutDeadStores() {
+        IdentityHashMap<Stmt.While, Stmt.While> rebuilt = new IdentityHashMap<>();
+        List<Stmt> live = DeadStores.apply(body, Set.of(result), rebuilt);
+        IdentityHashMap<Stmt.While, Integer> ids = new IdentityHashMap<>();
+        rebuilt.forEach((old, kept) -> ids.put(kept, loopIds.get(old)));
+        Set<String> used = new HashSet<>(List.of(result));
+        StmtScan.assigned(live, used);
+        StmtScan.collectReads(live, used, new HashSet<>());
+        Map<String, Type> liveDecls = new LinkedHashMap<>();
+        decls.forEach((n, t) -> {
+            if (used.contains(n)) {
+                liveDecls.put(n, t);
+            }
+        });
+        return new Lowering(live, liveDecls, result, loopOf, ids);
     }
 
     private static void collectLets(Stmt s, Set<String> into) {
@@ -97,6 +119,63 @@ record Lowering(List<Stmt> body, Map<String, Type> decls, String result, Map<Str
             this.result = scope.fresh(Names.result());
             decls.put(result, method.returnType());
             scopes.push(new HashMap<>());
+        }
+
+        /**
+         * Straight-line code in single-assignment form: a local (or parameter) assigned only by
+         * top-level statements, never inside a branch or loop, gets a new version at each
+         * reassignment ({@code y}, {@code y2}), read by what follows. The old value then stays in
+         * its own local for the backward pass, with nothing saved on a tape.
+         */
+        List<Stmt> versioned(List<Stmt> body) {
+            Set<String> nested = new HashSet<>();
+            for (Stmt s : body) {
+                if (!(s instanceof Stmt.Assign)) {
+                    StmtScan.assigned(List.of(s), nested);
+                }
+            }
+            Set<String> assigned = new HashSet<>();
+            method.params().forEach(p -> assigned.add(p.name()));
+            Map<String, String> current = new HashMap<>();
+            List<Stmt> out = new ArrayList<>();
+            for (Stmt s : body) {
+                Stmt renamed = current.isEmpty() ? s : renameKeepingLoopIds(s, current);
+                if (s instanceof Stmt.Assign a && !nested.contains(a.name())) {
+                    Expr value = Exprs.rename(a.value(), current);
+                    String name = a.name();
+                    if (!assigned.add(name)) {
+                        name = scope.fresh(a.name());
+                        decls.put(name, decls.containsKey(a.name()) ? decls.get(a.name()) : paramType(a.name()));
+                        current.put(a.name(), name);
+                    }
+                    renamed = new Stmt.Assign(name, value, a.pos());
+                }
+                out.add(renamed);
+            }
+            return out;
+        }
+
+        /** {@code s} with reads renamed; each rebuilt loop keeps its id. */
+        private Stmt renameKeepingLoopIds(Stmt s, Map<String, String> names) {
+            return switch (s) {
+                case Stmt.If i -> new Stmt.If(Exprs.rename(i.condition(), names),
+                        renameBlock(i.then(), names), renameBlock(i.otherwise(), names), i.pos());
+                case Stmt.While w -> {
+                    Stmt.While renamed = new Stmt.While(Exprs.rename(w.condition(), names), renameBlock(w.body(), names),
+                            w.pos());
+                    loopIds.put(renamed, loopIds.get(w));
+                    yield renamed;
+                }
+                default -> Exprs.rename(s, names);
+            };
+        }
+
+        private Stmt.Block renameBlock(Stmt.Block b, Map<String, String> names) {
+            return new Stmt.Block(b.stmts().stream().map(x -> renameKeepingLoopIds(x, names)).toList(), b.pos());
+        }
+
+        private Type paramType(String name) {
+            return method.params().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().type();
         }
 
         private String lookup(String name) {

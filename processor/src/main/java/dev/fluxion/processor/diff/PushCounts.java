@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pushes {@link StructuredReverse} emits, per tape, counted statically: what a loop's backward
+ * The pushes {@link ReverseMode} emits, per tape, counted statically: what a loop's backward
  * pass saves per iteration (the compile-time note) and whether a loop saves nothing (so it may
  * run fused, {@link LoopFusion}).
  */

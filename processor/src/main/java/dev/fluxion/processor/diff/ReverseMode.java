@@ -1,15 +1,16 @@
 package dev.fluxion.processor.diff;
 
 import dev.fluxion.processor.Names;
-import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Exprs;
-import dev.fluxion.processor.ir.Op;
+import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.opt.Tidy;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,323 +20,183 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The reverse-mode transform: walks the primal's statements backwards and, for each one whose
- * result has a cotangent, adds each differentiable operand's contribution (from
- * {@link DerivativeRules}) to that operand's adjoint. An adjoint is declared by its first
- * contribution and accumulated after ({@code +} for scalars, {@code Derivatives.accumulate} for
- * tensors); values no cotangent reaches get no adjoint at all.
- *
- * <p>Calls to other {@code @Differentiable} methods use the callee's generated pullback: the
- * forward pass keeps {@code h_pullback = OtherGrad.hVjp(args)}, the backward pass calls
- * {@code h_pullback.backward(h_adj)} and reads the gradient record.
- *
- * <p>Loops and branches will reverse the same way, statement by statement, mirrored; a value a
- * loop overwrites will be pushed in the forward pass and popped in the backward pass.
+ * The reverse-mode transform, one for every body: straight-line code is the case with no loop and
+ * no branch. {@link Lowering} and {@link Flattener} normalise the body, {@link ToBeRecorded}
+ * decides what the backward pass must get back, {@link Reversal} emits the forward and mirrored
+ * backward statements (rules through the one adjoint kernel, {@link Adjoints}), and this class
+ * assembles them into a {@link DerivedMethod}. The forward pass runs the lowered body with
+ * mutable locals; the backward pass mirrors it, statement by statement, and keeps one invariant:
+ * when it reaches the backward of a statement, every local the backward pass reads holds the value
+ * it had just after that statement ran forward. So each overwrite of such a local is undone:
+ * <ul>
+ * <li>{@code i = i + 1} on an int is undone by {@code i = i - 1} (nothing saved);</li>
+ * <li>a loop-local computed cheaply from values the loop does not change (Rosenbrock's
+ *     {@code x[i + 1] - x[i] * x[i]}) is recomputed at the start of each backward iteration;</li>
+ * <li>anything else is pushed on a {@link Tape} before it is overwritten and popped after.</li>
+ * </ul>
+ * Loops push their trip count (a top-level loop keeps it in a local), branches inside loops push
+ * the branch taken (a top-level branch keeps it in a local). A local that is only accumulated
+ * ({@code s += term}) is never read by the backward pass, so nothing of it is saved.
+ * <p>
+ * The backward pass reads tapes through readers ({@code ints.reader()}), so it can run more than
+ * once. For a scalar result, {@link LoopFusion} also gives {@code fGrad} in one pass where the last
+ * loop's backward can run trip by trip inside its forward.
  */
 public final class ReverseMode {
-    private static final Type D = Type.Prim.DOUBLE;
-
-    private final Primal primal;
+    private final MethodIr method;
+    private final Flattener.Flat flat;
     private final Names.Scope scope;
     private final Map<String, Type> types = new HashMap<>();
-    private final Map<String, String> adjoints = new HashMap<>();
-    private final Set<String> usedArrays = new LinkedHashSet<>();
-    private final List<Stmt> backward = new ArrayList<>();
-    private final List<String> steps = new ArrayList<>();
-    private final List<Stmt> forward = new ArrayList<>();
-    private Pos at = Pos.NONE;
+    private final Map<String, Integer> assignCount = new HashMap<>();
+    private final Map<String, Type> extraDecls = new LinkedHashMap<>();
+    private final Adjoints adjoints;
+    private final TapePlan tapes;
+    private final TapeCapacity capacities;
+    /** The one-pass {@code fGrad}: which top-level loop runs fused, and the method's body around it. */
+    private final LoopFusion fusion;
+    private final Reversal reversal;
 
-    private ReverseMode(Primal primal) {
-        this.primal = primal;
-        Set<String> taken = new HashSet<>(List.of(Names.MODEL));
-        primal.method().params().forEach(p -> {
-            taken.add(p.name());
-            types.put(p.name(), p.type());
-        });
-        primal.leaves().forEach(l -> {
-            taken.add(l.local());
-            types.put(l.local(), Type.TENSOR);
-        });
-        for (Stmt s : primal.stmts()) {
-            if (s instanceof Stmt.Let l) {
-                taken.add(l.name());
-                types.put(l.name(), l.type());
-            }
+    /** What a loop's backward pass keeps per iteration, for the compile-time note. */
+    public record LoopNote(Pos pos, String perIteration) {}
+
+    /** The derived method and its loop notes. */
+    public record Result(DerivedMethod method, List<LoopNote> notes) {}
+
+    private ReverseMode(MethodIr method, Flattener.Flat flat) {
+        this.method = method;
+        this.flat = flat;
+        this.scope = flat.scope();
+        method.params().forEach(p -> types.put(p.name(), p.type()));
+        types.putAll(flat.decls());
+        flat.leaves().forEach(l -> types.put(l.local(), Type.TENSOR));
+        StmtScan.countAssigns(flat.body(), assignCount);
+        Set<String> recorded = ToBeRecorded.of(flat, types, assignCount);
+        this.adjoints = new Adjoints(flat.varied(), types, scope);
+        this.tapes = new TapePlan(scope, types);
+        this.capacities = new TapeCapacity(method, assignCount, tapes.pushes());
+        this.fusion = new LoopFusion(method, flat, types, adjoints.all());
+        AssignReversal assignments = new AssignReversal(method, flat.varied(), types, scope, adjoints, tapes, recorded,
+                extraDecls);
+        this.reversal = new Reversal(flat, types, scope, tapes, capacities, assignments, recorded, assignCount,
+                extraDecls, fusion);
+    }
+
+    /** Derives the forward-with-tape and backward passes of {@code method}. */
+    public static Result reverse(MethodIr method) {
+        Flattener.Flat flat = Flattener.flatten(method, Lowering.of(method).withoutDeadStores());
+        return new ReverseMode(method, flat).run();
+    }
+
+    private Result run() {
+        List<Stmt> fwd = new ArrayList<>();
+        List<Stmt> top = flat.body();
+        List<List<Stmt>> topParts = new ArrayList<>();
+        List<Integer> fwdEnds = new ArrayList<>();
+        // A parameter holds a value before the body runs: assigning it is an overwrite.
+        Set<String> assignedTop = new HashSet<>();
+        method.params().forEach(p -> assignedTop.add(p.name()));
+        for (Stmt s : top) {
+            topParts.add(reversal.statement(s, 0, assignedTop, fwd, false));
+            fwdEnds.add(fwd.size());
         }
-        this.scope = new Names.Scope(taken);
-    }
-
-    /** Derives the backward pass of {@code primal}. */
-    public static DerivedMethod reverse(Primal primal) {
-        return new ReverseMode(primal).run();
-    }
-
-    private DerivedMethod run() {
-        var method = primal.method();
-        for (Primal.Leaf leaf : primal.leaves()) {
+        List<Stmt> bwd = StmtScan.reversed(topParts, 0, top.size());
+        String resultVar = flat.result();
+        String cotangent = flat.varied().contains(resultVar) ? adjoints.of(resultVar)
+                : scope.fresh(Names.adjoint(Names.result()));
+        // Forward: every local declared first, then the leaves, then the tapes (Tidy moves each
+        // declaration down to its first use).
+        List<Stmt> forward = new ArrayList<>();
+        flat.decls().forEach((n, t) -> forward.add(new Stmt.Let(n, t, Adjoints.zeroOf(t), Pos.NONE)));
+        extraDecls.forEach((n, t) -> forward.add(new Stmt.Let(n, t, Adjoints.zeroOf(t), Pos.NONE)));
+        for (Leaf leaf : flat.leaves()) {
             forward.add(new Stmt.Let(leaf.local(), Type.TENSOR, leaf.field(), Pos.NONE));
         }
-        Expr result = primal.result();
-        String cotangent;
-        if (result instanceof Expr.Var v && primal.varied().contains(v.name())) {
-            cotangent = scope.fresh(Names.adjoint(v.name()));
-            adjoints.put(v.name(), cotangent);
-        } else {
-            cotangent = scope.fresh(Names.adjoint(Names.result()));
-        }
-        List<Stmt> stmts = primal.stmts();
-        Map<String, Stmt.Let> lowered = new LinkedHashMap<>();
-        for (Stmt s : stmts) {
-            Stmt.Let let = (Stmt.Let) s;
-            forward.addAll(lowerUserCall(let, lowered));
-        }
-        for (int i = stmts.size() - 1; i >= 0; i--) {
-            Stmt.Let let = (Stmt.Let) stmts.get(i);
-            at = let.pos();
-            if (adjoints.containsKey(let.name()) && primal.varied().contains(let.name())) {
-                reverse(let);
-            }
-        }
-        List<Stmt> fullBackward = new ArrayList<>();
-        for (String array : usedArrays) {
-            Type.ArrayOf t = (Type.ArrayOf) types.get(array);
-            fullBackward.add(new Stmt.Let(adjoints.get(array), t,
-                    new Expr.NewArray(t, List.of(), new Expr.ArrayLength(var(array), Pos.NONE), Pos.NONE), Pos.NONE));
-        }
-        fullBackward.addAll(backward);
-        for (Primal.Leaf leaf : primal.leaves()) {
-            String adj = adjoints.get(leaf.local());
-            if (adj != null) {
-                Expr field = leaf.field();
-                Stmt acc = new Stmt.ExprStmt(new Expr.Call(new Callee.Instance("accumulateGrad"),
-                        List.of(field, new Expr.Var(adj, Type.TENSOR, Pos.NONE)), Type.Prim.VOID, Pos.NONE), Pos.NONE);
-                Expr requires = new Expr.Call(new Callee.Instance("requiresGrad"), List.of(field), Type.Prim.BOOLEAN,
-                        Pos.NONE);
-                if (leaf.field().path().size() > 1) { // a layer's optional Parameter, such as a bias
-                    requires = new Expr.Binary(Expr.BinOp.AND, Build.cmp(Expr.BinOp.NE, field,
-                            new Expr.Literal("null", Type.TENSOR, Pos.NONE)), requires, Type.Prim.BOOLEAN, Pos.NONE);
-                }
-                fullBackward.add(new Stmt.If(requires, new Stmt.Block(List.of(acc), Pos.NONE),
-                        new Stmt.Block(List.of(), Pos.NONE), leaf.field().pos()));
-            }
-        }
+        forward.addAll(tapes.create(capacities));
+        List<Stmt> declarations = List.copyOf(forward);
+        forward.addAll(fwd);
+        // Backward: adjoints first (the result's is the parameter), then the mirrored body.
+        List<Stmt> adjointDeclarations = adjoints.declarations(cotangent);
+        List<Stmt> openReaders = tapes.openReaders();
+        List<Stmt> backward = new ArrayList<>(adjointDeclarations);
+        backward.addAll(openReaders);
+        backward.addAll(bwd);
+        backward.addAll(adjoints.accumulateIntoFields(flat.leaves()));
         List<DerivedMethod.Gradient> gradients = new ArrayList<>();
         for (Param p : method.differentiableParams()) {
-            gradients.add(new DerivedMethod.Gradient(p.name(), p.type(), gradientOf(p)));
+            gradients.add(new DerivedMethod.Gradient(p.name(), p.type(), adjoints.gradientOf(p)));
         }
-        List<Expr.Var> saved = saved(fullBackward, gradients);
-        return new DerivedMethod(method, forward, result, cotangent, fullBackward, gradients, saved, steps);
-    }
-
-    /** A varied call to another differentiable method keeps the callee's pullback. */
-    private List<Stmt> lowerUserCall(Stmt.Let let, Map<String, Stmt.Let> lowered) {
-        if (!(let.init() instanceof Expr.Call c) || !(c.callee() instanceof Callee.User u)
-                || !primal.varied().contains(let.name())) {
-            return List.of(let);
-        }
-        Callee.UserMethod m = u.method();
-        String pullback = scope.fresh(Names.calleePullback(let.name()));
-        Type pbType = new Type.Declared(gradClass(m) + "." + Names.pullbackClass(m.name()));
-        types.put(pullback, pbType);
-        List<Expr> args = new ArrayList<>();
-        if (!m.isStatic()) {
-            args.add(Build.modelOf(u, primal.method().self().ownerQualifiedName()));
-        }
-        args.addAll(c.args());
-        Expr vjp = new Expr.Call(new Callee.Static(gradClass(m), Names.vjpMethod(m.name())), args, pbType, c.pos());
-        Expr value = new Expr.Call(new Callee.Instance(Names.VALUE), List.of(var(pullback)), let.type(), c.pos());
-        return List.of(new Stmt.Let(pullback, pbType, vjp, let.pos()), new Stmt.Let(let.name(), let.type(), value,
-                let.pos()));
-    }
-
-    private static String gradClass(Callee.UserMethod m) {
-        String owner = m.ownerQualifiedName();
-        int dot = owner.lastIndexOf('.');
-        return (dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1));
-    }
-
-    private void reverse(Stmt.Let let) {
-        Expr g = var(let.name(), adjointType(let.type()), adjoints.get(let.name()));
-        Expr out = var(let.name());
-        Expr e = let.init();
-        switch (e) {
-            case Expr.Var v -> contribute(v, g);
-            case Expr.Cast c -> {
-                step("CastBackward");
-                contribute(c.operand(), g);
-            }
-            case Expr.Unary u -> {
-                step("NegBackward");
-                contribute(u.operand(), u.op() == Expr.UnOp.NEG ? Build.neg(g) : g);
-            }
-            case Expr.Binary b -> {
-                step(switch (b.op()) {
-                    case PLUS -> "AddBackward";
-                    case MINUS -> "SubBackward";
-                    case TIMES -> "MulBackward";
-                    default -> "DivBackward";
-                });
-                contribute(b.left(), DerivativeRules.binary(b.op(), 0, g, b.left(), b.right(), out));
-                contribute(b.right(), DerivativeRules.binary(b.op(), 1, g, b.left(), b.right(), out));
-            }
-            case Expr.Conditional c -> {
-                step("WhereBackward");
-                Expr zero = let.type().isTensor() ? Build.op(Op.ZEROS_LIKE, Type.TENSOR, g) : Build.num(0);
-                contribute(c.whenTrue(), Build.choose(c.condition(), g, zero));
-                contribute(c.whenFalse(), Build.choose(c.condition(), zero, g));
-            }
-            case Expr.ArrayRead a -> {
-                step("IndexBackward");
-                if (a.array() instanceof Expr.Var arr && primal.varied().contains(arr.name())) {
-                    adjoints.computeIfAbsent(arr.name(), n -> scope.fresh(Names.adjoint(n)));
-                    usedArrays.add(arr.name());
-                    backward.add(new Stmt.ArrayAccumulate(adjoints.get(arr.name()), a.index(), g, at));
-                }
-            }
-            case Expr.Call c when c.callee() instanceof Callee.Known k -> {
-                step(k.op().backwardName());
-                for (int i : differentiableArgs(c)) {
-                    contribute(c.args().get(i), DerivativeRules.known(k.op(), i, g, c.args(), out));
-                }
-            }
-            case Expr.Call c when c.callee() instanceof Callee.User u -> userCall(let, c, u.method(), g);
-            default -> throw new IllegalStateException("cannot reverse " + e.getClass().getSimpleName());
-        }
-    }
-
-    private void userCall(Stmt.Let let, Expr.Call c, Callee.UserMethod m, Expr g) {
-        step(Names.capitalize(m.name()) + "Backward");
-        String pullback = Names.calleePullback(let.name());
-        pullback = types.containsKey(pullback) ? pullback : findPullback(let.name());
-        String recordType = gradClass(m) + "." + Names.gradientRecord(m.name());
-        Expr call = new Expr.Call(new Callee.Instance(Names.BACKWARD), List.of(var(pullback), g),
-                new Type.Declared(recordType), Pos.NONE);
-        boolean any = false;
-        for (int i = 0; i < c.args().size(); i++) {
-            any |= m.differentiable().get(i) && isVaried(c.args().get(i));
-        }
-        if (!any) {
-            backward.add(new Stmt.ExprStmt(call, at));
-            return;
-        }
-        String grad = scope.fresh(Names.calleeGradient(let.name()));
-        types.put(grad, call.type());
-        backward.add(new Stmt.Let(grad, call.type(), call, at));
-        for (int i = 0; i < c.args().size(); i++) {
-            if (m.differentiable().get(i)) {
-                Type t = m.paramTypes().get(i);
-                contribute(c.args().get(i), new Expr.Call(new Callee.Instance(m.paramNames().get(i)),
-                        List.of(var(grad)), t.isFloatingScalar() ? D : t, Pos.NONE));
+        // Saved values the backward pass restores are copied to locals first: the pullback's
+        // fields stay as the forward pass left them.
+        Set<String> reads = backwardReads(backward);
+        gradients.forEach(g -> Exprs.vars(g.value()).stream().filter(n -> types.containsKey(n)
+                && !adjoints.all().containsValue(n)).forEach(reads::add));
+        reads.remove(cotangent);
+        Set<String> mutated = new HashSet<>();
+        StmtScan.assigned(backward, mutated);
+        Map<String, String> copies = new LinkedHashMap<>();
+        for (String name : reads) {
+            if (mutated.contains(name)) {
+                copies.put(name, scope.fresh(name + "_"));
             }
         }
-    }
-
-    private String findPullback(String name) {
-        for (Stmt s : forward) {
-            if (s instanceof Stmt.Let l && l.name().startsWith(Names.calleePullback(name))) {
-                return l.name();
-            }
+        List<Stmt> finalBackward = new ArrayList<>();
+        copies.forEach((n, c) -> finalBackward.add(new Stmt.Let(c, types.get(n), var(n), Pos.NONE)));
+        for (Stmt s : backward) {
+            finalBackward.add(Exprs.rename(s, copies));
         }
-        throw new IllegalStateException("no pullback for " + name);
-    }
-
-    private static List<Integer> differentiableArgs(Expr.Call c) {
-        List<Expr> slots = dev.fluxion.processor.ir.Activity.differentiableChildren(c);
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < c.args().size(); i++) {
-            Expr arg = c.args().get(i);
-            if (slots.stream().anyMatch(s -> s == arg)) {
-                out.add(i);
-            }
-        }
-        return out;
-    }
-
-    private boolean isVaried(Expr e) {
-        return e instanceof Expr.Var v && primal.varied().contains(v.name());
-    }
-
-    private void contribute(Expr operand, Expr contribution) {
-        if (!isVaried(operand)) {
-            return;
-        }
-        String name = ((Expr.Var) operand).name();
-        Type type = adjointType(types.get(name));
-        String adj = adjoints.get(name);
-        if (adj == null) {
-            adj = scope.fresh(Names.adjoint(name));
-            adjoints.put(name, adj);
-            backward.add(new Stmt.Let(adj, type, contribution, at));
-            return;
-        }
-        Expr current = new Expr.Var(adj, type, Pos.NONE);
-        Expr sum = type.isTensor()
-                ? new Expr.Call(new Callee.Static(Build.DERIVATIVES, "accumulate"), List.of(current, contribution),
-                        Type.TENSOR, Pos.NONE)
-                : Build.add(current, contribution);
-        backward.add(new Stmt.Assign(adj, sum, at));
-    }
-
-    /** Scalar adjoints are kept in double whatever the primal's precision. */
-    private static Type adjointType(Type t) {
-        return t.isFloatingScalar() ? D : t;
-    }
-
-    private void step(String name) {
-        steps.add(name);
-    }
-
-    private Expr gradientOf(Param p) {
-        String adj = adjoints.get(p.name());
-        Type t = p.type();
-        if (adj != null) {
-            Expr v = new Expr.Var(adj, adjointType(t), Pos.NONE);
-            return t == Type.Prim.FLOAT ? new Expr.Cast(Type.Prim.FLOAT, v, Pos.NONE) : v;
-        }
-        return switch (t) {
-            case Type.ArrayOf a -> new Expr.NewArray(a, List.of(), new Expr.ArrayLength(var(p.name()), Pos.NONE),
-                    Pos.NONE);
-            case Type.TensorType tt -> Build.op(Op.ZEROS_LIKE, Type.TENSOR, var(p.name()));
-            default -> new Expr.Literal(t == Type.Prim.FLOAT ? "0f" : "0.0", t, Pos.NONE);
-        };
-    }
-
-    private List<Expr.Var> saved(List<Stmt> fullBackward, List<DerivedMethod.Gradient> gradients) {
-        Set<String> read = new LinkedHashSet<>();
-        for (Stmt s : fullBackward) {
-            read.addAll(Exprs.vars(s));
-            if (s instanceof Stmt.If i) {
-                read.addAll(Exprs.vars(i));
-            }
-        }
-        gradients.forEach(g -> read.addAll(Exprs.vars(g.value())));
-        Set<String> backwardLocals = new HashSet<>(adjoints.values());
-        for (Stmt s : fullBackward) {
-            if (s instanceof Stmt.Let l) {
-                backwardLocals.add(l.name());
-            }
-        }
-        List<Expr.Var> out = new ArrayList<>();
+        Set<String> savedNames = new HashSet<>(List.of(resultVar));
+        reads.stream().filter(types::containsKey).forEach(savedNames::add);
+        List<Stmt> tidyForward = Tidy.apply(forward, savedNames);
+        // Saved in the order the forward pass defines them, parameters first.
+        List<Expr.Var> saved = new ArrayList<>();
         List<String> order = new ArrayList<>();
-        primal.method().params().forEach(p -> order.add(p.name()));
-        for (Stmt s : forward) {
-            if (s instanceof Stmt.Let l) {
-                order.add(l.name());
+        method.params().forEach(p -> order.add(p.name()));
+        tidyForward.stream().filter(s -> s instanceof Stmt.Let).forEach(s -> order.add(((Stmt.Let) s).name()));
+        for (String n : order) {
+            if (reads.contains(n) && !n.equals(resultVar)) {
+                saved.add(var(n));
             }
         }
-        for (String name : order) {
-            if (read.contains(name) && !backwardLocals.contains(name)) {
-                out.add(var(name));
-            }
+        Expr result = var(resultVar);
+        if (reads.contains(resultVar)) {
+            saved.add(var(resultVar)); // read back as the value too; the writer shares the field
         }
-        return out;
+        Set<String> scalarAdjoints = new HashSet<>();
+        Set<String> tensorAdjoints = new HashSet<>();
+        adjoints.all().forEach((n, adj) -> {
+            if (Adjoints.adjointType(types.get(n)) == Type.Prim.DOUBLE) {
+                scalarAdjoints.add(adj);
+            } else if (types.get(n).isTensor()) {
+                tensorAdjoints.add(adj);
+            }
+        });
+        List<Stmt> simplified = KnownZero.apply(finalBackward, scalarAdjoints, tensorAdjoints, Set.of(cotangent));
+        List<Stmt> fused = KnownZero.apply(fusion.fusedGrad(top, topParts, fwdEnds, fwd, declarations,
+                adjointDeclarations, openReaders, cotangent), scalarAdjoints);
+        // Steps were met in forward order; the pullback lists them as the backward pass runs them.
+        List<String> backwardSteps = new ArrayList<>(adjoints.steps());
+        Collections.reverse(backwardSteps);
+        Set<String> gradientReads = new HashSet<>();
+        gradients.forEach(g -> gradientReads.addAll(Exprs.vars(g.value())));
+        Set<String> fusedReads = new HashSet<>(gradientReads);
+        fusedReads.add(resultVar);
+        DerivedMethod d = new DerivedMethod(method, tidyForward, result, cotangent,
+                Tidy.apply(simplified, gradientReads), gradients, saved, backwardSteps,
+                fused.isEmpty() ? fused : Tidy.apply(fused, fusedReads));
+        return new Result(d, List.copyOf(reversal.notes()));
+    }
+
+    /** The forward names the backward statements read before any backward declaration of them. */
+    private Set<String> backwardReads(List<Stmt> backward) {
+        Set<String> reads = new LinkedHashSet<>();
+        Set<String> declared = new HashSet<>();
+        StmtScan.collectReads(backward, reads, declared);
+        reads.removeAll(declared);
+        reads.removeIf(n -> !types.containsKey(n) && !tapes.isStack(n));
+        return reads;
     }
 
     private Expr.Var var(String name) {
         return new Expr.Var(name, types.get(name), Pos.NONE);
-    }
-
-    private static Expr.Var var(String forward, Type type, String name) {
-        return new Expr.Var(name, type, Pos.NONE);
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Walks over lowered statements that {@link StructuredReverse} and {@link LoopFusion} share. */
+/** Walks over lowered statements that {@link ReverseMode} and {@link LoopFusion} share. */
 final class StmtScan {
     private StmtScan() {}
 

@@ -16,7 +16,12 @@ import dev.fluxion.processor.ir.Stmt;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** The one reverse transform on hand-built straight-line IR: its loop-free case. */
 class ReverseModeTest {
+    private static List<String> declared(List<Stmt> stmts) {
+        return stmts.stream().filter(s -> s instanceof Stmt.Let).map(s -> ((Stmt.Let) s).name()).toList();
+    }
+
     @Test
     void reassignedLocalsGetVersionsAndCompoundOperandsGetTemporaries() {
         // double y = x * 2; y = y * y; return Math.exp(y + 1);
@@ -24,11 +29,10 @@ class ReverseModeTest {
                 new Stmt.Let("y", D, bin(Expr.BinOp.TIMES, v("x"), lit("2")), at(1, "double y = x * 2;")),
                 new Stmt.Assign("y", bin(Expr.BinOp.TIMES, v("y"), v("y")), at(2, "y = y * y;")),
                 new Stmt.Return(math(Op.MATH_EXP, bin(Expr.BinOp.PLUS, v("y"), lit("1"))), at(3, "return ...")));
-        Primal p = Linearizer.linearize(m);
-        List<String> names = p.stmts().stream().map(s -> ((Stmt.Let) s).name()).toList();
-        assertEquals(List.of("y", "y2", "sum1", "result"), names);
-        assertEquals(new Expr.Var("result", D, dev.fluxion.processor.ir.Pos.NONE), p.result());
-        assertTrue(p.varied().containsAll(names));
+        DerivedMethod d = ReverseMode.reverse(m).method();
+        assertEquals(List.of("y", "y2", "sum1", "result"), declared(d.forward()));
+        assertEquals("result", ((Expr.Var) d.result()).name());
+        assertTrue(d.forward().stream().noneMatch(s -> s instanceof Stmt.ExprStmt), "nothing is taped");
     }
 
     @Test
@@ -38,13 +42,14 @@ class ReverseModeTest {
                 new Stmt.Let("u", D, bin(Expr.BinOp.TIMES, v("a"), v("b")), at(1, "double u = a * b;")),
                 new Stmt.Let("unused", D, math(Op.MATH_SIN, v("b")), at(2, "double unused = Math.sin(b);")),
                 new Stmt.Return(bin(Expr.BinOp.PLUS, v("u"), v("a")), at(3, "return u + a;")));
-        DerivedMethod d = ReverseMode.reverse(Linearizer.linearize(m));
+        DerivedMethod d = ReverseMode.reverse(m).method();
         List<String> defined = d.backward().stream().map(s -> switch (s) {
             case Stmt.Let l -> "let " + l.name();
             case Stmt.Assign a -> "add " + a.name();
             default -> s.toString();
         }).toList();
         assertEquals(List.of("let u_adj", "let a_adj", "add a_adj", "let b_adj"), defined);
+        assertEquals(List.of("u", "result"), declared(d.forward()), "the unused sine is not computed");
         assertEquals(List.of("a", "b"), d.gradients().stream().map(DerivedMethod.Gradient::name).toList());
         assertEquals(List.of("AddBackward", "MulBackward"), d.steps());
     }
@@ -52,7 +57,7 @@ class ReverseModeTest {
     @Test
     void anInputTheResultIgnoresGetsAZeroGradient() {
         var m = method(List.of("a", "b"), List.of(), new Stmt.Return(v("a"), at(1, "return a;")));
-        DerivedMethod d = ReverseMode.reverse(Linearizer.linearize(m));
+        DerivedMethod d = ReverseMode.reverse(m).method();
         assertEquals("a_adj", ((Expr.Var) d.gradients().get(0).value()).name());
         assertEquals("0.0", ((Expr.Literal) d.gradients().get(1).value()).text());
     }

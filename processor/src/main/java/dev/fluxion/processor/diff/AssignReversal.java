@@ -1,0 +1,221 @@
+package dev.fluxion.processor.diff;
+
+import dev.fluxion.processor.Names;
+import dev.fluxion.processor.ir.Callee;
+import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.Exprs;
+import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Pos;
+import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The forward and backward statements of one assignment {@code v = e}: the old value of a
+ * {@code v} the backward pass reads is saved first (undone by {@code i - c} for {@code i = i + c}
+ * on an int, else pushed and popped), then the adjoint kernel gives {@code e}'s operands their
+ * contributions. A call to another {@code @Differentiable} method keeps the callee's pullback.
+ */
+final class AssignReversal {
+    private final MethodIr method;
+    private final Set<String> varied;
+    private final Map<String, Type> types;
+    private final Names.Scope scope;
+    private final Adjoints adjoints;
+    private final TapePlan tapes;
+    private final Set<String> recorded;
+    private final Map<String, Type> extraDecls;
+
+    /**
+     * @param recorded the locals whose old value the backward pass must get back ({@link ToBeRecorded})
+     * @param extraDecls where locals this transform adds (pullbacks) are declared
+     */
+    AssignReversal(MethodIr method, Set<String> varied, Map<String, Type> types, Names.Scope scope, Adjoints adjoints,
+                   TapePlan tapes, Set<String> recorded, Map<String, Type> extraDecls) {
+        this.method = method;
+        this.varied = varied;
+        this.types = types;
+        this.scope = scope;
+        this.adjoints = adjoints;
+        this.tapes = tapes;
+        this.recorded = recorded;
+        this.extraDecls = extraDecls;
+    }
+
+    /**
+     * Emits the forward statements of {@code a} into {@code fwd}; returns its backward.
+     *
+     * @param first whether {@code a} is the first assignment of its local (nothing to save)
+     * @param recomputed whether the backward pass recomputes the local instead of restoring it
+     */
+    List<Stmt> reverse(Stmt.Assign a, boolean first, boolean recomputed, List<Stmt> fwd, Pos at) {
+        String v = a.name();
+        Type t = types.get(v);
+        List<Stmt> restore = new ArrayList<>();
+        if (!first && !recomputed && recorded.contains(v)) {
+            Integer step = invertibleStep(a, types);
+            if (step != null) {
+                restore.add(new Stmt.Assign(v, new Expr.Binary(Expr.BinOp.MINUS, var(v), intLit(step), t, Pos.NONE),
+                        at));
+            } else {
+                Tape tape = Tape.of(t);
+                fwd.add(tapes.push(tape, var(v), t, at));
+                restore.add(new Stmt.Assign(v, tapes.pop(tape, t), at));
+            }
+        }
+        boolean variedTarget = varied.contains(v);
+        boolean variedValue = variedTarget && adjoints.isVaried(a.value());
+        if (variedValue && a.value() instanceof Expr.Call c && c.callee() instanceof Callee.User u) {
+            return userCall(a, c, u.method(), first, fwd, restore, at);
+        }
+        fwd.add(a);
+        List<Stmt> out = new ArrayList<>();
+        if (!variedTarget) {
+            out.addAll(restore);
+            return out;
+        }
+        Type adjType = Adjoints.adjointType(t);
+        String adj = adjoints.of(v);
+        if (!variedValue) {
+            out.add(new Stmt.Assign(adj, Adjoints.zeroOf(adjType), at));
+            out.addAll(restore);
+            return out;
+        }
+        Expr.Var added = adjType.isTensor() ? null : LoopFusion.accumulated(a);
+        if (added != null) {
+            // v = v ± t: v's cotangent passes through unchanged; t gets it (negated for -).
+            out.addAll(restore);
+            boolean minus = a.value() instanceof Expr.Binary b && b.op() == Expr.BinOp.MINUS;
+            adjoints.step(minus ? "SubBackward" : "AddBackward");
+            Expr g = new Expr.Var(adj, adjType, Pos.NONE);
+            adjoints.contribute(added, minus ? Build.neg(g) : g, out, at);
+            return out;
+        }
+        // The cotangent of v before this statement: none (v is overwritten), so it is zeroed; when
+        // the value does not read v, after its contributions are made, with no copy.
+        boolean selfRead = Exprs.vars(a.value()).contains(v);
+        boolean zeroAfter = !first && !selfRead;
+        Expr g;
+        if (first || zeroAfter) {
+            g = new Expr.Var(adj, adjType, Pos.NONE);
+        } else {
+            String gName = scope.temp(adj + "_");
+            out.add(new Stmt.Let(gName, adjType, new Expr.Var(adj, adjType, Pos.NONE), at));
+            out.add(new Stmt.Assign(adj, Adjoints.zeroOf(adjType), at));
+            g = new Expr.Var(gName, adjType, Pos.NONE);
+        }
+        Expr outValue = var(v);
+        if (!restore.isEmpty()) {
+            String o = scope.temp(v + "_out");
+            out.add(new Stmt.Let(o, t, var(v), at));
+            outValue = new Expr.Var(o, t, Pos.NONE);
+        }
+        out.addAll(restore);
+        List<Stmt> contributions = new ArrayList<>();
+        adjoints.contributions(a.value(), g, outValue, contributions, at);
+        if (adjType.isTensor() && !contributions.isEmpty()) {
+            out.add(new Stmt.If(Build.cmp(Expr.BinOp.NE, g, Adjoints.nullOf(Type.TENSOR)),
+                    new Stmt.Block(contributions, at), Lowering.empty(), at));
+        } else {
+            out.addAll(contributions);
+        }
+        if (zeroAfter) {
+            out.add(new Stmt.Assign(adj, Adjoints.zeroOf(adjType), at));
+        }
+        return out;
+    }
+
+    private List<Stmt> userCall(Stmt.Assign a, Expr.Call c, Callee.UserMethod m, boolean first, List<Stmt> fwd,
+                                List<Stmt> restore, Pos at) {
+        String v = a.name();
+        String pb = scope.fresh(Names.calleePullback(v));
+        Type pbType = new Type.Declared(gradClass(m) + "." + Names.pullbackClass(m.name()));
+        types.put(pb, pbType);
+        extraDecls.put(pb, pbType);
+        List<Stmt> out = new ArrayList<>();
+        List<Stmt> pbRestore = new ArrayList<>();
+        if (!first) {
+            fwd.add(tapes.push(Tape.OBJECTS, var(pb), pbType, at));
+            pbRestore.add(new Stmt.Assign(pb, tapes.pop(Tape.OBJECTS, pbType), at));
+        }
+        List<Expr> args = new ArrayList<>();
+        if (!m.isStatic()) {
+            args.add(Build.modelOf((Callee.User) c.callee(), method.self().ownerQualifiedName()));
+        }
+        args.addAll(c.args());
+        fwd.add(new Stmt.Assign(pb, new Expr.Call(new Callee.Static(gradClass(m),
+                Names.vjpMethod(m.name())), args, pbType, c.pos()), at));
+        fwd.add(new Stmt.Assign(v, new Expr.Call(new Callee.Instance(Names.VALUE), List.of(var(pb)), a.value().type(),
+                c.pos()), at));
+        Type adjT = Adjoints.adjointType(types.get(v));
+        String adj = adjoints.of(v);
+        String gName = scope.temp(adj + "_");
+        out.add(new Stmt.Let(gName, adjT, new Expr.Var(adj, adjT, Pos.NONE), at));
+        out.add(new Stmt.Assign(adj, Adjoints.zeroOf(adjT), at));
+        adjoints.step(Names.capitalize(m.name()) + "Backward");
+        String recordType = gradClass(m) + "." + Names.gradientRecord(m.name());
+        Expr gVar = new Expr.Var(gName, adjT, Pos.NONE);
+        Expr call = new Expr.Call(new Callee.Instance(Names.BACKWARD), List.of(var(pb), gVar),
+                new Type.Declared(recordType), Pos.NONE);
+        String grad = scope.fresh(Names.calleeGradient(v));
+        List<Stmt> inner = new ArrayList<>();
+        inner.add(new Stmt.Let(grad, call.type(), call, at));
+        types.put(grad, call.type());
+        for (int i = 0; i < c.args().size(); i++) {
+            if (m.differentiable().get(i)) {
+                Type t = m.paramTypes().get(i);
+                adjoints.contribute(c.args().get(i), new Expr.Call(new Callee.Instance(m.paramNames().get(i)),
+                        List.of(var(grad)), t.isFloatingScalar() ? Type.Prim.DOUBLE : t, Pos.NONE), inner, at);
+            }
+        }
+        if (adjT.isTensor()) {
+            out.add(new Stmt.If(Build.cmp(Expr.BinOp.NE, gVar, Adjoints.nullOf(Type.TENSOR)),
+                    new Stmt.Block(inner, at), Lowering.empty(), at));
+        } else {
+            out.addAll(inner);
+        }
+        // The forward pass pushed v's old value, then the old pullback: popped in reverse (a
+        // Tensor result and the pullback share the object tape). The pullback's backward reads
+        // neither v nor the old pullback, so both are restored after it.
+        out.addAll(pbRestore);
+        out.addAll(restore);
+        return out;
+    }
+
+    /** {@code i = i + c} or {@code i = i - c} on an int with a literal {@code c}: the step, else null. */
+    static Integer invertibleStep(Stmt.Assign a, Map<String, Type> types) {
+        if (types.get(a.name()) != Type.Prim.INT || !(a.value() instanceof Expr.Binary b)
+                || !(b.left() instanceof Expr.Var v) || !v.name().equals(a.name())
+                || !(b.right() instanceof Expr.Literal l) || l.type() != Type.Prim.INT) {
+            return null;
+        }
+        int c;
+        try {
+            c = Integer.decode(l.text());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return switch (b.op()) {
+            case PLUS -> c;
+            case MINUS -> -c;
+            default -> null;
+        };
+    }
+
+    static String gradClass(Callee.UserMethod m) {
+        String owner = m.ownerQualifiedName();
+        int dot = owner.lastIndexOf('.');
+        return (dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1));
+    }
+
+    private Expr.Var var(String name) {
+        return new Expr.Var(name, types.get(name), Pos.NONE);
+    }
+
+    static Expr intLit(int v) {
+        return new Expr.Literal(Integer.toString(v), Type.Prim.INT, Pos.NONE);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.fluxion.processor.diff;
+
+import dev.fluxion.processor.Names;
+import dev.fluxion.processor.ir.Callee;
+import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.Exprs;
+import dev.fluxion.processor.ir.Pos;
+import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Type;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The to-be-recorded analysis (as in Tapenade and Clad), decided once, before the reversal: the
+ * locals whose value the backward pass reads. Only these are restored where the forward pass
+ * overwrites them (undone, or pushed and popped); every other overwrite saves nothing. What the
+ * backward of an assignment reads is what its derivative rules read (the adjoint kernel run on a
+ * placeholder cotangent), and what the loop-locals it recomputes are computed from.
+ */
+final class ToBeRecorded {
+    private final Flattener.Flat flat;
+    private final Map<String, Type> types;
+    private final Map<String, Integer> assignCount;
+    private final Adjoints dryRun;
+    private final Set<String> reads = new HashSet<>();
+    private final List<Stmt.Assign> recomputed = new ArrayList<>();
+
+    private ToBeRecorded(Flattener.Flat flat, Map<String, Type> types, Map<String, Integer> assignCount) {
+        this.flat = flat;
+        this.types = types;
+        this.assignCount = assignCount;
+        // Its own adjoint names: nothing of the dry run reaches the method.
+        this.dryRun = new Adjoints(flat.varied(), types, new Names.Scope(types.keySet()));
+    }
+
+    /** The locals of {@code flat} the backward pass reads. */
+    static Set<String> of(Flattener.Flat flat, Map<String, Type> types, Map<String, Integer> assignCount) {
+        ToBeRecorded t = new ToBeRecorded(flat, types, assignCount);
+        t.block(flat.body());
+        boolean changed = true;
+        while (changed) { // a recomputed local the backward reads needs what it is computed from
+            changed = false;
+            for (Stmt.Assign a : t.recomputed) {
+                if (t.reads.contains(a.name())) {
+                    changed |= t.reads.addAll(Exprs.vars(a.value()));
+                }
+            }
+        }
+        t.reads.retainAll(types.keySet());
+        return t.reads;
+    }
+
+    private void block(List<Stmt> stmts) {
+        for (Stmt s : stmts) {
+            switch (s) {
+                case Stmt.Assign a -> assign(a);
+                case Stmt.If i -> {
+                    block(i.then().stmts());
+                    block(i.otherwise().stmts());
+                }
+                case Stmt.While w -> {
+                    recomputed.addAll(LoopShape.of(w, flat.loopIds().get(w), flat, assignCount, types).recompute());
+                    block(w.body().stmts());
+                }
+                default -> throw new IllegalStateException("not lowered: " + s);
+            }
+        }
+    }
+
+    private void assign(Stmt.Assign a) {
+        String v = a.name();
+        if (!flat.varied().contains(v) || !dryRun.isVaried(a.value())) {
+            return; // no cotangent flows through it
+        }
+        if (a.value() instanceof Expr.Call c && c.callee() instanceof Callee.User) {
+            return; // the callee's pullback keeps what its backward pass reads
+        }
+        Type adjType = Adjoints.adjointType(types.get(v));
+        if (!adjType.isTensor() && LoopFusion.accumulated(a) != null) {
+            return; // v = v ± t passes its cotangent on, reading nothing
+        }
+        String g = "$g";
+        List<Stmt> backward = new ArrayList<>();
+        dryRun.contributions(a.value(), new Expr.Var(g, adjType, Pos.NONE), new Expr.Var(v, types.get(v), Pos.NONE),
+                backward, Pos.NONE);
+        for (Stmt s : backward) {
+            Set<String> vars = Exprs.vars(s);
+            if (s instanceof Stmt.Assign add) {
+                vars.remove(add.name()); // the operand's adjoint
+            }
+            if (s instanceof Stmt.ArrayAccumulate acc) {
+                vars.remove(acc.array());
+            }
+            vars.remove(g);
+            vars.removeAll(dryRun.all().values());
+            reads.addAll(vars);
+        }
+    }
+}
