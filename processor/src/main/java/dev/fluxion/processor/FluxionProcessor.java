@@ -147,17 +147,32 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
             first = ir;
             DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
-            derived.add(Differentiator.derive(ir, note -> notes.report(note, m)));
+            derived.add(withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m))));
             verification.add(m, derived.getLast());
         }
         for (DerivedMethod custom : customRules.derivedFor(owner)) {
-            derived.add(custom);
+            derived.add(withComponentNames(custom));
             first = first == null ? custom.method() : first;
         }
         JavaFile file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived);
         TypeSpec withOrigin = file.typeSpec().toBuilder().addOriginatingElement(owner).build();
         JavaFile.builder(file.packageName(), withOrigin).skipJavaLangImports(true).indent("    ").build()
                 .writeTo(processingEnv.getFiler());
+    }
+
+    /**
+     * {@code d} with each gradient named by its gradient record component ({@link Names#gradientComponents}):
+     * a parameter named {@code value} has the component {@code valueGrad}, which callers read.
+     */
+    private static DerivedMethod withComponentNames(DerivedMethod d) {
+        List<String> params = d.method().params().stream().map(dev.fluxion.processor.ir.Param::name).toList();
+        List<String> components = Names.gradientComponents(params);
+        List<DerivedMethod.Gradient> renamed = d.gradients().stream()
+                .map(g -> params.contains(g.name())
+                        ? new DerivedMethod.Gradient(components.get(params.indexOf(g.name())), g.type(), g.value()) : g)
+                .toList();
+        return renamed.equals(d.gradients()) ? d : new DerivedMethod(d.method(), d.forward(), d.result(), d.cotangent(),
+                d.backward(), renamed, d.saved(), d.steps(), d.fusedGrad());
     }
 
     /** Runs {@code body}; an unexpected exception becomes one error at {@code element}. */

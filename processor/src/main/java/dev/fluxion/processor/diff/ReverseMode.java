@@ -224,7 +224,7 @@ public final class ReverseMode {
         for (int i = 0; i < c.args().size(); i++) {
             if (m.differentiable().get(i)) {
                 Type t = m.paramTypes().get(i);
-                contribute(c.args().get(i), new Expr.Call(new Callee.Instance(m.paramNames().get(i)),
+                contribute(c.args().get(i), new Expr.Call(new Callee.Instance(m.gradientNames().get(i)),
                         List.of(var(grad)), t.isFloatingScalar() ? D : t, Pos.NONE));
             }
         }

@@ -380,7 +380,7 @@ public final class StructuredReverse {
         for (int i = 0; i < c.args().size(); i++) {
             if (m.differentiable().get(i)) {
                 Type t = m.paramTypes().get(i);
-                contribute(c.args().get(i), new Expr.Call(new Callee.Instance(m.paramNames().get(i)),
+                contribute(c.args().get(i), new Expr.Call(new Callee.Instance(m.gradientNames().get(i)),
                         List.of(var(grad)), t.isFloatingScalar() ? Type.Prim.DOUBLE : t, Pos.NONE), inner);
             }
         }

@@ -141,7 +141,7 @@ final class ExprParser {
         }
         Optional<Type> local = cx.lookup(name);
         if (local.isPresent()) {
-            return new Expr.Var(name, local.get(), pos);
+            return new Expr.Var(cx.irName(name), local.get(), pos);
         }
         return field(cx.owner, List.of(), name, pos);
     }
@@ -154,7 +154,7 @@ final class ExprParser {
             }
             VariableElement f = (VariableElement) member;
             if (f.getConstantValue() != null) {
-                return new Expr.Literal(cx.elements.getConstantExpression(f.getConstantValue()),
+                return new Expr.Literal(constantText(f.getConstantValue()),
                         TypeMapper.map(f.asType()), pos);
             }
             if (f.getModifiers().contains(Modifier.STATIC) || !cx.instance) {
@@ -170,6 +170,18 @@ final class ExprParser {
             return new Expr.FieldRead(full, TypeMapper.map(f.asType()), parameter, pos);
         }
         return new Expr.Unsupported(Reason.UNKNOWN_NAME, name, pos);
+    }
+
+    /**
+     * A constant's literal text: as Java spells it, except infinities and NaN, which the IR keeps
+     * as {@code Infinity}, {@code -Infinity}, {@code NaN} (one atom each, never {@code 1.0/0.0}).
+     */
+    private String constantText(Object value) {
+        if ((value instanceof Double d && (d.isInfinite() || d.isNaN()))
+                || (value instanceof Float f && (f.isInfinite() || f.isNaN()))) {
+            return value.toString();
+        }
+        return cx.elements.getConstantExpression(value);
     }
 
     private Expr memberSelect(MemberSelectTree ms, Pos pos) {
@@ -223,7 +235,7 @@ final class ExprParser {
             for (Element m : type.getEnclosedElements()) {
                 if (m instanceof VariableElement v && m.getSimpleName().contentEquals(name)
                         && v.getConstantValue() != null) {
-                    return new Expr.Literal(cx.elements.getConstantExpression(v.getConstantValue()),
+                    return new Expr.Literal(constantText(v.getConstantValue()),
                             TypeMapper.map(v.asType()), pos);
                 }
             }

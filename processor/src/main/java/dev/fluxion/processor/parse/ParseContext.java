@@ -4,6 +4,7 @@ import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.SourcePositions;
 import com.sun.source.util.Trees;
+import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Type;
 import java.io.IOException;
@@ -74,6 +75,11 @@ final class ParseContext {
             s = s.substring(0, brace);
         }
         return s.replaceAll("\\s+", " ").trim();
+    }
+
+    /** The name a user's variable has in the IR and the generated code ({@link Names#userVariable}). */
+    String irName(String name) {
+        return Names.userVariable(name, instance);
     }
 
     void enterScope() {

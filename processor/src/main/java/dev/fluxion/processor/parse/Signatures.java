@@ -2,6 +2,7 @@ package dev.fluxion.processor.parse;
 
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.annotation.NoGrad;
+import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Type;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class Signatures {
         TypeElement owner = (TypeElement) method.getEnclosingElement();
         return new Callee.UserMethod(owner.getQualifiedName().toString(), method.getSimpleName().toString(),
                 method.getModifiers().contains(Modifier.STATIC), names, types, diff,
-                TypeMapper.map(method.getReturnType()));
+                TypeMapper.map(method.getReturnType()), Names.gradientComponents(
+                names.stream().map(n -> Names.userVariable(n, !method.getModifiers().contains(Modifier.STATIC))).toList()));
     }
 }

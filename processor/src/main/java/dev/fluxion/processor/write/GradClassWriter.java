@@ -130,6 +130,17 @@ public final class GradClassWriter {
             return names;
         }
 
+        /** The local of {@code fGrad} and {@code fBackward} holding the pullback: not a user's name. */
+        private String pullbackLocal() {
+            Set<String> names = namesOf(d);
+            names.add(Names.MODEL);
+            String local = "pullback";
+            while (names.contains(local)) {
+                local = local + "_";
+            }
+            return local;
+        }
+
         private TypeName result() {
             return JavaTypes.of(m().returnType());
         }
@@ -224,10 +235,7 @@ public final class GradClassWriter {
             }
             String valueField = sharedResult();
             if (valueField == null) {
-                valueField = Names.VALUE;
-                while (fields.contains(valueField)) {
-                    valueField = valueField + "_";
-                }
+                valueField = valueField();
                 addField(t, ctor, result(), valueField);
             }
             t.addMethod(ctor.build());
@@ -253,9 +261,30 @@ public final class GradClassWriter {
             return t.build();
         }
 
-        private static void addField(TypeSpec.Builder t, MethodSpec.Builder ctor, TypeName type, String name) {
+        private void addField(TypeSpec.Builder t, MethodSpec.Builder ctor, TypeName type, String name) {
+            if (savesThroughFields()) {
+                t.addField(FieldSpec.builder(type, name, Modifier.PRIVATE).build());
+                return;
+            }
             t.addField(FieldSpec.builder(type, name, Modifier.PRIVATE, Modifier.FINAL).build());
             ctor.addParameter(ParameterSpec.builder(type, name).build()).addStatement("this.$N = $N", name, name);
+        }
+
+        /**
+         * Whether the pullback's saved values are too many for one constructor (a JVM method has at
+         * most 255 parameter slots, a double or long taking two): then {@code fVjp} assigns its
+         * fields one by one.
+         */
+        private boolean savesThroughFields() {
+            int slots = 1 + (m().takesModel() ? 1 : 0) + (sharedResult() == null ? slots(m().returnType()) : 0);
+            for (Expr.Var v : d.saved()) {
+                slots += slots(v.type());
+            }
+            return slots > 255;
+        }
+
+        private static int slots(Type t) {
+            return t == Type.Prim.DOUBLE || t == Type.Prim.LONG ? 2 : 1;
         }
 
         /** {@code fVjp(x)}: the forward pass on fresh tapes, which the returned pullback keeps. */
@@ -275,14 +304,29 @@ public final class GradClassWriter {
             SourceSites.Tracker tracker = open(code, forward);
             new StmtWriter(code, "", false, tracker).writeAll(forward);
             List<CodeBlock> args = new ArrayList<>();
+            List<String> fields = new ArrayList<>();
             if (m().takesModel()) {
                 args.add(CodeBlock.of("$N", Names.MODEL));
+                fields.add(Names.MODEL);
             }
-            d.saved().forEach(v -> args.add(CodeBlock.of("$N", v.name())));
+            d.saved().forEach(v -> {
+                args.add(CodeBlock.of("$N", v.name()));
+                fields.add(v.name());
+            });
             if (sharedResult() == null) {
                 args.add(ExprWriter.write(d.result()));
+                fields.add(valueField());
             }
-            code.addStatement("return new $T($L)", pullback, CodeBlock.join(args, ", "));
+            if (savesThroughFields()) {
+                String local = pullbackLocal();
+                code.addStatement("$T $N = new $T()", pullback, local, pullback);
+                for (int i = 0; i < args.size(); i++) {
+                    code.addStatement("$N.$N = $L", local, fields.get(i), args.get(i));
+                }
+                code.addStatement("return $N", local);
+            } else {
+                code.addStatement("return new $T($L)", pullback, CodeBlock.join(args, ", "));
+            }
             close(code, tracker);
             if (tapes != null) {
                 return signature(Names.vjpMethod(m().name()), Modifier.PRIVATE).returns(pullback)
@@ -294,6 +338,20 @@ public final class GradClassWriter {
             return signature(Names.vjpMethod(m().name())).returns(pullback)
                     .addJavadoc("Runs the forward pass of {@link $T#$N} and returns its pullback.\n", owner, m().name())
                     .addCode(code.build()).build();
+        }
+
+        /** The pullback's field holding the value, where no saved local holds it. */
+        private String valueField() {
+            Set<String> fields = new HashSet<>();
+            d.saved().forEach(v -> fields.add(v.name()));
+            if (m().takesModel()) {
+                fields.add(Names.MODEL);
+            }
+            String valueField = Names.VALUE;
+            while (fields.contains(valueField)) {
+                valueField = valueField + "_";
+            }
+            return valueField;
         }
 
         /** The saved local that is also the result, if any: one field serves as both. */
@@ -329,13 +387,14 @@ public final class GradClassWriter {
                         .addCode(tapes == null ? code.build() : tapes.pooled(code.build())).build();
             }
             CodeBlock.Builder code = CodeBlock.builder();
+            String local = pullbackLocal();
             if (tapes == null) {
-                code.addStatement("$T pullback = $N($L)", pullback, Names.vjpMethod(m().name()), argList());
+                code.addStatement("$T $N = $N($L)", pullback, local, Names.vjpMethod(m().name()), argList());
             } else {
-                code.addStatement("$T pullback = $N($L, $N)", pullback, Names.vjpMethod(m().name()), argList(),
+                code.addStatement("$T $N = $N($L, $N)", pullback, local, Names.vjpMethod(m().name()), argList(),
                         tapes.tapes());
             }
-            code.add(scalarCheck()).addStatement("return pullback.$N($L)", Names.BACKWARD, seed("pullback"));
+            code.add(scalarCheck(local)).addStatement("return $N.$N($L)", local, Names.BACKWARD, seed(local));
             return signature(Names.gradMethod(m().name())).returns(record)
                     .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1)$L.\n", owner,
                             m().name(), tapes == null ? "" : ",\nsaving on this thread's reused tapes")
@@ -343,29 +402,30 @@ public final class GradClassWriter {
         }
 
         /** As PyTorch: a gradient can be implicitly created only for a scalar output. */
-        private CodeBlock scalarCheck() {
+        private CodeBlock scalarCheck(String local) {
             if (!m().returnType().isTensor()) {
                 return CodeBlock.of("");
             }
-            return CodeBlock.builder().beginControlFlow("if (pullback.value().numel() != 1)")
-                    .addStatement("throw new $T($S + $T.toString(pullback.value().shape())\n+ $S)",
+            return CodeBlock.builder().beginControlFlow("if ($N.value().numel() != 1)", local)
+                    .addStatement("throw new $T($S + $T.toString($N.value().shape())\n+ $S)",
                             IllegalArgumentException.class, m().name() + "Grad: grad can be implicitly created only for "
                                     + "scalar outputs, but " + m().name() + " returned a tensor of shape ",
-                            java.util.Arrays.class, "; use " + Names.vjpMethod(m().name())
+                            java.util.Arrays.class, local, "; use " + Names.vjpMethod(m().name())
                                     + "(...).backward(v) with a cotangent v of that shape")
                     .endControlFlow().build();
         }
 
         private MethodSpec backward(ClassName pullback, TapeSource.Pooled tapes) {
             CodeBlock.Builder code = CodeBlock.builder();
+            String local = pullbackLocal();
             if (tapes == null) {
-                code.addStatement("$T pullback = $N($L)", pullback, Names.vjpMethod(m().name()), argList());
+                code.addStatement("$T $N = $N($L)", pullback, local, Names.vjpMethod(m().name()), argList());
             } else {
-                code.addStatement("$T pullback = $N($L, $N)", pullback, Names.vjpMethod(m().name()), argList(),
+                code.addStatement("$T $N = $N($L, $N)", pullback, local, Names.vjpMethod(m().name()), argList(),
                         tapes.tapes());
             }
-            code.addStatement("pullback.$N($L)", Names.BACKWARD, seed("pullback"))
-                    .addStatement("return pullback.value()");
+            code.addStatement("$N.$N($L)", local, Names.BACKWARD, seed(local))
+                    .addStatement("return $N.$N()", local, Names.VALUE);
             return signature(Names.backwardMethod(m().name())).returns(result())
                     .addJavadoc("Forward and backward pass of {@link $T#$N}: accumulates into the gradient of each\n"
                             + "{@code Parameter} that requires it, and returns the value.\n", owner, m().name())
