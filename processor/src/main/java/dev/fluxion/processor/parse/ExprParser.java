@@ -320,6 +320,9 @@ final class ExprParser {
         if (operand instanceof Expr.Unsupported) {
             return operand;
         }
+        if (target != null && target.equals(operand.type())) {
+            return operand; // an identity cast, (Tensor) exp(x) or (double) (x * y): nothing to convert
+        }
         if (target == null || !target.isNumeric() || !operand.type().isNumeric()) {
             return new Expr.Unsupported(Reason.CONSTRUCT, "the cast `" + cx.rawText(c) + "`", pos);
         }
