@@ -7,6 +7,7 @@ import com.sun.source.util.Trees;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.processor.check.BodyChecker;
 import dev.fluxion.processor.check.Diagnostic;
+import dev.fluxion.processor.check.HiddenMethods;
 import dev.fluxion.processor.check.RecursionChecker;
 import dev.fluxion.processor.check.SignatureChecker;
 import dev.fluxion.processor.diff.DerivedMethod;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -89,8 +91,11 @@ public final class FluxionProcessor extends AbstractProcessor {
                 byClass.computeIfAbsent(t, k -> new ArrayList<>()).add(m);
             }
         }
-        customRules.collect(round.getElementsAnnotatedWith(dev.fluxion.annotation.Derivative.class), parser,
-                reporter::report, byClass, verification);
+        reportHiddenMethods(round, trees);
+        Element anchor = byClass.isEmpty() ? null : byClass.keySet().iterator().next();
+        guard(anchor, reporter, () -> customRules.collect(
+                round.getElementsAnnotatedWith(dev.fluxion.annotation.Derivative.class), parser, reporter::report,
+                byClass, verification));
         Map<ExecutableElement, MethodIr> parsed = new LinkedHashMap<>();
         Map<TypeElement, Boolean> failed = new LinkedHashMap<>();
         for (var entry : byClass.entrySet()) {
@@ -132,8 +137,29 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
             guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed));
         }
-        verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report);
+        guard(anchor, reporter, () -> verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report));
         return false;
+    }
+
+    /** Errors on {@code @Differentiable} methods of anonymous and local classes, which javac hides from processors. */
+    private void reportHiddenMethods(RoundEnvironment round, Trees trees) {
+        Set<com.sun.source.tree.CompilationUnitTree> units = new java.util.LinkedHashSet<>();
+        for (Element root : round.getRootElements()) {
+            var path = trees.getPath(root);
+            if (path != null) {
+                units.add(path.getCompilationUnit());
+            }
+        }
+        for (var unit : units) {
+            try {
+                for (HiddenMethods.Hidden h : HiddenMethods.in(unit)) {
+                    trees.printMessage(Kind.ERROR, Messages.HIDDEN_METHOD.format(h.anonymous() ? "an anonymous" : "a local"),
+                            h.method(), h.unit());
+                }
+            } catch (RuntimeException | StackOverflowError e) {
+                // Only a search for misplaced annotations: a failure here must not stop the real work.
+            }
+        }
     }
 
     private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed)
@@ -155,9 +181,25 @@ public final class FluxionProcessor extends AbstractProcessor {
             first = first == null ? custom.method() : first;
         }
         JavaFile file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived);
+        String generated = file.packageName().isEmpty() ? file.typeSpec().name()
+                : file.packageName() + "." + file.typeSpec().name();
+        TypeElement existing = processingEnv.getElementUtils().getTypeElement(generated);
+        if (existing != null && Trees.instance(processingEnv).getPath(existing) != null) {
+            reportExisting(generated, owner);
+            return;
+        }
         TypeSpec withOrigin = file.typeSpec().toBuilder().addOriginatingElement(owner).build();
-        JavaFile.builder(file.packageName(), withOrigin).skipJavaLangImports(true).indent("    ").build()
-                .writeTo(processingEnv.getFiler());
+        try {
+            JavaFile.builder(file.packageName(), withOrigin).skipJavaLangImports(true).indent("    ").build()
+                    .writeTo(processingEnv.getFiler());
+        } catch (FilerException e) {
+            reportExisting(generated, owner);
+        }
+    }
+
+    private void reportExisting(String generated, TypeElement owner) {
+        processingEnv.getMessager().printMessage(Kind.ERROR,
+                Messages.GENERATED_CLASS_EXISTS.format(generated, owner.getSimpleName()), owner);
     }
 
     /**
@@ -175,14 +217,24 @@ public final class FluxionProcessor extends AbstractProcessor {
                 d.backward(), renamed, d.saved(), d.steps(), d.fusedGrad());
     }
 
-    /** Runs {@code body}; an unexpected exception becomes one error at {@code element}. */
+    /**
+     * Runs {@code body}; an unexpected exception becomes one error at {@code element} (or on no
+     * element, where null), carrying its stack trace for the bug report, as AutoValue's does.
+     */
     private void guard(Element element, DiagnosticReporter reporter, Body body) {
         try {
             body.run();
-        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-            String what = element.getSimpleName().toString();
+        } catch (StackOverflowError e) {
+            if (System.getenv("FLUXION_DEBUG_SOE") != null) { StackTraceElement[] st = e.getStackTrace(); for (int i = Math.max(0, st.length - 40); i < st.length; i++) System.err.println("SOE " + st[i]); }
+            String what = element == null ? "this round" : element.getSimpleName().toString();
+            processingEnv.getMessager().printMessage(Kind.ERROR, Messages.TOO_DEEP.format(what), element);
+        } catch (Exception | LinkageError | AssertionError e) {
+            String what = element == null ? "this round" : element.getSimpleName().toString();
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
             processingEnv.getMessager().printMessage(Kind.ERROR,
-                    Messages.PROCESSOR_BUG.format(what, e.getClass().getSimpleName() + ": " + e.getMessage()), element);
+                    Messages.PROCESSOR_BUG.format(what, e.getClass().getSimpleName() + ": " + e.getMessage())
+                            + "\n" + trace, element);
         }
     }
 

@@ -100,6 +100,15 @@ public enum Messages {
     LOOP_TAPE(
             "the backward pass of this loop saves {0} per iteration",
             "values computed from what the loop does not change are recomputed instead of saved"),
+    HIDDEN_METHOD(
+            "@Differentiable on a method of {0} class is not supported: javac does not show such methods to annotation processors, so no gradient would be generated",
+            "move the method into a named top-level or member class (a static nested class works), and call it from here"),
+    GENERATED_CLASS_EXISTS(
+            "cannot generate {0} for the @Differentiable methods of {1}: a type named {0} already exists",
+            "rename that type: Fluxion puts the gradients of the methods of {1} in the generated class {0}"),
+    TOO_DEEP(
+            "the expression in {0} is nested too deeply for the processor (its stack overflowed)",
+            "split the expression into locals (double a = ...; double b = a + ...;), or run javac with a larger stack (-J-Xss8m)"),
     PROCESSOR_BUG(
             "Fluxion processor bug while processing {0}: {1}",
             "please report it with this method's source; meanwhile exclude the method from @Differentiable");

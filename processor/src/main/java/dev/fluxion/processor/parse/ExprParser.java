@@ -244,6 +244,12 @@ final class ExprParser {
     }
 
     private Expr binary(BinaryTree b, Pos pos) {
+        if (Chains.family(b.getKind()) != null) {
+            Expr chain = Chains.balanced(b, this);
+            if (chain != null) {
+                return chain;
+            }
+        }
         Expr.BinOp op = switch (b.getKind()) {
             case PLUS -> Expr.BinOp.PLUS;
             case MINUS -> Expr.BinOp.MINUS;

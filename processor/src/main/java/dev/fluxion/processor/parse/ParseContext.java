@@ -53,7 +53,7 @@ final class ParseContext {
     Pos pos(Tree tree) {
         long start = positions.getStartPosition(unit, tree);
         long end = positions.getEndPosition(unit, tree);
-        long line = start < 0 ? 0 : unit.getLineMap().getLineNumber(start);
+        long line = SourceLines.of(unit, start);
         return new Pos(fileName, line, text(start, end), new SourceRef(tree, unit));
     }
 
