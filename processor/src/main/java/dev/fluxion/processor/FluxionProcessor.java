@@ -15,6 +15,7 @@ import dev.fluxion.processor.diff.Differentiator;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.parse.MethodParser;
 import dev.fluxion.processor.verify.VerificationPhase;
+import dev.fluxion.processor.write.CodeTooLargeException;
 import dev.fluxion.processor.write.GradClassWriter;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -180,7 +181,16 @@ public final class FluxionProcessor extends AbstractProcessor {
             derived.add(withComponentNames(custom));
             first = first == null ? custom.method() : first;
         }
-        JavaFile file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived);
+        JavaFile file;
+        try {
+            file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived);
+        } catch (CodeTooLargeException e) {
+            Element at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method())).findFirst()
+                    .map(Element.class::cast).orElse(owner);
+            processingEnv.getMessager().printMessage(Kind.ERROR, Messages.CODE_TOO_LARGE.format(e.method(),
+                    e.getMessage()), at);
+            return;
+        }
         String generated = file.packageName().isEmpty() ? file.typeSpec().name()
                 : file.packageName() + "." + file.typeSpec().name();
         TypeElement existing = processingEnv.getElementUtils().getTypeElement(generated);

@@ -106,6 +106,9 @@ public enum Messages {
     GENERATED_CLASS_EXISTS(
             "cannot generate {0} for the @Differentiable methods of {1}: a type named {0} already exists",
             "rename that type: Fluxion puts the gradients of the methods of {1} in the generated class {0}"),
+    CODE_TOO_LARGE(
+            "the code generated for {0} is too large for a Java method ({1}; the JVM allows 65,535 bytes per method)",
+            "split {0} into several @Differentiable methods that call each other, or compute repeated terms in a loop or with Tensor operations"),
     TOO_DEEP(
             "the expression in {0} is nested too deeply for the processor (its stack overflowed)",
             "split the expression into locals (double a = ...; double b = a + ...;), or run javac with a larger stack (-J-Xss8m)"),

@@ -149,6 +149,41 @@ class GeneratedCodeCompilesTest {
     }
 
     @Test
+    void twoThousandStatementsAreWrittenInPartsBelowTheMethodSizeLimit() {
+        StringBuilder body = new StringBuilder();
+        body.append("double s0 = x;\n");
+        for (int k = 1; k <= 2000; k++) {
+            body.append("        double s").append(k).append(" = s").append(k - 1).append(" * 0.999 + Math.sin(x * ")
+                    .append(k % 7).append(");\n");
+        }
+        Generated g = Generated.compile("demo.Long", """
+                package demo;
+
+                import dev.fluxion.annotation.Differentiable;
+
+                class Long {
+                    @Differentiable
+                    static double f(double x) {
+                        %s
+                        return s2000;
+                    }
+                }
+                """.formatted(body));
+        double x = 0.4;
+        double s = x;
+        double ds = 1;
+        for (int k = 1; k <= 2000; k++) {
+            ds = ds * 0.999 + (k % 7) * Math.cos(x * (k % 7));
+            s = s * 0.999 + Math.sin(x * (k % 7));
+        }
+        String source = g.source("demo.LongGrad");
+        org.junit.jupiter.api.Assertions.assertTrue(source.contains("private final class BackwardParts"), "split");
+        Object r = g.call("demo.LongGrad", "fGrad", x);
+        assertEquals(s, (double) Generated.get(r, "value"), 1e-9);
+        assertEquals(ds, (double) Generated.get(r, "x"), 1e-9);
+    }
+
+    @Test
     void varargsParameterIsAnArray() {
         Generated g = Generated.compile("demo.Var", """
                 package demo;

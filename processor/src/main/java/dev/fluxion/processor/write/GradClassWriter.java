@@ -114,9 +114,9 @@ public final class GradClassWriter {
             if (TapeSource.creates(d.forward())) {
                 type.addMethod(freshVjp(tapes));
             }
-            type.addMethod(vjp(pullback, tapes));
+            type.addMethod(vjp(type, pullback, tapes));
             if (grad) {
-                type.addMethod(grad(pullback, record, pooledGrad ? tapes : null));
+                type.addMethod(grad(type, pullback, record, pooledGrad ? tapes : null));
             }
             if (m().takesModel()) {
                 type.addMethod(backward(pullback, pooledBackward ? tapes : null));
@@ -180,6 +180,52 @@ public final class GradClassWriter {
                     .addCode(code.build()).build();
         }
 
+        /**
+         * A method body: {@code stmts} then {@code ending}, with site tracking; in parts (a class
+         * {@code partsName} added to {@code host}) where it would be too large for one JVM method.
+         *
+         * @param inputs the method's parameters, which the parts read as fields
+         * @param blocksInPlace whether a block in {@code stmts} is backward statements printed in place
+         */
+        private CodeBlock body(TypeSpec.Builder host, Parts parts, List<ParameterSpec> inputs, List<Stmt> stmts,
+                               String prefix, boolean blocksInPlace, CodeBlock ending, TypeName returns) {
+            if (!Parts.needed(stmts)) {
+                CodeBlock.Builder code = CodeBlock.builder();
+                SourceSites.Tracker t = open(code, stmts);
+                new StmtWriter(code, prefix, blocksInPlace, t).writeAll(stmts);
+                code.add(ending);
+                close(code, t);
+                return code.build();
+            }
+            Set<String> promoted = Parts.promoted(stmts, blocksInPlace);
+            Set<String> names = new HashSet<>(namesOf(d));
+            inputs.forEach(p -> names.add(p.name()));
+            String local = "parts";
+            while (names.contains(local)) {
+                local = local + "_";
+            }
+            return parts.write(host, inputs, stmts, ending, returns, local, blocksInPlace, (code, run, end) -> {
+                SourceSites.Tracker t = open(code, run);
+                new StmtWriter(code, prefix, blocksInPlace, t).promoting(promoted).writeAll(run);
+                if (end != null) {
+                    code.add(end);
+                }
+                close(code, t);
+            });
+        }
+
+        /** The parameters of the generated methods taking the user's arguments (the model first). */
+        private List<ParameterSpec> argParams() {
+            List<ParameterSpec> out = new ArrayList<>();
+            if (m().takesModel()) {
+                out.add(ParameterSpec.builder(owner, Names.MODEL).build());
+            }
+            for (Param p : m().params()) {
+                out.add(ParameterSpec.builder(JavaTypes.of(p.type()), p.name()).build());
+            }
+            return out;
+        }
+
         /** Opens the site tracking of a method writing {@code stmts}, if any of them can throw. */
         private SourceSites.Tracker open(CodeBlock.Builder code, List<Stmt> stmts) {
             SourceSites.Tracker t = sites.tracker(stmts, taken);
@@ -241,24 +287,39 @@ public final class GradClassWriter {
             t.addMethod(ctor.build());
             t.addMethod(MethodSpec.methodBuilder(Names.VALUE).addModifiers(Modifier.PUBLIC).returns(result())
                     .addJavadoc("The forward value.\n").addStatement("return $N", valueField).build());
-            CodeBlock.Builder code = CodeBlock.builder();
-            SourceSites.Tracker tracker = open(code, d.backward());
-            new StmtWriter(code, "backward of ", false, tracker).writeAll(d.backward());
             List<CodeBlock> comps = new ArrayList<>();
             comps.add(CodeBlock.of("$N", valueField));
             d.gradients().forEach(g -> comps.add(ExprWriter.write(g.value())));
-            code.addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "));
-            close(code, tracker);
+            CodeBlock ending = CodeBlock.builder().addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "))
+                    .build();
+            CodeBlock code = body(t, new Parts("BackwardParts", true, "The backward pass of {@code " + m().name() + "}", m().name()),
+                    List.of(ParameterSpec.builder(result(), d.cotangent()).build()), d.backward(), "backward of ",
+                    false, ending, record);
             t.addMethod(MethodSpec.methodBuilder(Names.BACKWARD).addModifiers(Modifier.PUBLIC).returns(record)
                     .addJavadoc("Pulls the cotangent of the value back to the inputs"
                             + (m().takesModel() ? ", accumulating into the model's parameters" : "") + ".\n"
                             + "May run any number of times: it reads what the forward pass saved and changes none of it.\n")
-                    .addParameter(result(), d.cotangent()).addCode(code.build()).build());
-            String chain = d.steps().isEmpty() ? "none" : String.join(" <- ", d.steps());
+                    .addParameter(result(), d.cotangent()).addCode(code).build());
+            String chain = chain(d.steps());
             t.addMethod(MethodSpec.methodBuilder("toString").addAnnotation(Override.class)
                     .addModifiers(Modifier.PUBLIC).returns(String.class)
                     .addStatement("return $S", Names.pullbackClass(m().name()) + "[" + chain + "]").build());
             return t.build();
+        }
+
+        /**
+         * The backward steps for {@code toString()}, the middle elided where there are many (a
+         * 5,000-term sum would make a string constant longer than a class file allows).
+         */
+        private static String chain(List<String> steps) {
+            if (steps.isEmpty()) {
+                return "none";
+            }
+            if (steps.size() <= 24) {
+                return String.join(" <- ", steps);
+            }
+            return String.join(" <- ", steps.subList(0, 12)) + " <- ... " + (steps.size() - 16) + " more <- "
+                    + String.join(" <- ", steps.subList(steps.size() - 4, steps.size()));
         }
 
         private void addField(TypeSpec.Builder t, MethodSpec.Builder ctor, TypeName type, String name) {
@@ -298,11 +359,9 @@ public final class GradClassWriter {
         }
 
         /** The forward pass returning the pullback; on the given tapes where {@code tapes} is not null. */
-        private MethodSpec vjp(ClassName pullback, TapeSource.Pooled tapes) {
+        private MethodSpec vjp(TypeSpec.Builder host, ClassName pullback, TapeSource.Pooled tapes) {
             List<Stmt> forward = tapes == null ? d.forward() : TapeSource.from(d.forward(), tapes.tapes());
             CodeBlock.Builder code = CodeBlock.builder();
-            SourceSites.Tracker tracker = open(code, forward);
-            new StmtWriter(code, "", false, tracker).writeAll(forward);
             List<CodeBlock> args = new ArrayList<>();
             List<String> fields = new ArrayList<>();
             if (m().takesModel()) {
@@ -327,17 +386,23 @@ public final class GradClassWriter {
             } else {
                 code.addStatement("return new $T($L)", pullback, CodeBlock.join(args, ", "));
             }
-            close(code, tracker);
+            List<ParameterSpec> inputs = argParams();
+            if (tapes != null) {
+                inputs.add(ParameterSpec.builder(TapeSource.TAPES, tapes.tapes()).build());
+            }
+            CodeBlock body = body(host, new Parts(Names.capitalize(m().name()) + "ForwardParts", false,
+                    "The forward pass of {@code " + m().name() + "}", m().name()), inputs, forward, "", false, code.build(),
+                    pullback);
             if (tapes != null) {
                 return signature(Names.vjpMethod(m().name()), Modifier.PRIVATE).returns(pullback)
                         .addParameter(TapeSource.TAPES, tapes.tapes())
                         .addJavadoc("Runs the forward pass of {@link $T#$N}, saving on {@code $N}'s stacks, and returns\n"
                                 + "its pullback.\n", owner, m().name(), tapes.tapes())
-                        .addCode(code.build()).build();
+                        .addCode(body).build();
             }
             return signature(Names.vjpMethod(m().name())).returns(pullback)
                     .addJavadoc("Runs the forward pass of {@link $T#$N} and returns its pullback.\n", owner, m().name())
-                    .addCode(code.build()).build();
+                    .addCode(body).build();
         }
 
         /** The pullback's field holding the value, where no saved local holds it. */
@@ -369,22 +434,25 @@ public final class GradClassWriter {
         }
 
         /** {@code fGrad}: on this thread's reused tapes where {@code tapes} is not null. */
-        private MethodSpec grad(ClassName pullback, ClassName record, TapeSource.Pooled tapes) {
+        private MethodSpec grad(TypeSpec.Builder host, ClassName pullback, ClassName record, TapeSource.Pooled tapes) {
             if (!d.fusedGrad().isEmpty()) {
                 List<Stmt> body = tapes == null ? d.fusedGrad() : TapeSource.from(d.fusedGrad(), tapes.tapes());
-                CodeBlock.Builder code = CodeBlock.builder();
-                SourceSites.Tracker tracker = open(code, body);
-                new StmtWriter(code, "", true, tracker).writeAll(body);
                 List<CodeBlock> comps = new ArrayList<>();
                 comps.add(ExprWriter.write(d.result()));
                 d.gradients().forEach(g -> comps.add(ExprWriter.write(g.value())));
-                code.addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "));
-                close(code, tracker);
+                List<ParameterSpec> inputs = argParams();
+                if (tapes != null) {
+                    inputs.add(ParameterSpec.builder(TapeSource.TAPES, tapes.tapes()).build());
+                }
+                CodeBlock code = body(host, new Parts(Names.capitalize(m().name()) + "GradParts", false,
+                        "The one-pass gradient of {@code " + m().name() + "}", m().name()), inputs, body, "", true,
+                        CodeBlock.builder().addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "))
+                                .build(), record);
                 return signature(Names.gradMethod(m().name())).returns(record)
                         .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1), in one pass:\n"
                                 + "each trip of the last loop runs its forward and then its backward statements.\n",
                                 owner, m().name())
-                        .addCode(tapes == null ? code.build() : tapes.pooled(code.build())).build();
+                        .addCode(tapes == null ? code : tapes.pooled(code)).build();
             }
             CodeBlock.Builder code = CodeBlock.builder();
             String local = pullbackLocal();
