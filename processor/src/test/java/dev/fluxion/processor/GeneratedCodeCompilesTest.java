@@ -49,6 +49,48 @@ class GeneratedCodeCompilesTest {
     }
 
     @Test
+    void tensorParametersNamedLikeGeneratedLocalsKeepTheirGradients() {
+        Generated g = Generated.compile("demo.TensorNames", """
+                package demo;
+
+                import dev.fluxion.Tensor;
+                import dev.fluxion.annotation.Differentiable;
+
+                class TensorNames {
+                    @Differentiable
+                    static Tensor f(Tensor site, Tensor e, Tensor tapes, double parts) {
+                        Tensor h = site;
+                        for (int i = 0; i < 2; i++) {
+                            h = h.times(e).plus(tapes);
+                        }
+                        return h.times(parts).sum();
+                    }
+                }
+                """);
+        dev.fluxion.Tensor s = dev.fluxion.Tensor.of(new double[] {0.5, -1.0});
+        dev.fluxion.Tensor e = dev.fluxion.Tensor.of(new double[] {2.0, 0.25});
+        dev.fluxion.Tensor t = dev.fluxion.Tensor.of(new double[] {-0.5, 1.5});
+        double p = 3.0;
+        Object r = g.call("demo.TensorNamesGrad", "fGrad", s, e, t, p);
+        // h2 = s e² + t e + t; value = p Σ h2; d/ds = p e², d/de = p (2 s e + t), d/dt = p (e + 1), d/dp = Σ h2
+        double[] h2 = new double[2];
+        double[] sv = {0.5, -1.0};
+        double[] ev = {2.0, 0.25};
+        double[] tv = {-0.5, 1.5};
+        for (int i = 0; i < 2; i++) {
+            h2[i] = sv[i] * ev[i] * ev[i] + tv[i] * ev[i] + tv[i];
+        }
+        assertEquals(p * (h2[0] + h2[1]), ((dev.fluxion.Tensor) Generated.get(r, "value")).item(), 1e-12);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {p * 4.0, p * 0.0625},
+                ((dev.fluxion.Tensor) Generated.get(r, "site")).toDoubleArray(), 1e-12);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {p * (2 * 0.5 * 2.0 - 0.5),
+                p * (2 * -1.0 * 0.25 + 1.5)}, ((dev.fluxion.Tensor) Generated.get(r, "e")).toDoubleArray(), 1e-12);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {p * 3.0, p * 1.25},
+                ((dev.fluxion.Tensor) Generated.get(r, "tapes")).toDoubleArray(), 1e-12);
+        assertEquals(h2[0] + h2[1], (double) Generated.get(r, "parts"), 1e-12);
+    }
+
+    @Test
     void moduleMethodParameterNamedModelIsNotTheGeneratedModel() {
         Generated g = Generated.compile("demo.Net", """
                 package demo;
