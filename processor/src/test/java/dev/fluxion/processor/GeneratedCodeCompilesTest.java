@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,29 @@ class GeneratedCodeCompilesTest {
         assertEquals(p * (sn * sn + sn + 1), (double) Generated.get(r, "tapes"), 1e-12);
         assertEquals(e, (double) Generated.get(r, "site"), 1e-12);
         assertEquals(si, (double) Generated.get(r, "e"), 1e-12);
+    }
+
+    @Test
+    void parameterNamedValueIsVerifiedUnderStrict() {
+        Generated g = Generated.compileWith(List.of("-Afluxion.verify=strict"), "demo.Strict", """
+                package demo;
+
+                import dev.fluxion.annotation.Differentiable;
+
+                class Strict {
+                    @Differentiable
+                    static double h(double value, double toString) { return value * Math.sin(toString); }
+
+                    @Differentiable
+                    static double f(double value) { return h(value * value, value); }
+                }
+                """);
+        double v = 0.9;
+        Object r = g.call("demo.StrictGrad", "fGrad", v);
+        // f(v) = v² sin v, f'(v) = 2 v sin v + v² cos v
+        assertEquals(2 * v * Math.sin(v) + v * v * Math.cos(v), (double) Generated.get(r, "valueGrad"), 1e-12);
+        org.junit.jupiter.api.Assertions.assertTrue(g.compilation().diagnostics().stream()
+                .noneMatch(d -> d.getMessage(null).contains("not verified")), () -> g.compilation().diagnostics().toString());
     }
 
     @Test
