@@ -127,6 +127,30 @@ class ProcessorRobustnessTest {
     }
 
     @Test
+    void longMixedChainKeepsJavasIntArithmeticBeforeTheFirstDouble() {
+        // k + k overflows as an int (as Java computes it) before the doubles join the sum.
+        String terms = "k + k + " + String.join(" + ", java.util.Collections.nCopies(38, "x * 0.5"));
+        Generated g = Generated.compile("demo.Mixed", """
+                package demo;
+
+                import dev.fluxion.annotation.Differentiable;
+                import dev.fluxion.annotation.NoGrad;
+
+                class Mixed {
+                    @Differentiable
+                    static double f(double x, @NoGrad int k) {
+                        return %s;
+                    }
+                }
+                """.formatted(terms));
+        double x = 1.25;
+        int k = Integer.MAX_VALUE;
+        Object r = g.call("demo.MixedGrad", "fGrad", x, k);
+        assertEquals((double) (k + k) + 19 * x, (double) Generated.get(r, "value"), 1e-12);
+        assertEquals(19.0, (double) Generated.get(r, "x"), 1e-12);
+    }
+
+    @Test
     void anExistingClassWithTheGeneratedNameIsAClearError() {
         JavaFileObject foo = JavaFileObjects.forSourceString("demo.Foo", """
                 package demo;

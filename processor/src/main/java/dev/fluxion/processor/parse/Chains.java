@@ -4,6 +4,7 @@ import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.Tree;
 import dev.fluxion.processor.ir.Expr;
+import dev.fluxion.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,11 +13,13 @@ import java.util.List;
  * Long sums and products as shallow trees. javac parses {@code x1 + x2 + ... + x1000} as a
  * left-leaning tree 1,000 deep, and every recursive pass over it (parse, check, differentiate,
  * write, verify) would need a frame per level: at javac's default stack that overflows. A chain of
- * more than {@value #LONGEST} operands of one type is read without recursion and rebuilt as groups
+ * more than {@value #LONGEST} numeric operands is read without recursion and rebuilt as groups
  * of at most {@value #GROUP} consecutive operands, summed left to right, whose sums are summed the
  * same way (depth about {@value #GROUP} · log<sub>{@value #GROUP}</sub> n). Only such long chains
  * are regrouped: for doubles the sum may then differ in its last bits from strict left-to-right
- * order (as with any reassociation); shorter chains keep Java's order exactly.
+ * order (as with any reassociation); shorter chains keep Java's order exactly. Operands before the
+ * one where the running type reaches the chain's type (an int prefix of a double sum) keep Java's
+ * order and types too.
  */
 final class Chains {
     /** The longest chain kept as Java groups it. */
@@ -64,11 +67,38 @@ final class Chains {
                 return e;
             }
         }
-        var type = operands.get(0).type();
-        if (!type.isNumeric() || operands.stream().anyMatch(e -> !e.type().equals(type))) {
-            return null;
+        if (operands.stream().anyMatch(e -> !e.type().isNumeric())) {
+            return null; // reported by the ordinary translation (`+` on a String, ...)
         }
-        return new Builder(operands, negated, spine).group(0, operands.size());
+        // Java adds left to right, each step in the wider type so far: up to the operand where the
+        // running type reaches the chain's type, keep that order exactly (int sums stay int sums);
+        // after it, every addition is in the chain's type, so the rest may be regrouped, each
+        // narrower operand converted first as Java would.
+        Type type = operands.get(0).type();
+        for (Expr e : operands) {
+            type = Type.promote(type, e.type());
+        }
+        Type running = operands.get(0).type();
+        int exact = 0;
+        while (!running.equals(type)) {
+            exact++;
+            running = Type.promote(running, operands.get(exact).type());
+        }
+        List<Expr> widened = new ArrayList<>(operands);
+        for (int i = exact + 1; i < widened.size(); i++) {
+            Expr e = widened.get(i);
+            if (!e.type().equals(type)) {
+                widened.set(i, new Expr.Cast(type, e, e.pos()));
+            }
+        }
+        Builder builder = new Builder(widened, negated, spine);
+        Expr head = builder.leftToRight(0, exact + 1);
+        if (exact + 1 == widened.size()) {
+            return head;
+        }
+        Expr rest = builder.group(exact + 1, widened.size());
+        Expr.BinOp op = builder.join(exact + 1, 0);
+        return new Expr.Binary(op, head, rest, type, widened.get(exact + 1).pos());
     }
 
     private record Builder(List<Expr> operands, List<Boolean> negated, List<BinaryTree> spine) {
@@ -83,12 +113,26 @@ final class Chains {
             for (int start = lo + step; start < hi; start += step) {
                 int end = Math.min(hi, start + step);
                 Expr next = step == 1 ? operands.get(start) : group(start, end);
-                Expr.BinOp op = spine.get(start - 1).getKind() == Tree.Kind.MULTIPLY ? Expr.BinOp.TIMES
-                        : negated.get(start) == negated.get(lo) ? Expr.BinOp.PLUS : Expr.BinOp.MINUS;
                 // Positioned at the operand it adds: a chain's own text is as long as the chain.
-                e = new Expr.Binary(op, e, next, e.type(), operands.get(start).pos());
+                e = new Expr.Binary(join(start, lo), e, next, e.type(), operands.get(start).pos());
             }
             return e;
+        }
+
+        /** Operands {@code [lo, hi)} in Java's own order and types (the chain's first operands). */
+        Expr leftToRight(int lo, int hi) {
+            Expr e = operands.get(lo);
+            for (int i = lo + 1; i < hi; i++) {
+                Expr next = operands.get(i);
+                e = new Expr.Binary(join(i, lo), e, next, Type.promote(e.type(), next.type()), next.pos());
+            }
+            return e;
+        }
+
+        /** The operator adding operand {@code i} to a sum signed relative to operand {@code lo}. */
+        Expr.BinOp join(int i, int lo) {
+            return spine.get(i - 1).getKind() == Tree.Kind.MULTIPLY ? Expr.BinOp.TIMES
+                    : negated.get(i) == negated.get(lo) ? Expr.BinOp.PLUS : Expr.BinOp.MINUS;
         }
     }
 }

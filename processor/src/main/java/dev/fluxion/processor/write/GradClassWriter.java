@@ -267,17 +267,14 @@ public final class GradClassWriter {
         }
 
         private TypeSpec pullbackClass(ClassName pullback, ClassName record) {
-            Set<String> fields = new HashSet<>();
             TypeSpec.Builder t = TypeSpec.classBuilder(pullback).addModifiers(Modifier.PUBLIC, Modifier.STATIC,
                     Modifier.FINAL).addJavadoc("The value of {@code $N} and what its backward pass needs.\n", m().name());
             MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
             if (m().takesModel()) {
                 addField(t, ctor, owner, Names.MODEL);
-                fields.add(Names.MODEL);
             }
             for (Expr.Var v : d.saved()) {
                 addField(t, ctor, JavaTypes.of(v.type()), v.name());
-                fields.add(v.name());
             }
             String valueField = sharedResult();
             if (valueField == null) {
