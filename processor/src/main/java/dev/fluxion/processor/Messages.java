@@ -10,6 +10,12 @@ public enum Messages {
     NOT_DIFFERENTIABLE(
             "not differentiable with respect to `{0}`: {1} has no derivative",
             "wrap it in detach(...) or mark the parameter @NoGrad"),
+    ARRAY_OF_DIFFERENTIABLE(
+            "not differentiable with respect to `{0}`: the array {1} is built from it, and an array element carries no gradient",
+            "pass the values as parameters of their own (a varargs method too: give it separate double parameters), or build a Tensor with Tensor.of(...) and use Tensor operations"),
+    VARARGS_CALL(
+            "calling the varargs method {0} with separate arguments is not supported in a @Differentiable method",
+            "pass it an array you already have (a double[] parameter), or declare {0} with separate parameters"),
     PREDICATE_AS_VALUE(
             "not differentiable with respect to `{0}`: the comparison {1} is used as a value",
             "use it only as a condition or as the mask of where(...), or wrap its operand in detach(...)"),

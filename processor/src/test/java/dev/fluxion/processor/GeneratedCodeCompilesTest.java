@@ -272,4 +272,30 @@ class GeneratedCodeCompilesTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {2.0, -8.0, 3.0},
                 (double[]) Generated.get(r, "x"), 1e-12);
     }
+
+    @Test
+    void varargsCallWithSeparateArgumentsAndArraysOfDifferentiableValuesAreErrors() {
+        var src = JavaFileObjects.forSourceString("demo.Va", """
+                package demo;
+
+                import dev.fluxion.annotation.Differentiable;
+
+                class Va {
+                    @Differentiable
+                    static double s(double... x) { return x[0] * x[1]; }
+
+                    @Differentiable
+                    static double f(double a, double b) { return s(a, b); }
+
+                    @Differentiable
+                    static double g(double a, double b) { return s(new double[] {a, b}); }
+                }
+                """);
+        Compilation c = Generated.javac().compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("calling the varargs method Va.s(...) with separate arguments is not supported")
+                .inFile(src).onLine(10);
+        assertThat(c).hadErrorContaining("not differentiable with respect to `a`: the array new double[] {a, b} is "
+                + "built from it, and an array element carries no gradient").inFile(src).onLine(13);
+    }
 }
