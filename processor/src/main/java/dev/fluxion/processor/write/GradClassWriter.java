@@ -12,7 +12,6 @@ import com.palantir.javapoet.TypeSpec;
 import dev.fluxion.processor.Names;
 import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.ir.Expr;
-import dev.fluxion.processor.ir.Exprs;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Stmt;
@@ -43,7 +42,7 @@ public final class GradClassWriter {
                         + "derived by Fluxion at compile time.\n", owner)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
         Set<String> taken = new HashSet<>(List.of(Names.MODEL, Names.VALUE));
-        methods.forEach(d -> taken.addAll(namesOf(d)));
+        methods.forEach(d -> taken.addAll(UsedNames.of(d)));
         SourceSites sites = new SourceSites(taken);
         for (DerivedMethod d : methods) {
             new PerMethod(d, owner, ClassName.get(packageName, Names.gradClass(ownerSimpleName)), sites, taken)
@@ -53,37 +52,6 @@ public final class GradClassWriter {
             type.addField(sites.table());
         }
         return JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).indent("    ").build();
-    }
-
-    /** Every name the code generated for {@code d} declares or reads. */
-    private static Set<String> namesOf(DerivedMethod d) {
-        Set<String> out = new HashSet<>();
-        d.method().params().forEach(p -> out.add(p.name()));
-        out.add(d.cotangent());
-        d.gradients().forEach(g -> out.add(g.name()));
-        for (List<Stmt> stmts : List.of(d.method().body().stmts(), d.forward(), d.backward(), d.fusedGrad())) {
-            stmts.forEach(s -> collectNames(s, out));
-        }
-        return out;
-    }
-
-    private static void collectNames(Stmt s, Set<String> out) {
-        out.addAll(Exprs.vars(s));
-        switch (s) {
-            case Stmt.Let l -> out.add(l.name());
-            case Stmt.Block b -> b.stmts().forEach(x -> collectNames(x, out));
-            case Stmt.If i -> {
-                collectNames(i.then(), out);
-                collectNames(i.otherwise(), out);
-            }
-            case Stmt.While w -> collectNames(w.body(), out);
-            case Stmt.DoWhile w -> collectNames(w.body(), out);
-            case Stmt.For f -> {
-                f.init().forEach(x -> collectNames(x, out));
-                collectNames(f.body(), out);
-            }
-            default -> { }
-        }
     }
 
     /** The members generated for one method. */
@@ -97,7 +65,7 @@ public final class GradClassWriter {
             ClassName record = gradClass.nestedClass(Names.gradientRecord(m().name()));
             ClassName pullback = gradClass.nestedClass(Names.pullbackClass(m().name()));
             type.addMethod(forwardOnly());
-            type.addType(gradientRecord(record));
+            type.addType(GradientRecord.of(record, m().name(), result(), d.gradients()));
             type.addType(pullbackClass(pullback, record));
             // A method that saves values on tapes gets them from a Tapes: fVjp's pullback keeps fresh
             // ones; fGrad and fBackward reuse this thread's (their pullback never escapes).
@@ -125,14 +93,14 @@ public final class GradClassWriter {
 
         /** The names {@code d}'s generated methods use, and those they add themselves. */
         private Set<String> localNames() {
-            Set<String> names = namesOf(d);
+            Set<String> names = UsedNames.of(d);
             names.addAll(List.of(Names.MODEL, Names.VALUE, "pullback"));
             return names;
         }
 
         /** The local of {@code fGrad} and {@code fBackward} holding the pullback: not a user's name. */
         private String pullbackLocal() {
-            Set<String> names = namesOf(d);
+            Set<String> names = UsedNames.of(d);
             names.add(Names.MODEL);
             String local = "pullback";
             while (names.contains(local)) {
@@ -198,7 +166,7 @@ public final class GradClassWriter {
                 return code.build();
             }
             Set<String> promoted = Parts.promoted(stmts, blocksInPlace);
-            Set<String> names = new HashSet<>(namesOf(d));
+            Set<String> names = new HashSet<>(UsedNames.of(d));
             inputs.forEach(p -> names.add(p.name()));
             String local = "parts";
             while (names.contains(local)) {
@@ -239,31 +207,6 @@ public final class GradClassWriter {
             if (t != null) {
                 t.close(code);
             }
-        }
-
-        private TypeSpec gradientRecord(ClassName record) {
-            MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
-                    .addParameter(result(), Names.VALUE);
-            for (DerivedMethod.Gradient g : d.gradients()) {
-                ctor.addParameter(JavaTypes.of(g.type()), g.name());
-            }
-            TypeSpec.Builder r = TypeSpec.recordBuilder(record).addModifiers(Modifier.PUBLIC)
-                    .addJavadoc("The value of {@code $N} and its gradient with respect to each differentiable input.\n",
-                            m().name())
-                    .recordConstructor(ctor.build());
-            // Kotlin destructures through componentN(): val (loss, dw) = CGrad.lossGrad(...).
-            List<TypeName> types = new ArrayList<>(List.of(result()));
-            List<String> names = new ArrayList<>(List.of(Names.VALUE));
-            d.gradients().forEach(g -> {
-                types.add(JavaTypes.of(g.type()));
-                names.add(g.name());
-            });
-            for (int i = 0; i < names.size(); i++) {
-                r.addMethod(MethodSpec.methodBuilder("component" + (i + 1)).addModifiers(Modifier.PUBLIC)
-                        .returns(types.get(i)).addJavadoc("{@code $N}, for Kotlin destructuring.\n", names.get(i))
-                        .addStatement("return $N", names.get(i)).build());
-            }
-            return r.build();
         }
 
         private TypeSpec pullbackClass(ClassName pullback, ClassName record) {
