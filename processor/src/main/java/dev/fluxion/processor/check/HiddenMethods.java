@@ -25,6 +25,7 @@ public final class HiddenMethods {
     /** Every such method in {@code unit}. */
     public static List<Hidden> in(CompilationUnitTree unit) {
         List<Hidden> out = new ArrayList<>();
+        boolean imported = importsDifferentiable(unit);
         new TreeScanner<Void, Void>() {
             /** How many anonymous or local classes enclose the scan; the innermost one's kind. */
             private int hiddenDepth;
@@ -70,7 +71,7 @@ public final class HiddenMethods {
             @Override
             public Void visitMethod(MethodTree node, Void unused) {
                 if (hiddenDepth > 0 && node.getModifiers().getAnnotations().stream()
-                        .anyMatch(HiddenMethods::isDifferentiable)) {
+                        .anyMatch(a -> isDifferentiable(a, imported))) {
                     out.add(new Hidden(node, unit, anonymous));
                 }
                 bodyDepth++;
@@ -98,9 +99,23 @@ public final class HiddenMethods {
         return out;
     }
 
-    private static boolean isDifferentiable(AnnotationTree a) {
+    /** Fluxion's {@code @Differentiable}: by its qualified name, or its simple name where the file imports it. */
+    private static boolean isDifferentiable(AnnotationTree a, boolean imported) {
         Tree type = a.getAnnotationType();
         String name = type.toString();
-        return name.equals("Differentiable") || name.equals("dev.fluxion.annotation.Differentiable");
+        return (imported && name.equals("Differentiable")) || name.equals(ANNOTATION);
+    }
+
+    private static final String ANNOTATION = "dev.fluxion.annotation.Differentiable";
+
+    /** Whether the simple name {@code Differentiable} in {@code unit} means Fluxion's annotation. */
+    private static boolean importsDifferentiable(CompilationUnitTree unit) {
+        String pkg = unit.getPackageName() == null ? "" : unit.getPackageName().toString();
+        if (pkg.equals("dev.fluxion.annotation")) {
+            return true;
+        }
+        return unit.getImports().stream().filter(i -> !i.isStatic())
+                .map(i -> i.getQualifiedIdentifier().toString())
+                .anyMatch(n -> n.equals(ANNOTATION) || n.equals("dev.fluxion.annotation.*"));
     }
 }
