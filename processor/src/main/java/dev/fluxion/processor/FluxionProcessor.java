@@ -7,6 +7,7 @@ import com.sun.source.util.Trees;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.processor.check.BodyChecker;
 import dev.fluxion.processor.check.Diagnostic;
+import dev.fluxion.processor.check.HiddenMethods;
 import dev.fluxion.processor.check.RecursionChecker;
 import dev.fluxion.processor.check.SignatureChecker;
 import dev.fluxion.processor.diff.DerivedMethod;
@@ -14,6 +15,7 @@ import dev.fluxion.processor.diff.Differentiator;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.parse.MethodParser;
 import dev.fluxion.processor.verify.VerificationPhase;
+import dev.fluxion.processor.write.CodeTooLargeException;
 import dev.fluxion.processor.write.GradClassWriter;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -89,8 +92,11 @@ public final class FluxionProcessor extends AbstractProcessor {
                 byClass.computeIfAbsent(t, k -> new ArrayList<>()).add(m);
             }
         }
-        customRules.collect(round.getElementsAnnotatedWith(dev.fluxion.annotation.Derivative.class), parser,
-                reporter::report, byClass, verification);
+        reportHiddenMethods(round, trees);
+        Element anchor = byClass.isEmpty() ? null : byClass.keySet().iterator().next();
+        guard(anchor, reporter, () -> customRules.collect(
+                round.getElementsAnnotatedWith(dev.fluxion.annotation.Derivative.class), parser, reporter::report,
+                byClass, verification));
         Map<ExecutableElement, MethodIr> parsed = new LinkedHashMap<>();
         Map<TypeElement, Boolean> failed = new LinkedHashMap<>();
         for (var entry : byClass.entrySet()) {
@@ -132,8 +138,29 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
             guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed));
         }
-        verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report);
+        guard(anchor, reporter, () -> verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report));
         return false;
+    }
+
+    /** Errors on {@code @Differentiable} methods of anonymous and local classes, which javac hides from processors. */
+    private void reportHiddenMethods(RoundEnvironment round, Trees trees) {
+        Set<com.sun.source.tree.CompilationUnitTree> units = new java.util.LinkedHashSet<>();
+        for (Element root : round.getRootElements()) {
+            var path = trees.getPath(root);
+            if (path != null) {
+                units.add(path.getCompilationUnit());
+            }
+        }
+        for (var unit : units) {
+            try {
+                for (HiddenMethods.Hidden h : HiddenMethods.in(unit)) {
+                    trees.printMessage(Kind.ERROR, Messages.HIDDEN_METHOD.format(h.anonymous() ? "an anonymous" : "a local"),
+                            h.method(), h.unit());
+                }
+            } catch (RuntimeException | StackOverflowError e) {
+                // Only a search for misplaced annotations: a failure here must not stop the real work.
+            }
+        }
     }
 
     private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed)
@@ -147,27 +174,77 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
             first = ir;
             DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
-            derived.add(Differentiator.derive(ir, note -> notes.report(note, m)));
+            derived.add(withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m))));
             verification.add(m, derived.getLast());
         }
         for (DerivedMethod custom : customRules.derivedFor(owner)) {
-            derived.add(custom);
+            derived.add(withComponentNames(custom));
             first = first == null ? custom.method() : first;
         }
-        JavaFile file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived);
+        JavaFile file;
+        try {
+            file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived);
+        } catch (CodeTooLargeException e) {
+            Element at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method())).findFirst()
+                    .map(Element.class::cast).orElse(owner);
+            processingEnv.getMessager().printMessage(Kind.ERROR, Messages.CODE_TOO_LARGE.format(e.method(),
+                    e.getMessage()), at);
+            return;
+        }
+        String generated = file.packageName().isEmpty() ? file.typeSpec().name()
+                : file.packageName() + "." + file.typeSpec().name();
+        TypeElement existing = processingEnv.getElementUtils().getTypeElement(generated);
+        if (existing != null && Trees.instance(processingEnv).getPath(existing) != null) {
+            reportExisting(generated, owner);
+            return;
+        }
         TypeSpec withOrigin = file.typeSpec().toBuilder().addOriginatingElement(owner).build();
-        JavaFile.builder(file.packageName(), withOrigin).skipJavaLangImports(true).indent("    ").build()
-                .writeTo(processingEnv.getFiler());
+        try {
+            JavaFile.builder(file.packageName(), withOrigin).skipJavaLangImports(true).indent("    ").build()
+                    .writeTo(processingEnv.getFiler());
+        } catch (FilerException e) {
+            reportExisting(generated, owner);
+        }
     }
 
-    /** Runs {@code body}; an unexpected exception becomes one error at {@code element}. */
+    private void reportExisting(String generated, TypeElement owner) {
+        processingEnv.getMessager().printMessage(Kind.ERROR,
+                Messages.GENERATED_CLASS_EXISTS.format(generated, owner.getSimpleName()), owner);
+    }
+
+    /**
+     * {@code d} with each gradient named by its gradient record component ({@link Names#gradientComponents}):
+     * a parameter named {@code value} has the component {@code valueGrad}, which callers read.
+     */
+    private static DerivedMethod withComponentNames(DerivedMethod d) {
+        List<String> params = d.method().params().stream().map(dev.fluxion.processor.ir.Param::name).toList();
+        List<String> components = Names.gradientComponents(params);
+        List<DerivedMethod.Gradient> renamed = d.gradients().stream()
+                .map(g -> params.contains(g.name())
+                        ? new DerivedMethod.Gradient(components.get(params.indexOf(g.name())), g.type(), g.value()) : g)
+                .toList();
+        return renamed.equals(d.gradients()) ? d : new DerivedMethod(d.method(), d.forward(), d.result(), d.cotangent(),
+                d.backward(), renamed, d.saved(), d.steps(), d.fusedGrad());
+    }
+
+    /**
+     * Runs {@code body}; an unexpected exception becomes one error at {@code element} (or on no
+     * element, where null), carrying its stack trace for the bug report, as AutoValue's does.
+     */
     private void guard(Element element, DiagnosticReporter reporter, Body body) {
         try {
             body.run();
-        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-            String what = element.getSimpleName().toString();
+        } catch (StackOverflowError e) {
+            if (System.getenv("FLUXION_DEBUG_SOE") != null) { StackTraceElement[] st = e.getStackTrace(); for (int i = Math.max(0, st.length - 40); i < st.length; i++) System.err.println("SOE " + st[i]); }
+            String what = element == null ? "this round" : element.getSimpleName().toString();
+            processingEnv.getMessager().printMessage(Kind.ERROR, Messages.TOO_DEEP.format(what), element);
+        } catch (Exception | LinkageError | AssertionError e) {
+            String what = element == null ? "this round" : element.getSimpleName().toString();
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
             processingEnv.getMessager().printMessage(Kind.ERROR,
-                    Messages.PROCESSOR_BUG.format(what, e.getClass().getSimpleName() + ": " + e.getMessage()), element);
+                    Messages.PROCESSOR_BUG.format(what, e.getClass().getSimpleName() + ": " + e.getMessage())
+                            + "\n" + trace, element);
         }
     }
 

@@ -10,6 +10,12 @@ public enum Messages {
     NOT_DIFFERENTIABLE(
             "not differentiable with respect to `{0}`: {1} has no derivative",
             "wrap it in detach(...) or mark the parameter @NoGrad"),
+    ARRAY_OF_DIFFERENTIABLE(
+            "not differentiable with respect to `{0}`: the array {1} is built from it, and an array element carries no gradient",
+            "pass the values as parameters of their own (a varargs method too: give it separate double parameters), or build a Tensor with Tensor.of(...) and use Tensor operations"),
+    VARARGS_CALL(
+            "calling the varargs method {0} with separate arguments is not supported in a @Differentiable method",
+            "pass it an array you already have (a double[] parameter), or declare {0} with separate parameters"),
     PREDICATE_AS_VALUE(
             "not differentiable with respect to `{0}`: the comparison {1} is used as a value",
             "use it only as a condition or as the mask of where(...), or wrap its operand in detach(...)"),
@@ -100,6 +106,18 @@ public enum Messages {
     LOOP_TAPE(
             "the backward pass of this loop saves {0} per iteration",
             "values computed from what the loop does not change are recomputed instead of saved"),
+    HIDDEN_METHOD(
+            "@Differentiable on a method of {0} class is not supported: javac does not show such methods to annotation processors, so no gradient would be generated",
+            "move the method into a named top-level or member class (a static nested class works), and call it from here"),
+    GENERATED_CLASS_EXISTS(
+            "cannot generate {0} for the @Differentiable methods of {1}: a type named {0} already exists",
+            "rename that type: Fluxion puts the gradients of the methods of {1} in the generated class {0}"),
+    CODE_TOO_LARGE(
+            "the code generated for {0} is too large for a Java method ({1}; the JVM allows 65,535 bytes per method)",
+            "split {0} into several @Differentiable methods that call each other, or compute repeated terms in a loop or with Tensor operations"),
+    TOO_DEEP(
+            "the expression in {0} is nested too deeply for the processor (its stack overflowed)",
+            "split the expression into locals (double a = ...; double b = a + ...;), or run javac with a larger stack (-J-Xss8m)"),
     PROCESSOR_BUG(
             "Fluxion processor bug while processing {0}: {1}",
             "please report it with this method's source; meanwhile exclude the method from @Differentiable");

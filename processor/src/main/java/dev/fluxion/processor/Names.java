@@ -53,6 +53,40 @@ public final class Names {
         return capitalize(method) + "Gradient";
     }
 
+    /**
+     * The gradient record's component for each parameter, in order: the parameter's own name,
+     * unless that would clash with a member every record has or one the generated record declares
+     * ({@code value}, {@code hashCode}, {@code toString}, {@code component1}, ...), then
+     * {@code valueGrad} (with {@code _} appended while another parameter has that name). A
+     * function of the parameter names alone, so a caller computes the same names as the callee.
+     */
+    public static List<String> gradientComponents(List<String> paramNames) {
+        List<String> out = new java.util.ArrayList<>();
+        Set<String> used = new HashSet<>(List.of(VALUE));
+        for (String p : paramNames) {
+            String c = RECORD_MEMBERS.contains(p) || p.matches("component[0-9]+") ? p + "Grad" : p;
+            while (!c.equals(p) && (used.contains(c) || paramNames.contains(c))) {
+                c = c + "_";
+            }
+            used.add(c);
+            out.add(c);
+        }
+        return out;
+    }
+
+    /**
+     * The name a user's parameter or local has in generated code: its own, except in a method that
+     * takes the model ({@code Module} methods), where {@code model} is the generated parameter, so
+     * a user's {@code model} becomes {@code model_} (and {@code model_} becomes {@code model__}).
+     */
+    public static String userVariable(String name, boolean takesModel) {
+        return takesModel && name.matches(MODEL + "_*") ? name + "_" : name;
+    }
+
+    /** No-argument methods every generated gradient record has, which a component must not hide. */
+    private static final Set<String> RECORD_MEMBERS = Set.of(VALUE, "hashCode", "toString", "getClass", "clone",
+            "finalize", "notify", "notifyAll", "wait");
+
     /** {@code e} → {@code EPullback}. */
     public static String pullbackClass(String method) {
         return capitalize(method) + "Pullback";

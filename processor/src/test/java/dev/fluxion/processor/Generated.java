@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.tools.JavaFileObject;
 
@@ -22,6 +23,11 @@ public final class Generated {
     private final ClassLoader loader;
 
     private Generated(Compilation compilation) {
+        this(compilation, null);
+    }
+
+    /** @param earlier a directory of classes compiled before (a split build's), loaded too; or null */
+    private Generated(Compilation compilation, java.nio.file.Path earlier) {
         this.compilation = compilation;
         Map<String, byte[]> classes = new HashMap<>();
         for (JavaFileObject f : compilation.generatedFiles()) {
@@ -40,6 +46,15 @@ public final class Generated {
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {
                 byte[] b = classes.get(name);
+                java.nio.file.Path file = earlier == null ? null
+                        : earlier.resolve(name.replace('.', '/') + ".class");
+                if (b == null && file != null && java.nio.file.Files.exists(file)) {
+                    try {
+                        b = java.nio.file.Files.readAllBytes(file);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
                 if (b == null) {
                     throw new ClassNotFoundException(name);
                 }
@@ -72,13 +87,64 @@ public final class Generated {
         return new Generated(c);
     }
 
-    /** Compiles {@code source} with extra javac {@code options} ({@code -Afluxion.verify=off}); fails on any error. */
-    public static Generated compileWith(java.util.List<String> options, String className, String source) {
-        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--add-modules=jdk.incubator.vector",
+    /**
+     * A split build's second javac run: compiles {@code namesAndSources} with the processor and
+     * {@code options} against the classes an earlier run wrote to {@code earlier} (whose sources
+     * are not part of this compilation); fails on any error.
+     */
+    public static Generated compileAgainst(java.nio.file.Path earlier, List<String> options,
+                                           String... namesAndSources) {
+        Compilation c = compileAgainstRaw(earlier, options, namesAndSources);
+        assertThat(c).succeeded();
+        return new Generated(c, earlier);
+    }
+
+    /** As {@link #compileAgainst}, returning the compilation whether or not it succeeded. */
+    public static Compilation compileAgainstRaw(java.nio.file.Path earlier, List<String> options,
+                                                String... namesAndSources) {
+        JavaFileObject[] files = new JavaFileObject[namesAndSources.length / 2];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = JavaFileObjects.forSourceString(namesAndSources[2 * i], namesAndSources[2 * i + 1]);
+        }
+        List<java.io.File> classpath = new java.util.ArrayList<>();
+        classpath.add(earlier.toFile());
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            classpath.add(new java.io.File(entry));
+        }
+        List<String> all = new java.util.ArrayList<>(List.of("--add-modules=jdk.incubator.vector",
                 "-Xlint:-incubating"));
         all.addAll(options);
-        Compilation c = Compiler.javac().withProcessors(new FluxionProcessor()).withOptions(all)
-                .compile(JavaFileObjects.forSourceString(className, source));
+        return Compiler.javac().withProcessors(new FluxionProcessor()).withOptions(all).withClasspath(classpath)
+                .compile(files);
+    }
+
+    /** Writes the compiled classes to {@code dir} (as a build's output directory), for a later run. */
+    public void writeClassesTo(java.nio.file.Path dir) {
+        for (JavaFileObject f : compilation.generatedFiles()) {
+            if (f.getKind() == JavaFileObject.Kind.CLASS) {
+                String path = f.toUri().getPath();
+                String relative = path.substring(path.indexOf("CLASS_OUTPUT/") + "CLASS_OUTPUT/".length());
+                try (InputStream in = f.openInputStream()) {
+                    java.nio.file.Path target = dir.resolve(relative);
+                    java.nio.file.Files.createDirectories(target.getParent());
+                    java.nio.file.Files.write(target, in.readAllBytes());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    /** Compiles with the processor and {@code options} (replacing the default ones but the Vector API's). */
+    public static Generated compileWith(List<String> options, String... namesAndSources) {
+        JavaFileObject[] files = new JavaFileObject[namesAndSources.length / 2];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = JavaFileObjects.forSourceString(namesAndSources[2 * i], namesAndSources[2 * i + 1]);
+        }
+        List<String> all = new java.util.ArrayList<>(List.of("--add-modules=jdk.incubator.vector",
+                "-Xlint:-incubating"));
+        all.addAll(options);
+        Compilation c = Compiler.javac().withProcessors(new FluxionProcessor()).withOptions(all).compile(files);
         assertThat(c).succeeded();
         return new Generated(c);
     }

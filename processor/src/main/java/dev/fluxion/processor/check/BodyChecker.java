@@ -131,6 +131,13 @@ public final class BodyChecker {
                 case Expr.Call c when c.callee() instanceof Callee.Known k -> knownCall(c, k.op());
                 case Expr.Call c when c.callee() instanceof Callee.User u -> userCall(c, u.method());
                 case Expr.Cast c when c.type().isIntegral() -> nonDifferentiable(c.operand(), e);
+                case Expr.NewArray n -> n.elements().forEach(element -> {
+                    // An array element carries no gradient: its elements' would be silently lost.
+                    String input = inputOf(element);
+                    if (input != null) {
+                        out.add(Diagnostic.error(Messages.ARRAY_OF_DIFFERENTIABLE, n.pos(), input, n.pos().source()));
+                    }
+                });
                 case Expr.Binary b when b.op() == Expr.BinOp.REMAINDER -> {
                     nonDifferentiable(b.left(), e);
                     nonDifferentiable(b.right(), e);
@@ -215,6 +222,7 @@ public final class BodyChecker {
                     ? Diagnostic.error(Messages.ARRAY_WRITE_INPUT, pos, what)
                     : Diagnostic.error(Messages.ARRAY_WRITE, pos, what.isEmpty() ? "" : what);
             case LABELED_JUMP -> Diagnostic.error(Messages.LABELED_JUMP, pos, what);
+            case VARARGS_CALL -> Diagnostic.error(Messages.VARARGS_CALL, pos, what);
             case SIDE_EFFECT -> Diagnostic.error(Messages.SIDE_EFFECT, pos, what);
             case CONSTRUCT -> Diagnostic.error(Messages.UNSUPPORTED, pos, what);
             case UNKNOWN_METHOD -> Diagnostic.error(Messages.UNKNOWN_METHOD, pos, what);

@@ -99,7 +99,7 @@ public final class SignatureChecker {
                 ? mt.getReturnType() : path.getLeaf();
         var unit = path.getCompilationUnit();
         long start = trees.getSourcePositions().getStartPosition(unit, tree);
-        return start < 0 ? 0 : unit.getLineMap().getLineNumber(start);
+        return dev.fluxion.processor.parse.SourceLines.of(unit, start);
     }
 
     private static Pos annotationPos(ExecutableElement method, Trees trees, Pos fallback) {
@@ -121,7 +121,7 @@ public final class SignatureChecker {
         }
         var unit = path.getCompilationUnit();
         long start = trees.getSourcePositions().getStartPosition(unit, path.getLeaf());
-        long line = start < 0 ? 0 : unit.getLineMap().getLineNumber(start);
+        long line = dev.fluxion.processor.parse.SourceLines.of(unit, start);
         return new Pos(unit.getSourceFile().getName(), line, "", new SourceRef(path.getLeaf(), unit));
     }
 }

@@ -167,7 +167,7 @@ final class AssignReversal {
         for (int i = 0; i < c.args().size(); i++) {
             if (m.differentiable().get(i)) {
                 Type t = m.paramTypes().get(i);
-                adjoints.contribute(c.args().get(i), new Expr.Call(new Callee.Instance(m.paramNames().get(i)),
+                adjoints.contribute(c.args().get(i), new Expr.Call(new Callee.Instance(m.gradientNames().get(i)),
                         List.of(var(grad)), t.isFloatingScalar() ? Type.Prim.DOUBLE : t, Pos.NONE), inner, at);
             }
         }

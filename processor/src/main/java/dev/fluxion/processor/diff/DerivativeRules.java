@@ -77,8 +77,12 @@ public final class DerivativeRules {
             case MATH_LOG10 -> div(g, mul(x, num(Math.log(10))));
             case MATH_SQRT -> div(g, mul(num(2), out));
             case MATH_CBRT -> div(g, mul(num(3), mul(out, out)));
-            case MATH_POW -> i == 0 ? mul(mul(g, a.get(1)), math(Op.MATH_POW, x, sub(a.get(1), num(1))))
-                    : mul(mul(g, out), math(Op.MATH_LOG, x));
+            // As PyTorch's pow: d/dx is 0 where y = 0, d/dy is 0 where x = 0 and y ≥ 0 (not 0 · -∞).
+            case MATH_POW -> i == 0
+                    ? choose(cmp(Expr.BinOp.EQ, a.get(1), num(0)), num(0),
+                            mul(mul(g, a.get(1)), math(Op.MATH_POW, x, sub(a.get(1), num(1)))))
+                    : choose(cmp(Expr.BinOp.AND, cmp(Expr.BinOp.EQ, x, num(0)), cmp(Expr.BinOp.GE, a.get(1), num(0))),
+                            num(0), mul(mul(g, out), math(Op.MATH_LOG, x)));
             case MATH_SIN -> mul(g, math(Op.MATH_COS, x));
             case MATH_COS -> neg(mul(g, math(Op.MATH_SIN, x)));
             case MATH_TAN -> mul(g, add(num(1), mul(out, out)));
@@ -96,11 +100,9 @@ public final class DerivativeRules {
             case MATH_TANH -> mul(g, sub(num(1), mul(out, out)));
             case MATH_HYPOT -> div(mul(g, a.get(i)), out);
             case MATH_ABS -> mul(g, math(Op.MATH_SIGNUM, x)); // 0 at 0, as PyTorch
-            // Subgradient to the side Math.max/min returned (the left one on ties).
-            case MATH_MAX -> i == 0 ? choose(cmp(Expr.BinOp.GE, x, a.get(1)), g, num(0))
-                    : choose(cmp(Expr.BinOp.GE, x, a.get(1)), num(0), g);
-            case MATH_MIN -> i == 0 ? choose(cmp(Expr.BinOp.LE, x, a.get(1)), g, num(0))
-                    : choose(cmp(Expr.BinOp.LE, x, a.get(1)), num(0), g);
+            // To the side Math.max/min returned; on a tie half to each, as PyTorch's maximum/minimum.
+            case MATH_MAX -> tieSplit(i == 0 ? Expr.BinOp.GT : Expr.BinOp.LT, g, x, a.get(1));
+            case MATH_MIN -> tieSplit(i == 0 ? Expr.BinOp.LT : Expr.BinOp.GT, g, x, a.get(1));
             // Tensor ⊕ tensor.
             case PLUS, MINUS, TIMES, DIV -> rule(op.javaName() + "Grad" + (i == 0 ? "A" : "B"), g, x, a.get(1));
             case POW -> i == 0 ? rule("powGradA", g, x, a.get(1)) : rule("powGradB", g, x, a.get(1), out);
@@ -170,6 +172,11 @@ public final class DerivativeRules {
                     rule(lossRule(op), g, x, a.get(1), reduction(a));
             default -> throw new IllegalArgumentException("no derivative rule for " + op);
         };
+    }
+
+    /** {@code x wins y ? g : x == y ? g * 0.5 : 0}: the contribution of one side of max or min. */
+    private static Expr tieSplit(Expr.BinOp wins, Expr g, Expr x, Expr y) {
+        return choose(cmp(wins, x, y), g, choose(cmp(Expr.BinOp.EQ, x, y), mul(g, num(0.5)), num(0)));
     }
 
     private static Expr nullTensor() {

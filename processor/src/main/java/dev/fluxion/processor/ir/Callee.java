@@ -44,13 +44,25 @@ public sealed interface Callee {
      * @param paramTypes every parameter's type, in order
      * @param differentiable for each parameter, whether it has a gradient
      * @param returnType the result type
+     * @param gradientNames for each parameter, the name of its component in the callee's generated
+     *     gradient record (its accessor): usually the parameter's name, but {@code valueGrad} for a
+     *     parameter named {@code value}, and read from the generated record where the callee was
+     *     compiled without parameter names ({@code arg0})
      */
     record UserMethod(String ownerQualifiedName, String name, boolean isStatic, List<String> paramNames,
-                      List<Type> paramTypes, List<Boolean> differentiable, Type returnType) {
+                      List<Type> paramTypes, List<Boolean> differentiable, Type returnType,
+                      List<String> gradientNames) {
         public UserMethod {
             paramNames = List.copyOf(paramNames);
             paramTypes = List.copyOf(paramTypes);
             differentiable = List.copyOf(differentiable);
+            gradientNames = List.copyOf(gradientNames);
+        }
+
+        /** A method whose gradient components are named after its parameters. */
+        public UserMethod(String ownerQualifiedName, String name, boolean isStatic, List<String> paramNames,
+                          List<Type> paramTypes, List<Boolean> differentiable, Type returnType) {
+            this(ownerQualifiedName, name, isStatic, paramNames, paramTypes, differentiable, returnType, paramNames);
         }
 
         /** {@code pkg.Owner#name}, for messages and call graphs. */

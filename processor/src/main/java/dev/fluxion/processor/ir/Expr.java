@@ -147,6 +147,8 @@ public sealed interface Expr {
         PRIVATE_FIELD,
         /** A write into an array element; {@code what} is the array's name ("" if not a name). */
         ARRAY_WRITE,
+        /** A call of a varargs {@code @Differentiable} method with separate arguments; {@code what} names it. */
+        VARARGS_CALL,
         /** A labeled break or continue; {@code what} names it ({@code break outer}). */
         LABELED_JUMP,
         /** An assignment, {@code ++} or {@code --} inside an expression; {@code what} is its source. */

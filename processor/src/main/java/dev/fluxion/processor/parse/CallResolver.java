@@ -173,6 +173,10 @@ final class CallResolver {
 
     private Expr user(List<ExecutableElement> candidates, String display, List<Expr> args, Pos pos) {
         for (ExecutableElement m : candidates) {
+            if (m.isVarArgs() && m.getAnnotation(Differentiable.class) != null && (args.size() != m.getParameters().size()
+                    || !(args.get(args.size() - 1).type() instanceof Type.ArrayOf))) {
+                return new Expr.Unsupported(Reason.VARARGS_CALL, display + "(...)", pos);
+            }
             if ((m.getAnnotation(Differentiable.class) != null || dev.fluxion.processor.diff.CustomRules.hasRule(m))
                     && m.getParameters().size() == args.size()) {
                 Callee.UserMethod ref = Signatures.userMethod(m);

@@ -141,7 +141,7 @@ final class ExprParser {
         }
         Optional<Type> local = cx.lookup(name);
         if (local.isPresent()) {
-            return new Expr.Var(name, local.get(), pos);
+            return new Expr.Var(cx.irName(name), local.get(), pos);
         }
         return field(cx.owner, List.of(), name, pos);
     }
@@ -154,7 +154,7 @@ final class ExprParser {
             }
             VariableElement f = (VariableElement) member;
             if (f.getConstantValue() != null) {
-                return new Expr.Literal(cx.elements.getConstantExpression(f.getConstantValue()),
+                return new Expr.Literal(constantText(f.getConstantValue()),
                         TypeMapper.map(f.asType()), pos);
             }
             if (f.getModifiers().contains(Modifier.STATIC) || !cx.instance) {
@@ -170,6 +170,18 @@ final class ExprParser {
             return new Expr.FieldRead(full, TypeMapper.map(f.asType()), parameter, pos);
         }
         return new Expr.Unsupported(Reason.UNKNOWN_NAME, name, pos);
+    }
+
+    /**
+     * A constant's literal text: as Java spells it, except infinities and NaN, which the IR keeps
+     * as {@code Infinity}, {@code -Infinity}, {@code NaN} (one atom each, never {@code 1.0/0.0}).
+     */
+    private String constantText(Object value) {
+        if ((value instanceof Double d && (d.isInfinite() || d.isNaN()))
+                || (value instanceof Float f && (f.isInfinite() || f.isNaN()))) {
+            return value.toString();
+        }
+        return cx.elements.getConstantExpression(value);
     }
 
     private Expr memberSelect(MemberSelectTree ms, Pos pos) {
@@ -223,7 +235,7 @@ final class ExprParser {
             for (Element m : type.getEnclosedElements()) {
                 if (m instanceof VariableElement v && m.getSimpleName().contentEquals(name)
                         && v.getConstantValue() != null) {
-                    return new Expr.Literal(cx.elements.getConstantExpression(v.getConstantValue()),
+                    return new Expr.Literal(constantText(v.getConstantValue()),
                             TypeMapper.map(v.asType()), pos);
                 }
             }
@@ -232,6 +244,12 @@ final class ExprParser {
     }
 
     private Expr binary(BinaryTree b, Pos pos) {
+        if (Chains.family(b.getKind()) != null) {
+            Expr chain = Chains.balanced(b, this);
+            if (chain != null) {
+                return chain;
+            }
+        }
         Expr.BinOp op = switch (b.getKind()) {
             case PLUS -> Expr.BinOp.PLUS;
             case MINUS -> Expr.BinOp.MINUS;
@@ -307,6 +325,9 @@ final class ExprParser {
         Expr operand = parse(c.getExpression());
         if (operand instanceof Expr.Unsupported) {
             return operand;
+        }
+        if (target != null && target.equals(operand.type())) {
+            return operand; // an identity cast, (Tensor) exp(x) or (double) (x * y): nothing to convert
         }
         if (target == null || !target.isNumeric() || !operand.type().isNumeric()) {
             return new Expr.Unsupported(Reason.CONSTRUCT, "the cast `" + cx.rawText(c) + "`", pos);

@@ -66,7 +66,7 @@ public final class MethodParser {
             String name = p.getSimpleName().toString();
             Type type = self.paramTypes().get(i);
             cx.declare(name, type);
-            params.add(new Param(name, type, self.differentiable().get(i), cx.pos(tree.getParameters().get(i))));
+            params.add(new Param(cx.irName(name), type, self.differentiable().get(i), cx.pos(tree.getParameters().get(i))));
         }
         Statements statements = new Statements(cx, new ExprParser(cx));
         Stmt.Block body = statements.block(tree.getBody());
@@ -178,7 +178,7 @@ public final class MethodParser {
             if (init != null && !type.equals(init.type()) && type.isNumeric() && init.type().isNumeric()) {
                 init = new Expr.Cast(type, init, init.pos()); // widening, spelled out for the IR
             }
-            return new Stmt.Let(name, type, init, pos);
+            return new Stmt.Let(cx.irName(name), type, init, pos);
         }
 
         private Stmt expressionStatement(ExpressionTree e, Pos pos) {
@@ -217,7 +217,7 @@ public final class MethodParser {
                 return assign(target, rhs, pos);
             }
             Type type = cx.lookup(id.getName().toString()).get();
-            Expr current = new Expr.Var(id.getName().toString(), type, cx.pos(target));
+            Expr current = new Expr.Var(cx.irName(id.getName().toString()), type, cx.pos(target));
             if (rhs instanceof Expr.Unsupported) {
                 return assign(target, rhs, pos);
             }
@@ -234,7 +234,7 @@ public final class MethodParser {
                 if (!value.type().equals(type) && type.isNumeric() && value.type().isNumeric()) {
                     value = new Expr.Cast(type, value, value.pos());
                 }
-                return new Stmt.Assign(id.getName().toString(), value, pos);
+                return new Stmt.Assign(cx.irName(id.getName().toString()), value, pos);
             }
             if (target instanceof com.sun.source.tree.ArrayAccessTree a) {
                 ExpressionTree array = a.getExpression();

@@ -4,6 +4,7 @@ import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.SourcePositions;
 import com.sun.source.util.Trees;
+import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Type;
 import java.io.IOException;
@@ -52,7 +53,7 @@ final class ParseContext {
     Pos pos(Tree tree) {
         long start = positions.getStartPosition(unit, tree);
         long end = positions.getEndPosition(unit, tree);
-        long line = start < 0 ? 0 : unit.getLineMap().getLineNumber(start);
+        long line = SourceLines.of(unit, start);
         return new Pos(fileName, line, text(start, end), new SourceRef(tree, unit));
     }
 
@@ -74,6 +75,11 @@ final class ParseContext {
             s = s.substring(0, brace);
         }
         return s.replaceAll("\\s+", " ").trim();
+    }
+
+    /** The name a user's variable has in the IR and the generated code ({@link Names#userVariable}). */
+    String irName(String name) {
+        return Names.userVariable(name, instance);
     }
 
     void enterScope() {

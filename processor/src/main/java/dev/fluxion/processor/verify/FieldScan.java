@@ -86,7 +86,11 @@ final class FieldScan {
         if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u) {
             List<String> outer = prefix;
             prefix = concat(prefix, u.receiver());
-            registry.plain(u.method().key()).ifPresent(this::method);
+            // A callee compiled in an earlier javac run (a split build) has no IR here: its fields
+            // cannot be found, so the method cannot be verified; say so rather than check less.
+            method(registry.plain(u.method().key()).orElseThrow(() -> new EvalException("it calls "
+                    + u.method().name() + " of " + u.method().ownerQualifiedName()
+                    + ", whose source is not part of this compilation (compiled in an earlier javac run)")));
             prefix = outer;
         }
         e.children().forEach(this::expr);

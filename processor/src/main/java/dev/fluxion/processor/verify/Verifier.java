@@ -136,6 +136,12 @@ public final class Verifier {
         return skipped("finite differences were unstable at " + POINTS + " points (" + lastProblem + ")");
     }
 
+    /** The gradient record component of a parameter input ({@code valueGrad} for a parameter {@code value}). */
+    private String component(Coordinate.Input in) {
+        return dev.fluxion.processor.Names.gradientComponents(method.params().stream().map(Param::name).toList())
+                .get(in.index());
+    }
+
     private List<Diagnostic> skipped(String why) {
         Kind kind = mode == VerifyMode.STRICT ? Kind.ERROR : Kind.NOTE;
         return List.of(new Diagnostic(kind, Messages.GRADIENT_NOT_VERIFIED, method.pos(), List.of(display, why)));
@@ -251,7 +257,7 @@ public final class Verifier {
         String unstable = null;
         Mismatch worst = null;
         for (Coordinate.Input in : inputs) {
-            double[] derivedGrad = in.field() == null ? Point.flatten(g.components().get(in.name()))
+            double[] derivedGrad = in.field() == null ? Point.flatten(g.components().get(component(in)))
                     : fieldGrad(leaves.get(in.field()), point.flat(in).length);
             double[] numerical = new double[derivedGrad.length];
             int n = point.flat(in).length;

@@ -6,6 +6,7 @@ import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Op;
+import dev.fluxion.processor.ir.Type;
 import java.util.List;
 
 /** Prints IR expressions as Java, with the parentheses precedence requires and no others. */
@@ -20,7 +21,7 @@ final class ExprWriter {
     static CodeBlock write(Expr e) {
         return switch (e) {
             case Expr.Var v -> CodeBlock.of("$N", v.name());
-            case Expr.Literal l -> CodeBlock.of("$L", l.text());
+            case Expr.Literal l -> literal(l.text(), l.type());
             case Expr.EnumConst c -> CodeBlock.of("$T.$N", JavaTypes.className(c.ownerQualifiedName()), c.name());
             case Expr.FieldRead f -> CodeBlock.of("$N$L", Names.MODEL,
                     f.path().stream().map(p -> "." + p).reduce("", String::concat));
@@ -29,6 +30,7 @@ final class ExprWriter {
             case Expr.Unary u -> CodeBlock.of("$L$L", u.op().symbol(), operand(u.operand(), UNARY, true));
             case Expr.Conditional c -> CodeBlock.of("$L ? $L : $L", operand(c.condition(), CONDITIONAL, true),
                     operand(c.whenTrue(), CONDITIONAL, true), operand(c.whenFalse(), CONDITIONAL, false));
+            case Expr.Cast c when widenedConstant(c) != null -> literal(widenedConstant(c), c.type());
             case Expr.Cast c -> CodeBlock.of("($T) $L", JavaTypes.of(c.type()), operand(c.operand(), CAST, false));
             case Expr.ArrayRead a -> CodeBlock.of("$L[$L]", operand(a.array(), ATOM, false), write(a.index()));
             case Expr.ArrayLength a -> CodeBlock.of("$L.length", operand(a.array(), ATOM, false));
@@ -38,6 +40,40 @@ final class ExprWriter {
             case Expr.Call c -> call(c);
             case Expr.Unsupported u -> throw new IllegalStateException("unsupported node reached the writer");
         };
+    }
+
+    /**
+     * A literal as the user would write it: {@code 0.0} for a double, {@code 0.5f} for a float,
+     * {@code Double.POSITIVE_INFINITY} (not {@code 1.0/0.0}, which is no atom) for infinities and NaN.
+     */
+    private static CodeBlock literal(String text, Type type) {
+        if (type != Type.Prim.DOUBLE && type != Type.Prim.FLOAT) {
+            return CodeBlock.of("$L", text);
+        }
+        String holder = type == Type.Prim.FLOAT ? "Float" : "Double";
+        Double special = Literals.special(text);
+        if (special != null) {
+            String name = special.isNaN() ? "NaN" : special > 0 ? "POSITIVE_INFINITY" : "NEGATIVE_INFINITY";
+            return CodeBlock.of("$T.$N", ClassName.get("java.lang", holder), name);
+        }
+        return CodeBlock.of("$L", type == Type.Prim.FLOAT ? Literals.floatText(text) : Literals.doubleText(text));
+    }
+
+    /** The text of {@code c}'s value where it widens a numeric literal to double or float: {@code (double) 0} → {@code 0}. */
+    private static String widenedConstant(Expr.Cast c) {
+        if ((c.type() != Type.Prim.DOUBLE && c.type() != Type.Prim.FLOAT) || !(c.operand() instanceof Expr.Literal l)) {
+            return null;
+        }
+        boolean exact = l.type() == Type.Prim.INT || l.type() == Type.Prim.LONG || l.type() == Type.Prim.SHORT
+                || l.type() == Type.Prim.BYTE || l.type() == c.type();
+        if (!exact) {
+            return null;
+        }
+        Double value = Literals.value(l.text(), l.type());
+        if (value == null) {
+            return null;
+        }
+        return c.type() == Type.Prim.FLOAT ? Float.toString(value.floatValue()) : Double.toString(value);
     }
 
     private static CodeBlock call(Expr.Call c) {
@@ -81,7 +117,8 @@ final class ExprWriter {
     private static CodeBlock operand(Expr e, int outer, boolean rightOfBinary) {
         int p = precedence(e);
         boolean parens = p < outer || (rightOfBinary && p == outer && p != CONDITIONAL);
-        if (e instanceof Expr.Literal l && l.text().startsWith("-") && outer >= UNARY) {
+        if (e instanceof Expr.Literal l && l.text().startsWith("-") && outer >= UNARY
+                && Literals.special(l.text()) == null) {
             parens = true;
         }
         return parens ? CodeBlock.of("($L)", write(e)) : write(e);

@@ -12,7 +12,6 @@ import com.palantir.javapoet.TypeSpec;
 import dev.fluxion.processor.Names;
 import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.ir.Expr;
-import dev.fluxion.processor.ir.Exprs;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Stmt;
@@ -43,7 +42,7 @@ public final class GradClassWriter {
                         + "derived by Fluxion at compile time.\n", owner)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
         Set<String> taken = new HashSet<>(List.of(Names.MODEL, Names.VALUE));
-        methods.forEach(d -> taken.addAll(namesOf(d)));
+        methods.forEach(d -> taken.addAll(UsedNames.of(d)));
         SourceSites sites = new SourceSites(taken);
         for (DerivedMethod d : methods) {
             new PerMethod(d, owner, ClassName.get(packageName, Names.gradClass(ownerSimpleName)), sites, taken)
@@ -53,37 +52,6 @@ public final class GradClassWriter {
             type.addField(sites.table());
         }
         return JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).indent("    ").build();
-    }
-
-    /** Every name the code generated for {@code d} declares or reads. */
-    private static Set<String> namesOf(DerivedMethod d) {
-        Set<String> out = new HashSet<>();
-        d.method().params().forEach(p -> out.add(p.name()));
-        out.add(d.cotangent());
-        d.gradients().forEach(g -> out.add(g.name()));
-        for (List<Stmt> stmts : List.of(d.method().body().stmts(), d.forward(), d.backward(), d.fusedGrad())) {
-            stmts.forEach(s -> collectNames(s, out));
-        }
-        return out;
-    }
-
-    private static void collectNames(Stmt s, Set<String> out) {
-        out.addAll(Exprs.vars(s));
-        switch (s) {
-            case Stmt.Let l -> out.add(l.name());
-            case Stmt.Block b -> b.stmts().forEach(x -> collectNames(x, out));
-            case Stmt.If i -> {
-                collectNames(i.then(), out);
-                collectNames(i.otherwise(), out);
-            }
-            case Stmt.While w -> collectNames(w.body(), out);
-            case Stmt.DoWhile w -> collectNames(w.body(), out);
-            case Stmt.For f -> {
-                f.init().forEach(x -> collectNames(x, out));
-                collectNames(f.body(), out);
-            }
-            default -> { }
-        }
     }
 
     /** The members generated for one method. */
@@ -97,7 +65,7 @@ public final class GradClassWriter {
             ClassName record = gradClass.nestedClass(Names.gradientRecord(m().name()));
             ClassName pullback = gradClass.nestedClass(Names.pullbackClass(m().name()));
             type.addMethod(forwardOnly());
-            type.addType(gradientRecord(record));
+            type.addType(GradientRecord.of(record, m().name(), result(), d.gradients()));
             type.addType(pullbackClass(pullback, record));
             // A method that saves values on tapes gets them from a Tapes: fVjp's pullback keeps fresh
             // ones; fGrad and fBackward reuse this thread's (their pullback never escapes).
@@ -114,9 +82,9 @@ public final class GradClassWriter {
             if (TapeSource.creates(d.forward())) {
                 type.addMethod(freshVjp(tapes));
             }
-            type.addMethod(vjp(pullback, tapes));
+            type.addMethod(vjp(type, pullback, tapes));
             if (grad) {
-                type.addMethod(grad(pullback, record, pooledGrad ? tapes : null));
+                type.addMethod(grad(type, pullback, record, pooledGrad ? tapes : null));
             }
             if (m().takesModel()) {
                 type.addMethod(backward(pullback, pooledBackward ? tapes : null));
@@ -125,9 +93,20 @@ public final class GradClassWriter {
 
         /** The names {@code d}'s generated methods use, and those they add themselves. */
         private Set<String> localNames() {
-            Set<String> names = namesOf(d);
+            Set<String> names = UsedNames.of(d);
             names.addAll(List.of(Names.MODEL, Names.VALUE, "pullback"));
             return names;
+        }
+
+        /** The local of {@code fGrad} and {@code fBackward} holding the pullback: not a user's name. */
+        private String pullbackLocal() {
+            Set<String> names = UsedNames.of(d);
+            names.add(Names.MODEL);
+            String local = "pullback";
+            while (names.contains(local)) {
+                local = local + "_";
+            }
+            return local;
         }
 
         private TypeName result() {
@@ -169,6 +148,52 @@ public final class GradClassWriter {
                     .addCode(code.build()).build();
         }
 
+        /**
+         * A method body: {@code stmts} then {@code ending}, with site tracking; in parts (a class
+         * {@code partsName} added to {@code host}) where it would be too large for one JVM method.
+         *
+         * @param inputs the method's parameters, which the parts read as fields
+         * @param blocksInPlace whether a block in {@code stmts} is backward statements printed in place
+         */
+        private CodeBlock body(TypeSpec.Builder host, Parts parts, List<ParameterSpec> inputs, List<Stmt> stmts,
+                               String prefix, boolean blocksInPlace, CodeBlock ending, TypeName returns) {
+            if (!Parts.needed(stmts)) {
+                CodeBlock.Builder code = CodeBlock.builder();
+                SourceSites.Tracker t = open(code, stmts);
+                new StmtWriter(code, prefix, blocksInPlace, t).writeAll(stmts);
+                code.add(ending);
+                close(code, t);
+                return code.build();
+            }
+            Set<String> promoted = Parts.promoted(stmts, blocksInPlace);
+            Set<String> names = new HashSet<>(UsedNames.of(d));
+            inputs.forEach(p -> names.add(p.name()));
+            String local = "parts";
+            while (names.contains(local)) {
+                local = local + "_";
+            }
+            return parts.write(host, inputs, stmts, ending, returns, local, blocksInPlace, (code, run, end) -> {
+                SourceSites.Tracker t = open(code, run);
+                new StmtWriter(code, prefix, blocksInPlace, t).promoting(promoted).writeAll(run);
+                if (end != null) {
+                    code.add(end);
+                }
+                close(code, t);
+            });
+        }
+
+        /** The parameters of the generated methods taking the user's arguments (the model first). */
+        private List<ParameterSpec> argParams() {
+            List<ParameterSpec> out = new ArrayList<>();
+            if (m().takesModel()) {
+                out.add(ParameterSpec.builder(owner, Names.MODEL).build());
+            }
+            for (Param p : m().params()) {
+                out.add(ParameterSpec.builder(JavaTypes.of(p.type()), p.name()).build());
+            }
+            return out;
+        }
+
         /** Opens the site tracking of a method writing {@code stmts}, if any of them can throw. */
         private SourceSites.Tracker open(CodeBlock.Builder code, List<Stmt> stmts) {
             SourceSites.Tracker t = sites.tracker(stmts, taken);
@@ -184,78 +209,83 @@ public final class GradClassWriter {
             }
         }
 
-        private TypeSpec gradientRecord(ClassName record) {
-            MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
-                    .addParameter(result(), Names.VALUE);
-            for (DerivedMethod.Gradient g : d.gradients()) {
-                ctor.addParameter(JavaTypes.of(g.type()), g.name());
-            }
-            TypeSpec.Builder r = TypeSpec.recordBuilder(record).addModifiers(Modifier.PUBLIC)
-                    .addJavadoc("The value of {@code $N} and its gradient with respect to each differentiable input.\n",
-                            m().name())
-                    .recordConstructor(ctor.build());
-            // Kotlin destructures through componentN(): val (loss, dw) = CGrad.lossGrad(...).
-            List<TypeName> types = new ArrayList<>(List.of(result()));
-            List<String> names = new ArrayList<>(List.of(Names.VALUE));
-            d.gradients().forEach(g -> {
-                types.add(JavaTypes.of(g.type()));
-                names.add(g.name());
-            });
-            for (int i = 0; i < names.size(); i++) {
-                r.addMethod(MethodSpec.methodBuilder("component" + (i + 1)).addModifiers(Modifier.PUBLIC)
-                        .returns(types.get(i)).addJavadoc("{@code $N}, for Kotlin destructuring.\n", names.get(i))
-                        .addStatement("return $N", names.get(i)).build());
-            }
-            return r.build();
-        }
-
         private TypeSpec pullbackClass(ClassName pullback, ClassName record) {
-            Set<String> fields = new HashSet<>();
             TypeSpec.Builder t = TypeSpec.classBuilder(pullback).addModifiers(Modifier.PUBLIC, Modifier.STATIC,
                     Modifier.FINAL).addJavadoc("The value of {@code $N} and what its backward pass needs.\n", m().name());
             MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
             if (m().takesModel()) {
                 addField(t, ctor, owner, Names.MODEL);
-                fields.add(Names.MODEL);
             }
             for (Expr.Var v : d.saved()) {
                 addField(t, ctor, JavaTypes.of(v.type()), v.name());
-                fields.add(v.name());
             }
             String valueField = sharedResult();
             if (valueField == null) {
-                valueField = Names.VALUE;
-                while (fields.contains(valueField)) {
-                    valueField = valueField + "_";
-                }
+                valueField = valueField();
                 addField(t, ctor, result(), valueField);
             }
             t.addMethod(ctor.build());
             t.addMethod(MethodSpec.methodBuilder(Names.VALUE).addModifiers(Modifier.PUBLIC).returns(result())
                     .addJavadoc("The forward value.\n").addStatement("return $N", valueField).build());
-            CodeBlock.Builder code = CodeBlock.builder();
-            SourceSites.Tracker tracker = open(code, d.backward());
-            new StmtWriter(code, "backward of ", false, tracker).writeAll(d.backward());
             List<CodeBlock> comps = new ArrayList<>();
             comps.add(CodeBlock.of("$N", valueField));
             d.gradients().forEach(g -> comps.add(ExprWriter.write(g.value())));
-            code.addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "));
-            close(code, tracker);
+            CodeBlock ending = CodeBlock.builder().addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "))
+                    .build();
+            CodeBlock code = body(t, new Parts("BackwardParts", true, "The backward pass of {@code " + m().name() + "}", m().name()),
+                    List.of(ParameterSpec.builder(result(), d.cotangent()).build()), d.backward(), "backward of ",
+                    false, ending, record);
             t.addMethod(MethodSpec.methodBuilder(Names.BACKWARD).addModifiers(Modifier.PUBLIC).returns(record)
                     .addJavadoc("Pulls the cotangent of the value back to the inputs"
                             + (m().takesModel() ? ", accumulating into the model's parameters" : "") + ".\n"
                             + "May run any number of times: it reads what the forward pass saved and changes none of it.\n")
-                    .addParameter(result(), d.cotangent()).addCode(code.build()).build());
-            String chain = d.steps().isEmpty() ? "none" : String.join(" <- ", d.steps());
+                    .addParameter(result(), d.cotangent()).addCode(code).build());
+            String chain = chain(d.steps());
             t.addMethod(MethodSpec.methodBuilder("toString").addAnnotation(Override.class)
                     .addModifiers(Modifier.PUBLIC).returns(String.class)
                     .addStatement("return $S", Names.pullbackClass(m().name()) + "[" + chain + "]").build());
             return t.build();
         }
 
-        private static void addField(TypeSpec.Builder t, MethodSpec.Builder ctor, TypeName type, String name) {
+        /**
+         * The backward steps for {@code toString()}, the middle elided where there are many (a
+         * 5,000-term sum would make a string constant longer than a class file allows).
+         */
+        private static String chain(List<String> steps) {
+            if (steps.isEmpty()) {
+                return "none";
+            }
+            if (steps.size() <= 24) {
+                return String.join(" <- ", steps);
+            }
+            return String.join(" <- ", steps.subList(0, 12)) + " <- ... " + (steps.size() - 16) + " more <- "
+                    + String.join(" <- ", steps.subList(steps.size() - 4, steps.size()));
+        }
+
+        private void addField(TypeSpec.Builder t, MethodSpec.Builder ctor, TypeName type, String name) {
+            if (savesThroughFields()) {
+                t.addField(FieldSpec.builder(type, name, Modifier.PRIVATE).build());
+                return;
+            }
             t.addField(FieldSpec.builder(type, name, Modifier.PRIVATE, Modifier.FINAL).build());
             ctor.addParameter(ParameterSpec.builder(type, name).build()).addStatement("this.$N = $N", name, name);
+        }
+
+        /**
+         * Whether the pullback's saved values are too many for one constructor (a JVM method has at
+         * most 255 parameter slots, a double or long taking two): then {@code fVjp} assigns its
+         * fields one by one.
+         */
+        private boolean savesThroughFields() {
+            int slots = 1 + (m().takesModel() ? 1 : 0) + (sharedResult() == null ? slots(m().returnType()) : 0);
+            for (Expr.Var v : d.saved()) {
+                slots += slots(v.type());
+            }
+            return slots > 255;
+        }
+
+        private static int slots(Type t) {
+            return t == Type.Prim.DOUBLE || t == Type.Prim.LONG ? 2 : 1;
         }
 
         /** {@code fVjp(x)}: the forward pass on fresh tapes, which the returned pullback keeps. */
@@ -269,31 +299,64 @@ public final class GradClassWriter {
         }
 
         /** The forward pass returning the pullback; on the given tapes where {@code tapes} is not null. */
-        private MethodSpec vjp(ClassName pullback, TapeSource.Pooled tapes) {
+        private MethodSpec vjp(TypeSpec.Builder host, ClassName pullback, TapeSource.Pooled tapes) {
             List<Stmt> forward = tapes == null ? d.forward() : TapeSource.from(d.forward(), tapes.tapes());
             CodeBlock.Builder code = CodeBlock.builder();
-            SourceSites.Tracker tracker = open(code, forward);
-            new StmtWriter(code, "", false, tracker).writeAll(forward);
             List<CodeBlock> args = new ArrayList<>();
+            List<String> fields = new ArrayList<>();
             if (m().takesModel()) {
                 args.add(CodeBlock.of("$N", Names.MODEL));
+                fields.add(Names.MODEL);
             }
-            d.saved().forEach(v -> args.add(CodeBlock.of("$N", v.name())));
+            d.saved().forEach(v -> {
+                args.add(CodeBlock.of("$N", v.name()));
+                fields.add(v.name());
+            });
             if (sharedResult() == null) {
                 args.add(ExprWriter.write(d.result()));
+                fields.add(valueField());
             }
-            code.addStatement("return new $T($L)", pullback, CodeBlock.join(args, ", "));
-            close(code, tracker);
+            if (savesThroughFields()) {
+                String local = pullbackLocal();
+                code.addStatement("$T $N = new $T()", pullback, local, pullback);
+                for (int i = 0; i < args.size(); i++) {
+                    code.addStatement("$N.$N = $L", local, fields.get(i), args.get(i));
+                }
+                code.addStatement("return $N", local);
+            } else {
+                code.addStatement("return new $T($L)", pullback, CodeBlock.join(args, ", "));
+            }
+            List<ParameterSpec> inputs = argParams();
+            if (tapes != null) {
+                inputs.add(ParameterSpec.builder(TapeSource.TAPES, tapes.tapes()).build());
+            }
+            CodeBlock body = body(host, new Parts(Names.capitalize(m().name()) + "ForwardParts", false,
+                    "The forward pass of {@code " + m().name() + "}", m().name()), inputs, forward, "", false, code.build(),
+                    pullback);
             if (tapes != null) {
                 return signature(Names.vjpMethod(m().name()), Modifier.PRIVATE).returns(pullback)
                         .addParameter(TapeSource.TAPES, tapes.tapes())
                         .addJavadoc("Runs the forward pass of {@link $T#$N}, saving on {@code $N}'s stacks, and returns\n"
                                 + "its pullback.\n", owner, m().name(), tapes.tapes())
-                        .addCode(code.build()).build();
+                        .addCode(body).build();
             }
             return signature(Names.vjpMethod(m().name())).returns(pullback)
                     .addJavadoc("Runs the forward pass of {@link $T#$N} and returns its pullback.\n", owner, m().name())
-                    .addCode(code.build()).build();
+                    .addCode(body).build();
+        }
+
+        /** The pullback's field holding the value, where no saved local holds it. */
+        private String valueField() {
+            Set<String> fields = new HashSet<>();
+            d.saved().forEach(v -> fields.add(v.name()));
+            if (m().takesModel()) {
+                fields.add(Names.MODEL);
+            }
+            String valueField = Names.VALUE;
+            while (fields.contains(valueField)) {
+                valueField = valueField + "_";
+            }
+            return valueField;
         }
 
         /** The saved local that is also the result, if any: one field serves as both. */
@@ -311,31 +374,35 @@ public final class GradClassWriter {
         }
 
         /** {@code fGrad}: on this thread's reused tapes where {@code tapes} is not null. */
-        private MethodSpec grad(ClassName pullback, ClassName record, TapeSource.Pooled tapes) {
+        private MethodSpec grad(TypeSpec.Builder host, ClassName pullback, ClassName record, TapeSource.Pooled tapes) {
             if (!d.fusedGrad().isEmpty()) {
                 List<Stmt> body = tapes == null ? d.fusedGrad() : TapeSource.from(d.fusedGrad(), tapes.tapes());
-                CodeBlock.Builder code = CodeBlock.builder();
-                SourceSites.Tracker tracker = open(code, body);
-                new StmtWriter(code, "", true, tracker).writeAll(body);
                 List<CodeBlock> comps = new ArrayList<>();
                 comps.add(ExprWriter.write(d.result()));
                 d.gradients().forEach(g -> comps.add(ExprWriter.write(g.value())));
-                code.addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "));
-                close(code, tracker);
+                List<ParameterSpec> inputs = argParams();
+                if (tapes != null) {
+                    inputs.add(ParameterSpec.builder(TapeSource.TAPES, tapes.tapes()).build());
+                }
+                CodeBlock code = body(host, new Parts(Names.capitalize(m().name()) + "GradParts", false,
+                        "The one-pass gradient of {@code " + m().name() + "}", m().name()), inputs, body, "", true,
+                        CodeBlock.builder().addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "))
+                                .build(), record);
                 return signature(Names.gradMethod(m().name())).returns(record)
                         .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1), in one pass:\n"
                                 + "each trip of the last loop runs its forward and then its backward statements.\n",
                                 owner, m().name())
-                        .addCode(tapes == null ? code.build() : tapes.pooled(code.build())).build();
+                        .addCode(tapes == null ? code : tapes.pooled(code)).build();
             }
             CodeBlock.Builder code = CodeBlock.builder();
+            String local = pullbackLocal();
             if (tapes == null) {
-                code.addStatement("$T pullback = $N($L)", pullback, Names.vjpMethod(m().name()), argList());
+                code.addStatement("$T $N = $N($L)", pullback, local, Names.vjpMethod(m().name()), argList());
             } else {
-                code.addStatement("$T pullback = $N($L, $N)", pullback, Names.vjpMethod(m().name()), argList(),
+                code.addStatement("$T $N = $N($L, $N)", pullback, local, Names.vjpMethod(m().name()), argList(),
                         tapes.tapes());
             }
-            code.add(scalarCheck()).addStatement("return pullback.$N($L)", Names.BACKWARD, seed("pullback"));
+            code.add(scalarCheck(local)).addStatement("return $N.$N($L)", local, Names.BACKWARD, seed(local));
             return signature(Names.gradMethod(m().name())).returns(record)
                     .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1)$L.\n", owner,
                             m().name(), tapes == null ? "" : ",\nsaving on this thread's reused tapes")
@@ -343,29 +410,30 @@ public final class GradClassWriter {
         }
 
         /** As PyTorch: a gradient can be implicitly created only for a scalar output. */
-        private CodeBlock scalarCheck() {
+        private CodeBlock scalarCheck(String local) {
             if (!m().returnType().isTensor()) {
                 return CodeBlock.of("");
             }
-            return CodeBlock.builder().beginControlFlow("if (pullback.value().numel() != 1)")
-                    .addStatement("throw new $T($S + $T.toString(pullback.value().shape())\n+ $S)",
+            return CodeBlock.builder().beginControlFlow("if ($N.value().numel() != 1)", local)
+                    .addStatement("throw new $T($S + $T.toString($N.value().shape())\n+ $S)",
                             IllegalArgumentException.class, m().name() + "Grad: grad can be implicitly created only for "
                                     + "scalar outputs, but " + m().name() + " returned a tensor of shape ",
-                            java.util.Arrays.class, "; use " + Names.vjpMethod(m().name())
+                            java.util.Arrays.class, local, "; use " + Names.vjpMethod(m().name())
                                     + "(...).backward(v) with a cotangent v of that shape")
                     .endControlFlow().build();
         }
 
         private MethodSpec backward(ClassName pullback, TapeSource.Pooled tapes) {
             CodeBlock.Builder code = CodeBlock.builder();
+            String local = pullbackLocal();
             if (tapes == null) {
-                code.addStatement("$T pullback = $N($L)", pullback, Names.vjpMethod(m().name()), argList());
+                code.addStatement("$T $N = $N($L)", pullback, local, Names.vjpMethod(m().name()), argList());
             } else {
-                code.addStatement("$T pullback = $N($L, $N)", pullback, Names.vjpMethod(m().name()), argList(),
+                code.addStatement("$T $N = $N($L, $N)", pullback, local, Names.vjpMethod(m().name()), argList(),
                         tapes.tapes());
             }
-            code.addStatement("pullback.$N($L)", Names.BACKWARD, seed("pullback"))
-                    .addStatement("return pullback.value()");
+            code.addStatement("$N.$N($L)", local, Names.BACKWARD, seed(local))
+                    .addStatement("return $N.$N()", local, Names.VALUE);
             return signature(Names.backwardMethod(m().name())).returns(result())
                     .addJavadoc("Forward and backward pass of {@link $T#$N}: accumulates into the gradient of each\n"
                             + "{@code Parameter} that requires it, and returns the value.\n", owner, m().name())

@@ -5,6 +5,7 @@ import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Prints IR statements, with a comment naming the source line before each group of statements
@@ -20,6 +21,8 @@ final class StmtWriter {
     private String prefix;
     private String lastSource = null;
     private int site = -1;
+    /** Locals that are fields of a {@link Parts} class: declared there, assigned here. */
+    private Set<String> promoted = Set.of();
 
     /** @param prefix put before each source comment, e.g. {@code "backward of "} */
     StmtWriter(CodeBlock.Builder code, String prefix) {
@@ -38,6 +41,12 @@ final class StmtWriter {
         this.tracker = tracker;
     }
 
+    /** This writer, assigning the {@code promoted} locals (fields of a parts class) instead of declaring them. */
+    StmtWriter promoting(Set<String> names) {
+        this.promoted = Set.copyOf(names);
+        return this;
+    }
+
     void writeAll(List<Stmt> stmts) {
         stmts.forEach(this::write);
     }
@@ -53,6 +62,9 @@ final class StmtWriter {
         comment(s.pos());
         track(s);
         switch (s) {
+            case Stmt.Let l when promoted.contains(l.name()) && l.init() == null -> { }
+            case Stmt.Let l when promoted.contains(l.name()) ->
+                    code.addStatement("$N = $L", l.name(), ExprWriter.write(l.init()));
             case Stmt.Let l when l.init() == null -> code.addStatement("$T $N", JavaTypes.of(l.type()), l.name());
             case Stmt.Let l -> code.addStatement("$T $N = $L", JavaTypes.of(l.type()), l.name(), ExprWriter.write(l.init()));
             case Stmt.Assign a -> {
