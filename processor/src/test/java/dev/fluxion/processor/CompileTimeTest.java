@@ -12,9 +12,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The processor's cost on 100 annotated methods: compile with and without it, several times,
- * and compare the best times (the first compiles warm up javac). Target: under 2 s.
+ * and compare the best times (the first compiles warm up javac). Target: under 2 s. Measured in
+ * this thread's CPU time (javac and the processor run in it), not wall-clock time, which a loaded
+ * machine stretches past any bound: on two cores at load 27 the wall-clock difference was 3.2 s.
  */
 class CompileTimeTest {
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
     static JavaFileObject hundredMethods() {
         StringBuilder src = new StringBuilder("""
                 package demo;
@@ -53,9 +57,9 @@ class CompileTimeTest {
     static long bestMillis(Supplier<Compiler> compiler, JavaFileObject src, int runs) {
         long best = Long.MAX_VALUE;
         for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
+            long t0 = CPU.getCurrentThreadCpuTime();
             Compilation c = compiler.get().compile(src);
-            long t = (System.nanoTime() - t0) / 1_000_000;
+            long t = (CPU.getCurrentThreadCpuTime() - t0) / 1_000_000;
             assertThat(c).succeeded();
             best = Math.min(best, t);
         }
@@ -70,7 +74,7 @@ class CompileTimeTest {
         bestMillis(with, src, 2); // warm-up
         long without = bestMillis(plain, src, 3);
         long withProcessor = bestMillis(with, src, 3);
-        System.out.printf("100 methods: %d ms without the processor, %d ms with (processor + generated code: %d ms)%n",
+        System.out.printf("100 methods, CPU time: %d ms without the processor, %d ms with (processor + generated code: %d ms)%n",
                 without, withProcessor, withProcessor - without);
         assertTrue(withProcessor - without < 2000, "processor added " + (withProcessor - without) + " ms");
     }
