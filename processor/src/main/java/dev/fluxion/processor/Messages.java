@@ -85,6 +85,9 @@ public enum Messages {
     GRADIENT_MISMATCH_SCALAR(
             "gradient check failed for {0} with respect to `{1}` at {2}: {3}; largest error {4}",
             "the derivative rule used here is wrong: fix your @Derivative rule, or report a Fluxion bug if none of yours is involved; @Differentiable(verify = false) turns the check off"),
+    DERIVED_PASS_FAILED(
+            "processor bug: the derived forward and backward pass of {0} fails at {1}, where the method itself evaluates: {2}",
+            "report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),
     GRADIENT_NOT_CHECKABLE(
             "gradient of {0} not verified at compile time: float64 finite differences could not check it at any of the {1} points tried ({2}); this does not mean that the derivative is wrong",
             "test this gradient at inputs of your own and set @Differentiable(verify = false), or build without -Afluxion.verify=strict, which makes an unchecked gradient an error"),

@@ -20,7 +20,7 @@ import java.util.function.IntFunction;
 final class PathSearch {
     /** Varied points drawn at most. */
     static final int MAX_CANDIDATES = 48;
-    /** Consecutive draws without a new path after which the search stops. */
+    /** Consecutive draws without a new path after which the search stops, once every direction is covered. */
     static final int STALL = 12;
     /** Paths verified at most (one point each). */
     static final int MAX_PATHS = 8;
@@ -30,16 +30,21 @@ final class PathSearch {
     /** A point and the path it takes ({@link PathRecorder}). */
     record Candidate(Point point, Set<BranchSites.Direction> path) {}
 
+    private final List<BranchSites.Direction> directions;
     private final Function<Point, Set<BranchSites.Direction>> pathOf;
     private final IntFunction<Point> draw;
     private final BooleanSupplier exhausted;
 
     /**
+     * @param directions the method's static directions: while some is uncovered the search goes
+     *     on to {@link #MAX_CANDIDATES}
      * @param pathOf the path a point takes, or null where the method does not evaluate there
      * @param draw the i-th varied point
      * @param exhausted whether the evaluation budget is spent
      */
-    PathSearch(Function<Point, Set<BranchSites.Direction>> pathOf, IntFunction<Point> draw, BooleanSupplier exhausted) {
+    PathSearch(List<BranchSites.Direction> directions, Function<Point, Set<BranchSites.Direction>> pathOf,
+               IntFunction<Point> draw, BooleanSupplier exhausted) {
+        this.directions = directions;
         this.pathOf = pathOf;
         this.draw = draw;
         this.exhausted = exhausted;
@@ -53,7 +58,8 @@ final class PathSearch {
         byPath.computeIfAbsent(first.path(), k -> new ArrayList<>()).add(first);
         widening.add(first.path());
         int stall = 0;
-        for (int i = 0; i < MAX_CANDIDATES && stall < STALL && !exhausted.getAsBoolean(); i++) {
+        for (int i = 0; i < MAX_CANDIDATES && (stall < STALL || !covered.containsAll(directions))
+                && !exhausted.getAsBoolean(); i++) {
             Point p = draw.apply(i);
             Set<BranchSites.Direction> path = p == null ? null : pathOf.apply(p);
             if (path == null) {

@@ -26,8 +26,15 @@ final class PointCheck {
     /** Elements compared per input at most (a subset, chosen by the seed, beyond that). */
     private static final int MAX_ELEMENTS = 48;
 
-    /** What one point showed: a failure, or why it could not be checked, or neither (passed). */
-    record Outcome(Diagnostic failure, String unreliable) {}
+    /**
+     * What one point showed: a failure, or why it could not be checked (numerically, or because
+     * evaluating the derived passes failed), or neither (passed).
+     */
+    record Outcome(Diagnostic failure, String unreliable, boolean evaluationFailed) {
+        Outcome(Diagnostic failure, String unreliable) {
+            this(failure, unreliable, false);
+        }
+    }
 
     /** One input's worst element: its index and its derived and numerical partial derivative. */
     private record Element(Coordinate.Input input, int index, double derived, double numerical, double error) {}
@@ -80,7 +87,23 @@ final class PointCheck {
             }
         });
         Interpreter interp = new Interpreter(registry, Verifier.fieldsOf(params));
-        Pullback pb = interp.forward(derived, point.args());
+        Pullback pb;
+        GradientValues g;
+        try {
+            pb = interp.forward(derived, point.args());
+            g = interp.backward(pb, cotangent);
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof EvalException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof IndexOutOfBoundsException) {
+                // The method evaluates here, its derivation reads past a tape or an array: the
+                // generated code would fail the same way.
+                return new Outcome(new Diagnostic(Kind.ERROR, Messages.DERIVED_PASS_FAILED, method.pos(),
+                        List.of(display, point.describe(inputs), cause.toString())), null);
+            }
+            // Possibly a limit of the interpreter: another point may still check the method.
+            return new Outcome(null, "evaluating its derived backward pass failed at " + point.describe(inputs)
+                    + ": " + e.getMessage(), true);
+        }
         double[] fv = Point.flatten(value);
         double[] dv = Point.flatten(pb.value());
         for (int i = 0; i < fv.length; i++) {
@@ -89,7 +112,6 @@ final class PointCheck {
                         List.of(display, Numbers.brief(pb.value()), Numbers.brief(value), point.describe(inputs))), null);
             }
         }
-        GradientValues g = interp.backward(pb, cotangent);
         if (!derived.fusedGrad().isEmpty()) {
             Diagnostic fused = FusedGradCheck.check(derived, display, interp, pb, point, inputs);
             if (fused != null) {

@@ -23,6 +23,9 @@ final class ShapeSearch {
     private static final int[] INTS = {Inputs.INT_VALUE, 0, 1, 3, 4, 5};
     private static final int[] LENGTHS = {Inputs.DEFAULT_SIZE, 1, 2, 4, 5, 6};
 
+    /** Scales of the fallback points, small first: overflow is the commoner reason to need them. */
+    private static final double[] FALLBACK_SCALES = {0.1, 0.01, 10, 0.001, 3, 0.3};
+
     private final Inputs gen;
     private final long seed;
     private final Predicate<Point> evaluates;
@@ -74,5 +77,17 @@ final class ShapeSearch {
                 i < 4 ? Inputs.INT_VALUE : INTS[rng.nextInt(INTS.length)],
                 i < 4 ? Inputs.DEFAULT_SIZE : LENGTHS[rng.nextInt(LENGTHS.length)]);
         return gen.draw(found, foundStyle[0], foundStyle[1], rng, v);
+    }
+
+    /**
+     * The {@code i}-th fallback point, for where the points so far could not be checked: plain
+     * values scaled as a whole (0.1, 0.01, 10, ...), so that a method that overflows or cancels at
+     * the plain scale gets a point where it does not. It may not evaluate.
+     */
+    Point rescaled(int i) {
+        Random rng = new Random(seed ^ (0x2545F4914F6CDD1DL + 7919L * i));
+        double scale = FALLBACK_SCALES[i % FALLBACK_SCALES.length];
+        return gen.draw(found, foundStyle[0], foundStyle[1], rng,
+                new Inputs.Variation(scale, 1, Inputs.INT_VALUE, Inputs.DEFAULT_SIZE));
     }
 }

@@ -126,14 +126,15 @@ public final class Verifier {
         if (sites.isEmpty() || !options.coverage()) {
             groups = List.of(List.of(start));
         } else {
-            groups = new PathSearch(p -> pathOf(p, true), search::varied, () -> searchSteps > SEARCH_BUDGET)
+            groups = new PathSearch(sites.directions(), p -> pathOf(p, true), search::varied, () -> searchSteps > SEARCH_BUDGET)
                     .explore(start);
         }
         Set<BranchSites.Direction> verified = new LinkedHashSet<>();
         int verifiedPoints = 0;
         int attempt = 0;
         int fresh = 0;
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(); // finite differences could not be trusted
+        List<String> failures = new ArrayList<>(); // evaluation failed
         for (List<PathSearch.Candidate> group : groups) {
             for (int t = 0; t < TRIES_PER_PATH; t++) {
                 PathSearch.Candidate c = t < group.size() ? group.get(t) : freshCandidate(search, fresh++);
@@ -147,7 +148,8 @@ public final class Verifier {
                     if (Boolean.getBoolean("fluxion.verify.debug")) {
                         System.err.println("fluxion verify: " + derived);
                     }
-                    return skipped("evaluating its derived backward pass failed: " + e.getMessage());
+                    failures.add("evaluating it failed: " + e.getMessage());
+                    continue;
                 }
                 if (o.failure() != null) {
                     return List.of(o.failure());
@@ -157,11 +159,14 @@ public final class Verifier {
                     verified.addAll(c.path());
                     break;
                 }
-                problems.add(o.unreliable());
+                (o.evaluationFailed() ? failures : problems).add(o.unreliable());
             }
             if (!options.coverage()) {
                 break;
             }
+        }
+        if (verifiedPoints == 0 && problems.isEmpty()) {
+            return skipped(summary(failures));
         }
         if (verifiedPoints == 0) {
             return List.of(new Diagnostic(mode == VerifyMode.STRICT ? Kind.ERROR : Kind.NOTE,
@@ -174,7 +179,7 @@ public final class Verifier {
 
     /** A fresh point to try where a path's own points were all unreliable: any evaluating point. */
     private PathSearch.Candidate freshCandidate(ShapeSearch search, int i) {
-        Point p = sites.isEmpty() && i < 2 ? search.next() : search.varied(1000 + i);
+        Point p = i < 1 ? search.next() : search.rescaled(i - 1);
         if (p == null) {
             return null;
         }
