@@ -182,8 +182,10 @@ final class BranchSites {
             case Expr.Var v -> v.name();
             case Expr.Literal l -> l.text();
             case Expr.FieldRead f -> String.join(".", f.path());
-            case Expr.Binary b -> wrap(b.left()) + " " + b.op().symbol() + " " + wrap(b.right());
-            case Expr.Unary u -> u.op().symbol() + wrap(u.operand());
+            case Expr.Binary b -> wrap(b.left(), b.op(), false) + " " + b.op().symbol() + " "
+                    + wrap(b.right(), b.op(), true);
+            case Expr.Unary u -> u.op().symbol() + (u.operand() instanceof Expr.Binary ? "(" + render(u.operand()) + ")"
+                    : render(u.operand()));
             case Expr.ArrayRead a -> render(a.array()) + "[" + render(a.index()) + "]";
             case Expr.ArrayLength a -> render(a.array()) + ".length";
             case Expr.Cast c -> render(c.operand());
@@ -197,8 +199,26 @@ final class BranchSites {
         };
     }
 
-    private static String wrap(Expr e) {
-        return e instanceof Expr.Binary ? "(" + render(e) + ")" : render(e);
+    /** An operand, in parentheses where Java's precedence needs them. */
+    private static String wrap(Expr e, Expr.BinOp parent, boolean right) {
+        if (!(e instanceof Expr.Binary b)) {
+            return render(e);
+        }
+        int inner = precedence(b.op());
+        int outer = precedence(parent);
+        boolean needed = inner < outer || (right && inner == outer);
+        return needed ? "(" + render(e) + ")" : render(e);
+    }
+
+    private static int precedence(Expr.BinOp op) {
+        return switch (op) {
+            case TIMES, DIVIDE, REMAINDER -> 5;
+            case PLUS, MINUS -> 4;
+            case LT, GT, LE, GE -> 3;
+            case EQ, NE -> 2;
+            case AND -> 1;
+            case OR -> 0;
+        };
     }
 
     /** Whether a {@code break} in {@code stmts} leaves the loop they are the body of. */
