@@ -36,12 +36,12 @@ final class FiniteDifferences {
 
     /**
      * A trusted estimate: {@code value} (Richardson), its error bound, and the one-sided
-     * differences at the smaller step (a derived value at a kink may equal either one).
+     * differences at the smaller step {@code step} (a derived value at a kink may equal either one).
      * Or, when {@code unreliable} is not null, why there is none.
      */
-    record Estimate(double value, double error, double forward, double backward, String unreliable) {
+    record Estimate(double value, double error, double forward, double backward, double step, String unreliable) {
         static Estimate unreliable(String why) {
-            return new Estimate(Double.NaN, Double.NaN, Double.NaN, Double.NaN, why);
+            return new Estimate(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, why);
         }
 
         boolean reliable() {
@@ -113,7 +113,7 @@ final class FiniteDifferences {
             }
             double forward = (p2.loss() - here.loss()) / hp2;
             double backward = (here.loss() - m2.loss()) / hm2;
-            return new Estimate(value, Math.abs(d1 - d2) / 3 + noise, forward, backward, null);
+            return new Estimate(value, Math.abs(d1 - d2) / 3 + noise, forward, backward, hp2, null);
         }
         return Estimate.unreliable("no step size gave agreeing differences");
     }

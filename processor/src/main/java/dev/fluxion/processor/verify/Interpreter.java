@@ -57,6 +57,8 @@ final class Interpreter {
     /** Whether to watch arithmetic and call results for infinities and NaN. */
     private boolean watchOverflow;
     private boolean overflowed;
+    /** Where floating operations are logged ({@link RoundingTrace}); null when not traced. */
+    private RoundingTrace trace;
 
     /** An interpreter over {@code registry}, reading {@code this}'s fields through {@code fields}. */
     Interpreter(Registry registry, Function<List<String>, Object> fields) {
@@ -73,6 +75,12 @@ final class Interpreter {
     /** This interpreter, noting whether an intermediate value overflows ({@link #overflowed()}). */
     Interpreter watchingOverflow() {
         this.watchOverflow = true;
+        return this;
+    }
+
+    /** This interpreter, logging each floating-point operation's operands and result to {@code t}. */
+    Interpreter tracing(RoundingTrace t) {
+        this.trace = t;
         return this;
     }
 
@@ -357,7 +365,13 @@ final class Interpreter {
                         : ((Number) l).longValue() == ((Number) r).longValue();
                 case NE -> t == Type.Prim.DOUBLE ? Values.toDouble(l) != Values.toDouble(r)
                         : ((Number) l).longValue() != ((Number) r).longValue();
-                default -> arithmetic(b.op(), t, (Number) l, (Number) r);
+                default -> {
+                    Object v = arithmetic(b.op(), t, (Number) l, (Number) r);
+                    if (trace != null && v instanceof Double d) {
+                        trace.add(false, d, List.of(l, r));
+                    }
+                    yield v;
+                }
             };
         }
 
@@ -451,6 +465,9 @@ final class Interpreter {
                 case Callee.Static s -> staticCall(s, args);
                 case Callee.Instance i -> instanceCall(i.name(), args);
             };
+            if (trace != null && result instanceof Double d) {
+                trace.add(RoundingTrace.selects(c.callee()), d, args);
+            }
             return Values.coerce(result, c.type());
         }
 
