@@ -105,6 +105,26 @@ final class BranchSites {
         return out;
     }
 
+    /**
+     * The branch directions and loop exits of {@code path} in source order, for a message:
+     * {@code , taking if (x > 0) true (line 7), if (x > 1) false (line 7)}; empty for no forks.
+     */
+    String describe(Set<Direction> path) {
+        List<String> parts = new ArrayList<>();
+        for (Site s : sites) {
+            for (Outcome o : Outcome.values()) {
+                if (s.possible().contains(o) && path.contains(new Direction(s.id(), o))) {
+                    parts.add(s.describe(o));
+                }
+            }
+        }
+        if (parts.isEmpty()) {
+            return "";
+        }
+        int shown = Math.min(parts.size(), 6);
+        return ", taking " + String.join(", ", parts.subList(0, shown)) + (shown < parts.size() ? ", ..." : "");
+    }
+
     private void add(Object node, Kind kind, Pos pos, Expr condition, Set<Outcome> possible) {
         String text = condition == null ? null : render(condition);
         Site site = new Site(sites.size(), kind, pos, text, possible);

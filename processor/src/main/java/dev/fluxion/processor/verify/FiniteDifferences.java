@@ -9,7 +9,8 @@ import java.util.function.Function;
  * Richardson extrapolation is the estimate. Where they disagree (truncation: a fast oscillation,
  * a branch boundary or kink within the step) the step shrinks; where float64 rounding of the
  * function's value swamps its change over the step (cancellation: {@code 1e17 + sin(x)}) the step
- * grows; where neither helps, or the function is not finite near the point, the coordinate cannot
+ * grows; where the path (its branch directions) changes within the step, the step shrinks too;
+ * where neither helps, or the function is not finite near the point, the coordinate cannot
  * be checked numerically and the caller tries another point. An unreliable estimate is never a
  * reason to fail a method.
  */
@@ -27,8 +28,15 @@ final class FiniteDifferences {
     private static final double ROUNDING = 64 * Math.ulp(1.0);
     private static final int ATTEMPTS = 6;
 
-    /** One evaluation of the loss ⟨v, f(x)⟩ and of its magnitude Σ|vᵢ·fᵢ|. */
-    record Sample(double loss, double magnitude) {
+    /**
+     * One evaluation of the loss ⟨v, f(x)⟩, of its magnitude Σ|vᵢ·fᵢ|, and of the path it took
+     * (null where not recorded): differences across a branch boundary are not derivatives.
+     */
+    record Sample(double loss, double magnitude, Object path) {
+        Sample(double loss, double magnitude) {
+            this(loss, magnitude, null);
+        }
+
         boolean finite() {
             return Double.isFinite(loss) && Double.isFinite(magnitude);
         }
@@ -101,11 +109,15 @@ final class FiniteDifferences {
                 h *= FACTOR;
                 continue;
             }
-            if (Math.abs(d1 - d2) > base + 2 * noise) {
+            boolean samePath = java.util.Objects.equals(here.path(), p1.path())
+                    && java.util.Objects.equals(here.path(), m1.path()) && java.util.Objects.equals(here.path(), p2.path())
+                    && java.util.Objects.equals(here.path(), m2.path());
+            if (!samePath || Math.abs(d1 - d2) > base + 2 * noise) {
                 if (direction > 0 || h / FACTOR < MIN_STEP * scale) {
-                    return Estimate.unreliable("central differences at steps " + Numbers.num(h) + " and "
+                    return Estimate.unreliable(samePath ? "central differences at steps " + Numbers.num(h) + " and "
                             + Numbers.num(h / 2) + " disagree (" + Numbers.num(d1) + " and " + Numbers.num(d2)
-                            + "): a kink, a branch boundary or fast oscillation");
+                            + "): a kink, a branch boundary or fast oscillation"
+                            : "a branch boundary lies within every step tried");
                 }
                 direction = -1;
                 h /= FACTOR;

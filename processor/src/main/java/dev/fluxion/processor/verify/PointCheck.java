@@ -48,6 +48,8 @@ final class PointCheck {
     private int coordinates;
     private double largest;
 
+    private BranchSites sites;
+
     PointCheck(DerivedMethod derived, Registry registry, String display, List<Coordinate.Input> inputs) {
         this.derived = derived;
         this.method = derived.method();
@@ -68,22 +70,30 @@ final class PointCheck {
         return largest;
     }
 
-    Outcome at(Point point, Random rng) {
+    /** The method's forks: finite differences must not cross them. */
+    void sites(BranchSites s) {
+        this.sites = s;
+    }
+
+    /** The check at {@code point}; {@code path} describes its path for messages ({@link BranchSites#describe}). */
+    Outcome at(Point point, String path, Random rng) {
         points++;
-        Interpreter primal = new Interpreter(registry, Verifier.fieldsOf(point.fields())).watchingOverflow();
+        PathRecorder recorder = new PathRecorder(sites);
+        Interpreter primal = new Interpreter(registry, Verifier.fieldsOf(point.fields())).watchingOverflow()
+                .recording(recorder);
         Object value = primal.call(method, point.args());
         boolean scalar = Point.flatten(value).length == 1;
         Object cotangent = scalar ? onesLike(value) : randomLike(value, rng);
         // Derived: forward, then backward with the cotangent, Parameters collecting field gradients.
         Map<List<String>, Object> params = new LinkedHashMap<>();
         Map<List<String>, Parameter> leaves = new HashMap<>();
-        point.fields().forEach((path, v) -> {
+        point.fields().forEach((field, v) -> {
             if (v instanceof Tensor t) {
                 Parameter p = Parameter.of(t);
-                params.put(path, p);
-                leaves.put(path, p);
+                params.put(field, p);
+                leaves.put(field, p);
             } else {
-                params.put(path, v);
+                params.put(field, v);
             }
         });
         Interpreter interp = new Interpreter(registry, Verifier.fieldsOf(params));
@@ -119,7 +129,7 @@ final class PointCheck {
             }
         }
         FiniteDifferences fd = new FiniteDifferences(p -> sample(p, cotangent));
-        FiniteDifferences.Sample here = sample(value, cotangent);
+        FiniteDifferences.Sample here = sample(value, cotangent, recorder.path());
         String unreliable = null;
         Element worst = null;
         List<Element> perInput = new ArrayList<>();
@@ -154,10 +164,10 @@ final class PointCheck {
                 double errOrInf = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
                 largest = Math.max(largest, errOrInf);
                 boolean agrees = e.accepts(d);
-                if (!agrees && absorbed(point, in, k, e.step())) {
-                    unreliable = "float64 rounding inside the method swallows a step of `" + in.name() + "`"
-                            + (n > 1 ? " element " + k : "") + " at " + point.describe(inputs)
-                            + " (an operation whose operand changes gives the same result, as in 1e17 + sin(x))";
+                String blind = agrees ? null : blindSpot(point, in, k, e.step());
+                if (blind != null) {
+                    unreliable = "at " + point.describe(inputs) + " finite differences in `" + in.name() + "`"
+                            + (n > 1 ? " element " + k : "") + " cannot see the derivative: " + blind;
                     continue;
                 }
                 Element el = new Element(in, k, d, e.value(), agrees ? 0 : errOrInf);
@@ -175,29 +185,31 @@ final class PointCheck {
         if (worst == null) {
             return new Outcome(null, unreliable);
         }
-        return new Outcome(scalar ? scalarMismatch(point, worst, perInput) : tensorMismatch(point, worst, all), null);
+        return new Outcome(scalar ? scalarMismatch(point, path, worst, perInput)
+                : tensorMismatch(point, path, worst, all), null);
     }
 
     /**
-     * Whether moving element {@code k} of {@code in} by {@code step} leaves some floating
-     * operation inside the method with changed operands but the same result: then the method is
-     * flat in float64 where its derivative is not ({@link RoundingTrace}).
+     * Why finite differences cannot see the derivative along element {@code k} of {@code in}
+     * ({@link RoundingTrace}: rounding swallows or coarsens the step, or some operation is not
+     * linear over it), or null where they can and a disagreement is the derived value's.
      */
-    private boolean absorbed(Point point, Coordinate.Input in, int k, double step) {
+    private String blindSpot(Point point, Coordinate.Input in, int k, double step) {
         try {
-            RoundingTrace here = new RoundingTrace();
-            RoundingTrace moved = new RoundingTrace();
-            new Interpreter(registry, Verifier.fieldsOf(point.fields())).tracing(here).call(method, point.args());
-            Point p = point.moved(in, k, step);
-            new Interpreter(registry, Verifier.fieldsOf(p.fields())).tracing(moved).call(method, p.args());
-            return here.absorbs(moved);
+            RoundingTrace[] traces = new RoundingTrace[3];
+            for (int i = 0; i < 3; i++) {
+                Point p = i == 0 ? point : point.moved(in, k, i * step);
+                traces[i] = new RoundingTrace();
+                new Interpreter(registry, Verifier.fieldsOf(p.fields())).tracing(traces[i]).call(method, p.args());
+            }
+            return traces[0].blindSpot(traces[1], traces[2]);
         } catch (EvalException | ArithmeticException | IndexOutOfBoundsException e) {
-            return false;
+            return null;
         }
     }
 
     /** For a scalar result: each input's partial derivative, derived and numerical, the wrong one first. */
-    private Diagnostic scalarMismatch(Point point, Element worst, List<Element> perInput) {
+    private Diagnostic scalarMismatch(Point point, String path, Element worst, List<Element> perInput) {
         StringBuilder b = new StringBuilder(partial(point, worst));
         for (Element e : perInput) {
             if (e.input() != worst.input()) {
@@ -205,7 +217,7 @@ final class PointCheck {
             }
         }
         return new Diagnostic(Kind.ERROR, Messages.GRADIENT_MISMATCH_SCALAR, method.pos(), List.of(display,
-                worst.input().name(), point.describe(inputs), b.toString(), Numbers.num(worst.error())));
+                worst.input().name(), point.describe(inputs) + path, b.toString(), Numbers.num(worst.error())));
     }
 
     private String partial(Point point, Element e) {
@@ -215,11 +227,11 @@ final class PointCheck {
     }
 
     /** For a tensor result: vᵀJ for the random cotangent v, as arrays shaped like the input. */
-    private Diagnostic tensorMismatch(Point point, Element worst, Map<Coordinate.Input, double[][]> all) {
+    private Diagnostic tensorMismatch(Point point, String path, Element worst, Map<Coordinate.Input, double[][]> all) {
         double[][] values = all.get(worst.input());
         Object input = point.get(worst.input());
         return new Diagnostic(Kind.ERROR, Messages.GRADIENT_MISMATCH, method.pos(), List.of(display,
-                worst.input().name(), point.describe(inputs), Numbers.brief(shapeLike(input, values[0])),
+                worst.input().name(), point.describe(inputs) + path, Numbers.brief(shapeLike(input, values[0])),
                 Numbers.brief(shapeLike(input, values[1])), Numbers.num(worst.error()), Integer.toString(worst.index())));
     }
 
@@ -239,13 +251,16 @@ final class PointCheck {
     /** ⟨v, f(p)⟩ and Σ|vᵢ·fᵢ|; a non-finite sample where the method does not evaluate at {@code p}. */
     private FiniteDifferences.Sample sample(Point p, Object cotangent) {
         try {
-            return sample(new Interpreter(registry, Verifier.fieldsOf(p.fields())).call(method, p.args()), cotangent);
+            PathRecorder recorder = new PathRecorder(sites);
+            Object value = new Interpreter(registry, Verifier.fieldsOf(p.fields())).recording(recorder)
+                    .call(method, p.args());
+            return sample(value, cotangent, recorder.path());
         } catch (EvalException | ArithmeticException | IndexOutOfBoundsException e) {
             return new FiniteDifferences.Sample(Double.NaN, Double.NaN);
         }
     }
 
-    private static FiniteDifferences.Sample sample(Object value, Object cotangent) {
+    private static FiniteDifferences.Sample sample(Object value, Object cotangent, Object path) {
         double[] f = Point.flatten(value);
         double[] v = Point.flatten(cotangent);
         double s = 0;
@@ -254,7 +269,7 @@ final class PointCheck {
             s += v[i] * f[i];
             magnitude += Math.abs(v[i] * f[i]);
         }
-        return new FiniteDifferences.Sample(s, magnitude);
+        return new FiniteDifferences.Sample(s, magnitude, path);
     }
 
     private static Object onesLike(Object value) {

@@ -110,6 +110,7 @@ public final class Verifier {
             return List.of();
         }
         sites = BranchSites.of(method);
+        check.sites(sites);
         ShapeSearch search = new ShapeSearch(gen, options.seed(), p -> pathOf(p, false) != null);
         Point first;
         try {
@@ -143,7 +144,7 @@ public final class Verifier {
                 }
                 PointCheck.Outcome o;
                 try {
-                    o = check.at(c.point(), new Random(options.seed() + 7919L * attempt++));
+                    o = check.at(c.point(), sites.describe(c.path()), new Random(options.seed() + 7919L * attempt++));
                 } catch (EvalException e) {
                     if (Boolean.getBoolean("fluxion.verify.debug")) {
                         System.err.println("fluxion verify: " + derived);

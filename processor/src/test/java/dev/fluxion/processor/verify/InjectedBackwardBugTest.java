@@ -167,4 +167,16 @@ class InjectedBackwardBugTest {
         assertVerdictIndependentOfSeed("jumpsInNestedLoops");
         assertTrue(assertEveryMutantCaughtAtEverySeed("jumpsInNestedLoops") > 0);
     }
+
+    @Test
+    void theMessageNamesThePathOfThePointWhereTheGradientIsWrong() {
+        VerificationPhase.Captured m = compiled.get("ifElseInLoop");
+        BackwardMutations.Mutant thenNegated = BackwardMutations.all(m.derived()).stream()
+                .filter(mu -> mu.description().startsWith("negated in the then-branch")).findFirst().orElseThrow();
+        VerificationReport r = Captures.verify(m, thenNegated.derived(), seed(0), true, VerifyMode.ON);
+        String message = r.diagnostics().getFirst().text();
+        assertTrue(message.matches("gradient check failed for ifElseInLoop with respect to `x` at x=[0-9.]+, taking "
+                + "the loop `i < 2` exit when its condition is false \\(line 11\\), if \\(x > 1\\) true \\(line 12\\): "
+                + "∂ifElseInLoop/∂x derived -?[0-9.e+-]+, numerical [0-9.e+-]+; largest error .*"), message);
+    }
 }
