@@ -210,7 +210,8 @@ final class BranchSites {
             case Expr.ArrayLength a -> render(a.array()) + ".length";
             case Expr.Cast c -> render(c.operand());
             case Expr.Call c -> switch (c.callee()) {
-                case dev.fluxion.processor.ir.Callee.Known k -> k.op().name().toLowerCase(java.util.Locale.ROOT);
+                case dev.fluxion.processor.ir.Callee.Known k ->
+                        (k.op().style() == dev.fluxion.processor.ir.Op.Style.MATH ? "Math." : "") + k.op().javaName();
                 case dev.fluxion.processor.ir.Callee.User u -> u.method().name();
                 case dev.fluxion.processor.ir.Callee.Static st -> st.name();
                 case dev.fluxion.processor.ir.Callee.Instance i -> i.name();

@@ -368,7 +368,7 @@ final class Interpreter {
                 default -> {
                     Object v = arithmetic(b.op(), t, (Number) l, (Number) r);
                     if (trace != null && v instanceof Double d) {
-                        trace.add(false, d, List.of(l, r));
+                        trace.add(false, false, d, List.of(l, r));
                     }
                     yield v;
                 }
@@ -466,7 +466,7 @@ final class Interpreter {
                 case Callee.Instance i -> instanceCall(i.name(), args);
             };
             if (trace != null && result instanceof Double d) {
-                trace.add(RoundingTrace.selects(c.callee()), d, args);
+                trace.add(RoundingTrace.selects(c.callee()), RoundingTrace.periodic(c.callee()), d, args);
             }
             return Values.coerce(result, c.type());
         }

@@ -11,7 +11,8 @@ import java.util.Set;
  * same path at a point and one and two finite-difference steps away show whether the step is
  * blind somewhere inside the method: rounding swallowed it ({@code 1e17 + atan(t)}, {@code
  * cos(1e-9 * x)}, {@code 1e16 - x}) or left only a few ulps of it, or an operation is far from
- * linear over it ({@code cos(1e17 * x)}). There float64 finite differences do not measure the
+ * linear over it, or a sine's argument moves by more than half a radian, whole periods of which
+ * differences cannot see ({@code cos(1e17 * x)}). There float64 finite differences do not measure the
  * mathematical derivative, and cannot judge the derived value. Operations that legitimately
  * ignore an operand (max, min, floor, a product with 0) do not count.
  */
@@ -20,11 +21,11 @@ final class RoundingTrace {
     private static final Set<String> SELECTING = Set.of("max", "min", "floor", "ceil", "rint", "round", "signum",
             "clamp", "relu", "abs", "step", "sign", "where", "maximum", "minimum", "copysign");
 
-    private record Op(boolean selecting, double result, double[] operands) {}
+    private record Op(boolean selecting, boolean periodic, double result, double[] operands) {}
 
     private final List<Op> ops = new ArrayList<>();
 
-    void add(boolean selecting, double result, List<Object> operands) {
+    void add(boolean selecting, boolean periodic, double result, List<Object> operands) {
         double[] values = new double[operands.size()];
         for (int i = 0; i < values.length; i++) {
             if (!(operands.get(i) instanceof Number n)) {
@@ -32,18 +33,29 @@ final class RoundingTrace {
             }
             values[i] = n.doubleValue();
         }
-        ops.add(new Op(selecting, result, values));
+        ops.add(new Op(selecting, periodic, result, values));
     }
 
     static boolean selects(Callee callee) {
+        String lower = name(callee);
+        return SELECTING.stream().anyMatch(lower::contains);
+    }
+
+    /** Whether the callee is sin, cos or tan: a step may move its argument by whole periods. */
+    static boolean periodic(Callee callee) {
+        String lower = name(callee);
+        String last = lower.substring(lower.lastIndexOf('_') + 1);
+        return last.equals("sin") || last.equals("cos") || last.equals("tan");
+    }
+
+    private static String name(Callee callee) {
         String name = switch (callee) {
             case Callee.Known k -> k.op().name();
             case Callee.Static s -> s.name();
             case Callee.Instance i -> i.name();
             case Callee.User u -> "";
         };
-        String lower = name.toLowerCase(Locale.ROOT);
-        return SELECTING.stream().anyMatch(lower::contains);
+        return name.toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -76,6 +88,10 @@ final class RoundingTrace {
             if (!changed) {
                 continue;
             }
+            if (a.periodic() && Math.abs(b.operands()[0] - a.operands()[0]) > MAX_ANGLE) {
+                return "the argument of a sine or cosine moves by " + Numbers.num(Math.abs(b.operands()[0]
+                        - a.operands()[0])) + " radians over one step (an oscillation faster than the step)";
+            }
             double d1 = b.result() - a.result();
             double d2 = c.result() - a.result();
             double ulp = Math.ulp(a.result());
@@ -95,6 +111,8 @@ final class RoundingTrace {
         return null;
     }
 
+    /** The most a sine's argument may move over one step for differences to follow it (radians). */
+    private static final double MAX_ANGLE = 0.5;
     /** Rounding above this fraction of a change makes the change too coarse to difference. */
     private static final double COARSE = 1e-4;
     /** Departure from linearity over two steps that means the step is too large for an operation. */

@@ -90,33 +90,27 @@ class RandomProgramsTest {
     }
 
     /**
-     * Methods of the corpus the engine derives wrongly today, with the bug: their errors are
-     * tolerated (not required) when they are value mismatches, which involve no finite difference
-     * and so cannot be false alarms.
+     * No error but value mismatches, which compare the derived forward pass with the method and
+     * involve no finite difference: they are the engine's bugs, never the verifier's false alarms
+     * (today: a {@code ?:} branch's temporary reused after it, see the disabled test below), and
+     * are printed, not failed on.
      */
-    private static final java.util.Map<String, String> KNOWN_ENGINE_BUGS = java.util.Map.of(
-            "R2.m4", "a ?: branch's temporary reused after it (fuzz.md; the disabled test below)");
-
     @Test
     void noFalseAlarmOnCorrectRandomMethods() {
         List<String> errors = new ArrayList<>();
+        List<String> engineBugs = new ArrayList<>();
         for (int i = 0; i < CLASSES; i++) {
             int k = i;
             String src = source(k);
             Compilation c = Verification.compile(List.of(), "demo.R" + k, src);
             c.diagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
-                    .filter(d -> !(KNOWN_ENGINE_BUGS.containsKey("R" + k + "." + methodAt(src, d.getLineNumber()))
-                            && d.getMessage(null).contains(": the derived forward pass gives ")))
-                    .forEach(d -> errors.add("R" + k + ":" + d.getLineNumber() + ": " + d.getMessage(null) + "\n"
+                    .forEach(d -> (d.getMessage(null).contains(": the derived forward pass gives ") ? engineBugs : errors).add("R" + k + ":" + d.getLineNumber() + ": " + d.getMessage(null) + "\n"
                             + src.lines().skip(Math.max(0, d.getLineNumber() - 1)).limit(8).reduce("", (a, b) -> a + b + "\n")));
         }
+        System.out.println(CLASSES * METHODS + " random methods: " + errors.size() + " false alarms, " + engineBugs.size()
+                + " value mismatches (engine bugs)");
+        engineBugs.forEach(System.out::println);
         assertEquals(List.of(), errors);
-    }
-
-    private static String methodAt(String src, long line) {
-        String text = src.lines().skip(Math.max(0, line - 1)).findFirst().orElse("");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("static double (m\\d+)\\(").matcher(text);
-        return m.find() ? m.group(1) : "";
     }
 
     @Test
