@@ -19,9 +19,9 @@ import java.util.function.IntFunction;
  */
 final class PathSearch {
     /** Varied points drawn at most. */
-    static final int MAX_CANDIDATES = 48;
+    static final int MAX_CANDIDATES = 96;
     /** Consecutive draws without a new path after which the search stops, once every direction is covered. */
-    static final int STALL = 12;
+    static final int STALL = 24;
     /** Paths verified at most (one point each). */
     static final int MAX_PATHS = 8;
     /** Points kept per path. */
