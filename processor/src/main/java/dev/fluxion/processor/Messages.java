@@ -80,7 +80,7 @@ public enum Messages {
             "`{0}` changes a variable inside an expression, which is not supported in a @Differentiable method: conditions and other expressions must not assign",
             "make the assignment (or ++/--) a statement of its own: do it before the loop and again at the end of its body, then test the variable in the condition"),
     GRADIENT_MISMATCH(
-            "gradient check failed for {0} with respect to `{1}` at {2}: derived {3}, numerical {4}; largest error {5} at element {6}",
+            "gradient check failed for {0} with respect to `{1}` at {2}: vᵀJ for a random cotangent v of the result derived {3}, numerical {4}; largest error {5} at element {6}",
             "the derivative rule used here is wrong: fix your @Derivative rule, or report a Fluxion bug if none of yours is involved; @Differentiable(verify = false) turns the check off"),
     VALUE_MISMATCH(
             "gradient check failed for {0}: the derived forward pass gives {1}, the method gives {2} at {3}",
@@ -88,6 +88,21 @@ public enum Messages {
     FUSED_GRAD_MISMATCH(
             "processor bug: the one-pass {0} disagrees with the pullback in {1} at {2}: one pass {3}, pullback {4}",
             "report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),
+    GRADIENT_MISMATCH_SCALAR(
+            "gradient check failed for {0} with respect to `{1}` at {2}: {3}; largest error {4}",
+            "the derivative rule used here is wrong: fix your @Derivative rule, or report a Fluxion bug if none of yours is involved; @Differentiable(verify = false) turns the check off"),
+    DERIVED_PASS_FAILED(
+            "processor bug: the derived forward and backward pass of {0} fails at {1}, where the method itself evaluates: {2}",
+            "report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),
+    GRADIENT_NOT_CHECKABLE(
+            "gradient of {0} not verified at compile time: float64 finite differences could not check it at any of the {1} points tried ({2}); this does not mean that the derivative is wrong",
+            "test this gradient at inputs of your own and set @Differentiable(verify = false), or build without -Afluxion.verify=strict, which makes an unchecked gradient an error"),
+    GRADIENT_VERIFIED(
+            "gradient of {0} verified at {1}",
+            "-Afluxion.verify=on lists what was checked; leave the option out for a quiet build"),
+    GRADIENT_PATHS_UNCHECKED(
+            "gradient of {0}: no verified input point took {1}",
+            "if the method can take these paths, check its gradient there in a test of your own"),
     GRADIENT_NOT_VERIFIED(
             "gradient of {0} not verified at compile time: {1}",
             "declare tensor shapes with @Shape(\"...\"), or set @Differentiable(verify = false)"),

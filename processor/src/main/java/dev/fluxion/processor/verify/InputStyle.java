@@ -26,4 +26,9 @@ enum InputStyle {
             case INDEX -> rng.nextInt(2);
         };
     }
+
+    /** Whether values of this style may be scaled: they have no domain of their own. */
+    boolean scalable() {
+        return this == SIGNED || this == POSITIVE;
+    }
 }

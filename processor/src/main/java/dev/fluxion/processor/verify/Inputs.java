@@ -95,25 +95,61 @@ final class Inputs {
         return out;
     }
 
+    /**
+     * How a point departs from the plain draw, to reach other paths: floating inputs scaled
+     * (differentiable ones by {@code scale}, {@code @NoGrad} ones by {@code constantScale}; only
+     * the signed and positive styles, whose values have no fixed domain), {@code int}s set to
+     * {@code intValue}, floating arrays without a declared shape given {@code arrayLength}.
+     */
+    record Variation(double scale, double constantScale, int intValue, int arrayLength) {
+        static final Variation PLAIN = new Variation(1, 1, INT_VALUE, DEFAULT_SIZE);
+    }
+
     /** A point: differentiable inputs drawn in {@code diff} style, constant ones in {@code constants}. */
     Point draw(Map<String, int[]> shapes, InputStyle diff, InputStyle constants, Random rng) {
+        return draw(shapes, diff, constants, rng, Variation.PLAIN);
+    }
+
+    /** As {@link #draw(Map, InputStyle, InputStyle, Random)}, varied by {@code vary}. */
+    Point draw(Map<String, int[]> shapes, InputStyle diff, InputStyle constants, Random rng, Variation vary) {
         List<Object> args = new ArrayList<>();
         for (Param p : method.params()) {
             InputStyle style = p.differentiable() ? diff : constants;
+            double scale = style.scalable() ? (p.differentiable() ? vary.scale() : vary.constantScale()) : 1;
             List<String> declared = spec.shapes().get(p.name());
             int[] shape = declared != null ? declared.stream().mapToInt(this::size).toArray() : shapes.get(p.name());
-            args.add(value(p.type(), shape, style, rng, p.name()));
+            if (shape == null && p.type() instanceof Type.ArrayOf) {
+                shape = new int[] {vary.arrayLength()};
+            }
+            args.add(scaled(value(p.type(), shape, style, rng, p.name(), vary.intValue()), scale));
         }
         Map<List<String>, Object> fieldValues = new LinkedHashMap<>();
         for (Expr.FieldRead f : fields) {
             int[] shape = shapes.get(key(f.path()));
             fieldValues.put(f.path(), shape != null ? tensor(shape, diff, rng)
-                    : value(f.type(), null, InputStyle.POSITIVE, rng, Inputs.key(f.path())));
+                    : value(f.type(), null, InputStyle.POSITIVE, rng, Inputs.key(f.path()), INT_VALUE));
         }
         return new Point(args, fieldValues);
     }
 
-    private Object value(Type t, int[] shape, InputStyle style, Random rng, String name) {
+    private static Object scaled(Object v, double scale) {
+        if (scale == 1) {
+            return v;
+        }
+        return switch (v) {
+            case Double d -> d * scale;
+            case double[] a -> {
+                for (int i = 0; i < a.length; i++) {
+                    a[i] *= scale;
+                }
+                yield a;
+            }
+            case Tensor t -> t.times(scale);
+            case null, default -> v;
+        };
+    }
+
+    private Object value(Type t, int[] shape, InputStyle style, Random rng, String name, int intValue) {
         return switch (t) {
             case Type.TensorType tt -> tensor(shape, style, rng);
             case Type.ArrayOf a when a.element().isFloatingScalar() -> {
@@ -127,9 +163,9 @@ final class Inputs {
             case Type.ArrayOf a when a.element() == Type.Prim.BOOLEAN -> new boolean[] {true, false};
             case Type.ArrayOf a -> new int[] {0, 1};
             case Type.Prim p when p.isFloatingScalar() -> style.draw(rng);
-            case Type.Prim p when p == Type.Prim.LONG -> (long) INT_VALUE;
-            case Type.Prim p when p == Type.Prim.BOOLEAN -> true;
-            case Type.Prim p when p.isNumeric() -> INT_VALUE;
+            case Type.Prim p when p == Type.Prim.LONG -> (long) intValue;
+            case Type.Prim p when p == Type.Prim.BOOLEAN -> intValue % 2 == 0;
+            case Type.Prim p when p.isNumeric() -> intValue;
             case Type.Declared d -> firstEnumConstant(d, name);
             default -> throw new EvalException("cannot choose a value for `" + name + "` of type " + t.javaName());
         };

@@ -52,11 +52,46 @@ final class Interpreter {
     private final Registry registry;
     private final Function<List<String>, Object> fields;
     private long steps;
+    /** Where branch outcomes go; null when the path is not recorded. */
+    private PathRecorder recorder;
+    /** Whether to watch arithmetic and call results for infinities and NaN. */
+    private boolean watchOverflow;
+    private boolean overflowed;
+    /** Where floating operations are logged ({@link RoundingTrace}); null when not traced. */
+    private RoundingTrace trace;
 
     /** An interpreter over {@code registry}, reading {@code this}'s fields through {@code fields}. */
     Interpreter(Registry registry, Function<List<String>, Object> fields) {
         this.registry = registry;
         this.fields = fields;
+    }
+
+    /** This interpreter, recording the paths it takes through {@code r}'s sites. */
+    Interpreter recording(PathRecorder r) {
+        this.recorder = r;
+        return this;
+    }
+
+    /** This interpreter, noting whether an intermediate value overflows ({@link #overflowed()}). */
+    Interpreter watchingOverflow() {
+        this.watchOverflow = true;
+        return this;
+    }
+
+    /** This interpreter, logging each floating-point operation's operands and result to {@code t}. */
+    Interpreter tracing(RoundingTrace t) {
+        this.trace = t;
+        return this;
+    }
+
+    /** Whether an operation's result was infinite or NaN (when {@link #watchingOverflow() watched}). */
+    boolean overflowed() {
+        return overflowed;
+    }
+
+    /** Statements evaluated so far. */
+    long steps() {
+        return steps;
     }
 
     /** Runs {@code m}'s body on {@code args} and returns its result. */
@@ -176,46 +211,50 @@ final class Interpreter {
                     return block(b.stmts());
                 }
                 case Stmt.If i -> {
-                    return Values.toBoolean(eval(i.condition())) ? block(i.then().stmts()) : block(i.otherwise().stmts());
+                    boolean taken = Values.toBoolean(eval(i.condition()));
+                    if (recorder != null) {
+                        recorder.branch(i, taken);
+                    }
+                    return taken ? block(i.then().stmts()) : block(i.otherwise().stmts());
                 }
                 case Stmt.While w -> {
+                    int trips = 0;
                     while (Values.toBoolean(eval(w.condition()))) {
+                        trips++;
                         Flow f = loopBody(w.body());
-                        if (f == Flow.BREAK) {
-                            break;
-                        }
-                        if (f == Flow.RETURN) {
-                            return f;
+                        if (f == Flow.BREAK || f == Flow.RETURN) {
+                            return left(w, f, trips);
                         }
                     }
+                    return left(w, Flow.NORMAL, trips);
                 }
                 case Stmt.DoWhile d -> {
+                    int trips = 0;
                     do {
+                        trips++;
                         Flow f = loopBody(d.body());
-                        if (f == Flow.BREAK) {
-                            break;
-                        }
-                        if (f == Flow.RETURN) {
-                            return f;
+                        if (f == Flow.BREAK || f == Flow.RETURN) {
+                            return left(d, f, trips);
                         }
                     } while (Values.toBoolean(eval(d.condition())));
+                    return left(d, Flow.NORMAL, trips);
                 }
                 case Stmt.For f -> {
                     for (Stmt init : f.init()) {
                         exec(init);
                     }
+                    int trips = 0;
                     while (f.condition() == null || Values.toBoolean(eval(f.condition()))) {
+                        trips++;
                         Flow flow = loopBody(f.body());
-                        if (flow == Flow.BREAK) {
-                            break;
-                        }
-                        if (flow == Flow.RETURN) {
-                            return flow;
+                        if (flow == Flow.BREAK || flow == Flow.RETURN) {
+                            return left(f, flow, trips);
                         }
                         for (Stmt u : f.update()) {
                             exec(u);
                         }
                     }
+                    return left(f, Flow.NORMAL, trips);
                 }
                 case Stmt.Break b -> {
                     return Flow.BREAK;
@@ -226,6 +265,18 @@ final class Interpreter {
                 case Stmt.Unsupported u -> throw new EvalException("cannot evaluate " + u.what());
             }
             return Flow.NORMAL;
+        }
+
+        /** Records how {@code loop} was left ({@code how}: normally, by break or by return); the flow after it. */
+        private Flow left(Stmt loop, Flow how, int trips) {
+            if (recorder != null) {
+                recorder.loopExit(loop, switch (how) {
+                    case BREAK -> BranchSites.Outcome.EXIT_BREAK;
+                    case RETURN -> BranchSites.Outcome.EXIT_RETURN;
+                    default -> BranchSites.Outcome.EXIT_CONDITION;
+                }, trips);
+            }
+            return how == Flow.RETURN ? Flow.RETURN : Flow.NORMAL;
         }
 
         private Flow loopBody(Stmt.Block body) {
@@ -252,6 +303,15 @@ final class Interpreter {
         }
 
         Object eval(Expr e) {
+            Object v = value(e);
+            if (watchOverflow && !overflowed && (e instanceof Expr.Binary || e instanceof Expr.Unary
+                    || e instanceof Expr.Call) && !Values.finite(v)) {
+                overflowed = true;
+            }
+            return v;
+        }
+
+        private Object value(Expr e) {
             return switch (e) {
                 case Expr.Var v -> {
                     if (!env.containsKey(v.name())) {
@@ -264,7 +324,13 @@ final class Interpreter {
                 case Expr.FieldRead f -> fields.apply(model.resolve(f.path()));
                 case Expr.Binary b -> binary(b);
                 case Expr.Unary u -> unary(u);
-                case Expr.Conditional c -> Values.toBoolean(eval(c.condition())) ? eval(c.whenTrue()) : eval(c.whenFalse());
+                case Expr.Conditional c -> {
+                    boolean taken = Values.toBoolean(eval(c.condition()));
+                    if (recorder != null) {
+                        recorder.branch(c, taken);
+                    }
+                    yield taken ? eval(c.whenTrue()) : eval(c.whenFalse());
+                }
                 case Expr.Cast c -> Values.coerce(eval(c.operand()), c.type());
                 case Expr.Call c -> call(c);
                 case Expr.ArrayRead a -> arrayRead(eval(a.array()), Values.toInt(eval(a.index())));
@@ -299,7 +365,13 @@ final class Interpreter {
                         : ((Number) l).longValue() == ((Number) r).longValue();
                 case NE -> t == Type.Prim.DOUBLE ? Values.toDouble(l) != Values.toDouble(r)
                         : ((Number) l).longValue() != ((Number) r).longValue();
-                default -> arithmetic(b.op(), t, (Number) l, (Number) r);
+                default -> {
+                    Object v = arithmetic(b.op(), t, (Number) l, (Number) r);
+                    if (trace != null && v instanceof Double d) {
+                        trace.add(false, false, d, List.of(l, r));
+                    }
+                    yield v;
+                }
             };
         }
 
@@ -393,6 +465,9 @@ final class Interpreter {
                 case Callee.Static s -> staticCall(s, args);
                 case Callee.Instance i -> instanceCall(i.name(), args);
             };
+            if (trace != null && result instanceof Double d) {
+                trace.add(RoundingTrace.selects(c.callee()), RoundingTrace.periodic(c.callee()), d, args);
+            }
             return Values.coerce(result, c.type());
         }
 

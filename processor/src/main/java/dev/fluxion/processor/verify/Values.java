@@ -95,4 +95,20 @@ final class Values {
     static String describe(Object v) {
         return v == null ? "null" : v.getClass().getSimpleName();
     }
+
+    /** Whether {@code v} holds no infinity or NaN (non-floating values are finite). */
+    static boolean finite(Object v) {
+        return switch (v) {
+            case Double d -> Double.isFinite(d);
+            case Tensor t -> {
+                for (double x : t.toDoubleArray()) {
+                    if (!Double.isFinite(x)) {
+                        yield false;
+                    }
+                }
+                yield true;
+            }
+            case null, default -> true;
+        };
+    }
 }

@@ -8,6 +8,7 @@ import dev.fluxion.processor.ir.MethodIr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.tools.Diagnostic.Kind;
@@ -44,9 +45,26 @@ public final class VerificationPhase {
         plain.add(m);
     }
 
-    /** Verifies everything added since the last run, reporting through {@code report}; returns the reports. */
+    /** What tests may observe of a run: each method's derivation, with what verifying it needs. */
+    record Captured(DerivedMethod derived, Registry registry, InputSpec spec, String display) {}
+
+    private static volatile Consumer<Captured> capture;
+
+    /** Hands each method this phase verifies to {@code observer} until closed; for tests. */
+    static AutoCloseable captureForTesting(Consumer<Captured> observer) {
+        capture = observer;
+        return () -> capture = null;
+    }
+
+    /**
+     * Verifies everything added since the last run, reporting through {@code report}; returns the
+     * reports. An explicit {@code -Afluxion.verify=on} or {@code strict} adds a note per verified
+     * method saying which paths were checked; {@code strict} also a note naming the branch
+     * directions and loop exits no verified point took.
+     */
     public List<VerificationReport> run(String option, BiConsumer<Diagnostic, Element> report) {
         VerifyMode mode = VerifyMode.parse(option);
+        boolean explicit = option != null && !option.isBlank();
         List<VerificationReport> out = new ArrayList<>();
         try {
             if (mode == VerifyMode.OFF) {
@@ -59,6 +77,10 @@ public final class VerificationPhase {
                     continue;
                 }
                 VerificationReport r;
+                Consumer<Captured> observer = capture;
+                if (observer != null) {
+                    observer.accept(new Captured(e.derived(), registry, e.spec(), e.display()));
+                }
                 try {
                     r = Verifier.verify(e.derived(), registry, e.spec(), mode, e.display());
                 } catch (RuntimeException | StackOverflowError | LinkageError ex) {
@@ -69,6 +91,17 @@ public final class VerificationPhase {
                     r = new VerificationReport(e.display(), List.of(d), 0, 0, 0);
                 }
                 r.diagnostics().forEach(d -> report.accept(d, e.element()));
+                VerificationReport.Coverage cov = r.coverage();
+                if (explicit && cov.points() > 0) {
+                    Diagnostic note = new Diagnostic(Kind.NOTE, Messages.GRADIENT_VERIFIED, e.derived().method().pos(),
+                            List.of(e.display(), cov.describe()));
+                    report.accept(note, e.element());
+                    if (mode == VerifyMode.STRICT && !cov.unreached().isEmpty()) {
+                        report.accept(new Diagnostic(Kind.NOTE, Messages.GRADIENT_PATHS_UNCHECKED,
+                                e.derived().method().pos(), List.of(e.display(), String.join(", ", cov.unreached()))),
+                                e.element());
+                    }
+                }
                 out.add(r);
             }
             return out;

@@ -1,6 +1,7 @@
 package dev.fluxion.processor.verify;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
@@ -50,6 +51,44 @@ class CompileCostTest {
             best = Math.min(best, t);
         }
         return best;
+    }
+
+    /**
+     * The verifier's own CPU time for the 100 methods (best of three), measured on this thread:
+     * unlike the difference of two compile times it holds still on a loaded machine.
+     */
+    @Test
+    void verifying100MethodsTakesUnderHalfASecondOfCpu() throws Exception {
+        double seconds = verifyCpu("demo.Many", hundredMethods(), true);
+        System.out.printf("verify 100 methods: %.3f s CPU%n", seconds);
+        assertTrue(seconds < 0.5, "verification took " + seconds + " s of CPU");
+    }
+
+    /**
+     * 100 random methods with branches and ?: ({@link RandomProgramsTest}'s first class), where the
+     * path search runs: with coverage and with the first point only.
+     */
+    @Test
+    void verifying100BranchyMethodsTakesUnderTwoSecondsOfCpu() throws Exception {
+        double covered = verifyCpu("demo.R0", RandomProgramsTest.source(0), false);
+        System.out.printf("verify 100 random branchy methods: %.3f s CPU%n", covered);
+        assertTrue(covered < 2, "verification took " + covered + " s of CPU");
+    }
+
+    private static double verifyCpu(String name, String source, boolean mustPass) throws Exception {
+        Captures.Compiled c = Captures.compile(List.of(), name, source);
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        long best = Long.MAX_VALUE;
+        for (int r = 0; r < 3; r++) {
+            long t0 = bean.getCurrentThreadCpuTime();
+            for (VerificationPhase.Captured m : c.methods().values()) {
+                VerificationReport report = Verifier.verify(m.derived(), m.registry(), m.spec(), VerifyMode.ON, m.display());
+                assertTrue(!mustPass || report.passed(), report.toString());
+            }
+            best = Math.min(best, bean.getCurrentThreadCpuTime() - t0);
+        }
+        assertEquals(100, c.methods().size());
+        return best / 1e9;
     }
 
     @Test

@@ -59,6 +59,10 @@ class InjectedRuleTest {
         }
         assertThat(c).hadErrorContaining("gradient check failed for f with respect to `x` at x=");
         assertThat(c).hadErrorContaining("largest error");
+        // A scalar result: each input's partial derivative, not vᵀJ for a random v.
+        assertThat(c).hadErrorContaining(": ∂f/∂x derived ");
+        assertThat(c).hadErrorContaining("; ∂f/∂y derived ");
+        assertThat(c).hadErrorContaining(" (agree); largest error");
         assertThat(c).hadErrorCount(1);
         Verification.assertVerified(Verification.compile("demo.W", SCALAR));
     }
@@ -75,6 +79,8 @@ class InjectedRuleTest {
         }
         assertThat(c).hadErrorContaining("gradient check failed for g with respect to `x` at x=[3]{")
                 .inFile(c.sourceFiles().getFirst()).onLine(9);
+        // sum() is a scalar tensor: partial derivatives again, by element.
+        assertThat(c).hadErrorContaining("∂g/∂x[");
         Verification.assertVerified(Verification.compile("demo.WT", TENSOR));
     }
 }
