@@ -18,6 +18,8 @@ enum Feature {
     DO_WHILE,
     /** {@code while (s < 4 && k < cap)}: the trip count depends on the inputs. */
     DATA_WHILE,
+    /** More than one loop in a method (one after the other, or nested with {@link #NESTED_LOOPS}). */
+    SEVERAL_LOOPS,
     /** A loop inside a loop. */
     NESTED_LOOPS,
     /** {@code if} (and {@code else}) outside loops. */

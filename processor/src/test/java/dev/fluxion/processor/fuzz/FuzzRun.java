@@ -147,6 +147,7 @@ final class FuzzRun {
         String key = f.category() + "/" + f.key();
         int shrunkSoFar = shrunkPerKey.getOrDefault(key, 0);
         if (shrunkSoFar >= 3 || found.size() >= config.shrinkLimit()) {
+            System.out.println("FUZZ FAILURE (not shrunk) " + f + "\n" + Printer.programSource(p));
             return;
         }
         shrunkPerKey.put(key, shrunkSoFar + 1);

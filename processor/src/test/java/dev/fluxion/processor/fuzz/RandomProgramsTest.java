@@ -17,6 +17,7 @@ class RandomProgramsTest {
     static final String FEATURES = "fluxion.fuzz.features";
     static final String BATCH = "fluxion.fuzz.batch";
     static final String FINDINGS = "fluxion.fuzz.findings";
+    static final String SHRINK = "fluxion.fuzz.shrink";
 
     static FuzzRun.Report run(long defaultSeed, int defaultN, Set<Feature> defaultFeatures) {
         String features = System.getProperty(FEATURES);
@@ -26,7 +27,7 @@ class RandomProgramsTest {
                 Integer.getInteger(N, defaultN),
                 Integer.getInteger(BATCH, 50),
                 features == null ? defaultFeatures : Feature.parse(features),
-                0.3, 5, 40,
+                0.3, 5, Integer.getInteger(SHRINK, 40),
                 findings == null ? null : Path.of(findings));
         FuzzRun.Report report = FuzzRun.run(config);
         System.out.println("fuzz: seed " + config.seed() + ", features " + config.features() + ": " + report.summary());

@@ -151,7 +151,7 @@ final class ScalarGenerator {
 
     private List<Feature> loopKinds(Ctx ctx) {
         List<Feature> kinds = new ArrayList<>();
-        if (ctx.inHelper() || loops >= 3 || ctx.loopDepth() >= 2
+        if (ctx.inHelper() || loops >= (on(Feature.SEVERAL_LOOPS) ? 3 : 1) || ctx.loopDepth() >= 2
                 || ctx.loopDepth() == 1 && !on(Feature.NESTED_LOOPS)) {
             return kinds;
         }
@@ -344,7 +344,8 @@ final class ScalarGenerator {
             case 3 -> on(Feature.POW_ANY_BASE) && rnd.nextBoolean()
                     ? new MathCall("pow", List.of(e, new Num(rnd.nextBoolean() ? 2.0 : 3.0)))
                     : new MathCall("pow", List.of(positive(e), new Num(pick(List.of(0.5, 1.5, 2.0, -0.5)))));
-            case 4 -> new MathCall("hypot", List.of(e, expr(scope, depth - 1, ctx)));
+            case 4 -> new MathCall("hypot", List.of(e, on(Feature.KINKS) && rnd.nextBoolean()
+                    ? expr(scope, depth - 1, ctx) : new Num(pick(List.of(0.5, 1.5, -2.0)))));
             case 5 -> new MathCall("atan", List.of(e));
             case 6 -> new MathCall("cos", List.of(e));
             case 7 -> new MathCall("tanh", List.of(e));

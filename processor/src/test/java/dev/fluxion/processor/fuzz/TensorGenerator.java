@@ -19,6 +19,7 @@ final class TensorGenerator {
     private final Random rnd;
     private final String methodName;
     private int names;
+    private int loops;
     private List<Integer> rc;
     private List<Integer> row;
     private List<Integer> col;
@@ -107,7 +108,8 @@ final class TensorGenerator {
 
     private Stmt statement(Map<String, List<Integer>> scope, List<String> locals, int loopDepth) {
         double r = rnd.nextDouble();
-        if (r < 0.25 && loopDepth == 0 && on(Feature.TENSOR_LOOP) && !locals.isEmpty()) {
+        if (r < 0.25 && loopDepth == 0 && on(Feature.TENSOR_LOOP) && !locals.isEmpty()
+                && (loops++ == 0 || on(Feature.SEVERAL_LOOPS))) {
             List<Stmt> body = new ArrayList<>();
             String target = pick(locals);
             body.add(new Assign(target, "=", gen(scope.get(target), 2, scope)));
