@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
 /**
@@ -25,7 +24,7 @@ import java.util.Set;
  */
 final class FuzzRun {
     /** What to run. */
-    record Config(long seed, int programs, int batchSize, Set<Feature> features, double tensorShare,
+    record Config(long seed, int first, int programs, int batchSize, Set<Feature> features, double tensorShare,
                   int verifyEvery, int shrinkLimit, Path findings) {
     }
 
@@ -39,7 +38,8 @@ final class FuzzRun {
 
     /** What a run found. */
     record Report(int programs, int batches, int compilations, long nanos, Map<Category, Integer> failures,
-                  List<Found> found, Oracle.Stats stats, int verifiedPrograms, int verifierCaught) {
+                  List<Found> found, Oracle.Stats stats, int verifiedPrograms, int verifierCaught,
+                  long compileNanos, long oracleNanos) {
         boolean clean() {
             return failures.isEmpty();
         }
@@ -47,9 +47,11 @@ final class FuzzRun {
         String summary() {
             double seconds = nanos / 1e9;
             return String.format(java.util.Locale.ROOT,
-                    "%d programs in %d batches (%d compilations), %.1f s, %.1f programs/s; %d compiled with "
+                    "%d programs in %d batches (%d compilations), %.1f s (compiling %.1f s, judging %.1f s), "
+                            + "%.1f programs/s; %d compiled with "
                             + "verify=on (%d wrong programs caught by the verifier); failures %s; %s",
-                    programs, batches, compilations, seconds, programs / seconds, verifiedPrograms, verifierCaught,
+                    programs, batches, compilations, seconds, compileNanos / 1e9, oracleNanos / 1e9,
+                    programs / seconds, verifiedPrograms, verifierCaught,
                     failures, stats);
         }
     }
@@ -61,6 +63,8 @@ final class FuzzRun {
     private final Set<String> reported = new LinkedHashSet<>();
     private final List<Found> found = new ArrayList<>();
     private int compilations;
+    private long compileNanos;
+    private long oracleNanos;
     private int verifierCaught;
     private int verifiedPrograms;
     private int classes;
@@ -76,7 +80,7 @@ final class FuzzRun {
     /** Program {@code index} of the run with {@code seed}: scalar or tensor, reproducible alone. */
     static Program program(long seed, int index, Set<Feature> features, double tensorShare) {
         long programSeed = seed * 1_000_003L + index;
-        boolean tensor = features.contains(Feature.TENSOR) && new Random(programSeed).nextDouble() < tensorShare;
+        boolean tensor = features.contains(Feature.TENSOR) && Seeds.random(programSeed ^ 0x7f4a7c15L).nextDouble() < tensorShare;
         String name = "m" + index;
         return tensor ? TensorGenerator.generate(features, programSeed, name)
                 : ScalarGenerator.generate(features, programSeed, name);
@@ -85,9 +89,10 @@ final class FuzzRun {
     private Report go() {
         long t0 = System.nanoTime();
         int batches = 0;
-        for (int from = 0; from < config.programs(); from += config.batchSize()) {
+        int end = config.first() + config.programs();
+        for (int from = config.first(); from < end; from += config.batchSize()) {
             List<Program> batch = new ArrayList<>();
-            for (int i = from; i < Math.min(config.programs(), from + config.batchSize()); i++) {
+            for (int i = from; i < Math.min(end, from + config.batchSize()); i++) {
                 Program p = program(config.seed(), i, config.features(), config.tensorShare());
                 String invalid = Validator.check(p);
                 if (invalid != null) {
@@ -109,19 +114,23 @@ final class FuzzRun {
             batches++;
         }
         return new Report(config.programs(), batches, compilations, System.nanoTime() - t0, failures, found, stats,
-                verifiedPrograms, verifierCaught);
+                verifiedPrograms, verifierCaught, compileNanos, oracleNanos);
     }
 
     /** Each program's failure (null where it passes), compiling the batch once if it compiles. */
     List<Failure> evaluate(List<Program> programs, String verify) {
         String name = "Fuzz" + (++classes);
         compilations++;
+        long t0 = System.nanoTime();
         Harness.Result r = Harness.compile(name, programs, verify);
+        long t1 = System.nanoTime();
+        compileNanos += t1 - t0;
         List<Failure> out = new ArrayList<>();
         if (r.ok()) {
             for (Program p : programs) {
                 out.add(Oracle.judge(p, r.loaded(), stats));
             }
+            oracleNanos += System.nanoTime() - t1;
             return out;
         }
         if (programs.size() == 1) {

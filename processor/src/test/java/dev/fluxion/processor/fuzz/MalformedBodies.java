@@ -75,7 +75,7 @@ final class MalformedBodies {
     }
 
     static Batch batch(String className, long seed, int methods) {
-        Random rnd = new Random(seed);
+        Random rnd = Seeds.random(seed);
         List<String> lines = new ArrayList<>(List.of(
                 "package demo;", "",
                 "import dev.fluxion.annotation.Differentiable;", "",

@@ -75,7 +75,7 @@ final class Oracle {
         try {
             Oracle o = new Oracle(program, loaded, stats);
             for (int p = 0; p < POINTS; p++) {
-                Failure f = o.point(new Random(program.seed() * 31 + p));
+                Failure f = o.point(Seeds.random(program.seed() * 31 + p));
                 if (f != null) {
                     return f;
                 }

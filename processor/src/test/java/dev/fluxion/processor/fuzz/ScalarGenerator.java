@@ -55,7 +55,7 @@ final class ScalarGenerator {
 
     private ScalarGenerator(Set<Feature> features, long seed, String methodName) {
         this.features = features;
-        this.rnd = new Random(seed);
+        this.rnd = Seeds.random(seed);
         this.methodName = methodName;
     }
 

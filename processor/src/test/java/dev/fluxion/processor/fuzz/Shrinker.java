@@ -219,6 +219,13 @@ final class Shrinker {
         if (!(e instanceof Num) && !(e instanceof Var)) {
             out.add(new Num(1.0));
         }
+        if (e instanceof Bin b && b.op() == '+' && b.a() instanceof Num && b.b() instanceof Bin sq && sq.op() == '*'
+                && sq.a().equals(sq.b())) {
+            for (Expr k : exprVariants(sq.a())) { // 1 + v * v stays a square: keeps log and sqrt in their domain
+                out.add(new Bin('+', b.a(), new Bin('*', k, k)));
+            }
+            return out;
+        }
         List<Expr> kids = Rewrite.children(e);
         for (int i = 0; i < kids.size(); i++) {
             for (Expr k : exprVariants(kids.get(i))) {

@@ -31,7 +31,7 @@ final class TensorGenerator {
 
     private TensorGenerator(Set<Feature> features, long seed, String methodName) {
         this.features = features;
-        this.rnd = new Random(seed);
+        this.rnd = Seeds.random(seed ^ 0x5deece66dL);
         this.methodName = methodName;
     }
 

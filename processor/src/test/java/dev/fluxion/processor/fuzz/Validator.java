@@ -253,6 +253,9 @@ final class Validator {
                 for (Expr a : mc.args()) {
                     scalar(a, scope);
                 }
+                if (!inDomain(mc)) {
+                    throw new Invalid("argument of " + mc.fn() + " not guarded");
+                }
                 yield Ty.DOUBLE;
             }
             case Ternary t -> {
@@ -300,6 +303,28 @@ final class Validator {
                 yield Ty.tensor(shape);
             }
         };
+    }
+
+    /**
+     * Whether the arguments keep the generator's guards: exp of a bounded value, log, sqrt and a
+     * fractional pow of a value at least 1 (so that a shrunk program cannot fail by leaving the domain).
+     */
+    private static boolean inDomain(MathCall mc) {
+        Expr a = mc.args().get(0);
+        return switch (mc.fn()) {
+            case "exp" -> a instanceof Num || a instanceof MathCall m && List.of("sin", "cos", "tanh", "atan").contains(m.fn());
+            case "log", "sqrt" -> positive(a);
+            case "pow" -> positive(a) || mc.args().get(1) instanceof Num n && (n.value() == 2.0 || n.value() == 3.0);
+            default -> true;
+        };
+    }
+
+    private static boolean positive(Expr a) {
+        return a instanceof Num n && n.value() > 0
+                || a instanceof Bin b && b.op() == '+' && b.a() instanceof Num one && one.value() == 1.0
+                        && b.b() instanceof Bin sq && sq.op() == '*' && sq.a().equals(sq.b())
+                || a instanceof MathCall m && m.fn().equals("hypot") && m.args().get(1) instanceof Num n && n.value() != 0
+                || a instanceof MathCall m && m.fn().equals("exp");
     }
 
     private Ty tensor(Expr e, Map<String, Ty> scope) {
