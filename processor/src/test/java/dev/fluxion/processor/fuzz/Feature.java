@@ -46,6 +46,8 @@ enum Feature {
     REASSIGN,
     /** {@code s += ...}, {@code -=}, {@code *=}. */
     COMPOUND,
+    /** Reassignment and compound assignment outside loop bodies too (else only inside them). */
+    ASSIGN_OUTSIDE_LOOPS,
     /** {@code Math.exp, log, sin, cos, tanh, sqrt, pow, atan, hypot}. */
     MATH,
     /** {@code Math.abs, max, min} (kinks). */

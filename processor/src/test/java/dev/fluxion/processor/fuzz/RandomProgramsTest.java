@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code NESTED_IF_IN_LOOP}: branch bits popped in the wrong order, wrong gradients and
  *       "tape read past its first value" (F3, F5, issue 10 #1);</li>
  *   <li>{@code SEVERAL_LOOPS}: the one-pass fGrad declares a temporary twice (F8, issue 10 #7);</li>
+ *   <li>{@code ASSIGN_OUTSIDE_LOOPS}: in a body with a loop, {@code s += (p - s); return a + (p - s);}
+ *       reuses the temporary {@code p - s} of before the assignment (F9, issue 10 #3);</li>
  *   <li>and the ones {@link #OFF_TODAY} lists with their bugs.</li>
  * </ul>
  * The lead turns a feature on once its bug is fixed. Properties: {@code -Dfluxion.fuzz.n=100000}
@@ -44,7 +46,7 @@ class RandomProgramsTest {
     static final Set<Feature> OFF_TODAY = EnumSet.of(
             Feature.TERNARY, Feature.TERNARY_IN_LOOP, Feature.NESTED_IF_IN_LOOP, Feature.SEVERAL_LOOPS,
             Feature.IF_IN_LOOP, Feature.DATA_WHILE, Feature.NESTED_LOOPS, Feature.BREAK, Feature.CONTINUE,
-            Feature.RETURN_IN_LOOP, Feature.CALLS_IN_LOOP, Feature.POW_ANY_BASE);
+            Feature.RETURN_IN_LOOP, Feature.CALLS_IN_LOOP, Feature.POW_ANY_BASE, Feature.ASSIGN_OUTSIDE_LOOPS);
 
     /** What {@code mvn verify} enables: every feature but {@link #OFF_TODAY}. */
     static final Set<Feature> CI_FEATURES = complement(OFF_TODAY);

@@ -172,7 +172,8 @@ final class ScalarGenerator {
         if (r < 0.4 && !loopKinds.isEmpty()) {
             return loop(pick(loopKinds), scope, ctx);
         }
-        if (r < 0.7 && (on(Feature.REASSIGN) || on(Feature.COMPOUND))) {
+        if (r < 0.7 && (on(Feature.REASSIGN) || on(Feature.COMPOUND))
+                && (ctx.loopDepth() > 0 || ctx.inHelper() || on(Feature.ASSIGN_OUTSIDE_LOOPS))) {
             return assignment(scope, ctx);
         }
         String v = fresh("v");
