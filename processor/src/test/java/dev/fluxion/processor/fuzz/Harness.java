@@ -102,7 +102,7 @@ final class Harness {
         return String.join("\n", s.lines().limit(n).toList());
     }
 
-    private static Loaded load(Compilation c, String simpleName) {
+    static Loaded load(Compilation c, String simpleName) {
         Map<String, byte[]> classes = new HashMap<>();
         for (JavaFileObject f : c.generatedFiles()) {
             if (f.getKind() == JavaFileObject.Kind.CLASS) {

@@ -106,11 +106,14 @@ final class Rewrite {
         return new Program(main, helpers, p.arrayLength(), p.seed());
     }
 
-    /** Number of statements and expression nodes: the shrinker's measure of size. */
+    /**
+     * The shrinker's measure of size: statements (an assignment counts more than a declaration) and
+     * expression nodes (a constant counts less than anything else), so every simplification shrinks it.
+     */
     static int size(Program p) {
         int[] n = {0};
         UnaryOperator<Expr> count = e -> {
-            n[0]++;
+            n[0] += e instanceof Num ? 1 : 2; // a constant is simpler than a variable
             return e;
         };
         for (Method m : p.helpers()) {
@@ -125,7 +128,7 @@ final class Rewrite {
     private static int statements(List<Stmt> body) {
         int n = 0;
         for (Stmt s : body) {
-            n += 1 + switch (s) {
+            n += 1 + (s instanceof Assign ? 1 : 0) + switch (s) {
                 case If i -> statements(i.then()) + statements(i.orElse());
                 case For l -> statements(l.body());
                 case While w -> statements(w.body());

@@ -110,6 +110,7 @@ final class Shrinker {
                 }
             }
             case Assign a -> {
+                out.add(List.of(new Decl(a.name() + "_", false, a.value()))); // frees the target's declaration
                 if (!a.op().equals("=")) {
                     out.add(List.of(new Assign(a.name(), "=", a.value())));
                 }
@@ -216,7 +217,7 @@ final class Shrinker {
                 out.add(new Ternary(c, t.a(), t.b()));
             }
         }
-        if (!(e instanceof Num) && !(e instanceof Var)) {
+        if (!(e instanceof Num)) {
             out.add(new Num(1.0));
         }
         if (e instanceof Bin b && b.op() == '+' && b.a() instanceof Num && b.b() instanceof Bin sq && sq.op() == '*'
