@@ -20,6 +20,12 @@ enum Feature {
     DATA_WHILE,
     /** More than one loop in a method (one after the other, or nested with {@link #NESTED_LOOPS}). */
     SEVERAL_LOOPS,
+    /**
+     * A method whose last top-level loop holds a branch or a loop may end in a way that lets fGrad
+     * fuse that loop (one pass). Off: the result then also reads {@code t * t} of a local the loop
+     * changes, which keeps fGrad two-pass.
+     */
+    FUSED_LOOP_WITH_BRANCHES,
     /** A loop inside a loop. */
     NESTED_LOOPS,
     /** {@code if} (and {@code else}) outside loops. */

@@ -112,6 +112,10 @@ final class FuzzRun {
                 }
             }
             batches++;
+            if (batches % 20 == 0) {
+                System.out.printf("fuzz progress: %d programs, %.0f s, failures %s%n", from + batch.size() - config.first(),
+                        (System.nanoTime() - t0) / 1e9, failures);
+            }
         }
         return new Report(config.programs(), batches, compilations, System.nanoTime() - t0, failures, found, stats,
                 verifiedPrograms, verifierCaught, compileNanos, oracleNanos);

@@ -109,8 +109,35 @@ final class ScalarGenerator {
         scope.doubles.add(s);
         scope.locals.add(s);
         body.addAll(statements(scope, 2 + rnd.nextInt(5), ctx));
-        body.add(new Return(finalExpr(scope, ctx)));
+        Expr result = finalExpr(scope, ctx);
+        String changed = lastLoopWithStructureChanges(body);
+        if (changed != null && !on(Feature.FUSED_LOOP_WITH_BRANCHES)) {
+            result = new Bin('+', result, new Bin('*', new Var(changed), new Var(changed)));
+        }
+        body.add(new Return(result));
         return new Program(new Method(methodName, params, false, body), helpers, arrayLength, seed);
+    }
+
+    /**
+     * The local that the last top-level loop assigns first, if that loop holds a branch or a loop
+     * (the shape that one-pass fGrad fusion mishandles, issue 10 #6); else null.
+     */
+    private static String lastLoopWithStructureChanges(List<Stmt> body) {
+        for (int i = body.size() - 1; i >= 0; i--) {
+            List<Stmt> loopBody = switch (body.get(i)) {
+                case For f -> f.body();
+                case While w -> w.body();
+                case DoWhile w -> w.body();
+                case DataWhile w -> w.body();
+                default -> null;
+            };
+            if (loopBody == null) {
+                continue;
+            }
+            boolean structured = loopBody.stream().anyMatch(s -> !(s instanceof Decl) && !(s instanceof Assign));
+            return structured && loopBody.get(0) instanceof Assign a ? a.name() : null;
+        }
+        return null;
     }
 
     private Method helperMethod() {
