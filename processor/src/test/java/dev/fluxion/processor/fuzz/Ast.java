@@ -13,7 +13,7 @@ final class Ast {
 
     /** A double (scalar) or Tensor expression. */
     sealed interface Expr permits Num, Var, IntVar, ArrRead, Bin, SafeDiv, Neg, MathCall, Ternary, Call,
-            TUnary, TScalar, TBin, TReduce, TMatmul {
+            TUnary, TScalar, TScaled, TBin, TReduce, TMatmul {
     }
 
     /** A double literal. */
@@ -62,6 +62,10 @@ final class Ast {
 
     /** {@code a.op(c)} with a double: times, plus, minus, div (by a constant away from 0). */
     record TScalar(String op, Expr a, double c) implements Expr {
+    }
+
+    /** {@code a.op(s)} with a double expression {@code s} (a parameter, a counter): times, plus, minus. */
+    record TScaled(String op, Expr a, Expr s) implements Expr {
     }
 
     /** {@code a.op(b)} between tensors (broadcasting): plus, minus, times. */

@@ -70,6 +70,8 @@ enum Feature {
     CALLS_IN_LOOP,
     /** Tensor programs. */
     TENSOR,
+    /** Double parameters and loop counters in tensor programs: {@code x.times(s)}, {@code x.plus(i)}. */
+    TENSOR_SCALARS,
     /** Tensor programs with loops. */
     TENSOR_LOOP,
     /** {@code matmul} in tensor programs. */

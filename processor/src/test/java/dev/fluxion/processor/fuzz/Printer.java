@@ -167,6 +167,7 @@ final class Printer {
             case Call c -> c.method() + "(" + c.args().stream().map(Printer::expr).collect(Collectors.joining(", ")) + ")";
             case TUnary u -> u.fn() + "(" + expr(u.a()) + ")";
             case TScalar s -> expr(s.a()) + "." + s.op() + "(" + number(s.c()) + ")";
+            case TScaled s -> expr(s.a()) + "." + s.op() + "(" + expr(s.s()) + ")";
             case TBin b -> expr(b.a()) + "." + b.op() + "(" + expr(b.b()) + ")";
             case TReduce r -> expr(r.a()) + "." + r.op() + "(" + (r.dim() < 0 ? "" : r.dim() + (r.keepDim() ? ", true" : "")) + ")";
             case TMatmul m -> expr(m.a()) + ".matmul(" + expr(m.b()) + ")";

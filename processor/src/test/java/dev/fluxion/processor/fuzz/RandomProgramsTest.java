@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * (programs), {@code -Dfluxion.fuzz.seed=}, {@code -Dfluxion.fuzz.first=} (first program index),
  * {@code -Dfluxion.fuzz.features=all} (or {@code all-X,Y}, or a list), {@code -Dfluxion.fuzz.batch=}
  * (programs per compilation), {@code -Dfluxion.fuzz.shrink=} (failures to shrink),
- * {@code -Dfluxion.fuzz.findings=FILE} (append each distinct shrunk failure to FILE).
+ * {@code -Dfluxion.fuzz.findings=FILE} (append each distinct shrunk failure to FILE),
+ * {@code -Dfluxion.fuzz.tensors=0.3} (share of tensor programs).
  */
 class RandomProgramsTest {
     static final String N = "fluxion.fuzz.n";
@@ -44,6 +45,7 @@ class RandomProgramsTest {
     static final String BATCH = "fluxion.fuzz.batch";
     static final String SHRINK = "fluxion.fuzz.shrink";
     static final String FINDINGS = "fluxion.fuzz.findings";
+    static final String TENSORS = "fluxion.fuzz.tensors";
 
     /** Features whose programs fail on today's engine, each with the bug (see the class Javadoc). */
     static final Set<Feature> OFF_TODAY = EnumSet.of(
@@ -68,7 +70,7 @@ class RandomProgramsTest {
                 Integer.getInteger(N, defaultN),
                 Integer.getInteger(BATCH, 50),
                 features == null ? defaultFeatures : Feature.parse(features),
-                0.3, 5, Integer.getInteger(SHRINK, 10),
+                Double.parseDouble(System.getProperty(TENSORS, "0.3")), 5, Integer.getInteger(SHRINK, 10),
                 findings == null ? null : Path.of(findings));
         FuzzRun.Report report = FuzzRun.run(config);
         System.out.println("fuzz: seed " + config.seed() + ", features " + config.features() + ": " + report.summary());

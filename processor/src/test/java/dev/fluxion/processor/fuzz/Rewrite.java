@@ -25,6 +25,7 @@ final class Rewrite {
             case Call c -> c.args();
             case TUnary u -> List.of(u.a());
             case TScalar s -> List.of(s.a());
+            case TScaled s -> List.of(s.a(), s.s());
             case TBin b -> List.of(b.a(), b.b());
             case TReduce r -> List.of(r.a());
             case TMatmul m -> List.of(m.a(), m.b());
@@ -46,6 +47,7 @@ final class Rewrite {
             case Call c -> new Call(c.method(), kids);
             case TUnary u -> new TUnary(u.fn(), kids.get(0));
             case TScalar s -> new TScalar(s.op(), kids.get(0), s.c());
+            case TScaled s -> new TScaled(s.op(), kids.get(0), kids.get(1));
             case TBin b -> new TBin(b.op(), kids.get(0), kids.get(1));
             case TReduce r -> new TReduce(r.op(), kids.get(0), r.dim(), r.keepDim());
             case TMatmul m -> new TMatmul(kids.get(0), kids.get(1));

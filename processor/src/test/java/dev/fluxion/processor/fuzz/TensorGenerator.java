@@ -28,6 +28,8 @@ final class TensorGenerator {
     private List<Integer> rk;
     private static final List<Integer> SCALAR = List.of();
     private final Map<String, List<Integer>> params = new LinkedHashMap<>();
+    private final List<String> scalars = new ArrayList<>();
+    private final List<String> counters = new ArrayList<>();
 
     private TensorGenerator(Set<Feature> features, long seed, String methodName) {
         this.features = features;
@@ -69,8 +71,18 @@ final class TensorGenerator {
         if (on(Feature.TENSOR_MATMUL) && rnd.nextDouble() < 0.4) {
             ps.add(new Param("tw", Kind.TENSOR, ck));
         }
+        if (on(Feature.TENSOR_SCALARS) && rnd.nextBoolean()) {
+            ps.add(new Param("s", Kind.DOUBLE, List.of()));
+            scalars.add("s");
+            if (on(Feature.NOGRAD) && rnd.nextBoolean()) {
+                ps.add(new Param("p", Kind.NOGRAD_DOUBLE, List.of()));
+                scalars.add("p");
+            }
+        }
         for (Param p : ps) {
-            params.put(p.name(), p.shape());
+            if (p.tensor()) {
+                params.put(p.name(), p.shape());
+            }
         }
         Map<String, List<Integer>> scope = new LinkedHashMap<>(params);
         List<String> locals = new ArrayList<>();
@@ -111,14 +123,18 @@ final class TensorGenerator {
         if (r < 0.25 && loopDepth == 0 && on(Feature.TENSOR_LOOP) && !locals.isEmpty()
                 && (loops++ == 0 || on(Feature.SEVERAL_LOOPS))) {
             List<Stmt> body = new ArrayList<>();
+            String counter = "i" + (++names);
+            counters.add(counter);
             String target = pick(locals);
             body.add(new Assign(target, "=", gen(scope.get(target), 2, scope)));
             if (rnd.nextBoolean()) {
                 body.add(statement(new LinkedHashMap<>(scope), new ArrayList<>(), 1));
             }
-            return new For("i" + (++names), Integer.toString(2 + rnd.nextInt(2)), body);
+            counters.remove(counter);
+            return new For(counter, Integer.toString(2 + rnd.nextInt(2)), body);
         }
-        if (r < 0.5 && on(Feature.REASSIGN) && !locals.isEmpty()) {
+        if (r < 0.5 && on(Feature.REASSIGN) && !locals.isEmpty()
+                && (loopDepth > 0 || on(Feature.ASSIGN_OUTSIDE_LOOPS))) {
             String target = pick(locals);
             return new Assign(target, "=", gen(scope.get(target), 2, scope));
         }
@@ -185,6 +201,13 @@ final class TensorGenerator {
                 case 5 -> new TUnary("neg", a);
                 default -> new TUnary("square", new TUnary("tanh", a));
             };
+        }
+        if (r < 0.31 && !scalars.isEmpty()) {
+            List<String> names = new ArrayList<>(scalars);
+            names.addAll(counters);
+            String name = pick(names);
+            Expr factor = counters.contains(name) ? new IntVar(name) : new Var(name);
+            return new TScaled(pick(List.of("times", "plus", "minus")), gen(shape, depth - 1, scope), factor);
         }
         if (r < 0.38) {
             return new TScalar(pick(List.of("times", "plus", "minus", "div")), gen(shape, depth - 1, scope),

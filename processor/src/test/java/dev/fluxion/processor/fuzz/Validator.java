@@ -279,6 +279,10 @@ final class Validator {
             }
             case TUnary u -> tensor(u.a(), scope);
             case TScalar s -> tensor(s.a(), scope);
+            case TScaled s -> {
+                scalar(s.s(), scope);
+                yield tensor(s.a(), scope);
+            }
             case TBin b -> {
                 Ty a = tensor(b.a(), scope);
                 Ty c = tensor(b.b(), scope);
