@@ -21,9 +21,9 @@ enum Feature {
     /** More than one loop in a method (one after the other, or nested with {@link #NESTED_LOOPS}). */
     SEVERAL_LOOPS,
     /**
-     * A method whose last top-level loop holds a branch or a loop may end in a way that lets fGrad
-     * fuse that loop (one pass). Off: the result then also reads {@code t * t} of a local the loop
-     * changes, which keeps fGrad two-pass.
+     * A top-level loop holding a branch or a loop may start with an accumulation ({@code s += t}).
+     * Off: such a loop starts with an empty {@code if}, which keeps one-pass fGrad's fusion analysis
+     * from crashing on it (issue 10 #6).
      */
     FUSED_LOOP_WITH_BRANCHES,
     /** A loop inside a loop. */

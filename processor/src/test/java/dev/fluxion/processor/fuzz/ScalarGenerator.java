@@ -109,35 +109,43 @@ final class ScalarGenerator {
         scope.doubles.add(s);
         scope.locals.add(s);
         body.addAll(statements(scope, 2 + rnd.nextInt(5), ctx));
-        Expr result = finalExpr(scope, ctx);
-        String changed = lastLoopWithStructureChanges(body);
-        if (changed != null && !on(Feature.FUSED_LOOP_WITH_BRANCHES)) {
-            result = new Bin('+', result, new Bin('*', new Var(changed), new Var(changed)));
+        if (!on(Feature.FUSED_LOOP_WITH_BRANCHES)) {
+            body = branchFirst(body);
         }
-        body.add(new Return(result));
+        body.add(new Return(finalExpr(scope, ctx)));
         return new Program(new Method(methodName, params, false, body), helpers, arrayLength, seed);
     }
 
     /**
-     * The local that the last top-level loop assigns first, if that loop holds a branch or a loop
-     * (the shape that one-pass fGrad fusion mishandles, issue 10 #6); else null.
+     * Each top-level loop that holds a branch or a loop gets an empty {@code if} as its first
+     * statement. One-pass fGrad's fusion analysis casts every statement of such a loop to an
+     * assignment when an accumulation precedes the first branch, and crashes (issue 10 #6); a
+     * branch first makes it give up before.
      */
-    private static String lastLoopWithStructureChanges(List<Stmt> body) {
-        for (int i = body.size() - 1; i >= 0; i--) {
-            List<Stmt> loopBody = switch (body.get(i)) {
-                case For f -> f.body();
-                case While w -> w.body();
-                case DoWhile w -> w.body();
-                case DataWhile w -> w.body();
-                default -> null;
-            };
-            if (loopBody == null) {
-                continue;
-            }
-            boolean structured = loopBody.stream().anyMatch(s -> !(s instanceof Decl) && !(s instanceof Assign));
-            return structured && loopBody.get(0) instanceof Assign a ? a.name() : null;
+    private static List<Stmt> branchFirst(List<Stmt> body) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : body) {
+            out.add(switch (s) {
+                case For f -> structured(f.body()) ? new For(f.counter(), f.bound(), guard(f.counter(), f.body())) : f;
+                case While w -> structured(w.body()) ? new While(w.counter(), w.trips(), guard(w.counter(), w.body())) : w;
+                case DoWhile w -> structured(w.body()) ? new DoWhile(w.counter(), w.trips(), guard(w.counter(), w.body())) : w;
+                case DataWhile w -> structured(w.body())
+                        ? new DataWhile(w.counter(), w.cond(), w.cap(), guard(w.counter(), w.body())) : w;
+                default -> s;
+            });
         }
-        return null;
+        return out;
+    }
+
+    private static boolean structured(List<Stmt> loopBody) {
+        return loopBody.stream().anyMatch(s -> !(s instanceof Decl) && !(s instanceof Assign));
+    }
+
+    private static List<Stmt> guard(String counter, List<Stmt> loopBody) {
+        List<Stmt> out = new ArrayList<>();
+        out.add(new If(new IntCmp(counter + " < 0", List.of(counter)), List.of(), List.of()));
+        out.addAll(loopBody);
+        return out;
     }
 
     private Method helperMethod() {
