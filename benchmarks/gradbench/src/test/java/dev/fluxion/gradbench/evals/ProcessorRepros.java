@@ -2,8 +2,10 @@ package dev.fluxion.gradbench.evals;
 
 import dev.fluxion.annotation.Differentiable;
 
-final class ElseIfInLoopRepro {
-    @Differentiable
+/** Minimal programs for processor bugs met while writing the GradBench evals (each a test in ProcessorReprosTest). */
+final class ProcessorRepros {
+    // verify = false: the compile-time check catches this bug at most seeds and would stop the build
+    @Differentiable(verify = false)
     static double streamed(double[] t) {
         double best = 0;
         double scaled = 0;
@@ -51,5 +53,11 @@ final class ElseIfInLoopRepro {
             slse += best;
         }
         return slse;
+    }
+
+    // verify = false: the compile-time check catches this bug and would stop the build
+    @Differentiable(verify = false)
+    static double sharedReadInConditionalSides(double[] c, int k) {
+        return k == 0 ? c[0] * c[1] : c[2] * c[1];
     }
 }
