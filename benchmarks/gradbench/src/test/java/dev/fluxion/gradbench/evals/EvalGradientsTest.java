@@ -2,6 +2,7 @@ package dev.fluxion.gradbench.evals;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fluxion.Tensor;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,22 @@ class EvalGradientsTest {
         assertEquals(Kmeans.cost(points, centroids, d), g.value(), 1e-9 * g.value());
         CentralDifferences.assertClose("centroids",
                 CentralDifferences.gradient(c -> Kmeans.cost(points, c, d), centroids.clone()), g.centroids());
+    }
+
+    @Test
+    void odeGradientMatchesCentralDifferences() {
+        // GradBench's smallest n is 1000 with s = 1; fewer elements keep the differences quick
+        for (int s : new int[] {1, 3}) {
+            int n = 40;
+            double[] x = uniform(new Random(4), n, 0, 1);
+            double[] g = OdeGrad.lastGrad(Tensor.fromArray(x.clone(), n), n, s).x().toDoubleArray();
+            double[] numeric = CentralDifferences.gradient(
+                    v -> Ode.last(Tensor.fromArray(v.clone(), n), n, s).item(), x.clone());
+            CentralDifferences.assertClose("x", numeric, g);
+            double[] y = OdeGrad.solve(Tensor.fromArray(x.clone(), n), n, s).toDoubleArray();
+            assertEquals(n, y.length);
+            assertEquals(2 * x[0], y[0], 1e-12); // y_0' = x_0 is integrated exactly
+        }
     }
 
     @Test
