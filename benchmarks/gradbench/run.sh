@@ -48,7 +48,8 @@ case "$TOOL" in
     TOOL_CMD="$JAVA --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m -cp $CP dev.fluxion.gradbench.GradBenchTool"
     ;;
   manual) TOOL_CMD="python3 python/gradbench/gradbench/cpp.py manual" ;;
-  pytorch) TOOL_CMD="python3 python/gradbench/gradbench/tools/pytorch/run.py" ;;
+  # Debian's python3-torch is installed for /usr/bin/python3, which may differ from `python3`.
+  pytorch) TOOL_CMD="${TORCH_PYTHON:-/usr/bin/python3} python/gradbench/gradbench/tools/pytorch/run.py" ;;
   *) echo "unknown tool $TOOL" >&2; exit 2 ;;
 esac
 
