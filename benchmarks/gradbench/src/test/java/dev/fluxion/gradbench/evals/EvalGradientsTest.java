@@ -63,6 +63,35 @@ class EvalGradientsTest {
     }
 
     @Test
+    void lstmGradientMatchesCentralDifferences() {
+        // GradBench's smallest lstm has l = 2 layers and c = 1024 characters of b = 7 bits; c = 5 here
+        int l = 2;
+        int c = 5;
+        int b = 3;
+        Random r = new Random(5);
+        double[] main = uniform(r, 8 * l * b, 0, 1);
+        double[] extra = uniform(r, 3 * b, 0, 1);
+        Tensor state = Tensor.fromArray(uniform(r, 2 * l * b, 0, 1), 2 * l * b);
+        double[] bits = new double[c * b];
+        for (int i = 0; i < bits.length; i++) {
+            bits[i] = r.nextBoolean() ? 1 : 0;
+        }
+        Tensor sequence = Tensor.fromArray(bits, bits.length);
+        Lstm.Input in = new Lstm.Input(Tensor.fromArray(main.clone(), main.length),
+                Tensor.fromArray(extra.clone(), extra.length), state, sequence, l, c, b);
+        double[] g = Lstm.jacobian(in);
+        double[] numericMain = CentralDifferences.gradient(v -> Lstm.objective(Tensor.fromArray(v.clone(), v.length),
+                Tensor.fromArray(extra, extra.length), state, sequence, l, c, b).item(), main.clone());
+        double[] numericExtra = CentralDifferences.gradient(v -> Lstm.objective(Tensor.fromArray(main, main.length),
+                Tensor.fromArray(v.clone(), v.length), state, sequence, l, c, b).item(), extra.clone());
+        CentralDifferences.assertClose("main", numericMain, java.util.Arrays.copyOf(g, main.length));
+        CentralDifferences.assertClose("extra", numericExtra,
+                java.util.Arrays.copyOfRange(g, main.length, g.length));
+        assertEquals(Lstm.objective(in.mainParams(), in.extraParams(), state, sequence, l, c, b).item(),
+                Lstm.objective(in), 1e-12);
+    }
+
+    @Test
     void odeGradientMatchesCentralDifferences() {
         // GradBench's smallest n is 1000 with s = 1; fewer elements keep the differences quick
         for (int s : new int[] {1, 3}) {
