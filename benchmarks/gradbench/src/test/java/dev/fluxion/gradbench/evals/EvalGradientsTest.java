@@ -1,0 +1,139 @@
+package dev.fluxion.gradbench.evals;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.fluxion.Tensor;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each eval's derivative from the generated classes against float64 central differences of the
+ * method as written, on GradBench's smallest input shape (gmm: {@link GmmTest}).
+ */
+class EvalGradientsTest {
+    private static double[] uniform(Random r, int n, double lo, double hi) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = lo + (hi - lo) * r.nextDouble();
+        }
+        return v;
+    }
+
+    @Test
+    void helloDoubleIsTheDerivativeOfSquare() {
+        for (double x : new double[] {1.0, -2.5, 8.0}) {
+            assertEquals(x * x, HelloGrad.square(x));
+            assertEquals(2 * x, HelloGrad.squareGrad(x).x(), 1e-12);
+        }
+    }
+
+    @Test
+    void lseGradientMatchesCentralDifferences() {
+        double[] x = uniform(new Random(1), 2500, 0, 1);
+        x[17] = 3; // a clear maximum
+        LseGrad.LogsumexpGradient g = LseGrad.logsumexpGrad(x.clone());
+        assertEquals(Lse.logsumexp(x), g.value(), 1e-12);
+        CentralDifferences.assertClose("x", CentralDifferences.gradient(Lse::logsumexp, x.clone()), g.x());
+    }
+
+    @Test
+    void llsqGradientMatchesCentralDifferences() {
+        double[] x = uniform(new Random(2), 128, 0, 1);
+        LlsqGrad.PrimalGradient g = LlsqGrad.primalGrad(x.clone(), 16);
+        assertEquals(Llsq.primal(x, 16), g.value(), 1e-9 * Math.abs(g.value()));
+        CentralDifferences.assertClose("x", CentralDifferences.gradient(c -> Llsq.primal(c, 16), x.clone()), g.x());
+    }
+
+    @Test
+    void kmeansGradientMatchesCentralDifferences() {
+        // GradBench's smallest shape: k = 10, d = 8, n = 1000; the centroids are the last k points
+        int d = 8;
+        int k = 10;
+        int n = 1000;
+        double[] points = uniform(new Random(3), n * d, 0, 1);
+        double[] centroids = new double[k * d];
+        System.arraycopy(points, (n - k) * d, centroids, 0, k * d);
+        for (int i = 0; i < centroids.length; i++) {
+            centroids[i] += 1e-3 * Math.sin(i); // off the points, so no distance is exactly 0
+        }
+        KmeansGrad.CostGradient g = KmeansGrad.costGrad(points, centroids.clone(), d);
+        assertEquals(Kmeans.cost(points, centroids, d), g.value(), 1e-9 * g.value());
+        CentralDifferences.assertClose("centroids",
+                CentralDifferences.gradient(c -> Kmeans.cost(points, c, d), centroids.clone()), g.centroids());
+    }
+
+    @Test
+    void lstmGradientMatchesCentralDifferences() {
+        // GradBench's smallest lstm has l = 2 layers and c = 1024 characters of b = 7 bits; c = 5 here
+        int l = 2;
+        int c = 5;
+        int b = 3;
+        Random r = new Random(5);
+        double[] main = uniform(r, 8 * l * b, 0, 1);
+        double[] extra = uniform(r, 3 * b, 0, 1);
+        Tensor state = Tensor.fromArray(uniform(r, 2 * l * b, 0, 1), 2 * l * b);
+        double[] bits = new double[c * b];
+        for (int i = 0; i < bits.length; i++) {
+            bits[i] = r.nextBoolean() ? 1 : 0;
+        }
+        Tensor sequence = Tensor.fromArray(bits, bits.length);
+        Lstm.Input in = new Lstm.Input(Tensor.fromArray(main.clone(), main.length),
+                Tensor.fromArray(extra.clone(), extra.length), state, sequence, l, c, b);
+        double[] g = Lstm.jacobian(in);
+        double[] numericMain = CentralDifferences.gradient(v -> Lstm.objective(Tensor.fromArray(v.clone(), v.length),
+                Tensor.fromArray(extra, extra.length), state, sequence, l, c, b).item(), main.clone());
+        double[] numericExtra = CentralDifferences.gradient(v -> Lstm.objective(Tensor.fromArray(main, main.length),
+                Tensor.fromArray(v.clone(), v.length), state, sequence, l, c, b).item(), extra.clone());
+        CentralDifferences.assertClose("main", numericMain, java.util.Arrays.copyOf(g, main.length));
+        CentralDifferences.assertClose("extra", numericExtra,
+                java.util.Arrays.copyOfRange(g, main.length, g.length));
+        assertEquals(Lstm.objective(in.mainParams(), in.extraParams(), state, sequence, l, c, b).item(),
+                Lstm.objective(in), 1e-12);
+    }
+
+    @Test
+    void odeGradientMatchesCentralDifferences() {
+        // GradBench's smallest n is 1000 with s = 1; fewer elements keep the differences quick
+        for (int s : new int[] {1, 3}) {
+            int n = 40;
+            double[] x = uniform(new Random(4), n, 0, 1);
+            double[] g = OdeGrad.lastGrad(Tensor.fromArray(x.clone(), n), n, s).x().toDoubleArray();
+            double[] numeric = CentralDifferences.gradient(
+                    v -> Ode.last(Tensor.fromArray(v.clone(), n), n, s).item(), x.clone());
+            CentralDifferences.assertClose("x", numeric, g);
+            double[] y = OdeGrad.solve(Tensor.fromArray(x.clone(), n), n, s).toDoubleArray();
+            assertEquals(n, y.length);
+            assertEquals(2 * x[0], y[0], 1e-12); // y_0' = x_0 is integrated exactly
+        }
+    }
+
+    @Test
+    void baReprojectionRowsMatchCentralDifferences() {
+        // ba1's camera, point, weight and feature
+        double[] cam = {-0.0335, 0.0451, 0.0301, 1.4541, 0.5412, -0.0141, 399.752, 0.0, 0.0, -3.178e-7, 5.882e-13};
+        double[] x = {-0.6126, 0.5718, -1.8470};
+        double w = 0.417022;
+        double featX = -332.65;
+        double featY = 262.09;
+        for (int component = 0; component < 2; component++) {
+            int c = component;
+            BaGrad.ReprojectionErrorGradient g = BaGrad.reprojectionErrorGrad(cam.clone(), x.clone(), w, featX, featY, c);
+            assertEquals(Ba.reprojectionError(cam, x, w, featX, featY, c), g.value(), 1e-9 * Math.abs(g.value()));
+            CentralDifferences.assertClose("cam", CentralDifferences.gradient(
+                    v -> Ba.reprojectionError(v, x, w, featX, featY, c), cam.clone()), g.cam());
+            CentralDifferences.assertClose("x", CentralDifferences.gradient(
+                    v -> Ba.reprojectionError(cam, v, w, featX, featY, c), x.clone()), g.x());
+            CentralDifferences.assertClose("w", CentralDifferences.gradient(
+                    v -> Ba.reprojectionError(cam, x, v[0], featX, featY, c), new double[] {w}), new double[] {g.w()});
+        }
+        // a zero rotation takes the first-order branch
+        double[] still = cam.clone();
+        still[0] = still[1] = still[2] = 0;
+        BaGrad.ReprojectionErrorGradient g = BaGrad.reprojectionErrorGrad(still.clone(), x.clone(), w, featX, featY, 1);
+        double[] numeric = CentralDifferences.gradient(v -> Ba.reprojectionError(v, x, w, featX, featY, 1), still.clone());
+        for (int j = 3; j < 11; j++) { // the rotation's own differences cross the branch
+            assertEquals(numeric[j], g.cam()[j], 1e-6 * (1 + Math.abs(numeric[j])), "cam[" + j + "]");
+        }
+        assertEquals(-2 * w, BaGrad.weightErrorGrad(w).w(), 1e-12);
+    }
+}
