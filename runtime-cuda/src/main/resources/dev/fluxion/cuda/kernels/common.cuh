@@ -1,5 +1,5 @@
 // Fluxion CUDA kernels: shared definitions, prepended to every kernel file before compiling.
-// NVRTC compiles these without any #include: only CUDA's built-in math functions are used.
+// NVRTC compiles these with no include directive at all: only built-in math functions are used.
 // Every kernel exists for float (_f32) and double (_f64); element counts are long long.
 
 #define GRID_LOOP(i, n) \
