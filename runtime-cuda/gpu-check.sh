@@ -64,7 +64,7 @@ log "tests"
 "$JAVA" "${JAVA_OPTS[@]}" -jar "$DEV/junit-platform-console-standalone.jar" execute \
     --class-path "$DEV/test-classes:$(ls "$DEV"/lib/*.jar | tr '\n' ':')" \
     --scan-class-path "$DEV/test-classes" --reports-dir "$OUT/junit" \
-    --disable-banner --details=tree > "$OUT/junit.txt" 2>&1
+    --disable-banner --disable-ansi-colors --details=tree > "$OUT/junit.txt" 2>&1
 TEST_RC=$?
 tail -25 "$OUT/junit.txt"
 if grep -q "no CUDA driver" "$OUT/junit.txt"; then
@@ -76,7 +76,7 @@ log "kernel cache: $(find "$OUT/kernel-cache" -name '*.ptx' 2>/dev/null | wc -l)
 # 3. Benchmarks: Java, C (same cuBLAS call), PyTorch eager.
 log "CudaBench"
 timeout 300 "$JAVA" "${JAVA_OPTS[@]}" -cp "$CP" dev.fluxion.cuda.bench.CudaBench "$OUT" > "$OUT/java-bench.log" 2>&1
-log "CudaBench rc=$? ($(wc -l < "$OUT/java-bench.txt" 2>/dev/null || echo 0) figures)"
+BENCH_RC=$?; log "CudaBench rc=$BENCH_RC ($(cat "$OUT/java-bench.txt" 2>/dev/null | wc -l) figures)"
 
 LIBCUDA=$(ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1 /{print $NF; exit}')
 [ -n "$LIBCUDA" ] || LIBCUDA=$(ls /usr/lib/x86_64-linux-gnu/libcuda.so.1 /usr/lib64/libcuda.so.1 2>/dev/null | head -1)

@@ -31,6 +31,18 @@ public final class Cuda {
         static final Probe PROBE = probe(LibraryLocator.system(), true);
     }
 
+    /** A probe that replaces the system's, for tests with a stand-in driver (null: the system's). */
+    private static volatile Probe override;
+
+    static void useForTesting(Probe probe) {
+        override = probe;
+    }
+
+    private static Probe current() {
+        Probe p = override;
+        return p != null ? p : Holder.PROBE;
+    }
+
     /** Binds the driver found by {@code locator} and counts the devices. */
     static Probe probe(LibraryLocator locator, boolean trySystemLoader) {
         try {
@@ -50,17 +62,17 @@ public final class Cuda {
 
     /** Whether a CUDA driver and at least one device are usable. */
     public static boolean available() {
-        return Holder.PROBE instanceof Ready;
+        return current() instanceof Ready;
     }
 
     /** Why CUDA is not usable (every place searched for a missing library); empty when it is. */
     public static String unavailableReason() {
-        return Holder.PROBE instanceof Unavailable(String reason) ? reason : "";
+        return current() instanceof Unavailable(String reason) ? reason : "";
     }
 
     /** The number of CUDA devices (0 when CUDA is not available). */
     public static int deviceCount() {
-        return Holder.PROBE instanceof Ready(CudaRuntime r) ? r.deviceCount() : 0;
+        return current() instanceof Ready(CudaRuntime r) ? r.deviceCount() : 0;
     }
 
     /** The device's name, e.g. {@code NVIDIA H100 80GB HBM3}. */
@@ -99,7 +111,7 @@ public final class Cuda {
 
     /** The runtime, or a {@link CudaException} saying why there is none. */
     static CudaRuntime runtime() {
-        return switch (Holder.PROBE) {
+        return switch (current()) {
             case Ready(CudaRuntime r) -> r;
             case Unavailable(String reason) -> throw new CudaException(reason);
         };

@@ -25,8 +25,8 @@ final class DeviceContext {
         int cublasMathMode = -1;
     }
 
-    /** The device whose context is current on this thread (-1: none yet). */
-    private static final ThreadLocal<int[]> CURRENT = ThreadLocal.withInitial(() -> new int[] {-1});
+    /** The context made current on this thread last (none yet: null). */
+    private static final ThreadLocal<DeviceContext[]> CURRENT = ThreadLocal.withInitial(() -> new DeviceContext[1]);
 
     private final CudaRuntime runtime;
     private final Device device;
@@ -72,10 +72,10 @@ final class DeviceContext {
 
     /** Makes this device's context current on the calling thread (a no-op when it already is). */
     void makeCurrent() {
-        int[] current = CURRENT.get();
-        if (current[0] != device.index()) {
+        DeviceContext[] current = CURRENT.get();
+        if (current[0] != this) {
             runtime.driver().setCurrent(context);
-            current[0] = device.index();
+            current[0] = this;
         }
     }
 

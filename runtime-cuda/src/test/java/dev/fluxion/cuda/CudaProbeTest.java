@@ -1,6 +1,7 @@
 package dev.fluxion.cuda;
 
 import dev.fluxion.cuda.nativ.LibraryLocator;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -26,10 +28,14 @@ class CudaProbeTest {
     }
 
     @Test
-    void aBrokenDriverFileIsReportedNotThrown(@TempDir Path dir) throws IOException {
-        Files.writeString(dir.resolve("libcuda.so.1"), "garbage");
+    void aLibraryWithoutTheDriversSymbolsIsReportedNotThrown(@TempDir Path dir) throws IOException {
+        Path libm = Stream.of("/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib64/libm.so.6")
+                .map(Path::of).filter(Files::isRegularFile).findFirst().orElse(null);
+        Assumptions.assumeTrue(libm != null, "no libm.so.6 to stand in for a wrong libcuda");
+        Files.copy(libm, dir.resolve("libcuda.so.1"));
         Cuda.Unavailable u = assertInstanceOf(Cuda.Unavailable.class, Cuda.probe(LibraryLocator.of(List.of(dir)), false));
-        assertTrue(u.reason().contains("dlopen failed"), u.reason());
+        assertTrue(u.reason().startsWith("the CUDA driver did not start: libcuda (" + dir.resolve("libcuda.so.1")
+                + ") has no symbol cuInit"), u.reason());
     }
 
     @Test

@@ -71,7 +71,7 @@ public final class Nvrtc {
                 }
                 MemorySegment size = a.allocate(JAVA_LONG);
                 check(Driver.call(() -> (int) getPtxSize.invokeExact(prog, size)), "nvrtcGetPTXSize");
-                MemorySegment ptx = a.allocate(JAVA_BYTE, size.get(JAVA_LONG, 0));
+                MemorySegment ptx = a.allocate(JAVA_BYTE, size.get(JAVA_LONG, 0) + 1); // zeroed: a NUL even if the size leaves it out
                 check(Driver.call(() -> (int) getPtx.invokeExact(prog, ptx)), "nvrtcGetPTX");
                 return ptx.getString(0);
             } finally {
