@@ -102,8 +102,8 @@ class CudaElementwiseGpuTest {
         Tensor out = op.cpu().apply(x);
         CudaTensor dx = gpu(x);
         CudaTensor dout = op.dev().apply(dx);
-        assertClose(out, dout, 1e-10, 1e-13, op.name());
-        assertClose(op.cpuGrad().apply(g, x, out), op.devGrad().apply(gpu(g), dx, dout), 1e-10, 1e-13, op.name() + " derivative");
+        assertClose(out, dout, 1e-8, 1e-11, op.name()); // float math in an _f64 kernel would miss by ~1e-7
+        assertClose(op.cpuGrad().apply(g, x, out), op.devGrad().apply(gpu(g), dx, dout), 1e-8, 1e-11, op.name() + " derivative");
     }
 
     static Stream<Arguments> binaryOps() {
