@@ -1,0 +1,142 @@
+/*
+ * A stand-in for libcuda, libcublas and libnvrtc, for tests on machines without a GPU: "device"
+ * memory is host memory, a stream is a dummy, and a few kernels run on the CPU so that the FFM
+ * bindings' signatures and the argument marshalling of launches are exercised for real.
+ * Built by FakeDriverTest with: cc -shared -fPIC -o libfake.so fake_cuda.c
+ * The fake_* globals let the test read what was called.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- what the test reads */
+int fake_launches;
+int fake_last_grid, fake_last_block;
+char fake_last_kernel[64];
+int fake_gemm_args[8];          /* transa, transb, m, n, k, lda, ldb, ldc */
+long long fake_batched_strides[3];
+int fake_batch;
+int fake_math_mode = -1;
+int fake_allocs, fake_frees;
+
+/* ---- driver */
+int cuInit(unsigned flags) { return 0; }
+int cuDriverGetVersion(int *v) { *v = 13000; return 0; }
+int cuDeviceGetCount(int *n) { *n = 1; return 0; }
+int cuDeviceGet(int *d, int ordinal) { *d = ordinal; return ordinal == 0 ? 0 : 101; }
+int cuDeviceGetName(char *name, int len, int dev) { strncpy(name, "Fake GPU", len); return 0; }
+int cuDeviceGetAttribute(int *v, int attr, int dev) { *v = attr == 75 ? 9 : 0; return 0; }
+int cuDevicePrimaryCtxRetain(void **ctx, int dev) { *ctx = (void *) 0x1234; return 0; }
+int cuCtxSetCurrent(void *ctx) { return 0; }
+int cuCtxSynchronize(void) { return 0; }
+int cuMemAlloc_v2(unsigned long long *p, size_t bytes) { fake_allocs++; *p = (unsigned long long) malloc(bytes); return 0; }
+int cuMemFree_v2(unsigned long long p) { fake_frees++; free((void *) p); return 0; }
+int cuMemcpyHtoDAsync_v2(unsigned long long dst, const void *src, size_t n, void *s) { memcpy((void *) dst, src, n); return 0; }
+int cuMemcpyDtoHAsync_v2(void *dst, unsigned long long src, size_t n, void *s) { memcpy(dst, (void *) src, n); return 0; }
+int cuMemcpyDtoDAsync_v2(unsigned long long dst, unsigned long long src, size_t n, void *s) { memcpy((void *) dst, (void *) src, n); return 0; }
+int cuMemsetD8Async(unsigned long long dst, unsigned char v, size_t n, void *s) { memset((void *) dst, v, n); return 0; }
+int cuStreamCreate(void **s, unsigned flags) { *s = malloc(1); return 0; }
+int cuStreamSynchronize(void *s) { return 0; }
+int cuStreamDestroy_v2(void *s) { free(s); return 0; }
+int cuModuleLoadData(void **m, const void *image) { *m = strdup((const char *) image); return 0; }
+int cuModuleGetFunction(void **f, void *m, const char *name) { *f = strdup(name); return 0; }
+int cuGetErrorName(int e, const char **s) { *s = e == 101 ? "CUDA_ERROR_INVALID_DEVICE" : "CUDA_ERROR_FAKE"; return 0; }
+int cuGetErrorString(int e, const char **s) { *s = "a fake error"; return 0; }
+
+/* Runs relu_f32 and affine_f32 (x, y, n, p, q) and add_f32 (a, b, y, n, na, nb) on the host; records every launch. */
+int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                   unsigned shared, void *stream, void **params, void **extra) {
+    const char *name = (const char *) f;
+    fake_launches++;
+    fake_last_grid = gx;
+    fake_last_block = bx;
+    strncpy(fake_last_kernel, name, sizeof fake_last_kernel - 1);
+    if (strcmp(name, "relu_f32") == 0 || strcmp(name, "affine_f32") == 0) {
+        float *x = *(float **) params[0];
+        float *y = *(float **) params[1];
+        long long n = *(long long *) params[2];
+        double p = *(double *) params[3], q = *(double *) params[4];
+        for (long long i = 0; i < n; i++) {
+            y[i] = name[0] == 'r' ? (x[i] > 0 ? x[i] : 0) : (float) (p * x[i] + q);
+        }
+    } else if (strcmp(name, "add_f32") == 0) {
+        float *a = *(float **) params[0];
+        float *b = *(float **) params[1];
+        float *y = *(float **) params[2];
+        long long n = *(long long *) params[3], na = *(long long *) params[4], nb = *(long long *) params[5];
+        for (long long i = 0; i < n; i++) {
+            y[i] = a[i % na] + b[i % nb];
+        }
+    }
+    return 0;
+}
+
+/* ---- cuBLAS */
+int cublasCreate_v2(void **h) { *h = malloc(1); return 0; }
+int cublasDestroy_v2(void *h) { free(h); return 0; }
+int cublasSetStream_v2(void *h, void *s) { return 0; }
+int cublasSetMathMode(void *h, int mode) { fake_math_mode = mode; return 0; }
+
+/* Column-major C = op(A)·op(B), computed on the host so the transposition trick is checked for real. */
+static void gemm(int ta, int tb, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
+                 float beta, float *c, int ldc) {
+    for (int j = 0; j < n; j++) {
+        for (int i = 0; i < m; i++) {
+            float acc = 0;
+            for (int l = 0; l < k; l++) {
+                float av = ta ? a[l + i * lda] : a[i + l * lda];
+                float bv = tb ? b[j + l * ldb] : b[l + j * ldb];
+                acc += av * bv;
+            }
+            c[i + j * ldc] = alpha * acc + beta * c[i + j * ldc];
+        }
+    }
+}
+
+int cublasSgemm_v2(void *h, int ta, int tb, int m, int n, int k, const float *alpha, const float *a, int lda,
+                   const float *b, int ldb, const float *beta, float *c, int ldc) {
+    int args[8] = {ta, tb, m, n, k, lda, ldb, ldc};
+    memcpy(fake_gemm_args, args, sizeof args);
+    gemm(ta, tb, m, n, k, *alpha, a, lda, b, ldb, *beta, c, ldc);
+    return 0;
+}
+
+int cublasDgemm_v2(void *h, int ta, int tb, int m, int n, int k, const double *alpha, const double *a, int lda,
+                   const double *b, int ldb, const double *beta, double *c, int ldc) { return 15; }
+
+int cublasSgemmStridedBatched(void *h, int ta, int tb, int m, int n, int k, const float *alpha, const float *a,
+                              int lda, long long sa, const float *b, int ldb, long long sb, const float *beta,
+                              float *c, int ldc, long long sc, int batch) {
+    fake_batch = batch;
+    fake_batched_strides[0] = sa;
+    fake_batched_strides[1] = sb;
+    fake_batched_strides[2] = sc;
+    for (int i = 0; i < batch; i++) {
+        gemm(ta, tb, m, n, k, *alpha, a + i * sa, lda, b + i * sb, ldb, *beta, c + i * sc, ldc);
+    }
+    return 0;
+}
+
+int cublasDgemmStridedBatched(void *h, int ta, int tb, int m, int n, int k, const double *alpha, const double *a,
+                              int lda, long long sa, const double *b, int ldb, long long sb, const double *beta,
+                              double *c, int ldc, long long sc, int batch) { return 15; }
+
+/* ---- NVRTC: "compiles" to a PTX that names the options it was given */
+static char *fake_options;
+int nvrtcCreateProgram(void **p, const char *src, const char *name, int nh, const char *const *h, const char *const *in) {
+    *p = malloc(1);
+    return src && strstr(src, "#error") ? 3 : 0;
+}
+int nvrtcCompileProgram(void *p, int n, const char *const *opts) {
+    free(fake_options);
+    size_t len = 1;
+    for (int i = 0; i < n; i++) len += strlen(opts[i]) + 1;
+    fake_options = calloc(len, 1);
+    for (int i = 0; i < n; i++) { strcat(fake_options, opts[i]); strcat(fake_options, " "); }
+    return 0;
+}
+int nvrtcGetPTXSize(void *p, size_t *n) { *n = strlen(fake_options) + 13; return 0; }
+int nvrtcGetPTX(void *p, char *out) { strcpy(out, "// fake PTX "); strcat(out, fake_options); return 0; }
+int nvrtcGetProgramLogSize(void *p, size_t *n) { *n = 1; return 0; }
+int nvrtcGetProgramLog(void *p, char *out) { out[0] = 0; return 0; }
+int nvrtcDestroyProgram(void **p) { free(*p); return 0; }
+const char *nvrtcGetErrorString(int r) { return "NVRTC_FAKE"; }
