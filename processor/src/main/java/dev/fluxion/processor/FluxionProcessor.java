@@ -9,6 +9,7 @@ import dev.fluxion.processor.check.BodyChecker;
 import dev.fluxion.processor.check.Diagnostic;
 import dev.fluxion.processor.check.HiddenMethods;
 import dev.fluxion.processor.check.RecursionChecker;
+import dev.fluxion.processor.check.RuleCalls;
 import dev.fluxion.processor.check.SignatureChecker;
 import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.diff.Differentiator;
@@ -111,6 +112,7 @@ public final class FluxionProcessor extends AbstractProcessor {
                         MethodIr ir = parser.parse(m);
                         afterParse.accept(ir);
                         problems.addAll(BodyChecker.check(ir));
+                        problems.addAll(RuleCalls.check(ir, customRules.invalidPrimals()));
                         problems.addAll(dev.fluxion.processor.check.ShapeChecker.check(ir, m));
                         parsed.put(m, ir);
                     }

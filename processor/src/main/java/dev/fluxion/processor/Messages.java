@@ -106,6 +106,9 @@ public enum Messages {
     GRADIENT_NOT_VERIFIED(
             "gradient of {0} not verified at compile time: {1}",
             "declare tensor shapes with @Shape(\"...\"), or set @Differentiable(verify = false)"),
+    INVALID_RULE_CALL(
+            "cannot differentiate {0}: the @Derivative rule of {1} has errors (reported on the rule)",
+            "fix the rule, or remove its @Derivative annotation and make {1} @Differentiable"),
     DERIVATIVE_NO_PRIMAL(
             "@Derivative(of = \"{0}\") names no method of this class",
             "name a static method declared in the same class"),

@@ -236,4 +236,33 @@ class ProcessorRobustnessTest {
                 .inFile(src).onLine(17);
         assertThat(c).hadErrorContaining("move the method into a named top-level or member class");
     }
+
+    @Test
+    void abstractDerivativeRuleAndCallsToItsPrimalAreClearErrors() {
+        // Once a NullPointerException in the custom-rule phase (outside the guard: javac crashed),
+        // then javac's "cannot find symbol FPullback" in the caller's generated code.
+        JavaFileObject src = JavaFileObjects.forSourceString("demo.Rule", """
+                package demo;
+
+                import dev.fluxion.annotation.Derivative;
+                import dev.fluxion.annotation.Differentiable;
+
+                abstract class Rule {
+                    static double f(double x) { return x * x; }
+
+                    @Derivative(of = "f")
+                    abstract double fRule(double x, double g);
+
+                    @Differentiable
+                    static double h(double x) { return f(x) * 2; }
+                }
+                """);
+        Compilation c = Generated.javac().compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorCount(2);
+        assertThat(c).hadErrorContaining("@Derivative rule fRule does not match its primal f: both must be static")
+                .inFile(src).onLine(10);
+        assertThat(c).hadErrorContaining("cannot differentiate f(x): the @Derivative rule of f has errors")
+                .inFile(src).onLine(13);
+    }
 }

@@ -92,7 +92,7 @@ class SplitBuildTest {
         Compilation strict = Generated.compileAgainstRaw(earlier, List.of("-Afluxion.verify=strict"), "demo.Net", NET);
         assertThat(strict).failed();
         assertThat(strict).hadErrorContaining("gradient of loss not verified at compile time: it calls forward of "
-                + "demo.Block, whose source is not part of this compilation");
+                + "demo.Block, whose body the verifier does not have");
     }
 
     @Test

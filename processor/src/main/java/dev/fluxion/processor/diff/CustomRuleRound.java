@@ -6,6 +6,7 @@ import dev.fluxion.processor.Messages;
 import dev.fluxion.processor.check.Diagnostic;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.parse.MethodParser;
+import dev.fluxion.processor.parse.Signatures;
 import dev.fluxion.processor.verify.InputSpec;
 import dev.fluxion.processor.verify.VerificationPhase;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import javax.lang.model.util.ElementFilter;
  */
 public final class CustomRuleRound {
     private final Map<TypeElement, List<DerivedMethod>> byOwner = new LinkedHashMap<>();
+    private final Set<String> invalid = new java.util.HashSet<>();
 
     /**
      * Collects {@code rules}; reports signature problems; adds each good rule's owner to
@@ -35,6 +37,7 @@ public final class CustomRuleRound {
     public void collect(Set<? extends Element> rules, MethodParser parser, BiConsumer<Diagnostic, Element> report,
                         Map<TypeElement, List<ExecutableElement>> byClass, VerificationPhase verification) {
         byOwner.clear();
+        invalid.clear();
         for (ExecutableElement rule : ElementFilter.methodsIn(rules)) {
             MethodIr ruleIr = parser.parse(rule);
             Optional<ExecutableElement> primal = CustomRules.primalOf(rule);
@@ -46,6 +49,7 @@ public final class CustomRuleRound {
             }
             problems.forEach(d -> report.accept(d, rule));
             if (!problems.isEmpty()) {
+                primal.ifPresent(p -> invalid.add(Signatures.userMethod(p).key()));
                 continue;
             }
             TypeElement owner = (TypeElement) rule.getEnclosingElement();
@@ -59,6 +63,11 @@ public final class CustomRuleRound {
             verification.addPlain(primalIr);
             verification.addPlain(ruleIr);
         }
+    }
+
+    /** The methods ({@code pkg.Owner#name}) whose rule has errors: calls to them cannot be generated. */
+    public Set<String> invalidPrimals() {
+        return Set.copyOf(invalid);
     }
 
     /** The derived methods of {@code owner}'s rules, to be written into its {@code Grad} class. */

@@ -69,7 +69,10 @@ public final class MethodParser {
             params.add(new Param(cx.irName(name), type, self.differentiable().get(i), cx.pos(tree.getParameters().get(i))));
         }
         Statements statements = new Statements(cx, new ExprParser(cx));
-        Stmt.Block body = statements.block(tree.getBody());
+        // An abstract or native method has no body: parsing never fails, the checks say what is wrong.
+        Stmt.Block body = tree.getBody() != null ? statements.block(tree.getBody())
+                : new Stmt.Block(List.of(new Stmt.Unsupported(Reason.CONSTRUCT, "a method without a body",
+                        cx.pos(tree))), cx.pos(tree));
         String pkg = elements.getPackageOf(owner).getQualifiedName().toString();
         String qualified = owner.getQualifiedName().toString();
         String simple = pkg.isEmpty() ? qualified : qualified.substring(pkg.length() + 1);

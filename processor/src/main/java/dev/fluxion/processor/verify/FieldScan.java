@@ -90,7 +90,7 @@ final class FieldScan {
             // cannot be found, so the method cannot be verified; say so rather than check less.
             method(registry.plain(u.method().key()).orElseThrow(() -> new EvalException("it calls "
                     + u.method().name() + " of " + u.method().ownerQualifiedName()
-                    + ", whose source is not part of this compilation (compiled in an earlier javac run)")));
+                    + ", whose body the verifier does not have (compiled in an earlier javac run, or not processed)")));
             prefix = outer;
         }
         e.children().forEach(this::expr);
