@@ -256,6 +256,24 @@ class FuzzFindingsRegressionTest {
         checkAgainstMethod(g, "t", "a,b", 0.3275, 0.5);
     }
 
+    /** w-engine fuzz run, seed 99 (m1848): v2 overflows to infinity but only decides a {@code ?:}. */
+    @Test
+    void valueTestedOnlyInAConditionIsNotDifferentiated() {
+        Generated g = compile("""
+                @Differentiable static double f(double a, @NoGrad double p, double[] x) {
+                    double s1 = x[2];
+                    double v2 = x[0];
+                    for (int i3 = 0; i3 < x.length; i3++) {
+                        int k4 = 0;
+                        while (k4 < 3) { k4++; v2 = Math.pow(v2, 2.0); }
+                    }
+                    s1 = (v2 < s1 ? 0.25 : x[0]);
+                    return s1;
+                }
+                """);
+        checkAgainstMethod(g, "f", "a,null,x", 0.8603, -1.8249, new double[] {-1.4386, -1.0145, 1.4373, 0.2767});
+    }
+
     @Test
     void onePassGradOfSeveralLoopsCompiles() { // F8
         Generated g = compile("""
