@@ -274,6 +274,24 @@ class FuzzFindingsRegressionTest {
         checkAgainstMethod(g, "f", "a,null,x", 0.8603, -1.8249, new double[] {-1.4386, -1.0145, 1.4373, 0.2767});
     }
 
+    /** w-engine fuzz run, seed 123 (m294): loops whose result is overwritten before it is read. */
+    @Test
+    void loopWhoseResultIsOverwrittenIsNotDifferentiated() {
+        Generated g = compile("""
+                @Differentiable static double f(double a, double b, @NoGrad double p) {
+                    double s1 = 1.0;
+                    for (int i2 = 0; i2 < 3; i2++) {
+                        s1 += b;
+                        int k3 = 0;
+                        while (k3 < 3) { k3++; s1 += Math.pow(s1, 3.0); }
+                    }
+                    s1 = b;
+                    return s1;
+                }
+                """);
+        checkAgainstMethod(g, "f", "a,b,null", 0.8102, 1.9711, -0.3868);
+    }
+
     @Test
     void onePassGradOfSeveralLoopsCompiles() { // F8
         Generated g = compile("""
