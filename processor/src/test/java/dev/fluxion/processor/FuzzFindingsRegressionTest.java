@@ -256,6 +256,42 @@ class FuzzFindingsRegressionTest {
         checkAgainstMethod(g, "t", "a,b", 0.3275, 0.5);
     }
 
+    /** w-engine fuzz run, seed 99 (m1848): v2 overflows to infinity but only decides a {@code ?:}. */
+    @Test
+    void valueTestedOnlyInAConditionIsNotDifferentiated() {
+        Generated g = compile("""
+                @Differentiable static double f(double a, @NoGrad double p, double[] x) {
+                    double s1 = x[2];
+                    double v2 = x[0];
+                    for (int i3 = 0; i3 < x.length; i3++) {
+                        int k4 = 0;
+                        while (k4 < 3) { k4++; v2 = Math.pow(v2, 2.0); }
+                    }
+                    s1 = (v2 < s1 ? 0.25 : x[0]);
+                    return s1;
+                }
+                """);
+        checkAgainstMethod(g, "f", "a,null,x", 0.8603, -1.8249, new double[] {-1.4386, -1.0145, 1.4373, 0.2767});
+    }
+
+    /** w-engine fuzz run, seed 123 (m294): loops whose result is overwritten before it is read. */
+    @Test
+    void loopWhoseResultIsOverwrittenIsNotDifferentiated() {
+        Generated g = compile("""
+                @Differentiable static double f(double a, double b, @NoGrad double p) {
+                    double s1 = 1.0;
+                    for (int i2 = 0; i2 < 3; i2++) {
+                        s1 += b;
+                        int k3 = 0;
+                        while (k3 < 3) { k3++; s1 += Math.pow(s1, 3.0); }
+                    }
+                    s1 = b;
+                    return s1;
+                }
+                """);
+        checkAgainstMethod(g, "f", "a,b,null", 0.8102, 1.9711, -0.3868);
+    }
+
     @Test
     void onePassGradOfSeveralLoopsCompiles() { // F8
         Generated g = compile("""

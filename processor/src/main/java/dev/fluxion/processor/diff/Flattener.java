@@ -69,8 +69,49 @@ final class Flattener {
             changed = f.propagate(lowered.body());
         }
         List<Stmt> body = f.block(lowered.body());
+        // Varied and useful: a value the result does not depend on through differentiable
+        // operations (one only tested in a condition, or used as an index) gets no adjoint, so
+        // its backward never runs (0 * inf in it would make a NaN).
+        f.varied.retainAll(useful(body, lowered.result()));
         return new Flat(body, f.decls, f.varied, f.loopOf, f.loopIds, List.copyOf(f.leaves.values()),
                 lowered.result(), f.scope);
+    }
+
+    /** The locals the result depends on through differentiable operations (flow insensitive). */
+    private static Set<String> useful(List<Stmt> body, String result) {
+        Set<String> useful = new HashSet<>(Set.of(result));
+        while (markUseful(body, useful)) {
+            // until nothing new is useful
+        }
+        return useful;
+    }
+
+    private static boolean markUseful(List<Stmt> stmts, Set<String> useful) {
+        boolean changed = false;
+        for (Stmt s : stmts) {
+            switch (s) {
+                case Stmt.Assign a -> {
+                    if (useful.contains(a.name())) {
+                        changed |= differentiableReads(a.value(), useful);
+                    }
+                }
+                case Stmt.If i -> changed |= markUseful(i.then().stmts(), useful) | markUseful(i.otherwise().stmts(), useful);
+                case Stmt.While w -> changed |= markUseful(w.body().stmts(), useful);
+                default -> { }
+            }
+        }
+        return changed;
+    }
+
+    private static boolean differentiableReads(Expr e, Set<String> into) {
+        if (e instanceof Expr.Var v) {
+            return into.add(v.name());
+        }
+        boolean changed = false;
+        for (Expr c : Activity.differentiableChildren(e)) {
+            changed |= differentiableReads(c, into);
+        }
+        return changed;
     }
 
     private boolean propagate(List<Stmt> stmts) {

@@ -10,16 +10,13 @@ import java.util.Set;
 
 /**
  * Dead-code elimination on a body with control flow (only {@link Stmt.Assign}, {@link Stmt.If}
- * and {@link Stmt.While}, as the lowering leaves it), inside loops and branches too: an
- * assignment whose variable nothing needed reads is dropped, then a branch or loop left with
- * nothing needed. A value the result does not depend on is then neither computed nor
- * differentiated ({@code s = 0.5 * s - Math.exp(x)} in a loop, with {@code return 2 * x}, must not
- * turn the gradient into {@code 0 * inf = NaN}).
- *
- * <p>What is needed is flow-insensitive, hence conservative: the result; every variable an
- * assignment to a needed variable reads; and the condition of a branch or loop that assigns a
- * needed variable (it decides whether, or how often, that assignment runs). Expressions are pure,
- * so dropping the rest changes nothing the result sees.
+ * and {@link Stmt.While}, as the lowering leaves it), inside loops and branches too, by liveness:
+ * walking backwards from the result, an assignment to a local nothing reads later is dropped, and
+ * so is a branch or loop that assigns nothing read after it. A value the result does not depend
+ * on is then neither computed nor differentiated ({@code s = 0.5 * s - Math.exp(x)} in a loop, with
+ * {@code return 2 * x}, must not turn the gradient into {@code 0 * inf = NaN}; nor a loop whose
+ * result is overwritten before it is read). Expressions are pure, so dropping them changes nothing
+ * the result sees (a loop that would not end is dropped too).
  */
 public final class DeadStores {
     private DeadStores() {}
@@ -30,41 +27,69 @@ public final class DeadStores {
      * identity can follow.
      */
     public static List<Stmt> apply(List<Stmt> body, Set<String> results, IdentityHashMap<Stmt.While, Stmt.While> rebuilt) {
-        Set<String> needed = new HashSet<>(results);
-        while (mark(body, needed)) {
-            // until nothing new is needed
-        }
-        return sweep(body, needed, rebuilt);
+        return sweep(body, new HashSet<>(results), rebuilt);
     }
 
-    /** Adds what the needed assignments of {@code stmts} read; whether anything was added. */
-    private static boolean mark(List<Stmt> stmts, Set<String> needed) {
-        boolean changed = false;
-        for (Stmt s : stmts) {
+    /** {@code stmts} without dead code, given {@code live} after them; {@code live} becomes what is live before. */
+    private static List<Stmt> sweep(List<Stmt> stmts, Set<String> live, IdentityHashMap<Stmt.While, Stmt.While> rebuilt) {
+        List<Stmt> out = new ArrayList<>();
+        for (int k = stmts.size() - 1; k >= 0; k--) {
+            Stmt s = stmts.get(k);
             switch (s) {
                 case Stmt.Assign a -> {
-                    if (needed.contains(a.name())) {
-                        changed |= needed.addAll(Exprs.vars(a.value()));
+                    if (live.remove(a.name())) {
+                        live.addAll(Exprs.vars(a.value()));
+                        out.add(a);
                     }
                 }
                 case Stmt.If i -> {
-                    changed |= mark(i.then().stmts(), needed) | mark(i.otherwise().stmts(), needed);
-                    if (assignsAny(i.then().stmts(), needed) || assignsAny(i.otherwise().stmts(), needed)) {
-                        changed |= needed.addAll(Exprs.vars(i.condition()));
+                    if (!assignsAny(List.of(i), live)) {
+                        continue;
                     }
+                    Set<String> thenLive = new HashSet<>(live);
+                    List<Stmt> then = sweep(i.then().stmts(), thenLive, rebuilt);
+                    Set<String> elseLive = new HashSet<>(live);
+                    List<Stmt> otherwise = sweep(i.otherwise().stmts(), elseLive, rebuilt);
+                    live.addAll(thenLive);
+                    live.addAll(elseLive);
+                    live.addAll(Exprs.vars(i.condition()));
+                    out.add(new Stmt.If(i.condition(), new Stmt.Block(then, i.then().pos()),
+                            new Stmt.Block(otherwise, i.otherwise().pos()), i.pos()));
                 }
                 case Stmt.While w -> {
-                    changed |= mark(w.body().stmts(), needed);
-                    if (assignsAny(w.body().stmts(), needed)) {
-                        changed |= needed.addAll(Exprs.vars(w.condition()));
+                    if (!assignsAny(w.body().stmts(), live)) {
+                        continue;
                     }
+                    // Live at the head: after the loop, the condition, and before the body (a fixpoint).
+                    Set<String> head = new HashSet<>(live);
+                    head.addAll(Exprs.vars(w.condition()));
+                    while (true) {
+                        Set<String> beforeBody = new HashSet<>(head);
+                        sweep(w.body().stmts(), beforeBody, new IdentityHashMap<>());
+                        Set<String> next = new HashSet<>(head);
+                        next.addAll(beforeBody);
+                        if (next.equals(head)) {
+                            break;
+                        }
+                        head = next;
+                    }
+                    Stmt.While kept = new Stmt.While(w.condition(), new Stmt.Block(sweep(w.body().stmts(),
+                            new HashSet<>(head), rebuilt), w.body().pos()), w.pos());
+                    rebuilt.put(w, kept);
+                    out.add(kept);
+                    live.addAll(head);
                 }
-                default -> changed |= needed.addAll(Exprs.vars(s)); // kept as it is
+                default -> {
+                    live.addAll(Exprs.vars(s));
+                    out.add(s);
+                }
             }
         }
-        return changed;
+        java.util.Collections.reverse(out);
+        return out;
     }
 
+    /** Whether {@code stmts} assign one of {@code names} (or do anything else than assign). */
     private static boolean assignsAny(List<Stmt> stmts, Set<String> names) {
         for (Stmt s : stmts) {
             boolean hit = switch (s) {
@@ -78,37 +103,5 @@ public final class DeadStores {
             }
         }
         return false;
-    }
-
-    private static List<Stmt> sweep(List<Stmt> stmts, Set<String> needed,
-                                    IdentityHashMap<Stmt.While, Stmt.While> rebuilt) {
-        List<Stmt> out = new ArrayList<>();
-        for (Stmt s : stmts) {
-            switch (s) {
-                case Stmt.Assign a -> {
-                    if (needed.contains(a.name())) {
-                        out.add(a);
-                    }
-                }
-                case Stmt.If i -> {
-                    List<Stmt> then = sweep(i.then().stmts(), needed, rebuilt);
-                    List<Stmt> otherwise = sweep(i.otherwise().stmts(), needed, rebuilt);
-                    if (!then.isEmpty() || !otherwise.isEmpty()) {
-                        out.add(new Stmt.If(i.condition(), new Stmt.Block(then, i.then().pos()),
-                                new Stmt.Block(otherwise, i.otherwise().pos()), i.pos()));
-                    }
-                }
-                case Stmt.While w -> {
-                    if (assignsAny(w.body().stmts(), needed)) {
-                        Stmt.While kept = new Stmt.While(w.condition(), new Stmt.Block(sweep(w.body().stmts(),
-                                needed, rebuilt), w.body().pos()), w.pos());
-                        rebuilt.put(w, kept);
-                        out.add(kept);
-                    }
-                }
-                default -> out.add(s);
-            }
-        }
-        return out;
     }
 }
