@@ -112,7 +112,7 @@ final class FuzzRun {
                 }
             }
             batches++;
-            if (batches % 20 == 0) {
+            if (batches % 5 == 0) {
                 System.out.printf("fuzz progress: %d programs, %.0f s, failures %s%n", from + batch.size() - config.first(),
                         (System.nanoTime() - t0) / 1e9, failures);
             }
