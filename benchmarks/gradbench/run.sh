@@ -11,7 +11,8 @@
 # GradBench's source comes from the bare mirror GRADBENCH_MIRROR (default
 # /work/.mirror/gradbench+gradbench/repo), extracted once into target/gradbench-src. The eval
 # validates each output against the manual C++ tool, as it does under GradBench's own CLI.
-# Needs: python3-pydantic python3-numpy python3-scipy g++ make nlohmann-json3-dev.
+# Needs: python3-pydantic python3-numpy python3-scipy g++ make nlohmann-json3-dev; lstm and ht
+# also dataclasses-json: Debian's python3-dataclasses-json is linked in for the eval's Python.
 # FLUXION_SKIP_BUILD=1 skips the Maven build of the tool.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -34,7 +35,22 @@ if [ ! -f "$SRC/cpp/json.hpp" ]; then
   cp /usr/include/nlohmann/json.hpp "$SRC/cpp/json.hpp"  # GradBench's cpp/Makefile would wget it
 fi
 if [ ! -d "$SRC/evals/$EVAL" ]; then
-  extract "evals/$EVAL"
+  # file by file: the mirror lacks some large data files (it says so and the eval uses another)
+  git -C "$MIRROR" ls-tree -r --name-only "HEAD:evals/$EVAL" | while read -r f; do
+    mkdir -p "$SRC/evals/$EVAL/$(dirname "$f")"
+    git -C "$MIRROR" show "HEAD:evals/$EVAL/$f" > "$SRC/evals/$EVAL/$f" 2>/dev/null \
+      || { rm -f "$SRC/evals/$EVAL/$f"; echo "# the mirror lacks evals/$EVAL/$f" >&2; }
+  done
+fi
+# lstm reads its character sequence from evals/lstm/data/lstm_full.txt, which the mirror lacks:
+# stand in GradBench's own Markdown files, ASCII only (the bits per character come from the text).
+LSTM_TEXT="$SRC/evals/lstm/data/lstm_full.txt"
+if [ "$EVAL" = lstm ] && [ ! -s "$LSTM_TEXT" ]; then
+  mkdir -p "$(dirname "$LSTM_TEXT")"
+  for f in README.md CONTRIBUTING.md $(git -C "$MIRROR" ls-tree -r --name-only HEAD | grep '\.md$'); do
+    git -C "$MIRROR" show "HEAD:$f" 2>/dev/null
+  done | LC_ALL=C tr -cd '\11\12\40-\176' > "$LSTM_TEXT"
+  echo "# lstm: the mirror lacks lstm_full.txt; using $(wc -c < "$LSTM_TEXT") characters of GradBench's Markdown" >&2
 fi
 # The reference the eval validates against.
 make -s -C "$SRC/tools/manual" "bin/$EVAL" >/dev/null
@@ -54,7 +70,12 @@ case "$TOOL" in
 esac
 
 cd "$SRC"
-export PYTHONPATH="$SRC/python/gradbench"
+PYDEPS=$HERE/target/pydeps  # only these packages of Debian's Python, not its numpy or pydantic 1
+mkdir -p "$PYDEPS"
+for m in dataclasses_json marshmallow marshmallow_enum typing_inspect.py mypy_extensions.py; do
+  [ -e "/usr/lib/python3/dist-packages/$m" ] && ln -sfn "/usr/lib/python3/dist-packages/$m" "$PYDEPS/$m"
+done
+export PYTHONPATH="$SRC/python/gradbench:$PYDEPS"
 EVAL_CMD="python3 python/gradbench/gradbench/evals/$EVAL/run.py"
 for a in "$@"; do EVAL_CMD+=" $(printf '%q' "$a")"; done
 echo "# $EVAL on $TOOL: $EVAL_CMD" >&2
