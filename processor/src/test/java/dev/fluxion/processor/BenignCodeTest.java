@@ -81,6 +81,32 @@ class BenignCodeTest {
     }
 
     @Test
+    void hypotAtTheOriginHasGradientZeroNotNaN() {
+        // Found by the engine helper's fuzz run: s = (a - k) - (a - k) is 0, and s * h(s, s) with
+        // h = 1 + hypot(u, u) multiplied 0 by the rule's 0/0 = NaN. The function is 0 for every a.
+        Generated g = compile("""
+                @Differentiable
+                static double h(double u, double w) { double v = 1.0; v += Math.hypot(u, u); return v; }
+                @Differentiable
+                static double f(double a, double b) {
+                    double s = 0.25; int k = 0;
+                    while (k < 1) { k++; s = (a - k) - (a - k); s *= h(s, s); }
+                    return s;
+                }
+                @Differentiable
+                static double r(double x, double y) { return Math.hypot(x, y); }
+                """);
+        assertEquals(0.0, component(g.call("demo.BenignGrad", "fGrad", 1.3795, 0.5), "a"), 0.0);
+        // At the origin the subgradient 0 (as abs); elsewhere x/r and y/r: (3, 4) gives 0.6, 0.8.
+        Object origin = g.call("demo.BenignGrad", "rGrad", 0.0, 0.0);
+        assertEquals(0.0, component(origin, "x"), 0.0);
+        assertEquals(0.0, component(origin, "y"), 0.0);
+        Object r = g.call("demo.BenignGrad", "rGrad", 3.0, 4.0);
+        assertEquals(0.6, component(r, "x"), 1e-15);
+        assertEquals(0.8, component(r, "y"), 1e-15);
+    }
+
+    @Test
     void mathPowZeroToTheZeroHasGradientsZeroAsPyTorch() {
         Generated g = compile("""
                 @Differentiable

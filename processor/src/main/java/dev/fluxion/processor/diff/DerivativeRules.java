@@ -98,7 +98,8 @@ public final class DerivativeRules {
             case MATH_SINH -> mul(g, math(Op.MATH_COSH, x));
             case MATH_COSH -> mul(g, math(Op.MATH_SINH, x));
             case MATH_TANH -> mul(g, sub(num(1), mul(out, out)));
-            case MATH_HYPOT -> div(mul(g, a.get(i)), out);
+            // x/√(x² + y²), and 0 at the origin (a kink: the subgradient 0, not 0/0 = NaN, as abs).
+            case MATH_HYPOT -> choose(cmp(Expr.BinOp.EQ, out, num(0)), num(0), div(mul(g, a.get(i)), out));
             case MATH_ABS -> mul(g, math(Op.MATH_SIGNUM, x)); // 0 at 0, as PyTorch
             // To the side Math.max/min returned; on a tie half to each, as PyTorch's maximum/minimum.
             case MATH_MAX -> tieSplit(i == 0 ? Expr.BinOp.GT : Expr.BinOp.LT, g, x, a.get(1));
