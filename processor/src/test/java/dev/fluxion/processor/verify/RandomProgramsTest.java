@@ -117,8 +117,6 @@ class RandomProgramsTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("engine bug (diff/, CSE): the temporary `y * y + 1` of the ?:'s true branch is "
-            + "reused by `1 / (y * y + 1)` when the branch is not taken; derived value Infinity at x = -1.25, y = 1.353")
     void temporaryOfAConditionalBranchIsNotReusedWhenTheBranchIsNotTaken() {
         Verification.assertVerified(Verification.compile(List.of("-Afluxion.verify=strict"), "demo.G", """
                 package demo;
@@ -136,8 +134,6 @@ class RandomProgramsTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("engine bug (diff/, CSE): `y * x` is computed only in the ?:'s else-branch and "
-            + "reused by the return after the if; derived value 0 at x = 1.174, y = -0.503 (method: -0.6932)")
     void temporaryOfAConditionalBranchIsNotReadAfterALaterIf() {
         Verification.assertVerified(Verification.compile(List.of("-Afluxion.verify=strict"), "demo.E", """
                 package demo;
