@@ -117,7 +117,7 @@ final class PointCheck {
         double[] fv = Point.flatten(value);
         double[] dv = Point.flatten(pb.value());
         for (int i = 0; i < fv.length; i++) {
-            if (dv.length != fv.length || !Verifier.close(dv[i], fv[i])) {
+            if (dv.length != fv.length || !Verifier.closeValue(dv[i], fv[i])) {
                 return new Outcome(new Diagnostic(Kind.ERROR, Messages.VALUE_MISMATCH, method.pos(),
                         List.of(display, Numbers.brief(pb.value()), Numbers.brief(value), point.describe(inputs))), null);
             }
