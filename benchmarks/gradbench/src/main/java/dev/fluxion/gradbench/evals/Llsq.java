@@ -1,5 +1,6 @@
 package dev.fluxion.gradbench.evals;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.gradbench.EvalFunction;
 import dev.fluxion.gradbench.EvalModule;
@@ -33,7 +34,7 @@ public final class Llsq {
     /** The prepared input: coefficients and the number of samples. */
     record Input(double[] x, int n) {}
 
-    private static Input input(com.fasterxml.jackson.databind.JsonNode in) {
+    private static Input input(JsonNode in) {
         return new Input(Json.vector(in.get("x")), in.get("n").asInt());
     }
 

@@ -2,7 +2,10 @@ package dev.fluxion.gradbench.evals;
 
 import org.junit.jupiter.api.Test;
 
-/** Engine bugs the GradBench implementations ran into (fixed by the one reverse engine), kept as regression tests. */
+/**
+ * The processor bugs met while writing the evals, each on a minimal program against central
+ * differences; the one reverse engine fixed every one of them.
+ */
 class ProcessorReprosTest {
     static final double[] T = {0.3, -1.2, 2.5, 0.7, 2.4};
 
@@ -13,13 +16,13 @@ class ProcessorReprosTest {
     }
 
     @Test
-    void lseAlpha() {
+    void maxLoopThenExpSumLoopMatchesCentralDifferences() {
         CentralDifferences.assertClose("lseAlpha", CentralDifferences.gradient(a -> ProcessorRepros.lseAlpha(a, 5), T.clone()),
                 ProcessorReprosGrad.lseAlphaGrad(T.clone(), 5).alpha());
     }
 
     @Test
-    void nested() {
+    void elseIfWithoutElseInNestedLoopsMatchesCentralDifferences() {
         CentralDifferences.assertClose("nested", CentralDifferences.gradient(a -> ProcessorRepros.nested(a, 3, 5), T.clone()),
                 ProcessorReprosGrad.nestedGrad(T.clone(), 3, 5).alpha());
     }
