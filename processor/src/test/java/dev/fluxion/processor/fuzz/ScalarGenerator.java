@@ -117,7 +117,7 @@ final class ScalarGenerator {
     }
 
     /**
-     * Each top-level loop that holds a branch or a loop gets an empty {@code if} as its first
+     * Each loop (at any depth) that holds a branch or a loop gets an empty {@code if} as its first
      * statement. One-pass fGrad's fusion analysis casts every statement of such a loop to an
      * assignment when an accumulation precedes the first branch, and crashes (issue 10 #6); a
      * branch first makes it give up before.
@@ -126,11 +126,11 @@ final class ScalarGenerator {
         List<Stmt> out = new ArrayList<>();
         for (Stmt s : body) {
             out.add(switch (s) {
-                case For f -> structured(f.body()) ? new For(f.counter(), f.bound(), guard(f.counter(), f.body())) : f;
-                case While w -> structured(w.body()) ? new While(w.counter(), w.trips(), guard(w.counter(), w.body())) : w;
-                case DoWhile w -> structured(w.body()) ? new DoWhile(w.counter(), w.trips(), guard(w.counter(), w.body())) : w;
-                case DataWhile w -> structured(w.body())
-                        ? new DataWhile(w.counter(), w.cond(), w.cap(), guard(w.counter(), w.body())) : w;
+                case For f -> new For(f.counter(), f.bound(), guard(f.counter(), branchFirst(f.body())));
+                case While w -> new While(w.counter(), w.trips(), guard(w.counter(), branchFirst(w.body())));
+                case DoWhile w -> new DoWhile(w.counter(), w.trips(), guard(w.counter(), branchFirst(w.body())));
+                case DataWhile w -> new DataWhile(w.counter(), w.cond(), w.cap(), guard(w.counter(), branchFirst(w.body())));
+                case If i -> new If(i.cond(), branchFirst(i.then()), branchFirst(i.orElse()));
                 default -> s;
             });
         }
@@ -142,6 +142,9 @@ final class ScalarGenerator {
     }
 
     private static List<Stmt> guard(String counter, List<Stmt> loopBody) {
+        if (!structured(loopBody)) {
+            return loopBody;
+        }
         List<Stmt> out = new ArrayList<>();
         out.add(new If(new IntCmp(counter + " < 0", List.of(counter)), List.of(), List.of()));
         out.addAll(loopBody);
