@@ -10,16 +10,13 @@ import dev.fluxion.processor.fuzz.Ast.*;
 import dev.fluxion.processor.fuzz.Failure.Category;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * The fuzzer's minimal failing programs (findings file {@code fuzz.md}, issue 10) as regression
  * tests: each is compiled with the processor and judged by the {@link Oracle} (value against the
  * method itself, gradient against central differences, pullback against fGrad) at two seeded
- * points. Disabled ones fail on today's engine, each naming its bug; remove {@code @Disabled} when
- * the engine fix lands (run them all with
- * {@code -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}).
+ * points. Each failed on the engine before the one reverse engine; all pass on it.
  */
 class FuzzFindingsTest {
     /** Compiles {@code method} (helpers first, then the method named {@code name}) and judges it. */
@@ -84,7 +81,6 @@ class FuzzFindingsTest {
                 """);
     }
 
-    @Disabled("F1b, issue 10 #4: the array read of the ?: side not taken is reused (fGrad value -0.0)")
     @Test
     void conditionalSidesDoNotShareATemporary() {
         passes("f", "double a, nograd p, array x", """
@@ -100,7 +96,6 @@ class FuzzFindingsTest {
                 """);
     }
 
-    @Disabled("F9, issue 10 #3: p - s computed before s += ... is reused after it (wrong fGrad value)")
     @Test
     void temporaryIsNotReusedAfterItsVariableIsReassigned() {
         passes("f", "double a, nograd p, array x", """
@@ -118,7 +113,6 @@ class FuzzFindingsTest {
                 """);
     }
 
-    @Disabled("F6b, issue 10 #6: LoopFusion.fusable casts every loop statement to Stmt.Assign (ClassCastException)")
     @Test
     void emptyIfAfterAnAccumulationInALoopCompiles() {
         passes("f", "double a", """
@@ -137,7 +131,6 @@ class FuzzFindingsTest {
                 """);
     }
 
-    @Disabled("F12, issue 10 #1: nested if in a loop pops its branch bits in the wrong order (d/dx[0] 0, not 1)")
     @Test
     void nestedIfInAForLoopKeepsTheGradientOfTheOuterBranch() {
         passes("f", "double a, array x", """
@@ -157,7 +150,6 @@ class FuzzFindingsTest {
                 """);
     }
 
-    @Disabled("F17, issue 10 #2: if (c) break; then an if/else loses the gradient of the else (d/dx[1] 0, not 1)")
     @Test
     void breakThenIfElseKeepsTheElseGradient() {
         passes("f", "double a, nograd p, array x", """
@@ -180,7 +172,6 @@ class FuzzFindingsTest {
                 """);
     }
 
-    @Disabled("F19, issue 10 #2: return in a loop then an if: the gradient of an overwritten value (d/da 1, not 0)")
     @Test
     void returnInALoopAfterAnOverwriteHasNoGradient() {
         passes("f", "double a, double b", """
@@ -201,7 +192,6 @@ class FuzzFindingsTest {
                 """);
     }
 
-    @Disabled("F4c: a call in an if that continues leaves the callee's pullback null (NullPointerException)")
     @Test
     void callBeforeContinueInALoopPullsBack() {
         passes("f", "double a, double b, array x", """
@@ -229,7 +219,6 @@ class FuzzFindingsTest {
                 """);
     }
 
-    @Disabled("F18: an inner loop counter undone once too often in the backward pass (index -1)")
     @Test
     void innerDoLoopCounterIsRestoredExactly() {
         passes("f", "double a, array x", """
@@ -258,7 +247,6 @@ class FuzzFindingsTest {
                 """);
     }
 
-    @Disabled("F16, issue 10 #3 for tensors: th.times(th) reused after th = tanh(...) (wrong fGrad value)")
     @Test
     void tensorTemporaryIsNotReusedAfterReassignment() {
         Failure f = judge("f", "t4 tb", true, """
