@@ -411,4 +411,26 @@ class FuzzFindingsRegressionTest {
                 X5.clone());
         checkAgainstMethod(g, "g", "a", 0.5);
     }
+
+    @Test
+    void anArrayReadInAConditionalSideRunsOnlyWhenThatSideIsTaken() { // fuzz seed 1001, m53269, m14
+        // The sides' array reads were hoisted before the branch: x[4] was read with x of length 3,
+        // and the generated fVjp threw where the method returns v * x[1] (and the verifier
+        // reported a processor bug).
+        Generated g = compile("""
+                @Differentiable static double f(double a, double[] x) {
+                    double v = x[0] * a;
+                    return v * (a > 1 ? x[1] : x[4]);
+                }
+                @Differentiable static double h(double a, double[] x) {
+                    return Math.sin(a > 1 ? x[1] * a : x[4] / a) + (a < 0 ? x[5] : x[2]);
+                }
+                """);
+        double[] three = {0.7, -1.3, 0.4};
+        double[] six = {0.7, -1.3, 0.4, 2.0, 0.9, -0.6};
+        checkAgainstMethod(g, "f", "a,x", 1.5, three);
+        checkAgainstMethod(g, "h", "a,x", 1.5, three);
+        checkAgainstMethod(g, "f", "a,x", 0.5, six);
+        checkAgainstMethod(g, "h", "a,x", -0.5, six);
+    }
 }

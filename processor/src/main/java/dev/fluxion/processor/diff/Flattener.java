@@ -216,6 +216,13 @@ final class Flattener {
         if (e.children().isEmpty()) {
             return e;
         }
+        if (e instanceof Expr.Conditional c) {
+            // Only the condition runs unconditionally: a side's subexpressions are lowered inside
+            // that side when the caller hoists the whole ?: (assign splits it into an if). Lowered
+            // here, `v * (a > 1 ? x[1] : x[4])` read x[4] before the branch, past the end of x.
+            Expr condition = isVaried(c.condition()) ? lower(c.condition(), out) : c.condition();
+            return new Expr.Conditional(condition, c.whenTrue(), c.whenFalse(), c.type(), c.pos());
+        }
         List<Expr> children = new ArrayList<>();
         for (Expr c : e.children()) {
             children.add(isVaried(c) ? lower(c, out) : c);
