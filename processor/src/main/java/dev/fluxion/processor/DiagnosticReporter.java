@@ -1,8 +1,8 @@
 package dev.fluxion.processor;
 
 import com.sun.source.util.Trees;
-import dev.fluxion.processor.check.Diagnostic;
-import dev.fluxion.processor.parse.SourceRef;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.SourceRef;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.Element;
 

@@ -6,14 +6,16 @@ import com.palantir.javapoet.TypeSpec;
 import com.sun.source.util.Trees;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.processor.check.BodyChecker;
-import dev.fluxion.processor.check.Diagnostic;
 import dev.fluxion.processor.check.HiddenMethods;
 import dev.fluxion.processor.check.RecursionChecker;
 import dev.fluxion.processor.check.RuleCalls;
 import dev.fluxion.processor.check.SignatureChecker;
-import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.diff.Differentiator;
 import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.Messages;
+import dev.fluxion.processor.model.Names;
 import dev.fluxion.processor.parse.MethodParser;
 import dev.fluxion.processor.verify.VerificationPhase;
 import dev.fluxion.processor.write.CodeTooLargeException;
@@ -52,7 +54,7 @@ public final class FluxionProcessor extends AbstractProcessor {
     /** Compile-time gradient verification of the round's derived methods (package verify). */
     private final VerificationPhase verification = new VerificationPhase();
     /** The round's {@code @Derivative} rules (package diff). */
-    private final dev.fluxion.processor.diff.CustomRuleRound customRules = new dev.fluxion.processor.diff.CustomRuleRound();
+    private final dev.fluxion.processor.rules.CustomRuleRound customRules = new dev.fluxion.processor.rules.CustomRuleRound();
 
     /** The processor javac instantiates. */
     public FluxionProcessor() {

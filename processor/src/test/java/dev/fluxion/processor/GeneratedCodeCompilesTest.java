@@ -2,9 +2,9 @@ package dev.fluxion.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import dev.fluxion.processor.model.Names;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
 package dev.fluxion.processor.check;
 
-import dev.fluxion.processor.Messages;
 import dev.fluxion.processor.ir.Activity;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
@@ -8,6 +7,8 @@ import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Op;
 import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.Messages;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

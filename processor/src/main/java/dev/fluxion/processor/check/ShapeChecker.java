@@ -1,7 +1,6 @@
 package dev.fluxion.processor.check;
 
 import dev.fluxion.annotation.Shape;
-import dev.fluxion.processor.Messages;
 import dev.fluxion.processor.check.shape.Dim;
 import dev.fluxion.processor.check.shape.SymShape;
 import dev.fluxion.processor.ir.Callee;
@@ -10,7 +9,9 @@ import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Op;
 import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Stmt;
-import dev.fluxion.processor.verify.InputSpec;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.InputSpec;
+import dev.fluxion.processor.model.Messages;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.fluxion.processor.diff;
 
-import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Activity;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
@@ -9,6 +8,7 @@ import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

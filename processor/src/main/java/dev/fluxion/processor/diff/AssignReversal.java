@@ -1,6 +1,5 @@
 package dev.fluxion.processor.diff;
 
-import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Exprs;
@@ -8,6 +7,7 @@ import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -21,7 +21,7 @@ final class Build {
      */
     static Expr modelOf(Callee.User call, String callerOwner) {
         return call.receiver().isEmpty()
-                ? new Expr.Var(dev.fluxion.processor.Names.MODEL, new Type.Declared(callerOwner), Pos.NONE)
+                ? new Expr.Var(dev.fluxion.processor.model.Names.MODEL, new Type.Declared(callerOwner), Pos.NONE)
                 : new Expr.FieldRead(call.receiver(), new Type.Declared(call.method().ownerQualifiedName()), false,
                         Pos.NONE);
     }

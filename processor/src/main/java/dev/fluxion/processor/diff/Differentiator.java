@@ -1,8 +1,9 @@
 package dev.fluxion.processor.diff;
 
-import dev.fluxion.processor.Messages;
-import dev.fluxion.processor.check.Diagnostic;
 import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.Messages;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.tools.Diagnostic.Kind;

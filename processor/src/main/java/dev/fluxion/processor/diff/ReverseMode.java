@@ -1,6 +1,5 @@
 package dev.fluxion.processor.diff;
 
-import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Exprs;
 import dev.fluxion.processor.ir.MethodIr;
@@ -8,6 +7,8 @@ import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.Names;
 import dev.fluxion.processor.opt.Tidy;
 import java.util.ArrayList;
 import java.util.Collections;

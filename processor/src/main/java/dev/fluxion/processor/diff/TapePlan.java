@@ -1,10 +1,10 @@
 package dev.fluxion.processor.diff;
 
-import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.Names;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -6,8 +6,8 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.processor.ir.Callee;
-import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Expr.Reason;
+import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Op;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Type;
@@ -177,7 +177,7 @@ final class CallResolver {
                     || !(args.get(args.size() - 1).type() instanceof Type.ArrayOf))) {
                 return new Expr.Unsupported(Reason.VARARGS_CALL, display + "(...)", pos);
             }
-            if ((m.getAnnotation(Differentiable.class) != null || dev.fluxion.processor.diff.CustomRules.hasRule(m))
+            if ((m.getAnnotation(Differentiable.class) != null || DerivativeAnnotations.hasRule(m))
                     && m.getParameters().size() == args.size()) {
                 Callee.UserMethod ref = Signatures.userMethod(m);
                 return new Expr.Call(new Callee.User(ref), args, ref.returnType(), pos);

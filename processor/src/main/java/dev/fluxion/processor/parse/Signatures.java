@@ -2,19 +2,19 @@ package dev.fluxion.processor.parse;
 
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.annotation.NoGrad;
-import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.Names;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.element.PackageElement;
-import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 

@@ -1,9 +1,9 @@
 package dev.fluxion.processor.verify;
 
-import dev.fluxion.processor.Messages;
-import dev.fluxion.processor.Names;
-import dev.fluxion.processor.check.Diagnostic;
-import dev.fluxion.processor.diff.DerivedMethod;
+import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.Messages;
+import dev.fluxion.processor.model.Names;
 import java.util.List;
 import javax.tools.Diagnostic.Kind;
 

@@ -5,6 +5,7 @@ import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.InputSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

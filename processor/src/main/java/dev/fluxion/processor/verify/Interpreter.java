@@ -1,14 +1,14 @@
 package dev.fluxion.processor.verify;
 
 import dev.fluxion.Tensor;
-import dev.fluxion.processor.Names;
-import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.Names;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,10 +2,10 @@ package dev.fluxion.processor.verify;
 
 import dev.fluxion.Parameter;
 import dev.fluxion.Tensor;
-import dev.fluxion.processor.Messages;
-import dev.fluxion.processor.check.Diagnostic;
-import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.Messages;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -302,7 +302,7 @@ final class PointCheck {
 
     /** The gradient record component of a parameter input ({@code valueGrad} for a parameter {@code value}). */
     private String component(Coordinate.Input in) {
-        return dev.fluxion.processor.Names.gradientComponents(
+        return dev.fluxion.processor.model.Names.gradientComponents(
                 method.params().stream().map(dev.fluxion.processor.ir.Param::name).toList()).get(in.index());
     }
 }

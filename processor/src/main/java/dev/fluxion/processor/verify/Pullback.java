@@ -1,6 +1,6 @@
 package dev.fluxion.processor.verify;
 
-import dev.fluxion.processor.diff.DerivedMethod;
+import dev.fluxion.processor.model.DerivedMethod;
 import java.util.Map;
 
 /**

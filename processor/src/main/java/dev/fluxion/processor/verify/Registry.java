@@ -1,9 +1,9 @@
 package dev.fluxion.processor.verify;
 
-import dev.fluxion.processor.Names;
-import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.Names;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

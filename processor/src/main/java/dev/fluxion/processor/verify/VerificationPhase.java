@@ -1,10 +1,11 @@
 package dev.fluxion.processor.verify;
 
 import dev.fluxion.annotation.Differentiable;
-import dev.fluxion.processor.Messages;
-import dev.fluxion.processor.check.Diagnostic;
-import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.InputSpec;
+import dev.fluxion.processor.model.Messages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;

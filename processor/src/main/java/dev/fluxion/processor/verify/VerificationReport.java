@@ -1,6 +1,6 @@
 package dev.fluxion.processor.verify;
 
-import dev.fluxion.processor.check.Diagnostic;
+import dev.fluxion.processor.model.Diagnostic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,11 +1,12 @@
 package dev.fluxion.processor.verify;
 
-import dev.fluxion.processor.Messages;
-import dev.fluxion.processor.check.Diagnostic;
-import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Param;
+import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.InputSpec;
+import dev.fluxion.processor.model.Messages;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

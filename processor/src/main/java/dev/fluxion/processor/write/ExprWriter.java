@@ -2,11 +2,11 @@ package dev.fluxion.processor.write;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import dev.fluxion.processor.Names;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Op;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.Names;
 import java.util.List;
 
 /** Prints IR expressions as Java, with the parentheses precedence requires and no others. */

@@ -1,8 +1,8 @@
 package dev.fluxion.processor.write;
 
-import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.ir.Exprs;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.model.DerivedMethod;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

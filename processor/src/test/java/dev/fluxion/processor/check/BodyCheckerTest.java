@@ -7,11 +7,11 @@ import static dev.fluxion.processor.IrFixtures.math;
 import static dev.fluxion.processor.IrFixtures.method;
 import static dev.fluxion.processor.IrFixtures.v;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import dev.fluxion.processor.Messages;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Op;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.Messages;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

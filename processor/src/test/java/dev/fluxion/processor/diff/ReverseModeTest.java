@@ -9,10 +9,10 @@ import static dev.fluxion.processor.IrFixtures.method;
 import static dev.fluxion.processor.IrFixtures.v;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Op;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.model.DerivedMethod;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

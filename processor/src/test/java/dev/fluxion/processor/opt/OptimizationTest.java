@@ -7,12 +7,11 @@ import static dev.fluxion.processor.IrFixtures.lit;
 import static dev.fluxion.processor.IrFixtures.method;
 import static dev.fluxion.processor.IrFixtures.v;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.diff.Differentiator;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.model.DerivedMethod;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;

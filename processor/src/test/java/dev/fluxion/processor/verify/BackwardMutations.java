@@ -1,9 +1,9 @@
 package dev.fluxion.processor.verify;
 
-import dev.fluxion.processor.diff.DerivedMethod;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.DerivedMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;

@@ -34,7 +34,7 @@ final class Captures {
     }
 
     /** Verifies {@code m} (its derivation replaced by {@code derived}) with {@code seed}, path coverage on or off. */
-    static VerificationReport verify(VerificationPhase.Captured m, dev.fluxion.processor.diff.DerivedMethod derived,
+    static VerificationReport verify(VerificationPhase.Captured m, dev.fluxion.processor.model.DerivedMethod derived,
                                      long seed, boolean coverage, VerifyMode mode) {
         return Verifier.verify(derived, m.registry(), m.spec(), mode, m.display(), new Verifier.Options(seed, coverage));
     }

@@ -2,8 +2,7 @@ package dev.fluxion.processor.verify;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.fluxion.processor.diff.DerivedMethod;
+import dev.fluxion.processor.model.DerivedMethod;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

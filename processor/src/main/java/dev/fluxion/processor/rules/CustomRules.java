@@ -1,9 +1,6 @@
-package dev.fluxion.processor.diff;
+package dev.fluxion.processor.rules;
 
 import dev.fluxion.annotation.Derivative;
-import dev.fluxion.processor.Messages;
-import dev.fluxion.processor.Names;
-import dev.fluxion.processor.check.Diagnostic;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.MethodIr;
@@ -11,6 +8,11 @@ import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.Messages;
+import dev.fluxion.processor.model.Names;
+import dev.fluxion.processor.parse.DerivativeAnnotations;
 import dev.fluxion.processor.parse.Signatures;
 import dev.fluxion.processor.parse.TypeMapper;
 import java.util.ArrayList;
@@ -19,8 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import javax.lang.model.element.Element;
-import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -37,35 +37,6 @@ public final class CustomRules {
 
     /** A rule and its primal, both found. */
     public record Pair(ExecutableElement rule, ExecutableElement primal) {}
-
-    /** The primal {@code rule} names, or an error at the rule. */
-    public static Optional<ExecutableElement> primalOf(ExecutableElement rule) {
-        String of = rule.getAnnotation(Derivative.class).of();
-        for (Element e : rule.getEnclosingElement().getEnclosedElements()) {
-            if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(of) && !e.equals(rule)
-                    && ((ExecutableElement) e).getParameters().size() + 1 == rule.getParameters().size()) {
-                return Optional.of((ExecutableElement) e);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Whether a {@code @Derivative} rule in the same class supplies {@code m}'s backward pass. */
-    public static boolean hasRule(ExecutableElement m) {
-        return ruleOf(m).isPresent();
-    }
-
-    /** The {@code @Derivative} rule of {@code m}, if its class declares one. */
-    public static Optional<ExecutableElement> ruleOf(ExecutableElement m) {
-        for (Element e : m.getEnclosingElement().getEnclosedElements()) {
-            Derivative d = e.getAnnotation(Derivative.class);
-            if (d != null && e.getKind() == ElementKind.METHOD && d.of().contentEquals(m.getSimpleName())
-                    && ((ExecutableElement) e).getParameters().size() == m.getParameters().size() + 1) {
-                return Optional.of((ExecutableElement) e);
-            }
-        }
-        return Optional.empty();
-    }
 
     /** Problems with a rule's signature against its primal (empty when it matches). */
     public static List<Diagnostic> check(ExecutableElement rule, Optional<ExecutableElement> primal, Pos at) {

@@ -1,4 +1,4 @@
-package dev.fluxion.processor.verify;
+package dev.fluxion.processor.model;
 
 import dev.fluxion.annotation.Shape;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.fluxion.processor.diff;
+package dev.fluxion.processor.model;
 
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.MethodIr;

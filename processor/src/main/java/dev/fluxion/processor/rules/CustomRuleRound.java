@@ -1,13 +1,15 @@
-package dev.fluxion.processor.diff;
+package dev.fluxion.processor.rules;
 
 import dev.fluxion.annotation.Derivative;
 import dev.fluxion.annotation.Differentiable;
-import dev.fluxion.processor.Messages;
-import dev.fluxion.processor.check.Diagnostic;
 import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.InputSpec;
+import dev.fluxion.processor.model.Messages;
+import dev.fluxion.processor.parse.DerivativeAnnotations;
 import dev.fluxion.processor.parse.MethodParser;
 import dev.fluxion.processor.parse.Signatures;
-import dev.fluxion.processor.verify.InputSpec;
 import dev.fluxion.processor.verify.VerificationPhase;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +42,7 @@ public final class CustomRuleRound {
         invalid.clear();
         for (ExecutableElement rule : ElementFilter.methodsIn(rules)) {
             MethodIr ruleIr = parser.parse(rule);
-            Optional<ExecutableElement> primal = CustomRules.primalOf(rule);
+            Optional<ExecutableElement> primal = DerivativeAnnotations.primalOf(rule);
             List<Diagnostic> problems = new ArrayList<>(CustomRules.check(rule, primal, ruleIr.pos()));
             if (primal.isPresent() && primal.get().getAnnotation(Differentiable.class) != null) {
                 problems.add(Diagnostic.error(Messages.DERIVATIVE_SIGNATURE, ruleIr.pos(), rule.getSimpleName(),

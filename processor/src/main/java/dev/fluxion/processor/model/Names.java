@@ -1,4 +1,4 @@
-package dev.fluxion.processor;
+package dev.fluxion.processor.model;
 
 import java.util.HashSet;
 import java.util.List;

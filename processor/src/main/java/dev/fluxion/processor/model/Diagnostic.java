@@ -1,6 +1,5 @@
-package dev.fluxion.processor.check;
+package dev.fluxion.processor.model;
 
-import dev.fluxion.processor.Messages;
 import dev.fluxion.processor.ir.Pos;
 import java.util.List;
 import javax.tools.Diagnostic.Kind;

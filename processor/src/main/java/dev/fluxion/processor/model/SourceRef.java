@@ -1,4 +1,4 @@
-package dev.fluxion.processor.parse;
+package dev.fluxion.processor.model;
 
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
