@@ -4,6 +4,7 @@ import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Stmts;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.IdentityHashMap;
@@ -176,7 +177,7 @@ final class BranchSites {
         if (breaks(body.stmts())) {
             exits.add(Outcome.EXIT_BREAK);
         }
-        if (returns(body.stmts())) {
+        if (Stmts.returns(body.stmts())) {
             exits.add(Outcome.EXIT_RETURN);
         }
         add(node, Kind.LOOP, pos, condition, exits);
@@ -258,21 +259,4 @@ final class BranchSites {
         return false;
     }
 
-    private static boolean returns(List<Stmt> stmts) {
-        for (Stmt s : stmts) {
-            boolean found = switch (s) {
-                case Stmt.Return r -> true;
-                case Stmt.Block b -> returns(b.stmts());
-                case Stmt.If i -> returns(i.then().stmts()) || returns(i.otherwise().stmts());
-                case Stmt.While w -> returns(w.body().stmts());
-                case Stmt.DoWhile d -> returns(d.body().stmts());
-                case Stmt.For f -> returns(f.body().stmts());
-                default -> false;
-            };
-            if (found) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

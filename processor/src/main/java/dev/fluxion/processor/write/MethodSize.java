@@ -67,22 +67,4 @@ final class MethodSize {
         return total;
     }
 
-    /** Whether {@code stmts} return anywhere (then they cannot be split: a part would return only from itself). */
-    static boolean returns(List<Stmt> stmts) {
-        for (Stmt s : stmts) {
-            boolean r = switch (s) {
-                case Stmt.Return x -> true;
-                case Stmt.Block b -> returns(b.stmts());
-                case Stmt.If i -> returns(i.then().stmts()) || returns(i.otherwise().stmts());
-                case Stmt.While w -> returns(w.body().stmts());
-                case Stmt.DoWhile d -> returns(d.body().stmts());
-                case Stmt.For f -> returns(f.body().stmts());
-                default -> false;
-            };
-            if (r) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -7,6 +7,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Stmts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ record Parts(String name, boolean inner, String javadoc, String method) {
      * splittable (nothing in them returns).
      */
     static boolean needed(List<Stmt> stmts) {
-        return MethodSize.of(stmts) > MethodSize.SPLIT_ABOVE && !MethodSize.returns(stmts);
+        return MethodSize.of(stmts) > MethodSize.SPLIT_ABOVE && !Stmts.returns(stmts);
     }
 
     /**
