@@ -329,7 +329,8 @@ final class Interpreter {
                     if (recorder != null) {
                         recorder.branch(c, taken);
                     }
-                    yield taken ? eval(c.whenTrue()) : eval(c.whenFalse());
+                    // Java promotes both sides to the ?:'s type: `k == 1 ? k : a` is a double.
+                    yield Values.coerce(taken ? eval(c.whenTrue()) : eval(c.whenFalse()), c.type());
                 }
                 case Expr.Cast c -> Values.coerce(eval(c.operand()), c.type());
                 case Expr.Call c -> call(c);

@@ -92,4 +92,25 @@ class NoFalseAlarmTest {
             assertTrue(r.passed(), r.toString());
         }
     }
+
+    @Test
+    void anIntSideOfADoubleConditionalIsPromotedAsJavaDoes() throws Exception {
+        // The 100k fuzz run's one verifier false alarm (seed 4004, m17037): the interpreter kept
+        // `k == 1 ? k : x` an int, so `(...) / 5` divided as ints and the method "gave" -0.0 where
+        // Java (and the derived pass) give -1.528 at x = 5.016.
+        String body = """
+                double s = x;
+                int k = 0;
+                while (s > 3.5 && k < 2) {
+                    k++;
+                    s += -12.76;
+                    s *= Math.atan((k == 1 ? k : x) / (1 + (k + k) * (k + k)));
+                }
+                return s;
+                """;
+        Verification.assertVerified(Verification.compile(List.of("-Afluxion.verify=strict"), "demo.A", source(body)));
+        for (VerificationReport r : atEverySeed(body)) {
+            assertTrue(r.passed(), r.toString());
+        }
+    }
 }
