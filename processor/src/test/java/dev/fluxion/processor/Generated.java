@@ -29,19 +29,7 @@ public final class Generated {
     /** @param earlier a directory of classes compiled before (a split build's), loaded too; or null */
     private Generated(Compilation compilation, java.nio.file.Path earlier) {
         this.compilation = compilation;
-        Map<String, byte[]> classes = new HashMap<>();
-        for (JavaFileObject f : compilation.generatedFiles()) {
-            if (f.getKind() == JavaFileObject.Kind.CLASS) {
-                String path = f.toUri().getPath();
-                String name = path.substring(path.indexOf("CLASS_OUTPUT/") + "CLASS_OUTPUT/".length(),
-                        path.length() - ".class".length()).replace('/', '.');
-                try (InputStream in = f.openInputStream()) {
-                    classes.put(name, in.readAllBytes());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
+        Map<String, byte[]> classes = classBytes(compilation);
         this.loader = new ClassLoader(Generated.class.getClassLoader()) {
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {
@@ -236,5 +224,23 @@ public final class Generated {
                         throw new UncheckedIOException(e);
                     }
                 }).orElseThrow(() -> new AssertionError("no generated source " + qualifiedName));
+    }
+
+    /** The class files {@code compilation} wrote, by binary name. */
+    public static Map<String, byte[]> classBytes(Compilation compilation) {
+        Map<String, byte[]> classes = new HashMap<>();
+        for (JavaFileObject f : compilation.generatedFiles()) {
+            if (f.getKind() == JavaFileObject.Kind.CLASS) {
+                String path = f.toUri().getPath();
+                String name = path.substring(path.indexOf("CLASS_OUTPUT/") + "CLASS_OUTPUT/".length(),
+                        path.length() - ".class".length()).replace('/', '.');
+                try (InputStream in = f.openInputStream()) {
+                    classes.put(name, in.readAllBytes());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return classes;
     }
 }

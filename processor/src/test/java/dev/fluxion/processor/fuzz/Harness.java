@@ -6,12 +6,8 @@ import com.google.testing.compile.JavaFileObjects;
 import dev.fluxion.processor.FluxionProcessor;
 import dev.fluxion.processor.fuzz.Ast.Program;
 import dev.fluxion.processor.fuzz.Failure.Category;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -103,19 +99,7 @@ final class Harness {
     }
 
     static Loaded load(Compilation c, String simpleName) {
-        Map<String, byte[]> classes = new HashMap<>();
-        for (JavaFileObject f : c.generatedFiles()) {
-            if (f.getKind() == JavaFileObject.Kind.CLASS) {
-                String path = f.toUri().getPath();
-                String name = path.substring(path.indexOf("CLASS_OUTPUT/") + "CLASS_OUTPUT/".length(),
-                        path.length() - ".class".length()).replace('/', '.');
-                try (InputStream in = f.openInputStream()) {
-                    classes.put(name, in.readAllBytes());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
+        Map<String, byte[]> classes = dev.fluxion.processor.Generated.classBytes(c);
         ClassLoader loader = new ClassLoader(Harness.class.getClassLoader()) {
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {
