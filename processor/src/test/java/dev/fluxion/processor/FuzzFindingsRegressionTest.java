@@ -433,4 +433,72 @@ class FuzzFindingsRegressionTest {
         checkAgainstMethod(g, "f", "a,x", 0.5, six);
         checkAgainstMethod(g, "h", "a,x", -0.5, six);
     }
+
+    /**
+     * Final-engine 100,000-program run, seed 4004 (m46598): {@code s2} overflows in the first loop
+     * and a {@code while} the analysis cannot prove runs overwrites it. Its zero cotangent times
+     * the infinite {@code 3 s2²} gave NaN; PyTorch's graph holds no such value (gradient 0).
+     */
+    @Test
+    void zeroCotangentOfAnOverflowedValueOverwrittenInAWhileStaysZero() {
+        Generated g = compile("""
+                @Differentiable static double f(double a, double b, double[] x) {
+                    double s2 = 1.0;
+                    for (int i3 = 0; i3 < x.length; i3++) {
+                        s2 -= x[i3];
+                        int k4 = 0;
+                        do { k4++; s2 += Math.pow(s2, 3.0); } while (k4 < 3);
+                    }
+                    int k5 = 0;
+                    while (k5 < 2) { k5++; s2 = 1.0; }
+                    return s2;
+                }
+                """);
+        checkAgainstMethod(g, "f", "a,b,x", -1.4106, 1.4195, new double[] {-1.634, -0.7136, 1.0933, -1.5164});
+    }
+
+    /**
+     * Final-engine run, seed 4004 (m95525): the value overflows through a callee in nested loops and
+     * an {@code if (1.0 <= 1.0)} overwrites it; the callee's pullback got a zero cotangent and
+     * multiplied it by the infinite value (NaN). A zero cotangent now skips the callee's backward.
+     */
+    @Test
+    void zeroCotangentSkipsTheBackwardOfACalleeWhoseValueOverflowed() {
+        Generated g = compile("""
+                @Differentiable static double h(double u, double w) {
+                    double h1 = 1.0;
+                    h1 = u;
+                    return h1 * u;
+                }
+                @Differentiable static double f(double a, double b, double c, @NoGrad double p, double[] x, double[] y) {
+                    double s2 = 0.25;
+                    for (int i3 = 0; i3 < x.length; i3++) {
+                        s2 += c;
+                        int k6 = 0;
+                        while (k6 < 3) { k6++; s2 = h(s2, 0.25); }
+                    }
+                    if (1.0 <= 1.0) { s2 = 1.0; }
+                    return s2;
+                }
+                """);
+        double[] x = {-1.0205, -1.6838, 0.7879, 1.1227, -0.6034};
+        double[] y = {1.3517, 0.0725, 1.5371, -1.7707, 1.5585};
+        checkAgainstMethod(g, "f", "a,b,c,null,x,y", -1.4287, -0.2547, 1.7068, 1.8295, x, y);
+    }
+
+    /** The same guard where the overwritten value is a product: {@code s * x} with {@code s} infinite. */
+    @Test
+    void zeroCotangentOfAProductWithAnOverflowedFactorStaysZero() {
+        Generated g = compile("""
+                @Differentiable static double f(double x) {
+                    double s = x;
+                    for (int i = 0; i < 12; i++) { s = s * s * x; }
+                    double t = s * x;
+                    if (x > -100) { t = x; }
+                    return t;
+                }
+                """);
+        checkAgainstMethod(g, "f", "x", 40.0);
+        checkAgainstMethod(g, "f", "x", 0.5);
+    }
 }

@@ -28,13 +28,16 @@ final class AssignReversal {
     private final TapePlan tapes;
     private final Set<String> recorded;
     private final Map<String, Type> extraDecls;
+    private final boolean guardZeroCotangents;
 
     /**
      * @param recorded the locals whose old value the backward pass must get back ({@link ToBeRecorded})
      * @param extraDecls where locals this transform adds (pullbacks) are declared
+     * @param guardZeroCotangents whether a scalar cotangent of zero skips its statement's
+     *     contributions ({@link #whereCotangentIsNotZero})
      */
     AssignReversal(MethodIr method, Set<String> varied, Map<String, Type> types, Names.Scope scope, Adjoints adjoints,
-                   TapePlan tapes, Set<String> recorded, Map<String, Type> extraDecls) {
+                   TapePlan tapes, Set<String> recorded, Map<String, Type> extraDecls, boolean guardZeroCotangents) {
         this.method = method;
         this.varied = varied;
         this.types = types;
@@ -43,6 +46,7 @@ final class AssignReversal {
         this.tapes = tapes;
         this.recorded = recorded;
         this.extraDecls = extraDecls;
+        this.guardZeroCotangents = guardZeroCotangents;
     }
 
     /**
@@ -119,6 +123,8 @@ final class AssignReversal {
         if (adjType.isTensor() && !contributions.isEmpty()) {
             out.add(new Stmt.If(Build.cmp(Expr.BinOp.NE, g, Adjoints.nullOf(Type.TENSOR)),
                     new Stmt.Block(contributions, at), Lowering.empty(), at));
+        } else if (scalesByValues(contributions, g)) {
+            out.add(whereCotangentIsNotZero(g, contributions, at));
         } else {
             out.addAll(contributions);
         }
@@ -174,6 +180,8 @@ final class AssignReversal {
         if (adjT.isTensor()) {
             out.add(new Stmt.If(Build.cmp(Expr.BinOp.NE, gVar, Adjoints.nullOf(Type.TENSOR)),
                     new Stmt.Block(inner, at), Lowering.empty(), at));
+        } else if (guardZeroCotangents) {
+            out.add(whereCotangentIsNotZero(gVar, inner, at));
         } else {
             out.addAll(inner);
         }
@@ -183,6 +191,64 @@ final class AssignReversal {
         out.addAll(pbRestore);
         out.addAll(restore);
         return out;
+    }
+
+    /**
+     * Whether {@code contributions} multiply the scalar cotangent {@code g} by values of the
+     * forward pass (not only by finite literals), so that a zero {@code g} could meet an infinite
+     * or NaN factor — and guarding is on.
+     */
+    private boolean scalesByValues(List<Stmt> contributions, Expr g) {
+        if (!guardZeroCotangents || contributions.isEmpty() || !(g instanceof Expr.Var gv)) {
+            return false;
+        }
+        for (Stmt s : contributions) {
+            Expr value = switch (s) {
+                case Stmt.Assign a -> a.value();
+                case Stmt.ArrayAccumulate a -> a.value();
+                default -> null;
+            };
+            if (value == null) {
+                return true;
+            }
+            Set<String> target = s instanceof Stmt.Assign a ? Set.of(a.name(), gv.name()) : Set.of(gv.name());
+            if (!target.containsAll(Exprs.vars(value)) || !onlyFiniteLiterals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean onlyFiniteLiterals(Expr e) {
+        if (e instanceof Expr.Literal l) {
+            try {
+                return Double.isFinite(Double.parseDouble(l.text()));
+            } catch (NumberFormatException notANumber) {
+                return false;
+            }
+        }
+        if (e instanceof Expr.Var) {
+            return true;
+        }
+        if (e instanceof Expr.Binary b) {
+            return onlyFiniteLiterals(b.left()) && onlyFiniteLiterals(b.right());
+        }
+        if (e instanceof Expr.Unary u) {
+            return onlyFiniteLiterals(u.operand());
+        }
+        return e instanceof Expr.Cast c && onlyFiniteLiterals(c.operand());
+    }
+
+    /**
+     * {@code if (g != 0.0) { contributions }}: in a body with loops or branches, a local can be
+     * overwritten or left behind at run time after its value overflowed, and its cotangent is then
+     * exactly zero; skipping keeps {@code 0 × ∞} from turning the gradient into NaN where the value
+     * does not reach the result (PyTorch's graph holds no such value, and its gradient is finite).
+     */
+    private static Stmt whereCotangentIsNotZero(Expr g, List<Stmt> contributions, Pos at) {
+        Expr zero = new Expr.Literal("0.0", Type.Prim.DOUBLE, Pos.NONE);
+        return new Stmt.If(Build.cmp(Expr.BinOp.NE, g, zero), new Stmt.Block(contributions, at), Lowering.empty(),
+                at);
     }
 
     /** {@code i = i + c} or {@code i = i - c} on an int with a literal {@code c}: the step, else null. */

@@ -79,8 +79,7 @@ public final class DerivativeRules {
             case MATH_CBRT -> div(g, mul(num(3), mul(out, out)));
             // As PyTorch's pow: d/dx is 0 where y = 0, d/dy is 0 where x = 0 and y ≥ 0 (not 0 · -∞).
             case MATH_POW -> i == 0
-                    ? choose(cmp(Expr.BinOp.EQ, a.get(1), num(0)), num(0),
-                            mul(mul(g, a.get(1)), math(Op.MATH_POW, x, sub(a.get(1), num(1)))))
+                    ? powBase(g, x, a.get(1))
                     : choose(cmp(Expr.BinOp.AND, cmp(Expr.BinOp.EQ, x, num(0)), cmp(Expr.BinOp.GE, a.get(1), num(0))),
                             num(0), mul(mul(g, out), math(Op.MATH_LOG, x)));
             case MATH_SIN -> mul(g, math(Op.MATH_COS, x));
@@ -198,5 +197,33 @@ public final class DerivativeRules {
         out.add(g);
         out.addAll(a);
         return out;
+    }
+
+    /**
+     * ∂ pow(x, c)/∂x: 0 where c = 0 (PyTorch's convention, also at x = 0), else c·x^(c−1).
+     * A literal exponent is folded: {@code g * 2.0 * x} for a square, bit for bit what the
+     * general form computes ({@code Math.pow(x, 1.0)} is {@code x}).
+     */
+    private static Expr powBase(Expr g, Expr x, Expr c) {
+        Double k = c instanceof Expr.Literal l ? literalValue(l.text()) : null;
+        if (k == null) {
+            return choose(cmp(Expr.BinOp.EQ, c, num(0)), num(0), mul(mul(g, c), math(Op.MATH_POW, x, sub(c, num(1)))));
+        }
+        if (k == 0) {
+            return num(0);
+        }
+        if (k == 1) {
+            return g;
+        }
+        return mul(mul(g, c), k == 2 ? x : math(Op.MATH_POW, x, num(k - 1)));
+    }
+
+    private static Double literalValue(String text) {
+        try {
+            double v = Double.parseDouble(text);
+            return Double.isFinite(v) ? v : null;
+        } catch (NumberFormatException notADecimal) {
+            return null;
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Stmts;
 import dev.fluxion.processor.ir.Type;
 import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.Names;
@@ -77,7 +78,7 @@ public final class ReverseMode {
         this.capacities = new TapeCapacity(method, assignCount, tapes.pushes());
         this.fusion = new LoopFusion(method, flat, types, adjoints.all());
         AssignReversal assignments = new AssignReversal(method, flat.varied(), types, scope, adjoints, tapes, recorded,
-                extraDecls);
+                extraDecls, Stmts.branchesOrLoops(method.body().stmts()));
         this.reversal = new Reversal(flat, types, scope, tapes, capacities, assignments, recorded, assignCount,
                 extraDecls, fusion);
     }

@@ -24,4 +24,36 @@ public final class Stmts {
         }
         return false;
     }
+
+    /**
+     * Whether {@code stmts} branch or loop anywhere: an {@code if}, a loop or a {@code ?:}.
+     * Straight-line code does neither; in code that does, a value can be left behind at run time
+     * (overwritten on the path taken), so its cotangent is exactly zero — the reverse engine skips
+     * such a cotangent's contributions, and the verifier relies on it.
+     */
+    public static boolean branchesOrLoops(List<Stmt> stmts) {
+        for (Stmt s : stmts) {
+            boolean found = switch (s) {
+                case Stmt.If i -> true;
+                case Stmt.While w -> true;
+                case Stmt.DoWhile d -> true;
+                case Stmt.For f -> true;
+                case Stmt.Block b -> branchesOrLoops(b.stmts());
+                case Stmt.Let l -> l.init() != null && choosesAValue(l.init());
+                case Stmt.Assign a -> choosesAValue(a.value());
+                case Stmt.ArrayAccumulate a -> choosesAValue(a.value());
+                case Stmt.Return r -> r.value() != null && choosesAValue(r.value());
+                case Stmt.ExprStmt x -> choosesAValue(x.expr());
+                default -> false;
+            };
+            if (found) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean choosesAValue(Expr e) {
+        return e instanceof Expr.Conditional || e.children().stream().anyMatch(Stmts::choosesAValue);
+    }
 }

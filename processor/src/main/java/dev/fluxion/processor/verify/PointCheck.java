@@ -3,6 +3,7 @@ package dev.fluxion.processor.verify;
 import dev.fluxion.Parameter;
 import dev.fluxion.Tensor;
 import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Stmts;
 import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.Messages;
@@ -19,8 +20,10 @@ import javax.tools.Diagnostic.Kind;
  * The check at one point: the derived forward pass must give the method's value, and the derived
  * backward pass, for the result's cotangent (1 for a scalar result, a random {@code v} for a
  * tensor one), the gradient that {@link FiniteDifferences} estimate. Elements whose estimate
- * cannot be trusted, and non-finite derived values where an intermediate value of the method
- * overflows, make the point unreliable (the caller tries another), never a failure.
+ * cannot be trusted, and infinite derived values where an intermediate value of the method
+ * overflows, make the point unreliable (the caller tries another), never a failure; so do NaN
+ * derived values there in straight-line code, as PyTorch's ({@code 0 × ∞} of a rounded-away
+ * derivative), but not in code that branches or loops, whose backward skips zero cotangents.
  */
 final class PointCheck {
     /** Elements compared per input at most (a subset, chosen by the seed, beyond that). */
@@ -49,10 +52,17 @@ final class PointCheck {
     private double largest;
 
     private BranchSites sites;
+    /**
+     * Whether the derived backward skips zero cotangents ({@link Stmts#branchesOrLoops}): there a
+     * NaN gradient cannot come from a value the result does not read, however much overflows, so
+     * a NaN where finite differences measure a derivative is the derived code's fault.
+     */
+    private final boolean zeroCotangentsSkipped;
 
     PointCheck(DerivedMethod derived, Registry registry, String display, List<Coordinate.Input> inputs) {
         this.derived = derived;
         this.method = derived.method();
+        this.zeroCotangentsSkipped = Stmts.branchesOrLoops(method.body().stmts());
         this.registry = registry;
         this.display = display;
         this.inputs = inputs;
@@ -68,6 +78,26 @@ final class PointCheck {
 
     double largest() {
         return largest;
+    }
+
+    /** Whether the derived backward skips zero cotangents, so that a NaN gradient is never excused. */
+    boolean skipsZeroCotangents() {
+        return zeroCotangentsSkipped;
+    }
+
+    /** Whether the method evaluates to a finite value at {@code point} while some intermediate value overflows. */
+    boolean overflowsAt(Point point) {
+        Interpreter primal = new Interpreter(registry, Verifier.fieldsOf(point.fields())).watchingOverflow();
+        try {
+            for (double d : Point.flatten(primal.call(method, point.args()))) {
+                if (!Double.isFinite(d)) {
+                    return false;
+                }
+            }
+            return primal.overflowed();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The method's forks: finite differences must not cross them. */
@@ -155,7 +185,7 @@ final class PointCheck {
                 }
                 numerical[k] = e.value();
                 double d = derivedGrad[k];
-                if (!Double.isFinite(d) && primal.overflowed()) {
+                if (!Double.isFinite(d) && primal.overflowed() && !(Double.isNaN(d) && zeroCotangentsSkipped)) {
                     unreliable = "an intermediate value overflows at " + point.describe(inputs)
                             + ", and the derived ∂/∂" + in.name() + " is " + Numbers.num(d);
                     continue;

@@ -25,6 +25,7 @@ final class ShapeSearch {
 
     /** Scales of the fallback points, small first: overflow is the commoner reason to need them. */
     private static final double[] FALLBACK_SCALES = {0.1, 0.01, 10, 0.001, 3, 0.3};
+    private static final double[] LARGE_SCALES = {30, 300, 10, 1000, 100, 3000};
 
     private final Inputs gen;
     private final long seed;
@@ -87,6 +88,17 @@ final class ShapeSearch {
     Point rescaled(int i) {
         Random rng = new Random(seed ^ (0x2545F4914F6CDD1DL + 7919L * i));
         double scale = FALLBACK_SCALES[i % FALLBACK_SCALES.length];
+        return gen.draw(found, foundStyle[0], foundStyle[1], rng,
+                new Inputs.Variation(scale, 1, Inputs.INT_VALUE, Inputs.DEFAULT_SIZE));
+    }
+
+    /**
+     * The {@code i}-th large point: plain values scaled by 10 to 3000, where exponentials and
+     * powers overflow. It may not evaluate.
+     */
+    Point large(int i) {
+        Random rng = new Random(seed ^ (0x7F4A7C15F39CC060L + 15485863L * i));
+        double scale = LARGE_SCALES[i % LARGE_SCALES.length];
         return gen.draw(found, foundStyle[0], foundStyle[1], rng,
                 new Inputs.Variation(scale, 1, Inputs.INT_VALUE, Inputs.DEFAULT_SIZE));
     }

@@ -30,7 +30,9 @@ import javax.tools.Diagnostic.Kind;
  * ({@link PathSearch}); then it verifies at one point per distinct path, the paths that covered a
  * new direction first. A point where finite differences cannot be trusted (cancellation, overflow,
  * a kink within every step) is replaced by another point of the same path; such a point is never a
- * reason to fail. Where {@code fGrad} runs in one pass ({@link DerivedMethod#fusedGrad}), its value
+ * reason to fail. Last, where the method branches or loops, it checks one large point where an
+ * intermediate value overflows and the result does not ({@link #probeOverflow}): a value left
+ * behind there must not turn the gradient into NaN. Where {@code fGrad} runs in one pass ({@link DerivedMethod#fusedGrad}), its value
  * and gradients must equal the pullback's ({@link FusedGradCheck}). A pure function: a derived
  * method in, a report out.
  */
@@ -41,6 +43,8 @@ public final class Verifier {
     private static final int TRIES_PER_PATH = 5;
     /** Statements the path search may evaluate, over all its points. */
     private static final long SEARCH_BUDGET = 2_000_000;
+    /** Large points drawn to find one where an intermediate value overflows ({@link #probeOverflow}). */
+    private static final int OVERFLOW_PROBES = 6;
 
     /**
      * How to verify: the seed of the random draws, and whether to explore paths (off: the first
@@ -167,6 +171,12 @@ public final class Verifier {
                 break;
             }
         }
+        if (verifiedPoints > 0 && check.skipsZeroCotangents() && options.coverage()) {
+            Diagnostic overflow = probeOverflow(search);
+            if (overflow != null) {
+                return List.of(overflow);
+            }
+        }
         if (verifiedPoints == 0 && problems.isEmpty()) {
             return skipped(summary(failures));
         }
@@ -177,6 +187,38 @@ public final class Verifier {
         }
         coverage = VerificationReport.Coverage.of(sites, verified, verifiedPoints);
         return List.of();
+    }
+
+    /**
+     * Checks the gradient at one large point where an intermediate value overflows but the result
+     * does not (a failure or null): in a body with branches or loops, a value overwritten at run
+     * time after it overflowed must leave no NaN in the gradient ({@link PointCheck#skipsZeroCotangents}).
+     * Points that cannot be checked there are passed over; they say nothing of the derivation.
+     */
+    private Diagnostic probeOverflow(ShapeSearch search) {
+        for (int i = 0; i < OVERFLOW_PROBES && searchSteps <= SEARCH_BUDGET; i++) {
+            Point p = search.large(i);
+            if (p == null || !check.overflowsAt(p)) {
+                continue;
+            }
+            Set<BranchSites.Direction> path = pathOf(p, true);
+            if (path == null) {
+                continue;
+            }
+            PointCheck.Outcome o;
+            try {
+                o = check.at(p, sites.describe(path), new Random(options.seed() + 15485863L * i));
+            } catch (EvalException e) {
+                continue;
+            }
+            if (o.failure() != null) {
+                return o.failure();
+            }
+            if (o.unreliable() == null) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** A fresh point to try where a path's own points were all unreliable: any evaluating point. */

@@ -27,7 +27,10 @@ final class BackwardMutations {
     }
 
     /** Every mutant of {@code d}: each backward {@code if} flipped, each adjoint assignment in a branch negated or dropped. */
-    static List<Mutant> all(DerivedMethod d) {
+    static List<Mutant> all(DerivedMethod guarded) {
+        // Planted with the zero-cotangent guards inlined, so that each adjoint assignment sits
+        // directly in its branch (a guard changes nothing where no value overflows).
+        DerivedMethod d = unguarded(guarded).derived();
         List<Mutant> out = new ArrayList<>();
         int ifs = countIfs(d.backward());
         for (int k = 0; k < ifs; k++) {
@@ -54,6 +57,43 @@ final class BackwardMutations {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code d} with every {@code if (g != 0.0) { … }} of the backward pass replaced by its body:
+     * the engine's bug before it skipped zero cotangents, which turns the gradient into NaN where a
+     * value overflows and is then left behind at run time (issue 10's reproducer 5, in the class
+     * the fuzzer found it: {@code FuzzFindingsRegressionTest}).
+     */
+    static Mutant unguarded(DerivedMethod d) {
+        List<Stmt> backward = inlineGuards(d.backward());
+        return new Mutant("zero-cotangent guards removed", new DerivedMethod(d.method(), d.forward(), d.result(),
+                d.cotangent(), backward, d.gradients(), d.saved(), d.steps(), List.of()));
+    }
+
+    private static List<Stmt> inlineGuards(List<Stmt> stmts) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : stmts) {
+            switch (s) {
+                case Stmt.If i when isZeroGuard(i) -> out.addAll(inlineGuards(i.then().stmts()));
+                case Stmt.If i -> out.add(new Stmt.If(i.condition(), inlined(i.then()), inlined(i.otherwise()), i.pos()));
+                case Stmt.Block b -> out.add(inlined(b));
+                case Stmt.While w -> out.add(new Stmt.While(w.condition(), inlined(w.body()), w.pos()));
+                case Stmt.DoWhile w -> out.add(new Stmt.DoWhile(inlined(w.body()), w.condition(), w.pos()));
+                case Stmt.For f -> out.add(new Stmt.For(f.init(), f.condition(), f.update(), inlined(f.body()), f.pos()));
+                default -> out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static Stmt.Block inlined(Stmt.Block b) {
+        return new Stmt.Block(inlineGuards(b.stmts()), b.pos());
+    }
+
+    private static boolean isZeroGuard(Stmt.If i) {
+        return i.otherwise().stmts().isEmpty() && i.condition() instanceof Expr.Binary c && c.op() == Expr.BinOp.NE
+                && c.left() instanceof Expr.Var && c.right() instanceof Expr.Literal l && l.text().equals("0.0");
     }
 
     private static Stmt.Assign negate(Stmt.Assign a) {

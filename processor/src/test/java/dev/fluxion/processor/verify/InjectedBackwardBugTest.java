@@ -58,6 +58,19 @@ class InjectedBackwardBugTest {
                     return s;
                 }
 
+                /**
+                 * Reproducer 5's class as the fuzzer found it: s overflows (|x| > 1.3 or so), then
+                 * a while the engine cannot prove runs overwrites it; the gradient is 2 everywhere.
+                 */
+                @Differentiable
+                static double overwrittenAfterOverflow(double x) {
+                    double s = x;
+                    for (int i = 0; i < 3; i++) { s = Math.exp(s * x); }
+                    int k = 0;
+                    while (k < 1) { k++; s = x; }
+                    return s * 2;
+                }
+
                 /** Reproducer 2: early return, continue and break in nested loops. */
                 @Differentiable
                 static double jumpsInNestedLoops(double[] x, @NoGrad double limit) {
@@ -165,6 +178,18 @@ class InjectedBackwardBugTest {
     void wrongAdjointBehindReturnContinueOrBreakInNestedLoopsIsCaughtAtEverySeed() {
         assertVerdictIndependentOfSeed("jumpsInNestedLoops");
         assertTrue(assertEveryMutantCaughtAtEverySeed("jumpsInNestedLoops") > 0);
+    }
+
+    @Test
+    void nanFromAValueThatOverflowedAndWasLeftBehindIsCaughtAtEverySeed() {
+        assertCorrectAtEverySeed("overwrittenAfterOverflow");
+        VerificationPhase.Captured m = compiled.get("overwrittenAfterOverflow");
+        BackwardMutations.Mutant unguarded = BackwardMutations.unguarded(m.derived());
+        for (int s = 0; s < SEEDS; s++) {
+            VerificationReport r = Captures.verify(m, unguarded.derived(), seed(s), true, VerifyMode.ON);
+            assertTrue(caught(r), "not caught at seed " + s + " (" + r + ")\n" + IrText.of(unguarded.derived().backward()));
+            assertTrue(r.diagnostics().getFirst().text().contains("NaN"), r.diagnostics().getFirst().text());
+        }
     }
 
     @Test
