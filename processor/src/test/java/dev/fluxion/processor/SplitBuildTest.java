@@ -53,6 +53,62 @@ class SplitBuildTest {
         assertEquals(24 * a + Math.cos(a), (double) Generated.get(r, "a"), 1e-12);
     }
 
+    @Test
+    void wrtThatLeavesOutAParameterOfACalleeWithoutNamesIsAClearError(@TempDir Path earlier) {
+        Generated.compileWith(List.of("-g:none"), "demo.Wrt", """
+                package demo;
+
+                import dev.fluxion.annotation.Differentiable;
+
+                class Wrt {
+                    @Differentiable(wrt = "z")
+                    static double h(double y, double z) { return y * z; }
+                }
+                """).writeClassesTo(earlier);
+        Compilation c = Generated.compileAgainstRaw(earlier, List.of(), "demo.Caller", """
+                package demo;
+
+                import dev.fluxion.annotation.Differentiable;
+
+                class Caller {
+                    @Differentiable
+                    static double f(double a) { return Wrt.h(2.0, a); }
+                }
+                """);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("Wrt.h was compiled without parameter names, and its generated gradient record "
+                + "does not say which parameter each gradient belongs to");
+        assertThat(c).hadErrorContaining("-parameters");
+    }
+
+    @Test
+    void wrtNamingEveryParameterOfACalleeWithoutNamesPlacesTheGradients(@TempDir Path earlier) {
+        Generated.compileWith(List.of("-g:none"), "demo.Wrt", """
+                package demo;
+
+                import dev.fluxion.annotation.Differentiable;
+
+                class Wrt {
+                    @Differentiable(wrt = {"y", "z"})
+                    static double h(double y, double z, int n) { return y * z * n; }
+                }
+                """).writeClassesTo(earlier);
+        Generated g = Generated.compileAgainst(earlier, List.of(), "demo.Caller", """
+                package demo;
+
+                import dev.fluxion.annotation.Differentiable;
+
+                class Caller {
+                    @Differentiable
+                    static double f(double a, double b) { return Wrt.h(a, b * b, 3); }
+                }
+                """);
+        Object r = g.call("demo.CallerGrad", "fGrad", 0.5, 2.0);
+        assertEquals(6.0, (double) Generated.get(r, "value"), 1e-12);
+        assertEquals(12.0, (double) Generated.get(r, "a"), 1e-12); // 3 b²
+        assertEquals(6.0, (double) Generated.get(r, "b"), 1e-12); // 6 a b
+    }
+
     private static final String BLOCK = """
             package demo;
 

@@ -224,6 +224,7 @@ public final class BodyChecker {
                     : Diagnostic.error(Messages.ARRAY_WRITE, pos, what.isEmpty() ? "" : what);
             case LABELED_JUMP -> Diagnostic.error(Messages.LABELED_JUMP, pos, what);
             case VARARGS_CALL -> Diagnostic.error(Messages.VARARGS_CALL, pos, what);
+            case UNNAMED_GRADIENTS -> Diagnostic.error(Messages.UNNAMED_GRADIENTS, pos, what);
             case SIDE_EFFECT -> Diagnostic.error(Messages.SIDE_EFFECT, pos, what);
             case CONSTRUCT -> Diagnostic.error(Messages.UNSUPPORTED, pos, what);
             case UNKNOWN_METHOD -> Diagnostic.error(Messages.UNKNOWN_METHOD, pos, what);

@@ -149,6 +149,11 @@ public sealed interface Expr {
         ARRAY_WRITE,
         /** A call of a varargs {@code @Differentiable} method with separate arguments; {@code what} names it. */
         VARARGS_CALL,
+        /**
+         * A call of a method compiled without parameter names whose gradients cannot be placed
+         * ({@code Signatures.gradientsPlaceable}); {@code what} names it.
+         */
+        UNNAMED_GRADIENTS,
         /** A labeled break or continue; {@code what} names it ({@code break outer}). */
         LABELED_JUMP,
         /** An assignment, {@code ++} or {@code --} inside an expression; {@code what} is its source. */

@@ -16,6 +16,9 @@ public enum Messages {
     VARARGS_CALL(
             "calling the varargs method {0} with separate arguments is not supported in a @Differentiable method",
             "pass it an array you already have (a double[] parameter), or declare {0} with separate parameters"),
+    UNNAMED_GRADIENTS(
+            "{0} was compiled without parameter names, and its generated gradient record does not say which parameter each gradient belongs to",
+            "compile the class that declares {0} with -parameters (or -g), or give every parameter that can have a gradient in wrt (use @NoGrad on the others instead of wrt)"),
     PREDICATE_AS_VALUE(
             "not differentiable with respect to `{0}`: the comparison {1} is used as a value",
             "use it only as a condition or as the mask of where(...), or wrap its operand in detach(...)"),

@@ -151,6 +151,9 @@ final class CallResolver {
     private Expr onModuleField(TypeElement holder, List<String> path, String name, List<Expr> args, Pos pos) {
         for (ExecutableElement m : methods(holder, name)) {
             if (m.getAnnotation(Differentiable.class) != null && m.getParameters().size() == args.size()) {
+                if (!Signatures.gradientsPlaceable(m)) {
+                    return new Expr.Unsupported(Reason.UNNAMED_GRADIENTS, holder.getSimpleName() + "." + name, pos);
+                }
                 Callee.UserMethod ref = Signatures.userMethod(m);
                 Callee.User callee = ref.isStatic() ? new Callee.User(ref) : new Callee.User(ref, path);
                 return new Expr.Call(callee, args, ref.returnType(), pos);
@@ -179,6 +182,9 @@ final class CallResolver {
             }
             if ((m.getAnnotation(Differentiable.class) != null || DerivativeAnnotations.hasRule(m))
                     && m.getParameters().size() == args.size()) {
+                if (!Signatures.gradientsPlaceable(m)) {
+                    return new Expr.Unsupported(Reason.UNNAMED_GRADIENTS, display, pos);
+                }
                 Callee.UserMethod ref = Signatures.userMethod(m);
                 return new Expr.Call(new Callee.User(ref), args, ref.returnType(), pos);
             }

@@ -7,7 +7,9 @@ import dev.fluxion.processor.ir.Type;
 import dev.fluxion.processor.model.Names;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -44,26 +46,61 @@ public final class Signatures {
         if (namesAreSynthetic(names)) {
             // Compiled without -parameters or -g (an earlier javac run of a split build): its
             // parameters read arg0, arg1, ...; its generated gradient record still has the real names.
-            List<String> recorded = recordedGradients(method, owner).orElse(null);
-            List<Integer> wanted = new ArrayList<>();
-            for (int i = 0; i < names.size(); i++) {
-                VariableElement p = method.getParameters().get(i);
-                if (types.get(i).isDifferentiable() && (!wrt.isEmpty() || p.getAnnotation(NoGrad.class) == null)) {
-                    wanted.add(i);
-                }
-            }
-            if (recorded != null && recorded.size() == wanted.size()) {
+            Map<Integer, String> recorded = recordedNamesByPosition(method, owner, wrt).orElse(Map.of());
+            if (!recorded.isEmpty()) {
                 components = new ArrayList<>(components);
-                for (int k = 0; k < wanted.size(); k++) {
-                    int i = wanted.get(k);
-                    names.set(i, recorded.get(k));
-                    components.set(i, recorded.get(k));
-                    diff.set(i, true);
+                for (Map.Entry<Integer, String> e : recorded.entrySet()) {
+                    names.set(e.getKey(), e.getValue());
+                    components.set(e.getKey(), e.getValue());
+                    diff.set(e.getKey(), true);
                 }
             }
         }
         return new Callee.UserMethod(owner.getQualifiedName().toString(), method.getSimpleName().toString(),
                 isStatic, names, types, diff, TypeMapper.map(method.getReturnType()), components);
+    }
+
+    /**
+     * Whether a call to {@code method} can name its gradients: false where it was compiled
+     * without parameter names ({@code -parameters} or {@code -g}) and its generated gradient
+     * record cannot say which parameter each gradient belongs to (the record is not on the class
+     * path, or {@code wrt} leaves out a parameter that could have a gradient).
+     */
+    public static boolean gradientsPlaceable(ExecutableElement method) {
+        List<String> names = method.getParameters().stream().map(p -> p.getSimpleName().toString()).toList();
+        if (!namesAreSynthetic(names)) {
+            return true;
+        }
+        Differentiable d = method.getAnnotation(Differentiable.class);
+        List<String> wrt = d == null ? List.of() : Arrays.asList(d.wrt());
+        return recordedNamesByPosition(method, (TypeElement) method.getEnclosingElement(), wrt).isPresent();
+    }
+
+    /**
+     * The real names of the parameters with a gradient, by position, from {@code method}'s
+     * generated record, where its components (in parameter order) match those parameters one for
+     * one: every parameter that can have a gradient, less the {@code @NoGrad} ones without
+     * {@code wrt}. With {@code wrt}, its names cannot be matched to positions (the class file has
+     * none), so only a {@code wrt} naming every such parameter places them.
+     */
+    private static Optional<Map<Integer, String>> recordedNamesByPosition(ExecutableElement method, TypeElement owner,
+                                                                         List<String> wrt) {
+        List<String> recorded = recordedGradients(method, owner).orElse(null);
+        List<Integer> wanted = new ArrayList<>();
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            VariableElement p = method.getParameters().get(i);
+            if (TypeMapper.map(p.asType()).isDifferentiable() && (!wrt.isEmpty() || p.getAnnotation(NoGrad.class) == null)) {
+                wanted.add(i);
+            }
+        }
+        if (recorded == null || recorded.size() != wanted.size()) {
+            return Optional.empty();
+        }
+        Map<Integer, String> out = new LinkedHashMap<>();
+        for (int k = 0; k < wanted.size(); k++) {
+            out.put(wanted.get(k), recorded.get(k));
+        }
+        return Optional.of(out);
     }
 
     /** Whether javac made the names up ({@code arg0, arg1, ...}): the class file kept none. */
