@@ -33,6 +33,8 @@ public sealed class Tensor permits Parameter {
     final int[] shape;
     final int[] strides;
     final int offset;
+    /** {@link #isContiguous()}, decided once: shape and strides never change, and the ops ask often. */
+    private final boolean contiguous;
 
     Tensor(DType dtype, float @Nullable [] f, double @Nullable [] d, int[] shape, int[] strides, int offset) {
         this.dtype = dtype;
@@ -41,6 +43,7 @@ public sealed class Tensor permits Parameter {
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
+        this.contiguous = Shapes.isContiguous(shape, strides);
     }
 
     /** A view of {@code other}'s storage (used by {@link Parameter}). */
@@ -214,7 +217,7 @@ public sealed class Tensor permits Parameter {
 
     /** Whether the elements lie in row-major order without gaps (size-1 dims ignored). */
     public boolean isContiguous() {
-        return Shapes.isContiguous(shape, strides);
+        return contiguous;
     }
 
     // ---------------------------------------------------------------- conversion

@@ -24,6 +24,7 @@ public final class CpuTimeWorkloads {
         TrainingW4Benchmark w4 = new TrainingW4Benchmark();
         w4.setUp();
         work.put("W4.fluxion/" + Workloads.W4_STEPS, w4::fluxion);
+        work.put("W4.fluxionGradInPlace/" + Workloads.W4_STEPS, w4::fluxionGradInPlace);
         work.put("W4.handGemm/" + Workloads.W4_STEPS, w4::handWrittenGemm);
     }
 }

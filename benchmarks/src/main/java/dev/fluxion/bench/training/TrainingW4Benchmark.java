@@ -28,6 +28,7 @@ public class TrainingW4Benchmark extends TrainingRun {
     private W4Mlp model;
     private HandW4 hand;
     private HandW4 handGemm;
+    private boolean gradInPlace;
 
     @Setup
     public void setUp() {
@@ -41,11 +42,15 @@ public class TrainingW4Benchmark extends TrainingRun {
         Agreement.check("W4", this::fluxionStep, hand::step);
         initial.restore();
         Agreement.check("W4 (Gemm)", this::fluxionStep, handGemm::step);
+        initial.restore();
+        gradInPlace = true;
+        Agreement.check("W4 (grad in place)", this::fluxionStep, handGemm::step);
+        gradInPlace = false;
     }
 
     @Override
     protected Tensor lossBackward() {
-        return W4MlpGrad.lossBackward(model, x, y);
+        return gradInPlace ? W4InPlaceGrad.lossBackward(model, x, y) : W4MlpGrad.lossBackward(model, x, y);
     }
 
     /** Fluxion: the generated {@code lossBackward}, then {@code SGD.step()}. */
@@ -53,6 +58,21 @@ public class TrainingW4Benchmark extends TrainingRun {
     @OperationsPerInvocation(Workloads.W4_STEPS)
     public Tensor fluxion() {
         return fluxionRun(Workloads.W4_STEPS);
+    }
+
+    /**
+     * The generated step with each weight gradient accumulated straight into {@code .grad}
+     * ({@link W4InPlaceGrad}), what the processor's emitting {@code accumulateProduct} would give.
+     */
+    @Benchmark
+    @OperationsPerInvocation(Workloads.W4_STEPS)
+    public Tensor fluxionGradInPlace() {
+        gradInPlace = true;
+        try {
+            return fluxionRun(Workloads.W4_STEPS);
+        } finally {
+            gradInPlace = false;
+        }
     }
 
     /** The same run written by hand over {@code float[]}. */
