@@ -33,8 +33,12 @@ public sealed class Tensor permits Parameter {
     final int[] shape;
     final int[] strides;
     final int offset;
-    /** {@link #isContiguous()}, decided once: shape and strides never change, and the ops ask often. */
-    private final boolean contiguous;
+    /**
+     * {@link #isContiguous()} once asked: 0 not yet known, 1 contiguous, 2 not. Shape and strides
+     * never change, so a race only computes the same answer twice. Lazy, because many views are
+     * made and never asked.
+     */
+    private byte contiguity;
 
     Tensor(DType dtype, float @Nullable [] f, double @Nullable [] d, int[] shape, int[] strides, int offset) {
         this.dtype = dtype;
@@ -43,7 +47,6 @@ public sealed class Tensor permits Parameter {
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
-        this.contiguous = Shapes.isContiguous(shape, strides);
     }
 
     /** A view of {@code other}'s storage (used by {@link Parameter}). */
@@ -217,7 +220,12 @@ public sealed class Tensor permits Parameter {
 
     /** Whether the elements lie in row-major order without gaps (size-1 dims ignored). */
     public boolean isContiguous() {
-        return contiguous;
+        byte c = contiguity;
+        if (c == 0) {
+            c = Shapes.isContiguous(shape, strides) ? (byte) 1 : (byte) 2;
+            contiguity = c;
+        }
+        return c == 1;
     }
 
     // ---------------------------------------------------------------- conversion
