@@ -1,5 +1,6 @@
 package dev.fluxion;
 
+import dev.fluxion.kernel.Gemm;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +49,51 @@ public final class Parameter extends Tensor {
         } else {
             InPlace.add(grad, g, 1.0);
         }
+    }
+
+    /**
+     * {@code grad += a·b} for matrices {@code a} [m, k] and {@code b} [k, n] whose product has this
+     * parameter's shape [m, n]: the weight gradient of a product, accumulated by the matrix kernel
+     * straight into the gradient buffer (allocated as zeros on first use), with no [m, n]
+     * temporary and no separate addition. Transposed operands are passed as views
+     * ({@code g.t()}), read in place. Generated backward code calls it where a parameter's whole
+     * gradient is one product, for example {@code W.accumulateProduct(g.t(), x)} for the weight of
+     * {@code x·Wᵀ}. Other dtypes or layouts fall back to {@code accumulateGrad(a.matmul(b))}.
+     *
+     * @throws FluxionException if the operands are not 2-D or their product's shape is not this
+     *     parameter's
+     */
+    public synchronized void accumulateProduct(Tensor a, Tensor b) {
+        if (a.shape.length != 2 || b.shape.length != 2 || shape.length != 2 || a.shape[1] != b.shape[0]
+                || a.shape[0] != shape[0] || b.shape[1] != shape[1]) {
+            throw new FluxionException("accumulateProduct: the product of shapes " + Shapes.str(a.shape) + " and "
+                    + Shapes.str(b.shape) + " does not have the parameter's shape " + Shapes.str(shape));
+        }
+        if (grad == null) {
+            grad = Tensor.zeros(dtype, shape.clone());
+        }
+        int m = shape[0], n = shape[1], k = a.shape[1];
+        boolean direct = a.dtype == dtype && b.dtype == dtype && grad.dtype == dtype && grad.isContiguous()
+                && grad.strides[0] == n && m > 0 && n > 0 && !readsGrad(a) && !readsGrad(b);
+        if (!direct) {
+            accumulateGrad(a.matmul(b));
+            return;
+        }
+        if (k == 0) {
+            return;
+        }
+        if (dtype == DType.FLOAT32) {
+            Gemm.sgemm(m, n, k, a.f, a.offset, a.strides[0], a.strides[1], b.f, b.offset, b.strides[0], b.strides[1],
+                    grad.f, grad.offset, n, true);
+        } else {
+            Gemm.dgemm(m, n, k, a.d, a.offset, a.strides[0], a.strides[1], b.d, b.offset, b.strides[0], b.strides[1],
+                    grad.d, grad.offset, n, true);
+        }
+    }
+
+    /** Whether {@code t} lives in the gradient's storage (then the product must not write there while reading). */
+    private boolean readsGrad(Tensor t) {
+        return t.f != null ? t.f == grad.f : t.d == grad.d;
     }
 
     /** Sets every element of the gradient buffer to 0, keeping the buffer (no-op if there is none). */

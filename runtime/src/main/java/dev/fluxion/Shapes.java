@@ -23,6 +23,9 @@ final class Shapes {
 
     /** Normalised, sorted, distinct dims; throws on duplicates. */
     static int[] dims(String op, int[] dims, int[] shape) {
+        if (ascendingInRange(dims, shape.length)) {
+            return dims.clone(); // the usual case (sumToShape, keepDim reductions): nothing to sort
+        }
         int[] r = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {
             r[i] = dim(op, dims[i], shape);
@@ -34,6 +37,18 @@ final class Shapes {
             }
         }
         return r;
+    }
+
+    /** Whether {@code dims} are already normalised, distinct and ascending. */
+    private static boolean ascendingInRange(int[] dims, int rank) {
+        int previous = -1;
+        for (int d : dims) {
+            if (d <= previous || d >= rank) {
+                return false;
+            }
+            previous = d;
+        }
+        return true;
     }
 
     static int numel(int[] shape) {

@@ -33,6 +33,12 @@ public sealed class Tensor permits Parameter {
     final int[] shape;
     final int[] strides;
     final int offset;
+    /**
+     * {@link #isContiguous()} once asked: 0 not yet known, 1 contiguous, 2 not. Shape and strides
+     * never change, so a race only computes the same answer twice. Lazy, because many views are
+     * made and never asked.
+     */
+    private byte contiguity;
 
     Tensor(DType dtype, float @Nullable [] f, double @Nullable [] d, int[] shape, int[] strides, int offset) {
         this.dtype = dtype;
@@ -214,7 +220,12 @@ public sealed class Tensor permits Parameter {
 
     /** Whether the elements lie in row-major order without gaps (size-1 dims ignored). */
     public boolean isContiguous() {
-        return Shapes.isContiguous(shape, strides);
+        byte c = contiguity;
+        if (c == 0) {
+            c = Shapes.isContiguous(shape, strides) ? (byte) 1 : (byte) 2;
+            contiguity = c;
+        }
+        return c == 1;
     }
 
     // ---------------------------------------------------------------- conversion

@@ -15,7 +15,9 @@ package dev.fluxion.kernel;
  * place (the fast path packs panels of it internally), never copied by the caller.
  *
  * <p>Dispatch: problems under {@value #SMALL_WORK} multiply-adds take the plain blocked loop
- * ({@link GemmPlain}); larger ones take the packed Vector API kernels ({@link GemmVector},
+ * ({@link GemmPlain}); larger float ones with both operands contiguous along K and at most
+ * 128 rows (a linear layer's {@code x·Wᵀ} on a batch) take the unpacked
+ * dot-product kernel {@link GemmNt}; other larger ones take the packed Vector API kernels ({@link GemmVector},
  * {@link GemmVectorDouble}) when {@code jdk.incubator.vector} is in the boot layer
  * ({@link Vectors#AVAILABLE}), else {@link GemmPlain}. Problems of at least
  * {@value #PARALLEL_WORK} multiply-adds are split by blocks of C over the shared {@link Parallel}
@@ -71,9 +73,12 @@ public final class Gemm {
         if (m == 0 || n == 0) return;
         long work = (long) m * n * k;
         boolean fast = VECTOR && work >= SMALL_WORK;
+        boolean nt = fast && GemmNt.applies(m, k, aColStride, bRowStride);
         GemmThreads.Block block = (i0, i1, j0, j1) -> {
             int ao = aOff + i0 * aRowStride, bo = bOff + j0 * bColStride, co = cOff + i0 * ldc + j0;
-            if (fast) {
+            if (nt) {
+                GemmNt.sgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, b, bo, bColStride, c, co, ldc, accumulate);
+            } else if (fast) {
                 GemmVector.sgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride,
                         b, bo, bRowStride, bColStride, c, co, ldc, accumulate);
             } else {
@@ -83,6 +88,8 @@ public final class Gemm {
         };
         if (threads == 1 || work < PARALLEL_WORK) {
             block.run(0, m, 0, n);
+        } else if (nt) {
+            GemmThreads.split(m, n, threads, work, GemmNt.MR, GemmNt.NR, block);
         } else if (fast) {
             GemmThreads.split(m, n, threads, work, GemmVector.MR, GemmVector.NR, block);
         } else {

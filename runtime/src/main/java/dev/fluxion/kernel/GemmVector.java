@@ -55,11 +55,12 @@ final class GemmVector {
                       float[] b, int bOff, int brs, int bcs,
                       float[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) return;
-        // The kernel only ever adds into C, so an overwrite starts from zero.
-        if (!accumulate) {
-            for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+            return;
         }
-        if (k == 0) return;
         Buffers buf = BUFFERS.get();
         int kcMax = Math.min(KC, k);
         int ncMax = Math.min(NC, roundUp(n, NR));
@@ -81,7 +82,12 @@ final class GemmVector {
                             int mr = Math.min(MR, mc - ir);
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
                             kernel(kc, ap, ir * kc, bp, jr * kc, tile);
-                            addTile(tile, c, cIdx, ldc, mr, nr);
+                            // An overwrite stores the first K block's tile (no pass clearing C first).
+                            if (pc == 0 && !accumulate) {
+                                storeTile(tile, c, cIdx, ldc, mr, nr);
+                            } else {
+                                addTile(tile, c, cIdx, ldc, mr, nr);
+                            }
                         }
                     }
                 }
@@ -187,6 +193,13 @@ final class GemmVector {
         c61.intoArray(tile, 6 * NR + L);
         c70.intoArray(tile, 7 * NR);
         c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** {@code C[r, j] = tile[r·NR + j]} for the valid {@code mr×nr} corner of the tile. */
+    private static void storeTile(float[] tile, float[] c, int ci, int ldc, int mr, int nr) {
+        for (int r = 0; r < mr; r++) {
+            System.arraycopy(tile, r * NR, c, ci + r * ldc, nr);
+        }
     }
 
     /** {@code C[r, j] += tile[r·NR + j]} for the valid {@code mr×nr} corner of the tile. */

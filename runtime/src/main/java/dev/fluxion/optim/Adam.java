@@ -108,7 +108,6 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(int index, Parameter param, Tensor grad) {
-        Tensor g = weightDecay != 0 ? grad.plus(param.times(weightDecay)) : grad;
-        moments.apply(index, param, g, learningRate());
+        moments.apply(index, param, grad, learningRate(), weightDecay, 1);
     }
 }

@@ -3,6 +3,7 @@ package dev.fluxion.optim;
 import dev.fluxion.DType;
 import dev.fluxion.F;
 import dev.fluxion.FluxionException;
+import dev.fluxion.FusedUpdates;
 import dev.fluxion.Parameter;
 import dev.fluxion.Tensor;
 import java.util.Collections;
@@ -76,6 +77,16 @@ final class AdamMoments {
      * {@code m}, {@code v} and {@code v_max} start at zero, in the parameter's dtype.
      */
     void apply(int index, Parameter param, Tensor grad, double lr) {
+        apply(index, param, grad, lr, 0, 1);
+    }
+
+    /**
+     * As {@link #apply(int, Parameter, Tensor, double)} with weight decay folded in: Adam's coupled
+     * {@code g + p·weightDecay} and AdamW's decoupled {@code p·decayFactor}, done first. Without
+     * AMSGrad, on contiguous operands of one dtype, the whole update is one fused pass
+     * ({@link FusedUpdates#adamStep}) that rounds exactly as the tensor ops below.
+     */
+    void apply(int index, Parameter param, Tensor grad, double lr, double weightDecay, double decayFactor) {
         Tensor m = expAvg[index];
         Tensor v = expAvgSq[index];
         if (m == null || v == null) {
@@ -85,12 +96,21 @@ final class AdamMoments {
             expAvgSq[index] = v;
         }
         long t = ++steps[index];
-        m.mulInPlace(beta1).addInPlace(grad, 1 - beta1);
-        v.mulInPlace(beta2).addcmulInPlace(grad, grad, 1 - beta2);
-
         double biasCorrection1 = 1 - Math.pow(beta1, t);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
         double stepSize = lr / biasCorrection1;
+        if (!amsgrad && FusedUpdates.adamStep(param, grad, m, v, beta1, beta2, eps, weightDecay, decayFactor,
+                biasCorrection2Sqrt, stepSize)) {
+            return;
+        }
+        if (decayFactor != 1) {
+            param.mulInPlace(decayFactor);
+        }
+        if (weightDecay != 0) {
+            grad = grad.plus(param.times(weightDecay));
+        }
+        m.mulInPlace(beta1).addInPlace(grad, 1 - beta1);
+        v.mulInPlace(beta2).addcmulInPlace(grad, grad, 1 - beta2);
 
         Tensor second = v;
         if (amsgrad) {

@@ -108,9 +108,6 @@ public final class AdamW extends Optimizer {
     @Override
     protected void update(int index, Parameter param, Tensor grad) {
         double lr = learningRate();
-        if (weightDecay != 0) {
-            param.mulInPlace(1 - lr * weightDecay);
-        }
-        moments.apply(index, param, grad, lr);
+        moments.apply(index, param, grad, lr, 0, weightDecay != 0 ? 1 - lr * weightDecay : 1);
     }
 }

@@ -1,5 +1,7 @@
 package dev.fluxion.tape;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Where a generated forward pass gets its tapes: one stack per kind of value it saves.
  * <p>
@@ -13,11 +15,18 @@ package dev.fluxion.tape;
  */
 public final class Tapes {
     /** New stacks on every request; holds no state, so shared by every thread. */
-    public static final Tapes FRESH = new Tapes(false);
+    public static final Tapes FRESH = new Tapes(false, 0);
 
     private final boolean pooled;
-    /** Whether a call holds these pooled tapes (between {@link TapePool#acquire()} and {@link #release()}). */
-    boolean inUse;
+    /**
+     * Whether a call holds these pooled tapes (between {@link TapePool#acquire()} and
+     * {@link #release()}), or {@link TapePool#trim()} is emptying them from another thread.
+     */
+    final AtomicBoolean inUse = new AtomicBoolean();
+    /** Stacks whose array grew past this many values are dropped at {@link #release()}. */
+    private final int maxRetained;
+    /** Set by {@link TapePool#trim()} while a call holds these tapes: that call's release drops every stack. */
+    volatile boolean dropOnRelease;
     private DoubleStack doubles;
     private FloatStack floats;
     private IntStack ints;
@@ -25,13 +34,39 @@ public final class Tapes {
     private BooleanStack booleans;
     private ObjectStack objects;
 
-    private Tapes(boolean pooled) {
+    private Tapes(boolean pooled, int maxRetained) {
         this.pooled = pooled;
+        this.maxRetained = maxRetained;
     }
 
-    /** Tapes that keep their stacks across calls: one per thread and method, kept by a {@link TapePool}. */
-    static Tapes pooled() {
-        return new Tapes(true);
+    /**
+     * Tapes that keep their stacks across calls: one per thread and method, kept by a
+     * {@link TapePool}, each stack kept only while its array holds at most {@code maxRetained} values.
+     */
+    static Tapes pooled(int maxRetained) {
+        return new Tapes(true, maxRetained);
+    }
+
+    /** Drops every stack (the next request makes a new one). Only with {@link #inUse} held. */
+    void dropAll() {
+        doubles = null;
+        floats = null;
+        ints = null;
+        longs = null;
+        booleans = null;
+        objects = null;
+    }
+
+    /** Values the arrays of these tapes can hold, all kinds together (what a pool keeps alive). */
+    long retainedCapacity() {
+        long n = 0;
+        n += doubles == null ? 0 : doubles.capacity();
+        n += floats == null ? 0 : floats.capacity();
+        n += ints == null ? 0 : ints.capacity();
+        n += longs == null ? 0 : longs.capacity();
+        n += booleans == null ? 0 : booleans.capacity();
+        n += objects == null ? 0 : objects.capacity();
+        return n;
     }
 
     /** Whether these tapes are reused across calls (false for {@link #FRESH}). */
@@ -174,31 +209,45 @@ public final class Tapes {
     /**
      * Gives pooled tapes back to their pool at the end of a call: every stack is cleared (the
      * object stack drops its references, so saved tensors and pullbacks can be collected) and the
-     * next {@link TapePool#acquire()} on this thread may hand them out again. Does nothing for
-     * {@link #FRESH}.
+     * next {@link TapePool#acquire()} on this thread may hand them out again. A stack that grew
+     * past the pool's retained size is dropped instead of kept, and every stack is dropped if
+     * {@link TapePool#trim()} ran during the call, so no thread keeps its largest tape forever.
+     * Does nothing for {@link #FRESH}.
      */
     public void release() {
         if (!pooled) {
             return;
         }
+        if (dropOnRelease) {
+            dropOnRelease = false;
+            dropAll();
+            inUse.set(false);
+            return;
+        }
         if (doubles != null) {
             doubles.clear();
+            doubles = doubles.capacity() > maxRetained ? null : doubles;
         }
         if (floats != null) {
             floats.clear();
+            floats = floats.capacity() > maxRetained ? null : floats;
         }
         if (ints != null) {
             ints.clear();
+            ints = ints.capacity() > maxRetained ? null : ints;
         }
         if (longs != null) {
             longs.clear();
+            longs = longs.capacity() > maxRetained ? null : longs;
         }
         if (booleans != null) {
             booleans.clear();
+            booleans = booleans.capacity() > maxRetained ? null : booleans;
         }
         if (objects != null) {
             objects.clear();
+            objects = objects.capacity() > maxRetained ? null : objects;
         }
-        inUse = false;
+        inUse.set(false);
     }
 }

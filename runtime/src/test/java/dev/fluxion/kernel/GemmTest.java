@@ -75,6 +75,46 @@ final class GemmTest {
         }
     }
 
+    /**
+     * The unpacked NT kernel ({@link GemmNt}: A row-major, B transposed, at most 128 rows): W4's
+     * layer-1 product, and shapes off every edge of its 4×4 tile and of its vector length in K.
+     */
+    @Test
+    void ntKernelMatchesReferenceForLinearLayerShapes() {
+        Random rnd = new Random(10);
+        int[][] shapes = {{64, 256, 784}, {4, 4, 64}, {5, 7, 65}, {3, 2, 100}, {128, 9, 129}, {61, 30, 777}, {1, 13, 80}};
+        for (int[] s : shapes) {
+            for (boolean accumulate : new boolean[] {false, true}) {
+                Layout l = new Layout(s[0], s[1], s[2], false, true, 2, 3, 1, s[1] + 2, accumulate);
+                assertTrue(GemmNt.applies(l.m(), l.k(), l.acs(), l.brs()), "shape " + l + " must take the NT kernel");
+                checkFloat(Path.DISPATCH_1, l, rnd);
+                checkFloat(Path.DISPATCH_2, l, rnd);
+            }
+        }
+    }
+
+    /** Every element of the NT kernel's C is summed the same way in a full tile, at an edge, on any thread. */
+    @Test
+    void ntKernelGivesTheSameBitsWhateverTheTilingAndThreads() {
+        Random rnd = new Random(11);
+        int m = 67, n = 45, k = 301;
+        float[] a = randomFloats(rnd, m * k);
+        float[] b = randomFloats(rnd, n * k);
+        float[] whole = new float[m * n];
+        float[] two = new float[m * n];
+        Gemm.sgemm(m, n, k, a, 0, k, 1, b, 0, 1, k, whole, 0, n, false, 1);
+        Gemm.sgemm(m, n, k, a, 0, k, 1, b, 0, 1, k, two, 0, n, false, 2);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float[] one = new float[1];
+                // The 1×1 product of row i and column j: an edge element of a one-element C.
+                GemmNt.sgemm(1, 1, k, a, i * k, k, b, j * k, k, one, 0, 1, false);
+                assertEquals(Float.floatToRawIntBits(one[0]), Float.floatToRawIntBits(whole[i * n + j]), "C[" + i + "," + j + "]");
+                assertEquals(Float.floatToRawIntBits(one[0]), Float.floatToRawIntBits(two[i * n + j]), "C[" + i + "," + j + "], 2 threads");
+            }
+        }
+    }
+
     @Test
     void knownTwoByTwoProduct() {
         // [[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]]; with B transposed in storage the same.

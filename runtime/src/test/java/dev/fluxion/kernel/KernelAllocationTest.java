@@ -77,4 +77,26 @@ class KernelAllocationTest {
         long grad = bestBytesPerCall(() -> VectorBce.bceWithLogitsGrad(x, 0, target, 0, prob.length, 1e-3f, o));
         assertTrue(grad < 64, "bceWithLogitsGrad allocates " + grad + " B a call");
     }
+
+    /** The kernels of a training step added for issue 11: the NT product, the long dot product, the Adam update. */
+    @Test
+    void trainingStepKernelsAllocateNothingAfterExpHasRun() {
+        Assumptions.assumeTrue(Vectors.AVAILABLE, "jdk.incubator.vector is not present");
+        Random rng = new Random(4);
+        float[] x = new float[N], y = new float[N], o = new float[N];
+        for (int i = 0; i < N; i++) {
+            x[i] = (float) rng.nextGaussian();
+            y[i] = (float) rng.nextGaussian();
+        }
+        bestBytesPerCall(() -> Elementwise.unary(UnaryOp.EXP, 0, 0, x, 0, 1, o, 0, 1, N));
+        // [16, 130]·[130, 24]ᵀ-stored: full tiles, edge tiles and a K tail.
+        long nt = bestBytesPerCall(() -> GemmNt.sgemm(16, 23, 130, x, 0, 130, y, 0, 130, o, 0, 23, false));
+        assertTrue(nt < 64, "GemmNt allocates " + nt + " B a call");
+        long dot = bestBytesPerCall(() -> SmallMatmul.sgemm(1, 1, 500, x, 0, 500, 1, y, 0, 1, 1, o, 0, 1));
+        assertTrue(dot < 64, "the long dot product allocates " + dot + " B a call");
+        float[] m = new float[N], v = new float[N], p = x.clone();
+        long adam = bestBytesPerCall(() -> AdamKernel.step(N - 3, p, 0, y, 0, m, 0, v, 0, 0.9, 0.999, 1e-8, 0.01, 0.999,
+                0.5, 1e-3));
+        assertTrue(adam < 64, "the Adam update allocates " + adam + " B a call");
+    }
 }

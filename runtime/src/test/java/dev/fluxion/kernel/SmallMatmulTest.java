@@ -45,7 +45,9 @@ class SmallMatmulTest {
                     java.util.Arrays.fill(plain, 9f);
                     GemmPlain.sgemm(m, n, k, a, 3, ars, acs, b, 2, brs, bcs, plain, 1, ldc, false);
                     String what = m + "x" + n + "x" + k + " aT=" + aT + " bT=" + bT;
-                    assertArrayEquals(plain, fast, what + " vs GemmPlain");
+                    if (k < SmallMatmul.SPLIT) { // longer dot products use several partial sums
+                        assertArrayEquals(plain, fast, what + " vs GemmPlain");
+                    }
                     for (int i = 0; i < m; i++) {
                         for (int j = 0; j < n; j++) {
                             int c = 1 + i * ldc + j;
@@ -56,6 +58,50 @@ class SmallMatmulTest {
                 }
             }
         }
+    }
+
+    /** The split dot product: exact on integers (every partial sum exact), and each tail length. */
+    @Test
+    void longDotProductsAreExactOnIntegersForEveryTailLength() {
+        for (int k = 30; k <= 300; k += 7) {
+            float[] a = new float[k];
+            float[] b = new float[k];
+            double[] ad = new double[k];
+            double[] bd = new double[k];
+            long want = 0;
+            for (int p = 0; p < k; p++) {
+                a[p] = (p % 13) - 6;
+                b[p] = (p % 7) - 3;
+                ad[p] = a[p];
+                bd[p] = b[p];
+                want += (long) a[p] * (long) b[p];
+            }
+            float[] c = new float[1];
+            double[] cd = new double[1];
+            SmallMatmul.sgemm(1, 1, k, a, 0, k, 1, b, 0, 1, 1, c, 0, 1);
+            SmallMatmul.dgemm(1, 1, k, ad, 0, k, 1, bd, 0, 1, 1, cd, 0, 1);
+            org.junit.jupiter.api.Assertions.assertEquals((float) want, c[0], "k=" + k);
+            org.junit.jupiter.api.Assertions.assertEquals((double) want, cd[0], "k=" + k);
+        }
+    }
+
+    /** W1's forward: x [500, 1] times w [1, 1], contiguous and with a padded output. */
+    @Test
+    void columnTimesScalarIsExactAndKeepsPositiveZero() {
+        float[] x = new float[500];
+        for (int i = 0; i < x.length; i++) x[i] = i * 0.5f - 100f;
+        float[] w = {-1.5f};
+        float[] c = new float[500];
+        SmallMatmul.sgemm(500, 1, 1, x, 0, 1, 1, w, 0, 1, 1, c, 0, 1);
+        float[] padded = new float[1000];
+        SmallMatmul.sgemm(500, 1, 1, x, 0, 1, 1, w, 0, 1, 1, padded, 0, 2);
+        for (int i = 0; i < x.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(0f + x[i] * -1.5f, c[i]);
+            org.junit.jupiter.api.Assertions.assertEquals(0f + x[i] * -1.5f, padded[2 * i]);
+            org.junit.jupiter.api.Assertions.assertEquals(0f, padded[2 * i + 1]);
+        }
+        // 0f + (0·−1.5 = −0) is +0, as the GEMM path's zero-initialised C gives.
+        org.junit.jupiter.api.Assertions.assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(c[200]));
     }
 
     @Test

@@ -28,9 +28,20 @@ public class TrainingW4Benchmark extends TrainingRun {
     private W4Mlp model;
     private HandW4 hand;
     private HandW4 handGemm;
+    private boolean gradInPlace;
+    private boolean prepared;
 
     @Setup
     public void setUp() {
+        prepareOnce();
+    }
+
+    /** The state and the agreement checks, once: JMH runs the two {@code @Setup} methods in either order. */
+    private void prepareOnce() {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
         Workloads.Data data = Workloads.w4();
         model = new W4Mlp(new Random(10));
         prepare(data, model, LR);
@@ -43,9 +54,20 @@ public class TrainingW4Benchmark extends TrainingRun {
         Agreement.check("W4 (Gemm)", this::fluxionStep, handGemm::step);
     }
 
+    /** The in-place variant must train as the hand-written step does (a separate setup: it needs today's runtime). */
+    @Setup
+    public void checkGradInPlace() {
+        prepareOnce();
+        initial.restore();
+        handGemm.reset();
+        gradInPlace = true;
+        Agreement.check("W4 (grad in place)", this::fluxionStep, handGemm::step);
+        gradInPlace = false;
+    }
+
     @Override
     protected Tensor lossBackward() {
-        return W4MlpGrad.lossBackward(model, x, y);
+        return gradInPlace ? W4InPlaceGrad.lossBackward(model, x, y) : W4MlpGrad.lossBackward(model, x, y);
     }
 
     /** Fluxion: the generated {@code lossBackward}, then {@code SGD.step()}. */
@@ -53,6 +75,21 @@ public class TrainingW4Benchmark extends TrainingRun {
     @OperationsPerInvocation(Workloads.W4_STEPS)
     public Tensor fluxion() {
         return fluxionRun(Workloads.W4_STEPS);
+    }
+
+    /**
+     * The generated step with each weight gradient accumulated straight into {@code .grad}
+     * ({@link W4InPlaceGrad}), what the processor's emitting {@code accumulateProduct} would give.
+     */
+    @Benchmark
+    @OperationsPerInvocation(Workloads.W4_STEPS)
+    public Tensor fluxionGradInPlace() {
+        gradInPlace = true;
+        try {
+            return fluxionRun(Workloads.W4_STEPS);
+        } finally {
+            gradInPlace = false;
+        }
     }
 
     /** The same run written by hand over {@code float[]}. */

@@ -1,0 +1,67 @@
+package dev.fluxion.bench;
+
+import dev.fluxion.bench.training.CpuTimeWorkloads;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Single-thread CPU time per call, for a machine too loaded for wall-clock JMH figures: the
+ * thread's own CPU time ({@link ThreadMXBean#getCurrentThreadCpuTime}) does not count the time
+ * other processes hold the core, so it moves far less with the load than JMH's wall time (cache
+ * sharing with the other core still shows). Each workload is warmed up, then timed in batches;
+ * the minimum and median batch are printed in µs per call (per step for a
+ * training run, whose name ends in {@code /steps}).
+ *
+ * <p>{@code java --add-modules=jdk.incubator.vector -XX:ActiveProcessorCount=1 -cp ... dev.fluxion.bench.CpuTimeProbe [filter]}
+ */
+public final class CpuTimeProbe {
+    private static volatile Object sink;
+
+    private CpuTimeProbe() {}
+
+    public static void main(String[] args) {
+        String filter = args.length > 0 ? args[0] : "";
+        Map<String, Supplier<Object>> work = new LinkedHashMap<>();
+        W4GemmBenchmark gemm = new W4GemmBenchmark();
+        gemm.threads = 1;
+        gemm.setUp();
+        FlopCounter counter = new FlopCounter();
+        work.put("gemm.w4.forward", () -> gemm.forward(counter));
+        work.put("gemm.w4.weightGradient", () -> gemm.weightGradient(counter));
+        CpuTimeWorkloads.register(work);
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        for (Map.Entry<String, Supplier<Object>> e : work.entrySet()) {
+            if (!e.getKey().matches(".*(" + filter + ").*")) {
+                continue;
+            }
+            Supplier<Object> body = e.getValue();
+            long warmEnd = bean.getCurrentThreadCpuTime() + 3_000_000_000L;
+            int reps = 0;
+            long t0 = bean.getCurrentThreadCpuTime();
+            while (bean.getCurrentThreadCpuTime() < warmEnd) {
+                sink = body.get();
+                reps++;
+            }
+            long perBatch = Math.max(1, reps / 15); // batches of ≈0.2 s CPU
+            double[] us = new double[15];
+            for (int b = 0; b < us.length; b++) {
+                long s = bean.getCurrentThreadCpuTime();
+                for (long r = 0; r < perBatch; r++) {
+                    sink = body.get();
+                }
+                us[b] = (bean.getCurrentThreadCpuTime() - s) / 1e3 / perBatch;
+            }
+            java.util.Arrays.sort(us);
+            int slash = e.getKey().indexOf('/');
+            int steps = slash < 0 ? 1 : Integer.parseInt(e.getKey().substring(slash + 1));
+            for (int b = 0; b < us.length; b++) {
+                us[b] /= steps;
+            }
+            System.out.printf("%-28s min %10.3f  median %10.3f  µs CPU per call or step (%d calls per batch)%n",
+                    e.getKey(), us[0], us[us.length / 2], perBatch);
+        }
+    }
+}
