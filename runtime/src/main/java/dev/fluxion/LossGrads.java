@@ -22,7 +22,7 @@ final class LossGrads {
      * as by the three separate ops: fl(fl(fl(a − b)·2)·s).
      */
     static @Nullable Tensor mseFused(Tensor g, Tensor a, Tensor b, Reduction reduction) {
-        if (reduction == Reduction.NONE || g.dim() != 0 || a.dtype != b.dtype || g.dtype != a.dtype
+        if (g.buffer != null || a.buffer != null || b.buffer != null || reduction == Reduction.NONE || g.dim() != 0 || a.dtype != b.dtype || g.dtype != a.dtype
                 || !a.dtype.isFloatingPoint() || !java.util.Arrays.equals(a.shape, b.shape)
                 || !a.isContiguous() || !b.isContiguous()) {
             return null;

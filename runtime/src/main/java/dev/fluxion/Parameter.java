@@ -40,7 +40,12 @@ public final class Parameter extends Tensor {
             throw new FluxionException("accumulateGrad: gradient of shape " + Shapes.str(g.shape)
                     + " does not match the parameter of shape " + Shapes.str(shape));
         }
-        if (grad == null) {
+        if (grad == null && (buffer != null || g.buffer != null)) {
+            // On a device the buffer is made on the parameter's device; mixing devices fails in add.
+            Tensor fresh = Tensor.zerosLike(this);
+            InPlace.add(fresh, g, 1.0);
+            grad = fresh;
+        } else if (grad == null) {
             // A copy, never g itself: g may be shared with the caller or with another gradient.
             grad = g.dtype == dtype && g.isContiguous() && g.numel() > 0 && java.util.Arrays.equals(g.shape, shape)
                     ? Conversions.denseCopy(g)
@@ -48,6 +53,20 @@ public final class Parameter extends Tensor {
         } else {
             InPlace.add(grad, g, 1.0);
         }
+    }
+
+    /**
+     * This parameter's values on {@code device} as a new parameter (this one when it is already
+     * there), keeping {@link #requiresGrad()}; the gradient buffer is not carried over. Used by
+     * {@link dev.fluxion.nn.Module#to(Device)}, which puts the new parameter in the module's field.
+     */
+    public Parameter to(Device device) {
+        if (device.equals(device())) {
+            return this;
+        }
+        Parameter moved = new Parameter(super.to(device));
+        moved.requiresGrad = requiresGrad;
+        return moved;
     }
 
     /** Sets every element of the gradient buffer to 0, keeping the buffer (no-op if there is none). */

@@ -22,6 +22,11 @@ final class Reduce {
             throw new FluxionException(name + ": cannot reduce a tensor with no elements (shape "
                     + Shapes.str(t.shape) + ")");
         }
+        if (t.buffer != null) {
+            int[] sorted = ds.clone();
+            java.util.Arrays.sort(sorted);
+            return Tensor.checked(name, Devices.backendOf(name, t).reduce(name, op, t, sorted, keepDim));
+        }
         DType dtype = t.dtype.isFloatingPoint() ? t.dtype : (op == ReduceOp.SUM ? DType.INT64 : t.dtype);
         Tensor src = Pointwise.inStorage(t, dtype);
         Tensor out = Tensor.empty(dtype, Shapes.reduced(t.shape, ds, keepDim));
@@ -65,7 +70,7 @@ final class Reduce {
             return Tensor.checked("logSumExp", Factories.full(x.dtype, Double.NEGATIVE_INFINITY,
                     Shapes.reduced(x.shape, ds, keepDim)));
         }
-        Tensor rows = SoftmaxOps.logSumExpLastDim(x, ds, keepDim);
+        Tensor rows = x.buffer != null ? null : SoftmaxOps.logSumExpLastDim(x, ds, keepDim);
         if (rows != null) {
             return rows;
         }
@@ -90,6 +95,9 @@ final class Reduce {
     }
 
     static Tensor argmax(Tensor t, int dim, boolean keepDim) {
+        if (t.buffer != null) {
+            throw Devices.unsupported("argmax", t.device());
+        }
         if (t.numel() == 0) {
             throw new FluxionException("argmax: cannot take the argmax of a tensor with no elements (shape "
                     + Shapes.str(t.shape) + ")");

@@ -1,5 +1,7 @@
 package dev.fluxion.cuda;
 
+import dev.fluxion.Device;
+
 import dev.fluxion.cuda.nativ.Cublas;
 import dev.fluxion.cuda.nativ.Driver;
 

@@ -1,5 +1,7 @@
 package dev.fluxion.cuda.bench;
 
+import dev.fluxion.Device;
+
 import dev.fluxion.DType;
 import dev.fluxion.Reduction;
 import dev.fluxion.Tensor;
@@ -8,7 +10,6 @@ import dev.fluxion.cuda.CudaBlas;
 import dev.fluxion.cuda.CudaNN;
 import dev.fluxion.cuda.CudaOps;
 import dev.fluxion.cuda.CudaTensor;
-import dev.fluxion.cuda.Device;
 
 import java.io.IOException;
 import java.nio.file.Files;
