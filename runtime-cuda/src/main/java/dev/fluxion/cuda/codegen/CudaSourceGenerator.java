@@ -60,13 +60,13 @@ public final class CudaSourceGenerator {
     public static String elementFunction(ElementwiseKernel k) {
         String t = k.compute().c();
         StringBuilder sb = new StringBuilder();
-        sb.append("// ").append(k.name()).append(": out = ").append(formula(k.body())).append('\n');
+        sb.append("// ").append(k.name()).append(": out = ").append(formula(k.body(), k)).append('\n');
         if (!k.sourceLine().isEmpty()) {
             sb.append("// ").append(k.sourceLine()).append('\n');
         }
         List<String> params = new ArrayList<>();
         for (int i = 0; i < k.inputs().size(); i++) {
-            params.add(t + " in" + i);
+            params.add(t + " " + k.inputName(i));
         }
         for (int i = 0; i < k.params(); i++) {
             params.add(t + " p" + i);
@@ -74,7 +74,7 @@ public final class CudaSourceGenerator {
         sb.append("FX_FN ").append(t).append(' ').append(bodyFunction(k)).append('(').append(String.join(", ", params))
                 .append(") {\n");
         List<String> lines = new ArrayList<>();
-        String result = emit(k.body(), t, lines);
+        String result = emit(k.body(), k, t, lines);
         for (String line : lines) {
             sb.append("    ").append(line).append('\n');
         }
@@ -87,7 +87,7 @@ public final class CudaSourceGenerator {
         String t = k.compute().c();
         List<String> params = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            params.add("const " + k.inputs().get(i).c() + "* in" + i);
+            params.add("const " + k.inputs().get(i).c() + "* " + k.inputName(i));
         }
         for (int i = 0; i < k.params(); i++) {
             params.add("const double p" + i);
@@ -122,7 +122,8 @@ public final class CudaSourceGenerator {
         }
         List<String> args = new ArrayList<>();
         for (int j = 0; j < n; j++) {
-            args.add(k.inputs().get(j) == k.compute() ? "in" + j + "[o" + j + "]" : "(" + t + ") in" + j + "[o" + j + "]");
+            String load = k.inputName(j) + "[o" + j + "]";
+            args.add(k.inputs().get(j) == k.compute() ? load : "(" + t + ") " + load);
         }
         for (int j = 0; j < k.params(); j++) {
             args.add(k.compute() == ScalarType.F64 ? "p" + j : "(" + t + ") p" + j);
@@ -135,18 +136,18 @@ public final class CudaSourceGenerator {
     }
 
     /** Appends the lines computing {@code e} and returns the C expression naming its value. */
-    private static String emit(Expr e, String t, List<String> lines) {
+    private static String emit(Expr e, ElementwiseKernel k, String t, List<String> lines) {
         String value = switch (e) {
-            case Expr.Input in -> "in" + in.index();
+            case Expr.Input in -> k.inputName(in.index());
             case Expr.Param p -> "p" + p.index();
             case Expr.Constant c -> literal(c.value(), t);
-            case Expr.Unary u -> unary(u, emit(u.x(), t, lines), t);
-            case Expr.Binary b -> binary(b.op(), emit(b.a(), t, lines), emit(b.b(), t, lines), t);
+            case Expr.Unary u -> unary(u, emit(u.x(), k, t, lines), t);
+            case Expr.Binary b -> binary(b.op(), emit(b.a(), k, t, lines), emit(b.b(), k, t, lines), t);
             case Expr.Where w -> {
-                String m = emit(w.mask(), t, lines), a = emit(w.a(), t, lines), b = emit(w.b(), t, lines);
+                String m = emit(w.mask(), k, t, lines), a = emit(w.a(), k, t, lines), b = emit(w.b(), k, t, lines);
                 yield "(" + m + " != " + t + "(0) ? " + a + " : " + b + ")";
             }
-            case Expr.Cast c -> cast(c, emit(c.x(), t, lines), t);
+            case Expr.Cast c -> cast(c, emit(c.x(), k, t, lines), t);
         };
         if (e instanceof Expr.Input || e instanceof Expr.Param || e instanceof Expr.Constant) {
             return value;
@@ -228,27 +229,32 @@ public final class CudaSourceGenerator {
         return v < 0 || (v == 0 && 1 / v < 0) ? "(" + text + ")" : text;
     }
 
-    /** The expression in infix form, for the kernel's comment. */
+    /** The expression in infix form with inputs {@code in0}, {@code in1}, …. */
     public static String formula(Expr e) {
+        return formula(e, null);
+    }
+
+    /** The expression in infix form, for the kernel's comment (inputs by {@code k}'s names). */
+    static String formula(Expr e, ElementwiseKernel k) {
         return switch (e) {
-            case Expr.Input in -> "in" + in.index();
+            case Expr.Input in -> k == null ? "in" + in.index() : k.inputName(in.index());
             case Expr.Param p -> "p" + p.index();
             case Expr.Constant c -> Double.toString(c.value());
             case Expr.Unary u -> switch (u.op()) {
-                case LEAKY_RELU -> "leakyRelu(" + formula(u.x()) + ", " + u.p() + ")";
-                case CLAMP -> "clamp(" + formula(u.x()) + ", " + u.p() + ", " + u.q() + ")";
-                default -> name(u.op()) + "(" + formula(u.x()) + ")";
+                case LEAKY_RELU -> "leakyRelu(" + formula(u.x(), k) + ", " + u.p() + ")";
+                case CLAMP -> "clamp(" + formula(u.x(), k) + ", " + u.p() + ", " + u.q() + ")";
+                default -> name(u.op()) + "(" + formula(u.x(), k) + ")";
             };
             case Expr.Binary b -> switch (b.op()) {
-                case PLUS -> "(" + formula(b.a()) + " + " + formula(b.b()) + ")";
-                case MINUS -> "(" + formula(b.a()) + " - " + formula(b.b()) + ")";
-                case TIMES -> "(" + formula(b.a()) + " * " + formula(b.b()) + ")";
-                case DIV -> "(" + formula(b.a()) + " / " + formula(b.b()) + ")";
-                default -> name(b.op()) + "(" + formula(b.a()) + ", " + formula(b.b()) + ")";
+                case PLUS -> "(" + formula(b.a(), k) + " + " + formula(b.b(), k) + ")";
+                case MINUS -> "(" + formula(b.a(), k) + " - " + formula(b.b(), k) + ")";
+                case TIMES -> "(" + formula(b.a(), k) + " * " + formula(b.b(), k) + ")";
+                case DIV -> "(" + formula(b.a(), k) + " / " + formula(b.b(), k) + ")";
+                default -> name(b.op()) + "(" + formula(b.a(), k) + ", " + formula(b.b(), k) + ")";
             };
-            case Expr.Where w -> "where(" + formula(w.mask()) + ", " + formula(w.a()) + ", " + formula(w.b()) + ")";
+            case Expr.Where w -> "where(" + formula(w.mask(), k) + ", " + formula(w.a(), k) + ", " + formula(w.b(), k) + ")";
             case Expr.Cast c -> "to" + c.dtype().name().charAt(0) + c.dtype().name().substring(1).toLowerCase()
-                    + "(" + formula(c.x()) + ")";
+                    + "(" + formula(c.x(), k) + ")";
         };
     }
 

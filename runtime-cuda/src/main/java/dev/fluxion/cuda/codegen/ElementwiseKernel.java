@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
  * @param body the expression
  * @param sourceLine the user's source line the group came from, put in a comment above the kernel
  *     (e.g. {@code Model.java:26: return relu(x * w + b);}); empty for none
+ * @param inputNames the inputs' names in the generated C (the user's variable names, so the kernel
+ *     reads like the source); empty for {@code in0}, {@code in1}, …
  */
 public record ElementwiseKernel(String name, List<ScalarType> inputs, int params, ScalarType compute, ScalarType output,
-        Expr body, String sourceLine) {
+        Expr body, String sourceLine, List<String> inputNames) {
 
     /** The most inputs one kernel takes (the launch geometry holds this many stride rows). */
     public static final int MAX_INPUTS = 8;
@@ -29,6 +31,16 @@ public record ElementwiseKernel(String name, List<ScalarType> inputs, int params
     public static final int MAX_PARAMS = 8;
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** Names the generated code uses itself (and C keywords an input name could plausibly be). */
+    private static final Pattern RESERVED = Pattern.compile(
+            "(t|p|o|in)[0-9]+|i|c|d|rest|geo|out|fx_.*|FX_.*|float|double|int|long|const|return|if|else|for|auto|char|void");
+
+    /** A kernel whose inputs are named {@code in0}, {@code in1}, …. */
+    public ElementwiseKernel(String name, List<ScalarType> inputs, int params, ScalarType compute, ScalarType output,
+            Expr body, String sourceLine) {
+        this(name, inputs, params, compute, output, body, sourceLine, List.of());
+    }
 
     public ElementwiseKernel {
         if (!IDENTIFIER.matcher(name).matches()) {
@@ -50,6 +62,24 @@ public record ElementwiseKernel(String name, List<ScalarType> inputs, int params
         if (sourceLine.contains("\n") || sourceLine.contains("*/")) {
             throw new IllegalArgumentException("kernel " + name + ": the source line must be one line");
         }
+        inputNames = List.copyOf(inputNames);
+        if (!inputNames.isEmpty()) {
+            if (inputNames.size() != inputs.size() || inputNames.stream().distinct().count() != inputNames.size()) {
+                throw new IllegalArgumentException("kernel " + name + ": needs " + inputs.size()
+                        + " distinct input names, got " + inputNames);
+            }
+            for (String n : inputNames) {
+                if (!IDENTIFIER.matcher(n).matches() || RESERVED.matcher(n).matches()) {
+                    throw new IllegalArgumentException("kernel " + name + ": input name '" + n
+                            + "' is not a C identifier or is one the generated code uses; rename it (say " + n + "_in)");
+                }
+            }
+        }
+    }
+
+    /** The C name of input {@code i}: its given name, else {@code in<i>}. */
+    public String inputName(int i) {
+        return inputNames.isEmpty() ? "in" + i : inputNames.get(i);
     }
 
     /** A kernel whose inputs, computation and output are all of one type. */

@@ -36,8 +36,10 @@ FX_MATH1(fx_cos, cosf, cos)
 FX_MATH1(fx_abs, fabsf, fabs)
 FX_MATH1(fx_erf, erff, erf)
 FX_MATH1(fx_trunc, truncf, trunc)
-FX_FN float fx_pow(float a, float b) { return powf(a, b); }
-FX_FN double fx_pow(double a, double b) { return pow(a, b); }
+// Java's Math.pow, as the CPU kernels: NaN for a NaN exponent and for (±1)^±∞, where C's pow gives 1.
+// (b − b is NaN exactly when b is ±∞ or NaN.)
+FX_FN float fx_pow(float a, float b) { return b - b != b - b && (b != b || fabsf(a) == 1.0f) ? b - b : powf(a, b); }
+FX_FN double fx_pow(double a, double b) { return b - b != b - b && (b != b || fabs(a) == 1.0) ? b - b : pow(a, b); }
 
 // Java's Math.max/min: NaN when either is NaN.
 template <typename T> FX_FN T fx_max(T a, T b) { return a > b || a != a ? a : b; }
