@@ -51,11 +51,10 @@ public final class CudaBackend implements DeviceBackend {
 
     @Override
     public Tensor full(Device device, DType dtype, double value, int[] shape) {
-        CudaTensor c = CudaTensor.empty(device, dtype, shape);
-        if (c.numel() > 0) {
-            CudaOps.fillInPlace(c, value);
-        }
-        return CudaBuffer.wrap(c);
+        Tensor t = CudaBuffer.wrap(CudaTensor.empty(device, dtype, shape));
+        ElementwiseKernel fill = OpKernels.inPlace(InPlaceUpdate.FILL, ScalarType.storageOf(dtype), List.of());
+        FusedElementwise.applyInto(fill, t, new double[] {value});
+        return t;
     }
 
     @Override

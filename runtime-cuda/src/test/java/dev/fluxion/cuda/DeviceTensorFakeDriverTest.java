@@ -1,6 +1,7 @@
 package dev.fluxion.cuda;
 
 import dev.fluxion.DType;
+import dev.fluxion.Derivatives;
 import dev.fluxion.Device;
 import dev.fluxion.F;
 import dev.fluxion.FluxionException;
@@ -20,8 +21,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -257,13 +260,91 @@ class DeviceTensorFakeDriverTest {
         }
     }
 
+    @Test
+    void generatedElementwiseKernelsComputeWhatTheCpuComputes() {
+        Random rng = new Random(17);
+        Tensor x = Tensor.randn(rng, 4, 5), y = Tensor.randn(rng, 4, 5), g = Tensor.randn(rng, 4, 5);
+        Tensor row = Tensor.randn(rng, 5), col = Tensor.randn(rng, 4, 1), pos = Tensor.rand(rng, 4, 5).plus(0.1);
+        Tensor x64 = Tensor.randn(rng, DType.FLOAT64, 4, 5), ints = Tensor.arange(20).reshape(4, 5).to(DType.INT64);
+        int before = fake.emulatedLaunches();
+        List<Object[]> cases = List.of(
+                new Object[] {"relu", (Function<Tensor[], Tensor>) t -> t[0].relu(), new Tensor[] {x}},
+                new Object[] {"exp", (Function<Tensor[], Tensor>) t -> t[0].exp(), new Tensor[] {x}},
+                new Object[] {"gelu", (Function<Tensor[], Tensor>) t -> t[0].gelu(), new Tensor[] {x}},
+                new Object[] {"clamp", (Function<Tensor[], Tensor>) t -> t[0].clamp(-0.5, 0.5), new Tensor[] {x}},
+                new Object[] {"scalar times", (Function<Tensor[], Tensor>) t -> t[0].times(0.1), new Tensor[] {x}},
+                new Object[] {"rsub", (Function<Tensor[], Tensor>) t -> t[0].rsub(2), new Tensor[] {x}},
+                new Object[] {"pow", (Function<Tensor[], Tensor>) t -> t[0].pow(t[1]), new Tensor[] {pos, y}},
+                new Object[] {"plus a row", (Function<Tensor[], Tensor>) t -> t[0].plus(t[1]), new Tensor[] {x, row}},
+                new Object[] {"minus a column", (Function<Tensor[], Tensor>) t -> t[0].minus(t[1]), new Tensor[] {x, col}},
+                new Object[] {"outer broadcast", (Function<Tensor[], Tensor>) t -> t[0].times(t[1]), new Tensor[] {col, row}},
+                new Object[] {"transposed operand", (Function<Tensor[], Tensor>) t -> t[0].t().div(t[1].t()), new Tensor[] {x, pos}},
+                new Object[] {"sliced operand", (Function<Tensor[], Tensor>) t -> t[0].slice(1, 1, 4).neg(), new Tensor[] {x}},
+                new Object[] {"mixed float32 and float64", (Function<Tensor[], Tensor>) t -> t[0].plus(t[1]), new Tensor[] {x, x64}},
+                new Object[] {"int64 stays int64", (Function<Tensor[], Tensor>) t -> t[0].neg().abs(), new Tensor[] {ints}},
+                new Object[] {"int64 log gives float32", (Function<Tensor[], Tensor>) t -> t[0].plus(1).log(), new Tensor[] {ints}},
+                new Object[] {"comparison", (Function<Tensor[], Tensor>) t -> t[0].gt(t[1]), new Tensor[] {x, y}},
+                new Object[] {"where", (Function<Tensor[], Tensor>) t -> F.where(t[0].gt(0), t[0], t[1]), new Tensor[] {x, y}},
+                new Object[] {"to float64", (Function<Tensor[], Tensor>) t -> t[0].to(DType.FLOAT64), new Tensor[] {x}},
+                new Object[] {"to bool", (Function<Tensor[], Tensor>) t -> t[0].relu().to(DType.BOOL), new Tensor[] {x}},
+                new Object[] {"reluGrad", (Function<Tensor[], Tensor>) t -> Derivatives.reluGrad(t[0], t[1], t[1].relu()), new Tensor[] {g, x}},
+                new Object[] {"sigmoidGrad", (Function<Tensor[], Tensor>) t -> Derivatives.sigmoidGrad(t[0], t[1], t[1].sigmoid()), new Tensor[] {g, x}},
+                new Object[] {"tanhGrad", (Function<Tensor[], Tensor>) t -> Derivatives.tanhGrad(t[0], t[1], t[1].tanh()), new Tensor[] {g, x}},
+                new Object[] {"logGrad", (Function<Tensor[], Tensor>) t -> Derivatives.logGrad(t[0], t[1], t[1].log()), new Tensor[] {g, pos}},
+                new Object[] {"sqrtGrad", (Function<Tensor[], Tensor>) t -> Derivatives.sqrtGrad(t[0], t[1], t[1].sqrt()), new Tensor[] {g, pos}},
+                new Object[] {"geluGrad", (Function<Tensor[], Tensor>) t -> Derivatives.geluGrad(t[0], t[1], t[1].gelu()), new Tensor[] {g, x}},
+                new Object[] {"clampGrad", (Function<Tensor[], Tensor>) t -> Derivatives.clampGrad(t[0], t[1], -0.5, 0.5), new Tensor[] {g, x}},
+                new Object[] {"leakyReluGrad", (Function<Tensor[], Tensor>) t -> Derivatives.leakyReluGrad(t[0], t[1], 0.1), new Tensor[] {g, x}},
+                new Object[] {"timesGradA", (Function<Tensor[], Tensor>) t -> Derivatives.timesGradA(t[0], t[1], t[2]), new Tensor[] {g, x, y}},
+                new Object[] {"divGradB", (Function<Tensor[], Tensor>) t -> Derivatives.divGradB(t[0], t[1], t[2]), new Tensor[] {g, x, pos}});
+        for (Object[] c : cases) {
+            @SuppressWarnings("unchecked")
+            Function<Tensor[], Tensor> op = (Function<Tensor[], Tensor>) c[1];
+            Tensor[] inputs = (Tensor[]) c[2];
+            Tensor expected = op.apply(inputs);
+            Tensor got = op.apply(Arrays.stream(inputs).map(Tensor::cuda).toArray(Tensor[]::new));
+            assertEquals(expected.dtype(), got.dtype(), c[0] + ": dtype");
+            assertClose(expected, got, (String) c[0]);
+        }
+        assertTrue(fake.emulatedLaunches() > before + cases.size(), "the generated kernels ran");
+    }
+
+    @Test
+    void sgdAndAdamStepsOnTheDeviceGiveTheCpusWeights() {
+        for (boolean adam : new boolean[] {false, true}) {
+            Random rng = new Random(23);
+            Tensor w0 = Tensor.randn(rng, 3, 4), b0 = Tensor.randn(rng, 3);
+            Parameter w = Parameter.of(w0.copy()), b = Parameter.of(b0.copy());
+            Parameter dw = Parameter.of(w0.copy()).to(Device.cuda()), db = Parameter.of(b0.copy()).to(Device.cuda());
+            var cpuOpt = adam ? new Adam(List.of(w, b), 0.01) : new SGD(List.of(w, b), 0.1);
+            var devOpt = adam ? new Adam(List.of(dw, db), 0.01) : new SGD(List.of(dw, db), 0.1);
+            for (int step = 0; step < 3; step++) {
+                Tensor gw = Tensor.randn(rng, 3, 4), gb = Tensor.randn(rng, 3);
+                cpuOpt.zeroGrad();
+                devOpt.zeroGrad();
+                w.accumulateGrad(gw);
+                b.accumulateGrad(gb);
+                dw.accumulateGrad(gw.cuda());
+                db.accumulateGrad(gb.cuda());
+                cpuOpt.step();
+                devOpt.step();
+            }
+            assertClose(w, dw, (adam ? "Adam" : "SGD") + " weight");
+            assertClose(b, db, (adam ? "Adam" : "SGD") + " bias");
+        }
+    }
+
     private static void assertClose(Tensor expected, Tensor deviceResult, String what) {
         assertEquals(Device.cuda(), deviceResult.device(), what);
         Tensor got = deviceResult.cpu();
         assertArrayEquals(expected.shape(), got.shape(), what);
         double[] e = expected.toDoubleArray(), g = got.toDoubleArray();
         for (int i = 0; i < e.length; i++) {
-            assertEquals(e[i], g[i], 1e-5 + 1e-5 * Math.abs(e[i]), what + " element " + i);
+            if (Double.isNaN(e[i])) {
+                assertTrue(Double.isNaN(g[i]), what + " element " + i + ": NaN on the CPU, " + g[i] + " on the device");
+            } else {
+                assertEquals(e[i], g[i], 1e-5 + 1e-5 * Math.abs(e[i]), what + " element " + i);
+            }
         }
     }
 }

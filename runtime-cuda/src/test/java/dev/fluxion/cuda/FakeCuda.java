@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The stand-in driver of {@link FakeDriverTest} for other test classes: builds libcuda/libcublas/
  * libnvrtc from fake_cuda.c with the C compiler, installs it as the backend's driver and a fresh
  * kernel cache, and restores both afterwards. Memory, copies and cuBLAS GEMMs are real (host
- * memory); kernels other than a few hand-written ones are recorded, not run.
+ * memory); generated elementwise kernels run on the host (compiled with c++); the hand-written
+ * kernels other than a few are recorded, not run.
  */
 final class FakeCuda {
 
@@ -73,6 +74,11 @@ final class FakeCuda {
     /** The kernel cache directory in use. */
     Path cacheDir() {
         return dir.resolve("cache");
+    }
+
+    /** How many launches ran a generated kernel on the host. */
+    int emulatedLaunches() {
+        return global("fake_emulated_launches", 4).get(java.lang.foreign.ValueLayout.JAVA_INT, 0);
     }
 
     /** The name of the last kernel launched. */

@@ -4,9 +4,73 @@
  * bindings' signatures and the argument marshalling of launches are exercised for real.
  * Built by FakeDriverTest with: cc -shared -fPIC -o libfake.so fake_cuda.c
  * The fake_* globals let the test read what was called.
+ *
+ * Generated elementwise kernels (sources that define struct FxGeometry) really run: "NVRTC" compiles
+ * the source as host C++ with c++ (the CUDA keywords defined away, one thread covering the whole
+ * grid-stride loop) plus an entry that unpacks the launch's void** arguments, "loading" the module
+ * dlopens it, and cuLaunchKernel calls the entry. So the runtime's device path can be checked for
+ * values without a GPU, for every op that is a generated kernel.
  */
+#include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- host emulation of generated kernels */
+#define EMULATED_PTX "// fake PTX emulated "
+struct emulated { char name[64]; void (*run)(void **); };
+static struct emulated *emulated_kernels[4096];
+static int emulated_count;
+int fake_emulated_launches;
+
+static const char *EMULATION_PRELUDE =
+    "#include <cmath>\n#include <cstddef>\n#include <type_traits>\n#include <utility>\nusing namespace std;\n"
+    "#define __global__\n#define __host__\n#define __device__\n#define __forceinline__ inline\n"
+    "struct fx_dim3 { unsigned x, y, z; };\n"
+    "static const fx_dim3 blockIdx = {0, 0, 0}, threadIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};\n"
+    "#line 1 \"generated.cu\"\n";
+static const char *EMULATION_ENTRY =
+    "\ntemplate <typename... A, std::size_t... I> static void fx_call(void (*f)(A...), void **p, std::index_sequence<I...>) {\n"
+    "    f(*static_cast<typename std::remove_cv<A>::type *>(p[I])...);\n}\n"
+    "template <typename... A> static void fx_run(void (*f)(A...), void **p) { fx_call(f, p, std::index_sequence_for<A...>{}); }\n"
+    "extern \"C\" void %s__emulate(void **p) { fx_run(&%s, p); }\n";
+
+/* Compiles a generated kernel's source for the host; returns the "PTX" naming the library, or NULL. */
+static char *emulation_compile(const char *src) {
+    const char *decl = "extern \"C\" __global__ void ";
+    const char *mark = strstr(src, decl);
+    if (!mark) return NULL;
+    mark += strlen(decl);
+    size_t len = strcspn(mark, "(");
+    if (len == 0 || len >= 64) return NULL;
+    char name[64];
+    memcpy(name, mark, len);
+    name[len] = 0;
+    char dir[] = "/tmp/fake-cuda-emulation-XXXXXX";
+    if (!mkdtemp(dir)) return NULL;
+    char cpp[128], so[128], cmd[512];
+    snprintf(cpp, sizeof cpp, "%s/kernel.cpp", dir);
+    snprintf(so, sizeof so, "%s/kernel.so", dir);
+    FILE *f = fopen(cpp, "w");
+    if (!f) return NULL;
+    fputs(EMULATION_PRELUDE, f);
+    fputs(src, f);
+    fprintf(f, EMULATION_ENTRY, name, name);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "c++ -std=c++17 -O1 -shared -fPIC -o %s %s > %s/log.txt 2>&1", so, cpp, dir);
+    if (system(cmd) != 0) return NULL;
+    char *ptx = malloc(strlen(EMULATED_PTX) + strlen(so) + 1);
+    strcpy(ptx, EMULATED_PTX);
+    strcat(ptx, so);
+    return ptx;
+}
+
+static struct emulated *emulation_find(void *f) {
+    for (int i = 0; i < emulated_count; i++) {
+        if (emulated_kernels[i] == f) return emulated_kernels[i];
+    }
+    return NULL;
+}
 
 /* ---- what the test reads */
 int fake_launches;
@@ -38,7 +102,24 @@ int cuStreamCreate(void **s, unsigned flags) { *s = malloc(1); return 0; }
 int cuStreamSynchronize(void *s) { return 0; }
 int cuStreamDestroy_v2(void *s) { free(s); return 0; }
 int cuModuleLoadData(void **m, const void *image) { *m = strdup((const char *) image); return 0; }
-int cuModuleGetFunction(void **f, void *m, const char *name) { *f = strdup(name); return 0; }
+int cuModuleGetFunction(void **f, void *m, const char *name) {
+    const char *image = (const char *) m;
+    if (strncmp(image, EMULATED_PTX, strlen(EMULATED_PTX)) == 0) {
+        void *lib = dlopen(image + strlen(EMULATED_PTX), RTLD_NOW | RTLD_LOCAL);
+        if (!lib || emulated_count == 4096) return 500; /* CUDA_ERROR_NOT_FOUND */
+        char entry[96];
+        snprintf(entry, sizeof entry, "%s__emulate", name);
+        struct emulated *e = calloc(1, sizeof *e);
+        strncpy(e->name, name, sizeof e->name - 1);
+        e->run = (void (*)(void **)) dlsym(lib, entry);
+        if (!e->run) return 500;
+        emulated_kernels[emulated_count++] = e;
+        *f = e; /* starts with the name, as the other function handles */
+        return 0;
+    }
+    *f = strdup(name);
+    return 0;
+}
 int cuGetErrorName(int e, const char **s) { *s = e == 101 ? "CUDA_ERROR_INVALID_DEVICE" : "CUDA_ERROR_FAKE"; return 0; }
 int cuGetErrorString(int e, const char **s) { *s = "a fake error"; return 0; }
 
@@ -50,6 +131,12 @@ int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
     fake_last_grid = gx;
     fake_last_block = bx;
     strncpy(fake_last_kernel, name, sizeof fake_last_kernel - 1);
+    struct emulated *e = emulation_find(f);
+    if (e) {
+        fake_emulated_launches++;
+        e->run(params);
+        return 0;
+    }
     if (strcmp(name, "relu_f32") == 0 || strcmp(name, "affine_f32") == 0) {
         float *x = *(float **) params[0];
         float *y = *(float **) params[1];
@@ -120,23 +207,40 @@ int cublasDgemmStridedBatched(void *h, int ta, int tb, int m, int n, int k, cons
                               int lda, long long sa, const double *b, int ldb, long long sb, const double *beta,
                               double *c, int ldc, long long sc, int batch) { return 15; }
 
-/* ---- NVRTC: "compiles" to a PTX that names the options it was given */
+/* ---- NVRTC: "compiles" to a PTX that names the options it was given (generated kernels: see above) */
 static char *fake_options;
+struct program { char *src; char *ptx; };
 int nvrtcCreateProgram(void **p, const char *src, const char *name, int nh, const char *const *h, const char *const *in) {
-    *p = malloc(1);
+    struct program *prog = calloc(1, sizeof *prog);
+    prog->src = strdup(src ? src : "");
+    *p = prog;
     return src && strstr(src, "#error") ? 3 : 0;
 }
 int nvrtcCompileProgram(void *p, int n, const char *const *opts) {
+    struct program *prog = p;
     free(fake_options);
     size_t len = 1;
     for (int i = 0; i < n; i++) len += strlen(opts[i]) + 1;
     fake_options = calloc(len, 1);
     for (int i = 0; i < n; i++) { strcat(fake_options, opts[i]); strcat(fake_options, " "); }
+    if (strstr(prog->src, "struct FxGeometry")) {
+        prog->ptx = emulation_compile(prog->src);
+        return prog->ptx ? 0 : 6; /* NVRTC_ERROR_COMPILATION */
+    }
+    prog->ptx = malloc(strlen(fake_options) + 13);
+    strcpy(prog->ptx, "// fake PTX ");
+    strcat(prog->ptx, fake_options);
     return 0;
 }
-int nvrtcGetPTXSize(void *p, size_t *n) { *n = strlen(fake_options) + 13; return 0; }
-int nvrtcGetPTX(void *p, char *out) { strcpy(out, "// fake PTX "); strcat(out, fake_options); return 0; }
+int nvrtcGetPTXSize(void *p, size_t *n) { *n = strlen(((struct program *) p)->ptx) + 1; return 0; }
+int nvrtcGetPTX(void *p, char *out) { strcpy(out, ((struct program *) p)->ptx); return 0; }
 int nvrtcGetProgramLogSize(void *p, size_t *n) { *n = 1; return 0; }
 int nvrtcGetProgramLog(void *p, char *out) { out[0] = 0; return 0; }
-int nvrtcDestroyProgram(void **p) { free(*p); return 0; }
+int nvrtcDestroyProgram(void **p) {
+    struct program *prog = *p;
+    free(prog->src);
+    free(prog->ptx);
+    free(prog);
+    return 0;
+}
 const char *nvrtcGetErrorString(int r) { return "NVRTC_FAKE"; }
