@@ -54,6 +54,12 @@ public interface DeviceBackend {
     /** Softmax (or log-softmax) along {@code dim} (normalised). */
     Tensor softmax(Tensor x, int dim, boolean log);
 
+    /**
+     * The gradient of max (or min) along {@code dim}: {@code g} (x's shape with {@code dim} of size
+     * 1) at the first index of each maximum (minimum) of {@code x} along {@code dim}, 0 elsewhere.
+     */
+    Tensor extremumGrad(Tensor g, Tensor x, int dim, boolean min);
+
     /** Cross-entropy of logits {@code [N, C]} against class indices {@code [N]}. */
     Tensor crossEntropy(Tensor logits, Tensor target, Reduction reduction);
 

@@ -129,6 +129,14 @@ public final class CudaBackend implements DeviceBackend {
     }
 
     @Override
+    public Tensor extremumGrad(Tensor g, Tensor x, int dim, boolean min) {
+        // The first minimum of x is the first maximum of −x; the kernel places g there.
+        CudaTensor xc = CudaBuffer.contiguous(min ? x.neg() : x);
+        CudaTensor gc = CudaBuffer.contiguous(g, x.dtype());
+        return CudaBuffer.wrap(CudaReductions.maxGrad(gc, xc, dim));
+    }
+
+    @Override
     public Tensor crossEntropy(Tensor logits, Tensor target, Reduction reduction) {
         checkCrossEntropy("crossEntropy", logits, reduction);
         return CudaBuffer.wrap(CudaNN.crossEntropy(CudaBuffer.contiguous(logits), classIndices(target), reduction));

@@ -334,6 +334,16 @@ class DeviceTensorFakeDriverTest {
         }
     }
 
+    @Test
+    void everyOpAndDerivativeRuleOfTheGpuTestMatchesTheCpuWithKernelsRunOnTheHost() {
+        DeviceTrainingGpuTest.checkEveryOpAndDerivativeRule();
+    }
+
+    @Test
+    void w4TrainingStepsWithSgdAndAdamMatchTheCpuWithKernelsRunOnTheHost() {
+        DeviceTrainingGpuTest.checkW4TrainingSteps(3);
+    }
+
     private static void assertClose(Tensor expected, Tensor deviceResult, String what) {
         assertEquals(Device.cuda(), deviceResult.device(), what);
         Tensor got = deviceResult.cpu();

@@ -46,6 +46,11 @@ class DeviceTrainingGpuTest {
 
     @Test
     void everyOpAndDerivativeRuleMatchesTheCpu() {
+        checkEveryOpAndDerivativeRule();
+    }
+
+    /** The body of {@link #everyOpAndDerivativeRuleMatchesTheCpu} (also run on the fake driver, which runs kernels on the host). */
+    static void checkEveryOpAndDerivativeRule() {
         Random rng = new Random(11);
         Tensor x = Tensor.randn(rng, 4, 5), y = Tensor.randn(rng, 4, 5), g = Tensor.randn(rng, 4, 5);
         Tensor pos = Tensor.rand(rng, 4, 5).plus(0.1), row = Tensor.randn(rng, 5), col = Tensor.randn(rng, 4, 1);
@@ -106,10 +111,12 @@ class DeviceTrainingGpuTest {
                 new OpCase("sumGrad dims", t -> Derivatives.sumGrad(t[0].sum(1), t[1], new int[] {1}, false), g, x),
                 new OpCase("meanGrad", t -> Derivatives.meanGrad(t[0].sum(), t[1]), g, x),
                 new OpCase("maxGrad dim", t -> Derivatives.maxGrad(t[0].max(0), t[1], t[1].max(0), 0, false), g, x),
+                new OpCase("minGrad dim keepDim", t -> Derivatives.minGrad(t[0].min(1, true), t[1], t[1].min(1, true), 1, true), g, x),
+                new OpCase("maxGrad all", t -> Derivatives.maxGrad(t[0].sum(), t[1], t[1].max()), g, x),
                 new OpCase("normGrad", t -> Derivatives.normGrad(t[0].sum(), t[1], t[1].norm()), g, x),
                 new OpCase("softmaxGrad", t -> Derivatives.softmaxGrad(t[0], t[1].softmax(1), 1), g, x),
                 new OpCase("logSoftmaxGrad", t -> Derivatives.logSoftmaxGrad(t[0], t[1].logSoftmax(1), 1), g, x),
-                new OpCase("matmulGradA", t -> Derivatives.matmulGradA(t[0].matmul(t[1]), t[0], t[1].t()), x, y),
+                new OpCase("matmulGradA", t -> Derivatives.matmulGradA(t[0].matmul(t[1].t()), t[0], t[1].t()), x, y),
                 new OpCase("matmulGradB (weight read transposed)", t -> Derivatives.matmulGradB(t[0], t[1], t[2].t()),
                         Tensor.randn(rng, 4, 3), x, Tensor.randn(rng, 3, 5)),
                 new OpCase("linearGradWeight", t -> Derivatives.linearGradWeight(t[0], t[1], t[2]),
@@ -168,6 +175,11 @@ class DeviceTrainingGpuTest {
 
     @Test
     void w4TrainingStepsOnCudaMatchTheCpuWithSgdAndAdam() {
+        checkW4TrainingSteps(10);
+    }
+
+    /** W4 training steps on CUDA against the CPU, with SGD and with Adam (also run on the fake driver). */
+    static void checkW4TrainingSteps(int steps) {
         for (boolean adam : new boolean[] {false, true}) {
             Random data = new Random(21);
             Tensor images = Tensor.randn(data, 64, 784), labels = Tensor.rand(data, 64).times(10).to(DType.INT64).toDouble();
@@ -177,7 +189,7 @@ class DeviceTrainingGpuTest {
             Optimizer gpuOpt = adam ? new Adam(gpu.parameters(), 1e-3) : new SGD(gpu.parameters(), 0.05);
             Tensor dImages = images.cuda(), dLabels = labels.cuda();
             double first = 0, last = 0;
-            for (int step = 0; step < 10; step++) {
+            for (int step = 0; step < steps; step++) {
                 cpuOpt.zeroGrad();
                 gpuOpt.zeroGrad();
                 double lc = cpu.lossBackward(images, labels).item();
@@ -192,7 +204,10 @@ class DeviceTrainingGpuTest {
             for (var e : cpu.namedParameters().entrySet()) {
                 Parameter p = gpu.namedParameters().get(e.getKey());
                 assertEquals(Device.cuda(), p.device());
-                String diff = difference(e.getValue(), p, 1e-4, 1e-5);
+                // Adam divides by √v̂: float32 rounding in a small gradient (another GEMM summation
+                // order) moves an update by a fraction of lr, so its weights get an absolute
+                // tolerance of lr / 10; SGD's stay within float32 rounding of the CPU's.
+                String diff = difference(e.getValue(), p, 1e-4, adam ? 1e-4 : 1e-5);
                 assertEquals(null, diff, (adam ? "Adam " : "SGD ") + e.getKey());
             }
         }

@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The stand-in driver of {@link FakeDriverTest} for other test classes: builds libcuda/libcublas/
  * libnvrtc from fake_cuda.c with the C compiler, installs it as the backend's driver and a fresh
  * kernel cache, and restores both afterwards. Memory, copies and cuBLAS GEMMs are real (host
- * memory); generated elementwise kernels run on the host (compiled with c++); the hand-written
- * kernels other than a few are recorded, not run.
+ * memory) and every kernel runs on the host: the fake NVRTC compiles the kernel files and the
+ * generated kernels with c++ (one thread per block, the blocks in turn), so the device path is
+ * checked for values without a GPU.
  */
 final class FakeCuda {
 
@@ -58,7 +59,9 @@ final class FakeCuda {
         Cuda.Probe probe = Cuda.probe(LibraryLocator.of(List.of(dir)), false);
         assertInstanceOf(Cuda.Ready.class, probe, probe::toString);
         Cuda.useForTesting(probe);
-        return new FakeCuda(dir, SymbolLookup.libraryLookup(lib, Arena.global()), saved);
+        FakeCuda fake = new FakeCuda(dir, SymbolLookup.libraryLookup(lib, Arena.global()), saved);
+        fake.global("fake_emulate_all", 4).set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 1);
+        return fake;
     }
 
     /** Puts the system's driver and cache directory back. */

@@ -18,50 +18,74 @@
 
 /* ---- host emulation of generated kernels */
 #define EMULATED_PTX "// fake PTX emulated "
-struct emulated { char name[64]; void (*run)(void **); };
+struct emulated { char name[64]; void (*run)(void **); void (*block)(unsigned, unsigned); };
 static struct emulated *emulated_kernels[4096];
 static int emulated_count;
 int fake_emulated_launches;
 
+/* Set by a test to run the hand-written kernel files on the host too (FakeCuda does; FakeDriverTest not). */
+int fake_emulate_all;
+
+/* The CUDA keywords defined away; one thread per block, the blocks run one after another (the kernels
+ * loop over their work with blockDim/gridDim strides, so any block size computes the same). */
 static const char *EMULATION_PRELUDE =
     "#include <cmath>\n#include <cstddef>\n#include <type_traits>\n#include <utility>\nusing namespace std;\n"
     "#define __global__\n#define __host__\n#define __device__\n#define __forceinline__ inline\n"
+    "#define __shared__ static\n#define __restrict__ __restrict\nstatic inline void __syncthreads() {}\n"
+    "static inline float normcdff(float v) { return 0.5f * erfcf(-v * 0.70710678118654752f); }\n"
+    "static inline double normcdf(double v) { return 0.5 * erfc(-v * 0.70710678118654752); }\n"
     "struct fx_dim3 { unsigned x, y, z; };\n"
-    "static const fx_dim3 blockIdx = {0, 0, 0}, threadIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};\n"
-    "#line 1 \"generated.cu\"\n";
-static const char *EMULATION_ENTRY =
+    "static fx_dim3 blockIdx = {0, 0, 0}, threadIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};\n"
+    "extern \"C\" void fx_emulation_block(unsigned b, unsigned g) { blockIdx.x = b; gridDim.x = g; }\n"
+    "#line 1 \"module.cu\"\n";
+static const char *EMULATION_HELPERS =
     "\ntemplate <typename... A, std::size_t... I> static void fx_call(void (*f)(A...), void **p, std::index_sequence<I...>) {\n"
     "    f(*static_cast<typename std::remove_cv<A>::type *>(p[I])...);\n}\n"
-    "template <typename... A> static void fx_run(void (*f)(A...), void **p) { fx_call(f, p, std::index_sequence_for<A...>{}); }\n"
-    "extern \"C\" void %s__emulate(void **p) { fx_run(&%s, p); }\n";
+    "template <typename... A> static void fx_run(void (*f)(A...), void **p) { fx_call(f, p, std::index_sequence_for<A...>{}); }\n";
 
-/* Compiles a generated kernel's source for the host; returns the "PTX" naming the library, or NULL. */
-static char *emulation_compile(const char *src) {
-    const char *decl = "extern \"C\" __global__ void ";
-    const char *mark = strstr(src, decl);
-    if (!mark) return NULL;
-    mark += strlen(decl);
-    size_t len = strcspn(mark, "(");
-    if (len == 0 || len >= 64) return NULL;
-    char name[64];
-    memcpy(name, mark, len);
-    name[len] = 0;
+static int run_quietly(const char *cmd) { return system(cmd); }
+
+/* Compiles a kernel module's source for the host: an entry NAME__emulate(void **args) per kernel (the
+ * names found by preprocessing, since the hand-written files define kernels with macros). Returns the
+ * "PTX" naming the library and the options, or NULL. */
+static char *emulation_compile(const char *src, const char *options) {
     char dir[] = "/tmp/fake-cuda-emulation-XXXXXX";
     if (!mkdtemp(dir)) return NULL;
-    char cpp[128], so[128], cmd[512];
-    snprintf(cpp, sizeof cpp, "%s/kernel.cpp", dir);
-    snprintf(so, sizeof so, "%s/kernel.so", dir);
+    char cpp[128], pre[128], so[128], cmd[768];
+    snprintf(cpp, sizeof cpp, "%s/module.cpp", dir);
+    snprintf(pre, sizeof pre, "%s/module.i", dir);
+    snprintf(so, sizeof so, "%s/module.so", dir);
     FILE *f = fopen(cpp, "w");
     if (!f) return NULL;
     fputs(EMULATION_PRELUDE, f);
     fputs(src, f);
-    fprintf(f, EMULATION_ENTRY, name, name);
+    fclose(f);
+    /* The kernel names: with __global__ kept as a marker, the preprocessed text says where they are. */
+    snprintf(cmd, sizeof cmd, "sed 's/^#define __global__$/#define __global__ FX_KERNEL_MARK/' %s | c++ -std=c++17 -E -P -x c++ - > %s 2>/dev/null",
+             cpp, pre);
+    if (run_quietly(cmd) != 0) return NULL;
+    FILE *in = fopen(pre, "r");
+    if (!in) return NULL;
+    fseek(in, 0, SEEK_END);
+    long size = ftell(in);
+    fseek(in, 0, SEEK_SET);
+    char *text = calloc(size + 1, 1);
+    fread(text, 1, size, in);
+    fclose(in);
+    f = fopen(cpp, "a");
+    fputs(EMULATION_HELPERS, f);
+    const char *mark = "FX_KERNEL_MARK void ";
+    for (char *at = strstr(text, mark); at; at = strstr(at + 1, mark)) {
+        char *name = at + strlen(mark);
+        size_t len = strcspn(name, "( ");
+        fprintf(f, "extern \"C\" void %.*s__emulate(void **p) { fx_run(&%.*s, p); }\n", (int) len, name, (int) len, name);
+    }
+    free(text);
     fclose(f);
     snprintf(cmd, sizeof cmd, "c++ -std=c++17 -O1 -shared -fPIC -o %s %s > %s/log.txt 2>&1", so, cpp, dir);
-    if (system(cmd) != 0) return NULL;
-    char *ptx = malloc(strlen(EMULATED_PTX) + strlen(so) + 1);
-    strcpy(ptx, EMULATED_PTX);
-    strcat(ptx, so);
+    if (run_quietly(cmd) != 0) return NULL;
+    char *ptx = malloc(strlen(EMULATED_PTX) + strlen(so) + strlen(options) + 8);
+    sprintf(ptx, "%s%s\n// %s", EMULATED_PTX, so, options);
     return ptx;
 }
 
@@ -105,14 +129,17 @@ int cuModuleLoadData(void **m, const void *image) { *m = strdup((const char *) i
 int cuModuleGetFunction(void **f, void *m, const char *name) {
     const char *image = (const char *) m;
     if (strncmp(image, EMULATED_PTX, strlen(EMULATED_PTX)) == 0) {
-        void *lib = dlopen(image + strlen(EMULATED_PTX), RTLD_NOW | RTLD_LOCAL);
+        char path[256];
+        snprintf(path, sizeof path, "%.*s", (int) strcspn(image + strlen(EMULATED_PTX), "\n"), image + strlen(EMULATED_PTX));
+        void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
         if (!lib || emulated_count == 4096) return 500; /* CUDA_ERROR_NOT_FOUND */
         char entry[96];
         snprintf(entry, sizeof entry, "%s__emulate", name);
         struct emulated *e = calloc(1, sizeof *e);
         strncpy(e->name, name, sizeof e->name - 1);
         e->run = (void (*)(void **)) dlsym(lib, entry);
-        if (!e->run) return 500;
+        e->block = (void (*)(unsigned, unsigned)) dlsym(lib, "fx_emulation_block");
+        if (!e->run || !e->block) return 500;
         emulated_kernels[emulated_count++] = e;
         *f = e; /* starts with the name, as the other function handles */
         return 0;
@@ -134,7 +161,10 @@ int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
     struct emulated *e = emulation_find(f);
     if (e) {
         fake_emulated_launches++;
-        e->run(params);
+        for (unsigned b = 0; b < gx; b++) {
+            e->block(b, gx);
+            e->run(params);
+        }
         return 0;
     }
     if (strcmp(name, "relu_f32") == 0 || strcmp(name, "affine_f32") == 0) {
@@ -174,7 +204,8 @@ static void gemm(int ta, int tb, int m, int n, int k, float alpha, const float *
                 float bv = tb ? b[j + l * ldb] : b[l + j * ldb];
                 acc += av * bv;
             }
-            c[i + j * ldc] = alpha * acc + beta * c[i + j * ldc];
+            /* BLAS: with beta = 0, C is not read (it may hold NaN from reused memory). */
+            c[i + j * ldc] = beta == 0 ? alpha * acc : alpha * acc + beta * c[i + j * ldc];
         }
     }
 }
@@ -223,8 +254,8 @@ int nvrtcCompileProgram(void *p, int n, const char *const *opts) {
     for (int i = 0; i < n; i++) len += strlen(opts[i]) + 1;
     fake_options = calloc(len, 1);
     for (int i = 0; i < n; i++) { strcat(fake_options, opts[i]); strcat(fake_options, " "); }
-    if (strstr(prog->src, "struct FxGeometry")) {
-        prog->ptx = emulation_compile(prog->src);
+    if (strstr(prog->src, "struct FxGeometry") || fake_emulate_all) {
+        prog->ptx = emulation_compile(prog->src, fake_options);
         return prog->ptx ? 0 : 6; /* NVRTC_ERROR_COMPILATION */
     }
     prog->ptx = malloc(strlen(fake_options) + 13);
