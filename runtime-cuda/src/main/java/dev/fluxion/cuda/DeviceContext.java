@@ -42,6 +42,8 @@ final class DeviceContext {
     private final KernelCache cache = KernelCache.system();
     /** Generated kernels by their complete source (the name alone may be reused with another body). */
     private final Map<String, MemorySegment> generated = new ConcurrentHashMap<>();
+    /** The same, by description: a launch looks its kernel up without generating the source again. */
+    private final Map<dev.fluxion.cuda.codegen.ElementwiseKernel, MemorySegment> byKernel = new ConcurrentHashMap<>();
 
     DeviceContext(CudaRuntime runtime, int ordinal) {
         this.runtime = runtime;
@@ -134,6 +136,16 @@ final class DeviceContext {
             MemorySegment module = loadModule(name, source);
             f = runtime.driver().moduleFunction(module, name);
             generated.put(source, f);
+        }
+        return f;
+    }
+
+    /** The loaded function of generated kernel {@code k} (its source generated and compiled at first use). */
+    MemorySegment generatedFunction(dev.fluxion.cuda.codegen.ElementwiseKernel k) {
+        MemorySegment f = byKernel.get(k);
+        if (f == null) {
+            f = generatedFunction(k.name(), dev.fluxion.cuda.codegen.CudaSourceGenerator.source(k));
+            byKernel.put(k, f);
         }
         return f;
     }

@@ -101,7 +101,7 @@ public final class FusedElementwise {
             return;
         }
         DeviceContext ctx = out.context();
-        MemorySegment function = ctx.generatedFunction(kernel.name(), CudaSourceGenerator.source(kernel));
+        MemorySegment function = ctx.generatedFunction(kernel);
         Launch l = Launch.start(ctx, function, kernel.name());
         for (CudaTensor s : storages) {
             l.ptr(s);

@@ -42,6 +42,10 @@ final class FakeCuda {
         String cc = Stream.of("/usr/bin/cc", "/usr/bin/gcc", "/usr/local/bin/gcc", "/usr/bin/clang")
                 .filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
         Assumptions.assumeTrue(cc != null, "no C compiler: the fake-driver tests are skipped");
+        boolean cxx = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "c++")));
+        Assumptions.assumeTrue(cxx, "no c++ on PATH: the stand-in NVRTC cannot compile kernels for the host;"
+                + " the fake-driver tests of the device path are skipped");
         Path dir = Files.createTempDirectory("fake-cuda");
         Path src = dir.resolve("fake_cuda.c");
         try (InputStream in = FakeCuda.class.getResourceAsStream("fake_cuda.c")) {
