@@ -218,8 +218,26 @@ int cublasSgemm_v2(void *h, int ta, int tb, int m, int n, int k, const float *al
     return 0;
 }
 
+static void dgemm(int ta, int tb, int m, int n, int k, double alpha, const double *a, int lda, const double *b, int ldb,
+                  double beta, double *c, int ldc) {
+    for (int j = 0; j < n; j++) {
+        for (int i = 0; i < m; i++) {
+            double acc = 0;
+            for (int l = 0; l < k; l++) {
+                acc += (ta ? a[l + i * lda] : a[i + l * lda]) * (tb ? b[j + l * ldb] : b[l + j * ldb]);
+            }
+            c[i + j * ldc] = beta == 0 ? alpha * acc : alpha * acc + beta * c[i + j * ldc];
+        }
+    }
+}
+
+/* Double GEMMs: NOT_SUPPORTED (FakeDriverTest checks that error's message), computed when emulating. */
 int cublasDgemm_v2(void *h, int ta, int tb, int m, int n, int k, const double *alpha, const double *a, int lda,
-                   const double *b, int ldb, const double *beta, double *c, int ldc) { return 15; }
+                   const double *b, int ldb, const double *beta, double *c, int ldc) {
+    if (!fake_emulate_all) return 15;
+    dgemm(ta, tb, m, n, k, *alpha, a, lda, b, ldb, *beta, c, ldc);
+    return 0;
+}
 
 int cublasSgemmStridedBatched(void *h, int ta, int tb, int m, int n, int k, const float *alpha, const float *a,
                               int lda, long long sa, const float *b, int ldb, long long sb, const float *beta,
@@ -236,7 +254,13 @@ int cublasSgemmStridedBatched(void *h, int ta, int tb, int m, int n, int k, cons
 
 int cublasDgemmStridedBatched(void *h, int ta, int tb, int m, int n, int k, const double *alpha, const double *a,
                               int lda, long long sa, const double *b, int ldb, long long sb, const double *beta,
-                              double *c, int ldc, long long sc, int batch) { return 15; }
+                              double *c, int ldc, long long sc, int batch) {
+    if (!fake_emulate_all) return 15;
+    for (int i = 0; i < batch; i++) {
+        dgemm(ta, tb, m, n, k, *alpha, a + i * sa, lda, b + i * sb, ldb, *beta, c + i * sc, ldc);
+    }
+    return 0;
+}
 
 /* ---- NVRTC: "compiles" to a PTX that names the options it was given (generated kernels: see above) */
 static char *fake_options;
