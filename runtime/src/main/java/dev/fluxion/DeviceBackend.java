@@ -54,6 +54,9 @@ public interface DeviceBackend {
     /** Softmax (or log-softmax) along {@code dim} (normalised). */
     Tensor softmax(Tensor x, int dim, boolean log);
 
+    /** INT64 index of the first maximum of {@code x} along {@code dim} (normalised), as the CPU's argmax. */
+    Tensor argmax(Tensor x, int dim, boolean keepDim);
+
     /**
      * The gradient of max (or min) along {@code dim}: {@code g} (x's shape with {@code dim} of size
      * 1) at the first index of each maximum (minimum) of {@code x} along {@code dim}, 0 elsewhere.

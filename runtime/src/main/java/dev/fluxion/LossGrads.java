@@ -79,6 +79,7 @@ final class LossGrads {
 
     /** Zeros like input with 1 at [n, target_n] (or [target] for unbatched input). */
     private static Tensor oneHot(Tensor input, Tensor target) {
+        Devices.requireCpu("nllLoss", input, target);
         Tensor r = Tensor.zeros(input.dtype.isFloatingPoint() ? input.dtype : DType.FLOAT32, input.shape);
         double[] t = target.toDoubleArray();
         int c = input.shape[input.shape.length - 1];

@@ -95,17 +95,17 @@ final class Reduce {
     }
 
     static Tensor argmax(Tensor t, int dim, boolean keepDim) {
-        if (t.buffer != null) {
-            throw Devices.unsupported("argmax", t.device());
-        }
         if (t.numel() == 0) {
             throw new FluxionException("argmax: cannot take the argmax of a tensor with no elements (shape "
                     + Shapes.str(t.shape) + ")");
         }
         if (t.shape.length == 0) {
-            return Factories.full(DType.INT64, 0);
+            return t.buffer != null ? Tensor.fullLike(t, 0).to(DType.INT64) : Factories.full(DType.INT64, 0);
         }
         int dm = Shapes.dim("argmax", dim, t.shape);
+        if (t.buffer != null) {
+            return Devices.backendOf("argmax", t).argmax(t, dm, keepDim);
+        }
         double[] x = Conversions.toDoubleArray(t);
         int n = t.shape[dm];
         int inner = 1;

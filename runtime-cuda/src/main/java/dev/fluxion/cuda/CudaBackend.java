@@ -21,7 +21,7 @@ import java.util.List;
  * {@code tensor.to(Device.cuda())} and every op on the resulting tensors run. Elementwise ops are
  * generated kernels ({@link OpKernels}, following the CPU's dtype rules: integer inputs, promotion,
  * comparisons in float64); reductions, softmax and cross-entropy use the hand-written kernels of
- * {@link CudaReductions} and {@link CudaNN}; matmul is cuBLAS ({@link DeviceMatmul}).
+ * {@link CudaReductions} and {@link CudaNN} (and {@code argmax_dim}); matmul is cuBLAS ({@link DeviceMatmul}).
  */
 public final class CudaBackend implements DeviceBackend {
 
@@ -126,6 +126,25 @@ public final class CudaBackend implements DeviceBackend {
         }
         CudaTensor c = CudaBuffer.contiguous(x);
         return CudaBuffer.wrap(log ? CudaNN.logSoftmax(c, -1) : CudaNN.softmax(c, -1));
+    }
+
+    @Override
+    public Tensor argmax(Tensor x, int dim, boolean keepDim) {
+        CudaTensor c = CudaBuffer.contiguous(x);
+        if (!x.dtype().isFloatingPoint()) {
+            c = c.withDtype(DType.FLOAT64); // INT64 and BOOL are stored as doubles
+        }
+        int[] shape = x.shape();
+        long inner = 1;
+        for (int d = dim + 1; d < shape.length; d++) {
+            inner *= shape[d];
+        }
+        long outer = x.numel() / ((long) shape[dim] * inner);
+        CudaTensor out = CudaTensor.empty(c.context(), DType.INT64,
+                DeviceReductions.reducedShape(shape, new int[] {dim}, keepDim));
+        Launch.of(c.context(), KernelSources.REDUCE, "argmax_dim" + Checks.suffix(c))
+                .ptr(c).ptr(out).i64(outer).i64(shape[dim]).i64(inner).elementwise(outer * inner);
+        return CudaBuffer.wrap(out);
     }
 
     @Override

@@ -132,6 +132,20 @@ class DeviceTensorFakeDriverTest {
     }
 
     @Test
+    void opsNotOnTheDeviceYetNameTheOpAndTheDevice() {
+        Tensor d = Tensor.ones(2, 3).cuda();
+        FluxionException index = assertThrows(FluxionException.class, () -> d.index(0, new int[] {1}));
+        assertTrue(index.getMessage().startsWith("index: not supported on cuda:0 yet; move the operands to the CPU"),
+                index.getMessage());
+        FluxionException conv = assertThrows(FluxionException.class,
+                () -> F.conv2d(Tensor.ones(1, 1, 4, 4).cuda(), Tensor.ones(1, 1, 2, 2).cuda(), null, 1, 0));
+        assertTrue(conv.getMessage().startsWith("conv2d: not supported on cuda:0"), conv.getMessage());
+        FluxionException none = assertThrows(FluxionException.class,
+                () -> F.crossEntropy(d, Tensor.of(0.0, 1).cuda(), dev.fluxion.Reduction.NONE));
+        assertTrue(none.getMessage().contains("Reduction.NONE") && none.getMessage().contains("cuda:0"), none.getMessage());
+    }
+
+    @Test
     void aCpuScalarGoesWithADeviceTensorAsAKernelArgument() {
         Tensor d = Tensor.ones(2, 3).cuda();
         Tensor y = d.times(2.5);
