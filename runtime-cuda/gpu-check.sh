@@ -5,10 +5,13 @@
 #     OUT=/some/dir runtime-cuda/gpu-check.sh
 # It finds the NVIDIA libraries (the Python environment's nvidia/*/lib wheels, the toolkit, the
 # system), runs runtime-cuda's tests with the JUnit console launcher (the GPU tests compare every
-# op with the CPU runtime and train an MLP), then the benchmarks: CudaBench (Java), the same
-# cuBLAS SGEMM from C, and PyTorch eager on the same GPU, and writes everything to $OUT:
+# op with the CPU runtime and train an MLP; DeviceTrainingGpuTest runs the runtime's Tensor API on
+# tensors moved with to(Device.cuda()): every op and derivative rule, views, the to()/cpu() round
+# trip, and W4 training steps with SGD and Adam against the CPU), then the benchmarks: CudaBench
+# (Java: the device API and the Tensor API), the same cuBLAS SGEMM from C, and PyTorch eager on the
+# same GPU, and writes everything to $OUT:
 #   env.txt nvidia-smi.txt junit.txt junit/ kernel-cache/ java-bench.txt c-sgemm.txt
-#   torch-bench.txt summary.md
+#   torch-bench.txt device-path.txt summary.md
 # Exit status: 0 when the tests passed (benchmark failures are reported in summary.md).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,7 +74,13 @@ if grep -q "no CUDA driver" "$OUT/junit.txt"; then
     log "GPU tests were SKIPPED: the driver was not found (see junit.txt)"
     TEST_RC=3
 fi
-log "kernel cache: $(find "$OUT/kernel-cache" -name '*.ptx' 2>/dev/null | wc -l) PTX files"
+log "kernel cache: $(find "$OUT/kernel-cache" -name '*.ptx' 2>/dev/null | wc -l) PTX files," \
+    "$(find "$OUT/kernel-cache" -name 'fx_*.ptx' 2>/dev/null | wc -l) of them generated elementwise kernels"
+# The device path of the runtime's Tensor API, test by test (the tree lines of these classes).
+grep -E "DeviceTrainingGpuTest|DeviceTensorFakeDriverTest|everyOpAndDerivative|w4Training|viewsAndRoundTrips|CudaMlpTraining" \
+    "$OUT/junit.txt" > "$OUT/device-path.txt" 2>/dev/null
+grep -A40 "ops differ on CUDA" "$OUT/junit.txt" >> "$OUT/device-path.txt" 2>/dev/null
+log "device path (Tensor.to(cuda), training step vs CPU): see device-path.txt"
 
 # 3. Benchmarks: Java, C (same cuBLAS call), PyTorch eager.
 log "CudaBench"
@@ -94,6 +103,8 @@ if [ -n "$PY" ]; then
     timeout 300 "$PY" "$ROOT/runtime-cuda/bench/torch_bench.py" "$OUT" > "$OUT/torch-bench.log" 2>&1
     log "torch bench rc=$?"
     "$PY" "$ROOT/runtime-cuda/bench/compare.py" "$OUT" > "$OUT/summary.md" 2>&1
+    { echo; echo "Device-path tests (Tensor.to(Device.cuda()) against the CPU):"; echo '```';
+      cat "$OUT/device-path.txt"; echo '```'; } >> "$OUT/summary.md"
     cat "$OUT/summary.md"
 fi
 log "tests rc=$TEST_RC"

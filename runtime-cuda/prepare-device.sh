@@ -20,8 +20,11 @@ mkdir -p "$DEV/lib"
 mvn -q -B -ntp package dependency:copy-dependencies -pl runtime-cuda -am -DskipTests \
     -DincludeScope=test -DexcludeGroupIds=org.junit,org.opentest4j,org.apiguardian \
     -DoutputDirectory="$DEV/lib"
-cp runtime-cuda/target/fluxion-cuda-*.jar runtime/target/fluxion-runtime-*.jar \
-   annotations/target/fluxion-annotations-*.jar "$DEV/lib/"
+# The class jars only: the javadoc and sources jars (9 MiB) would eat the 64 MiB a device run carries.
+for jar in runtime-cuda/target/fluxion-cuda-*.jar runtime/target/fluxion-runtime-*.jar \
+           annotations/target/fluxion-annotations-*.jar; do
+    case "$jar" in *-javadoc.jar|*-sources.jar) ;; *) cp "$jar" "$DEV/lib/" ;; esac
+done
 cp -r runtime-cuda/target/test-classes "$DEV/test-classes"
 
 mvn -q -B -ntp dependency:copy \

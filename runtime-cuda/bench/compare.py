@@ -28,9 +28,9 @@ rows = ["| figure | Fluxion (Java, FFM) | PyTorch eager | C + cuBLAS | ratio | t
         "|---|---|---|---|---|---|---|"]
 
 
-def row(label, key, unit, baseline, target_text, better_if_higher, threshold):
+def row(label, key, unit, baseline, target_text, better_if_higher, threshold, torch_key=None):
     j = java.get(key)
-    t = torch.get(key)
+    t = torch.get(torch_key or key)
     cv = c.get(key)
     base = {"c": cv, "torch": t}[baseline]
     if isinstance(j, float) and isinstance(base, float) and base > 0:
@@ -49,9 +49,30 @@ row("dispatch, relu on 1024 floats (enqueue)", "dispatch_relu1024_enqueue_us", "
 row("dispatch, relu on 1024 floats (with sync)", "dispatch_relu1024_total_us", "µs/op", "torch", "≤ PyTorch", False, 1.0)
 row("MLP 784-256-10 b64 SGD step", "mlp_784_256_10_b64_step_ms", "ms", "torch", "≥ 2× PyTorch", False, 2.0)
 row("MLP 4096-4096-4096 b1024 SGD step", "mlp_4096_4096_4096_b1024_step_ms", "ms", "torch", "≥ 1.2× PyTorch", False, 1.2)
+# The user's path: the runtime's Tensor API on tensors moved with to(Device.cuda()).
+row("Tensor API: x.relu() dispatch (enqueue)", "tensor_dispatch_relu1024_enqueue_us", "µs/op", "torch", "≤ PyTorch", False,
+    1.0, "dispatch_relu1024_enqueue_us")
+row("Tensor API: x.relu() dispatch (with sync)", "tensor_dispatch_relu1024_total_us", "µs/op", "torch", "≤ PyTorch", False,
+    1.0, "dispatch_relu1024_total_us")
+row("Tensor API: W4 step, SGD (Module.to)", "tensor_mlp_784_256_10_b64_step_ms", "ms", "torch", "≥ 2× PyTorch", False,
+    2.0, "mlp_784_256_10_b64_step_ms")
+row("Tensor API: W4 step, Adam", "tensor_mlp_784_256_10_b64_adam_step_ms", "ms", "torch", "≥ 2× PyTorch", False,
+    2.0, "mlp_784_256_10_b64_adam_step_ms")
+row("Tensor API: MLP 4096³ b1024 step, SGD", "tensor_mlp_4096_4096_4096_b1024_step_ms", "ms", "torch", "≥ 1.2× PyTorch",
+    False, 1.2, "mlp_4096_4096_4096_b1024_step_ms")
 print(f"Device: {java.get('device', torch.get('device', '?'))}; PyTorch {torch.get('torch_version', '?')}")
 print()
 print("\n".join(rows))
 print()
 print("ratio: speed of Fluxion relative to the baseline (>1: Fluxion faster). The MLP steps are hand-written")
-print("forward/backward calls of the device API (no fused kernels yet), one kernel per op.")
+print("forward/backward calls of the device API (no fused kernels yet), one kernel per op; the Tensor API rows")
+print("run the generated code's statements on tensors moved with to(Device.cuda()).")
+for key in ("tensor_mlp_784_256_10_b64", "tensor_mlp_784_256_10_b64_adam"):
+    cpu, dev = java.get(key + "_cpu_first_loss"), java.get(key + "_first_loss")
+    if isinstance(cpu, float) and isinstance(dev, float):
+        agree = "yes" if abs(cpu - dev) <= 1e-4 * abs(cpu) + 1e-5 else "NO"
+        print(f"- {key}: first-step loss on CUDA {dev:.6f}, on the CPU {cpu:.6f}: agree (float32): {agree}")
+rt = java.get("tensor_roundtrip_64x784_exact")
+if rt is not None:
+    print(f"- to(cuda)/cpu() round trip of a 64×784 batch exact: {'yes' if rt == 1.0 else 'NO'}"
+          f" ({java.get('tensor_roundtrip_64x784_us', 0):.1f} µs)")

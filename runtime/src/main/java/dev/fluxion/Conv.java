@@ -71,6 +71,7 @@ final class Conv {
     }
 
     static Tensor conv2d(Tensor x, Tensor weight, @Nullable Tensor bias, int stride, int pad) {
+        Devices.requireCpu("conv2d", x, weight);
         Geometry g = convGeometry("conv2d", x, weight, stride, pad);
         int oc = weight.shape[0];
         if (bias != null && (bias.shape.length != 1 || bias.shape[0] != oc)) {
@@ -156,6 +157,7 @@ final class Conv {
      * window in row-major order; NaN counts as the maximum, as PyTorch).
      */
     static Tensor maxPool2d(Tensor x, int k, int stride, int @Nullable [] argmax) {
+        Devices.requireCpu("maxPool2d", x);
         floating("maxPool2d", x);
         Geometry g = geometry("maxPool2d", x.shape, k, k, stride, 0);
         Tensor src = Conversions.dense(x);

@@ -13,6 +13,9 @@ final class Conversions {
 
     /** A contiguous copy of {@code t} converted to {@code dtype}. */
     static Tensor copy(Tensor t, DType dtype) {
+        if (t.buffer != null) {
+            return Devices.backendOf("copy", t).convert(t, dtype);
+        }
         Tensor out = Tensor.empty(dtype, t.shape.clone());
         copyInto(t, t.strides, out, out.strides, out.offset);
         if (dtype == DType.BOOL || dtype == DType.INT64 && !(t.dtype == DType.INT64 || t.dtype == DType.BOOL)) {
@@ -52,6 +55,9 @@ final class Conversions {
 
     /** A contiguous copy of contiguous {@code t} in one pass (no zero-fill first). */
     static Tensor denseCopy(Tensor t) {
+        if (t.buffer != null) {
+            return copy(t, t.dtype);
+        }
         int n = Shapes.numel(t.shape);
         int[] shape = t.shape.clone();
         return t.f != null
@@ -71,16 +77,17 @@ final class Conversions {
     }
 
     static float[] toFloatArray(Tensor t) {
-        Tensor c = copy(t, DType.FLOAT32);
+        Tensor c = copy(Devices.toHost(t), DType.FLOAT32);
         return c.f;
     }
 
     static double[] toDoubleArray(Tensor t) {
-        Tensor c = copy(t, DType.FLOAT64);
+        Tensor c = copy(Devices.toHost(t), DType.FLOAT64);
         return c.d;
     }
 
     static Object toArray(Tensor t) {
+        t = Devices.toHost(t);
         if (t.f != null) {
             float[] data = toFloatArray(t);
             if (t.shape.length == 0) {

@@ -295,12 +295,26 @@ public final class Derivatives {
 
     /** out = max over dim: returns g at the first index of each max along dim, 0 elsewhere. */
     public static Tensor maxGrad(Tensor g, Tensor x, Tensor out, int dim, boolean keepDim) {
+        if (g.buffer != null || x.buffer != null) {
+            return extremumGradOnDevice("maxGrad", g, x, dim, keepDim, false);
+        }
         return argGrad(g, x, x.argmax(dim, true), dim, keepDim);
     }
 
     /** out = min over dim: returns g at the first index of each min along dim, 0 elsewhere. */
     public static Tensor minGrad(Tensor g, Tensor x, Tensor out, int dim, boolean keepDim) {
+        if (g.buffer != null || x.buffer != null) {
+            return extremumGradOnDevice("minGrad", g, x, dim, keepDim, true);
+        }
         return argGrad(g, x, x.neg().argmax(dim, true), dim, keepDim);
+    }
+
+    /** {@link #maxGrad}/{@link #minGrad} along a dim on a device: one kernel finds the first extremum and places g. */
+    private static Tensor extremumGradOnDevice(String name, Tensor g, Tensor x, int dim, boolean keepDim, boolean min) {
+        Device device = Devices.common(name, g, x);
+        int d = Shapes.dim(name, dim, x.shape);
+        Tensor gk = restore(g, x, new int[] {d}, keepDim);
+        return Tensor.checked(name, Devices.backend(name, device).extremumGrad(gk, x, d, min));
     }
 
     private static Tensor argGrad(Tensor g, Tensor x, Tensor index, int dim, boolean keepDim) {

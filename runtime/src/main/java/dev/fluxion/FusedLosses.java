@@ -17,6 +17,13 @@ final class FusedLosses {
 
     /** {@code mean/sum/none of lse(x_n) − x_{n,t_n}}: log-softmax and NLL in one pass per row. */
     static @Nullable Tensor crossEntropy(Tensor logits, Tensor target, Reduction r) {
+        if (onDevice(logits, target)) {
+            if (Losses.isProbabilities(logits, target)) {
+                return null; // composed from log-softmax and elementwise ops, which run on the device
+            }
+            Device device = Devices.common("crossEntropy", logits, target);
+            return Tensor.checked("crossEntropy", Devices.backend("crossEntropy", device).crossEntropy(logits, target, r));
+        }
         if (!logits.dtype.isFloatingPoint() || !logits.isContiguous() || Losses.isProbabilities(logits, target)) {
             return null;
         }
@@ -31,6 +38,14 @@ final class FusedLosses {
 
     /** {@code (softmax(x_n) − onehot(t_n)) · s_n}, s_n = g/N (MEAN), g (SUM) or g_n (NONE). */
     static @Nullable Tensor crossEntropyGrad(Tensor g, Tensor logits, Tensor target, Reduction r) {
+        if (onDevice(g, logits) || target.buffer != null) {
+            if (Losses.isProbabilities(logits, target)) {
+                return null;
+            }
+            Device device = Devices.common("crossEntropyGrad", g, logits, target);
+            return Tensor.checked("crossEntropyGrad",
+                    Devices.backend("crossEntropyGrad", device).crossEntropyGrad(g, logits, target, r));
+        }
         if (!logits.dtype.isFloatingPoint() || !logits.isContiguous() || Losses.isProbabilities(logits, target)
                 || !scaleApplies(g, logits.dtype, rowShape(logits), r)) {
             return null;
@@ -52,6 +67,9 @@ final class FusedLosses {
 
     /** {@code mean/sum/none of −logProbs[n, t_n]}. */
     static @Nullable Tensor nll(String name, Tensor logProbs, Tensor target, Reduction r) {
+        if (onDevice(logProbs, target)) {
+            return null; // the composed rule; its gather is not on the device yet (a clear error there)
+        }
         if (!logProbs.dtype.isFloatingPoint() || !logProbs.isContiguous()) {
             return null;
         }
@@ -69,6 +87,9 @@ final class FusedLosses {
 
     /** {@code −s_n} at {@code [n, t_n]}, 0 elsewhere. */
     static @Nullable Tensor nllGrad(Tensor g, Tensor logProbs, Tensor target, Reduction r) {
+        if (onDevice(logProbs, target)) {
+            return null; // the composed rule; its gather is not on the device yet (a clear error there)
+        }
         if (!logProbs.dtype.isFloatingPoint() || !scaleApplies(g, logProbs.dtype, rowShape(logProbs), r)) {
             return null;
         }
@@ -90,6 +111,9 @@ final class FusedLosses {
 
     /** BCE (or BCE with logits) forward in one pass; null unless p, y are same-shape contiguous, one float dtype. */
     static @Nullable Tensor bce(String name, Tensor p, Tensor y, Reduction r, boolean logits) {
+        if (onDevice(p, y)) {
+            return null; // composed from elementwise ops and reductions, which run on the device
+        }
         if (!sameLayout(p, y)) {
             return null;
         }
@@ -113,6 +137,9 @@ final class FusedLosses {
 
     /** The BCE (or BCE-with-logits) gradient in one pass; null where {@link #bce} would not apply. */
     static @Nullable Tensor bceGrad(Tensor g, Tensor p, Tensor y, Reduction r, boolean logits) {
+        if (onDevice(p, y)) {
+            return null; // composed from elementwise ops and reductions, which run on the device
+        }
         if (!sameLayout(p, y) || !scaleApplies(g, p.dtype, p.shape, r)
                 || (r == Reduction.NONE && !g.isContiguous())) {
             return null;
@@ -142,6 +169,11 @@ final class FusedLosses {
      * The target's class indices, validated as {@link Losses#classIndex} does (same messages), read
      * straight from storage: shape [N] for [N, C] input, [] for [C].
      */
+    /** Whether either operand is a device tensor: the one-pass CPU kernels do not apply. */
+    private static boolean onDevice(Tensor a, Tensor b) {
+        return a.buffer != null || b.buffer != null;
+    }
+
     static int[] classIndices(String name, Tensor input, Tensor target) {
         checkClassInput(name, input);
         int[] expected = rowShape(input);

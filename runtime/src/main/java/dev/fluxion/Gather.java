@@ -22,6 +22,7 @@ final class Gather {
     }
 
     static Tensor index(Tensor t, int dim, int[] indices) {
+        Devices.requireCpu("index", t);
         int d = Shapes.dim("index", dim, t.shape);
         int[] shape = t.shape.clone();
         shape[d] = indices.length;
@@ -37,6 +38,7 @@ final class Gather {
 
     /** {@code out} of x's shape, zeros plus {@code out[indices[k]] += g[k]} along {@code dim}. */
     static Tensor indexAdd(Tensor g, int[] xShape, DType dtype, int dim, int[] indices) {
+        Devices.requireCpu("indexAdd", g);
         int d = Shapes.dim("indexGrad", dim, xShape);
         Tensor out = Tensor.empty(dtype, xShape.clone());
         for (int k = 0; k < indices.length; k++) {
@@ -47,6 +49,7 @@ final class Gather {
     }
 
     static Tensor gather(Tensor t, int dim, Tensor index) {
+        Devices.requireCpu("gather", t, index);
         int d = checkGather("gather", t.shape, dim, index);
         Tensor out = Tensor.empty(t.dtype, index.shape.clone());
         double[] idx = Conversions.toDoubleArray(index);
@@ -70,6 +73,7 @@ final class Gather {
 
     /** Zeros of {@code xShape} with {@code out[.., index[i], ..] += g[i]} (the adjoint of gather). */
     static Tensor scatterAdd(Tensor g, int[] xShape, DType dtype, int dim, Tensor index) {
+        Devices.requireCpu("scatterAdd", g, index);
         int d = checkGather("gatherGrad", xShape, dim, index);
         Tensor out = Tensor.empty(dtype, xShape.clone());
         double[] idx = Conversions.toDoubleArray(index);
@@ -124,6 +128,7 @@ final class Gather {
     }
 
     static Tensor cat(int dim, List<Tensor> tensors) {
+        Devices.requireCpu("cat", tensors.toArray(Tensor[]::new));
         if (tensors.isEmpty()) {
             throw new FluxionException("cat: expects at least one tensor");
         }

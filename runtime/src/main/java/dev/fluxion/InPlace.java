@@ -53,6 +53,9 @@ final class InPlace {
     static Tensor add(Tensor dst, Tensor other, double alpha) {
         checkOperand("addInPlace", "other", other);
         checkWritable("addInPlace", dst);
+        if (dst.buffer != null || other.buffer != null) {
+            return onDevice("addInPlace", DeviceBackend.InPlaceUpdate.ADD, dst, other, null, alpha);
+        }
         if (fusable(dst, other)) {
             int n = Shapes.numel(dst.shape);
             if (dst.f != null) {
@@ -79,6 +82,10 @@ final class InPlace {
         checkOperand(op, "a", a);
         checkOperand(op, "b", b);
         checkWritable(op, dst);
+        if (dst.buffer != null || a.buffer != null || b.buffer != null) {
+            return onDevice(op, divide ? DeviceBackend.InPlaceUpdate.ADD_QUOTIENT : DeviceBackend.InPlaceUpdate.ADD_PRODUCT,
+                    dst, a, b, value);
+        }
         if (fusable(dst, a) && fusable(dst, b)) {
             int n = Shapes.numel(dst.shape);
             if (dst.f != null) {
@@ -121,8 +128,34 @@ final class InPlace {
         }
     }
 
+    /**
+     * An in-place update where a tensor is on a device: every operand on the target's device
+     * (a 0-dim CPU operand counts as a scalar), the target a contiguous device tensor.
+     */
+    private static Tensor onDevice(String op, DeviceBackend.InPlaceUpdate update, Tensor dst,
+            @org.jspecify.annotations.Nullable Tensor a, @org.jspecify.annotations.Nullable Tensor b, double alpha) {
+        Device device = dst.device();
+        for (Tensor operand : new Tensor[] {a, b}) {
+            if (operand != null) {
+                if (!Devices.common(op, dst, operand).equals(device)) {
+                    throw new FluxionException(op + ": the target is on " + device + " but the operand of shape "
+                            + Shapes.str(operand.shape) + " is on " + operand.device() + "; move it with .to(" + device + ")");
+                }
+                if (!Shapes.broadcastsTo(operand.shape, dst.shape)) {
+                    throw new FluxionException(op + ": shape " + Shapes.str(operand.shape)
+                            + " cannot be broadcast to the target's shape " + Shapes.str(dst.shape));
+                }
+            }
+        }
+        Devices.backend(op, device).inPlace(op, update, dst, a, b, alpha);
+        return dst;
+    }
+
     static Tensor mul(Tensor dst, double c) {
         checkWritable("mulInPlace", dst);
+        if (dst.buffer != null) {
+            return onDevice("mulInPlace", DeviceBackend.InPlaceUpdate.SCALE, dst, null, null, c);
+        }
         if (dst.isContiguous() && dst.numel() > 0) {
             int n = Shapes.numel(dst.shape);
             if (dst.f != null) {
@@ -139,6 +172,9 @@ final class InPlace {
     static Tensor copy(Tensor dst, Tensor other) {
         checkOperand("copyInPlace", "other", other);
         checkWritable("copyInPlace", dst);
+        if (dst.buffer != null || other.buffer != null) {
+            return onDevice("copyInPlace", DeviceBackend.InPlaceUpdate.COPY, dst, other, null, 0);
+        }
         if (fusable(dst, other)) {
             int n = Shapes.numel(dst.shape);
             if (dst.f != null) {
@@ -155,6 +191,9 @@ final class InPlace {
 
     static Tensor fill(Tensor dst, double value) {
         checkWritable("fillInPlace", dst);
+        if (dst.buffer != null) {
+            return onDevice("fillInPlace", DeviceBackend.InPlaceUpdate.FILL, dst, null, null, value);
+        }
         if (dst.isContiguous() && dst.numel() > 0) {
             int n = Shapes.numel(dst.shape);
             if (dst.f != null) {

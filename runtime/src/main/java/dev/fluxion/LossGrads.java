@@ -22,7 +22,7 @@ final class LossGrads {
      * as by the three separate ops: fl(fl(fl(a − b)·2)·s).
      */
     static @Nullable Tensor mseFused(Tensor g, Tensor a, Tensor b, Reduction reduction) {
-        if (reduction == Reduction.NONE || g.dim() != 0 || a.dtype != b.dtype || g.dtype != a.dtype
+        if (g.buffer != null || a.buffer != null || b.buffer != null || reduction == Reduction.NONE || g.dim() != 0 || a.dtype != b.dtype || g.dtype != a.dtype
                 || !a.dtype.isFloatingPoint() || !java.util.Arrays.equals(a.shape, b.shape)
                 || !a.isContiguous() || !b.isContiguous()) {
             return null;
@@ -79,6 +79,7 @@ final class LossGrads {
 
     /** Zeros like input with 1 at [n, target_n] (or [target] for unbatched input). */
     private static Tensor oneHot(Tensor input, Tensor target) {
+        Devices.requireCpu("nllLoss", input, target);
         Tensor r = Tensor.zeros(input.dtype.isFloatingPoint() ? input.dtype : DType.FLOAT32, input.shape);
         double[] t = target.toDoubleArray();
         int c = input.shape[input.shape.length - 1];

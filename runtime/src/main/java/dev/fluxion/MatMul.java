@@ -14,6 +14,10 @@ final class MatMul {
     private MatMul() {}
 
     static Tensor matmul(Tensor a, Tensor b) {
+        if (a.buffer != null || b.buffer != null) {
+            Device device = Devices.common("matmul", a, b);
+            return Tensor.checked("matmul", Devices.backend("matmul", device).matmul(a, b));
+        }
         if (a.shape.length == 0 || b.shape.length == 0) {
             throw new FluxionException("matmul: both operands need at least 1 dim, got shapes "
                     + Shapes.str(a.shape) + " and " + Shapes.str(b.shape));
@@ -127,6 +131,9 @@ final class MatMul {
      * {@code Wᵀ}), this is the parameter's own layout, so {@code .t()} of it is contiguous.
      */
     static Tensor matmulColumnMajor(Tensor x, Tensor y) {
+        if (x.buffer != null || y.buffer != null) {
+            return matmul(x, y); // the device's GEMM picks its own layout
+        }
         int m = x.shape[0], k = x.shape[1], n = y.shape[1];
         if (k != y.shape[0]) {
             return matmul(x, y); // reports the mismatch

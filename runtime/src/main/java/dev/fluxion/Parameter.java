@@ -41,7 +41,12 @@ public final class Parameter extends Tensor {
             throw new FluxionException("accumulateGrad: gradient of shape " + Shapes.str(g.shape)
                     + " does not match the parameter of shape " + Shapes.str(shape));
         }
-        if (grad == null) {
+        if (grad == null && (buffer != null || g.buffer != null)) {
+            // On a device the buffer is made on the parameter's device; mixing devices fails in add.
+            Tensor fresh = Tensor.zerosLike(this);
+            InPlace.add(fresh, g, 1.0);
+            grad = fresh;
+        } else if (grad == null) {
             // A copy, never g itself: g may be shared with the caller or with another gradient.
             grad = g.dtype == dtype && g.isContiguous() && g.numel() > 0 && java.util.Arrays.equals(g.shape, shape)
                     ? Conversions.denseCopy(g)
@@ -69,6 +74,10 @@ public final class Parameter extends Tensor {
             throw new FluxionException("accumulateProduct: the product of shapes " + Shapes.str(a.shape) + " and "
                     + Shapes.str(b.shape) + " does not have the parameter's shape " + Shapes.str(shape));
         }
+        if (buffer != null || a.buffer != null || b.buffer != null) { // on a device: its matmul, then accumulate
+            accumulateGrad(a.matmul(b));
+            return;
+        }
         if (grad == null) {
             grad = Tensor.zeros(dtype, shape.clone());
         }
@@ -94,6 +103,20 @@ public final class Parameter extends Tensor {
     /** Whether {@code t} lives in the gradient's storage (then the product must not write there while reading). */
     private boolean readsGrad(Tensor t) {
         return t.f != null ? t.f == grad.f : t.d == grad.d;
+    }
+
+    /**
+     * This parameter's values on {@code device} as a new parameter (this one when it is already
+     * there), keeping {@link #requiresGrad()}; the gradient buffer is not carried over. Used by
+     * {@link dev.fluxion.nn.Module#to(Device)}, which puts the new parameter in the module's field.
+     */
+    public Parameter to(Device device) {
+        if (device.equals(device())) {
+            return this;
+        }
+        Parameter moved = new Parameter(super.to(device));
+        moved.requiresGrad = requiresGrad;
+        return moved;
     }
 
     /** Sets every element of the gradient buffer to 0, keeping the buffer (no-op if there is none). */

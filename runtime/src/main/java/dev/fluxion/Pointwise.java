@@ -24,6 +24,9 @@ final class Pointwise {
     }
 
     static Tensor unary(String name, UnaryOp op, double p, double q, Tensor x) {
+        if (x.buffer != null) {
+            return Tensor.checked(name, Devices.backendOf(name, x).unary(name, op, p, q, x));
+        }
         DType dtype = x.dtype;
         if (!dtype.isFloatingPoint()) {
             boolean keepsIntegers = switch (op) {
@@ -52,6 +55,10 @@ final class Pointwise {
     }
 
     static Tensor binary(String name, BinaryOp op, Tensor a, Tensor b) {
+        if (a.buffer != null || b.buffer != null) {
+            Device device = Devices.common(name, a, b);
+            return Tensor.checked(name, Devices.backend(name, device).binary(name, op, a, b));
+        }
         if (a.dtype == b.dtype && a.dtype.isFloatingPoint() && !op.isComparison()) {
             Tensor fast = denseBinary(op, a, b);
             if (fast != null) {
@@ -145,6 +152,10 @@ final class Pointwise {
             // usually a bug, and "nonzero" would silently select NaN entries.
             throw new FluxionException("where: the mask must be a BOOL tensor (a comparison such as x.gt(0)), got "
                     + mask.dtype + " of shape " + Shapes.str(mask.shape) + "; compare it explicitly, e.g. mask.ne(0)");
+        }
+        if (mask.buffer != null || a.buffer != null || b.buffer != null) {
+            Device device = Devices.common("where", mask, a, b);
+            return Tensor.checked("where", Devices.backend("where", device).where(mask, a, b));
         }
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape, a.shape), b.shape);
         DType dtype = DType.promote(a.dtype, b.dtype);

@@ -22,6 +22,11 @@ final class Reduce {
             throw new FluxionException(name + ": cannot reduce a tensor with no elements (shape "
                     + Shapes.str(t.shape) + ")");
         }
+        if (t.buffer != null) {
+            int[] sorted = ds.clone();
+            java.util.Arrays.sort(sorted);
+            return Tensor.checked(name, Devices.backendOf(name, t).reduce(name, op, t, sorted, keepDim));
+        }
         DType dtype = t.dtype.isFloatingPoint() ? t.dtype : (op == ReduceOp.SUM ? DType.INT64 : t.dtype);
         Tensor src = Pointwise.inStorage(t, dtype);
         Tensor out = Tensor.empty(dtype, Shapes.reduced(t.shape, ds, keepDim));
@@ -65,7 +70,7 @@ final class Reduce {
             return Tensor.checked("logSumExp", Factories.full(x.dtype, Double.NEGATIVE_INFINITY,
                     Shapes.reduced(x.shape, ds, keepDim)));
         }
-        Tensor rows = SoftmaxOps.logSumExpLastDim(x, ds, keepDim);
+        Tensor rows = x.buffer != null ? null : SoftmaxOps.logSumExpLastDim(x, ds, keepDim);
         if (rows != null) {
             return rows;
         }
@@ -95,9 +100,12 @@ final class Reduce {
                     + Shapes.str(t.shape) + ")");
         }
         if (t.shape.length == 0) {
-            return Factories.full(DType.INT64, 0);
+            return t.buffer != null ? Tensor.fullLike(t, 0).to(DType.INT64) : Factories.full(DType.INT64, 0);
         }
         int dm = Shapes.dim("argmax", dim, t.shape);
+        if (t.buffer != null) {
+            return Devices.backendOf("argmax", t).argmax(t, dm, keepDim);
+        }
         double[] x = Conversions.toDoubleArray(t);
         int n = t.shape[dm];
         int inner = 1;

@@ -25,6 +25,9 @@ final class SoftmaxOps {
         if (x.numel() == 0) {
             return Tensor.zerosLike(x);
         }
+        if (x.buffer != null) {
+            return Tensor.checked(name, Devices.backendOf(name, x).softmax(x, d, log));
+        }
         if (d == x.shape.length - 1 && x.isContiguous()) {
             int n = x.shape[d];
             Tensor out = Tensor.empty(x.dtype, x.shape.clone());
@@ -53,6 +56,9 @@ final class SoftmaxOps {
      * and shape, both contiguous, along the last dim; null otherwise.
      */
     static @Nullable Tensor backward(Tensor g, Tensor out, int dim, boolean log) {
+        if (g.buffer != null || out.buffer != null) {
+            return null; // the composed rule runs on the device's elementwise ops and reductions
+        }
         if (out.shape.length == 0 || !out.dtype.isFloatingPoint() || g.dtype != out.dtype
                 || !Arrays.equals(g.shape, out.shape) || !g.isContiguous() || !out.isContiguous()) {
             return null;
@@ -75,7 +81,7 @@ final class SoftmaxOps {
     /** ln Σ exp over the last dim of a contiguous float tensor with elements, in one pass per row; null otherwise. */
     static @Nullable Tensor logSumExpLastDim(Tensor x, int[] ds, boolean keepDim) {
         int rank = x.shape.length;
-        if (ds.length != 1 || rank == 0 || ds[0] != rank - 1 || x.numel() == 0 || !x.isContiguous()) {
+        if (x.buffer != null || ds.length != 1 || rank == 0 || ds[0] != rank - 1 || x.numel() == 0 || !x.isContiguous()) {
             return null;
         }
         int n = x.shape[rank - 1];

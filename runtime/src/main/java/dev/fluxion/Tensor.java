@@ -39,6 +39,8 @@ public sealed class Tensor permits Parameter {
      * made and never asked.
      */
     private byte contiguity;
+    /** The memory of a tensor on a device other than the CPU (then {@code f} and {@code d} are null); null on the CPU. */
+    final @Nullable DeviceBuffer buffer;
 
     Tensor(DType dtype, float @Nullable [] f, double @Nullable [] d, int[] shape, int[] strides, int offset) {
         this.dtype = dtype;
@@ -47,11 +49,29 @@ public sealed class Tensor permits Parameter {
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
+        this.buffer = null;
+    }
+
+    /** A view of device memory (see {@link Devices#wrap}). */
+    Tensor(DType dtype, DeviceBuffer buffer, int[] shape, int[] strides, int offset) {
+        this.dtype = dtype;
+        this.f = null;
+        this.d = null;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        this.buffer = buffer;
     }
 
     /** A view of {@code other}'s storage (used by {@link Parameter}). */
     Tensor(Tensor other) {
-        this(other.dtype, other.f, other.d, other.shape, other.strides, other.offset);
+        this.dtype = other.dtype;
+        this.f = other.f;
+        this.d = other.d;
+        this.shape = other.shape;
+        this.strides = other.strides;
+        this.offset = other.offset;
+        this.buffer = other.buffer;
     }
 
     // ---------------------------------------------------------------- factories
@@ -126,18 +146,21 @@ public sealed class Tensor permits Parameter {
         return Factories.full(dtype, value, shape);
     }
 
-    /** Zeros with the shape and dtype of {@code t}. */
+    /** Zeros with the shape, dtype and device of {@code t}. */
     public static Tensor zerosLike(Tensor t) {
-        return Factories.full(t.dtype, 0, t.shape);
+        return fullLike(t, 0);
     }
 
-    /** Ones with the shape and dtype of {@code t}. */
+    /** Ones with the shape, dtype and device of {@code t}. */
     public static Tensor onesLike(Tensor t) {
-        return Factories.full(t.dtype, 1, t.shape);
+        return fullLike(t, 1);
     }
 
-    /** {@code value} everywhere, with the shape and dtype of {@code t}. */
+    /** {@code value} everywhere, with the shape, dtype and device of {@code t}. */
     public static Tensor fullLike(Tensor t, double value) {
+        if (t.buffer != null) {
+            return Devices.backendOf("fullLike", t).full(t.device(), t.dtype, value, t.shape.clone());
+        }
         return Factories.full(t.dtype, value, t.shape);
     }
 
@@ -218,6 +241,11 @@ public sealed class Tensor permits Parameter {
         return strides.clone();
     }
 
+    /** Where the elements are: {@link Device#cpu()}, or the device of a tensor moved with {@link #to(Device)}. */
+    public Device device() {
+        return buffer == null ? Device.cpu() : buffer.device();
+    }
+
     /** Whether the elements lie in row-major order without gaps (size-1 dims ignored). */
     public boolean isContiguous() {
         byte c = contiguity;
@@ -235,6 +263,9 @@ public sealed class Tensor permits Parameter {
         if (numel() != 1) {
             throw new FluxionException("item: a tensor with " + numel() + " elements (shape "
                     + Shapes.str(shape) + ") cannot be converted to a scalar; it needs exactly one");
+        }
+        if (buffer != null) {
+            return Devices.toHost(this).item(); // waits for the device's queued work
         }
         return f != null ? f[offset] : d[offset];
     }
@@ -275,6 +306,33 @@ public sealed class Tensor permits Parameter {
     /** This tensor converted to {@code dtype} (this tensor itself if it already is). */
     public Tensor to(DType dtype) {
         return Conversions.to(this, dtype);
+    }
+
+    /**
+     * This tensor on {@code device} (this tensor itself if it is already there), as PyTorch's
+     * {@code tensor.to(device)}: a copy on the device, contiguous. A non-CPU device needs its
+     * backend on the class path ({@code dev.fluxion:fluxion-cuda} for CUDA) and a usable driver;
+     * otherwise this throws, naming what is missing.
+     */
+    public Tensor to(Device device) {
+        if (device.equals(device())) {
+            return this;
+        }
+        if (buffer != null && !device.isCuda()) {
+            return Devices.toHost(this);
+        }
+        Tensor host = Devices.toHost(this);
+        return Devices.backend("to(" + device + ")", device).toDevice(host, device);
+    }
+
+    /** This tensor in CPU memory (this tensor itself if it is there): {@code to(Device.cpu())}. */
+    public Tensor cpu() {
+        return Devices.toHost(this);
+    }
+
+    /** This tensor on CUDA device 0: {@code to(Device.cuda())}. */
+    public Tensor cuda() {
+        return to(Device.cuda());
     }
 
     /** This tensor if contiguous, else a contiguous copy. */
@@ -775,6 +833,10 @@ public sealed class Tensor permits Parameter {
     /** The values, printed as PyTorch prints them: {@code tensor([[1., 2.],\n        [3., 4.]])}. */
     @Override
     public String toString() {
+        if (buffer != null) {
+            String host = TensorFormat.format(Devices.toHost(this));
+            return host.substring(0, host.length() - 1) + ", device='" + device() + "')";
+        }
         return TensorFormat.format(this);
     }
 
@@ -795,7 +857,9 @@ public sealed class Tensor permits Parameter {
 
     /** A view of this storage with another shape, strides and offset. */
     Tensor view(int[] newShape, int[] newStrides, int newOffset) {
-        return new Tensor(dtype, f, d, newShape, newStrides, newOffset);
+        return buffer != null
+                ? new Tensor(dtype, buffer, newShape, newStrides, newOffset)
+                : new Tensor(dtype, f, d, newShape, newStrides, newOffset);
     }
 
     /** Runs the anomaly check on an op's result and returns it. */

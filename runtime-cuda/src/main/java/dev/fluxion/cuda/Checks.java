@@ -20,6 +20,14 @@ final class Checks {
         }
     }
 
+    /** Both on one device, else an error naming both. */
+    static void compatibleDevices(String op, CudaTensor a, CudaTensor b) {
+        if (!a.device().equals(b.device())) {
+            throw new IllegalArgumentException(op + ": tensors on different devices: " + a.device() + " and "
+                    + b.device());
+        }
+    }
+
     static void floating(String op, CudaTensor a) {
         if (!a.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException(op + ": needs a float32 or float64 tensor, got " + a.dtype().torchName());

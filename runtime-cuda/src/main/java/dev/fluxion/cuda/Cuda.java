@@ -1,5 +1,7 @@
 package dev.fluxion.cuda;
 
+import dev.fluxion.Device;
+
 import dev.fluxion.cuda.nativ.CudaLibraryNotFoundException;
 import dev.fluxion.cuda.nativ.Driver;
 import dev.fluxion.cuda.nativ.LibraryLocator;

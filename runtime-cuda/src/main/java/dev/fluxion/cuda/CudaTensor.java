@@ -1,5 +1,7 @@
 package dev.fluxion.cuda;
 
+import dev.fluxion.Device;
+
 import dev.fluxion.DType;
 import dev.fluxion.Tensor;
 
@@ -63,13 +65,20 @@ public final class CudaTensor implements AutoCloseable {
     private final int[] shape;
     private final long numel;
     private final Storage storage;
+    /** Elements between the start of the storage and this tensor's first element (a window of a runtime view). */
+    private final long elementOffset;
 
     private CudaTensor(DeviceContext ctx, DType dtype, int[] shape, Storage storage) {
+        this(ctx, dtype, shape, storage, 0);
+    }
+
+    private CudaTensor(DeviceContext ctx, DType dtype, int[] shape, Storage storage, long elementOffset) {
         this.ctx = ctx;
         this.dtype = dtype;
         this.shape = shape.clone();
         this.numel = numel(shape);
         this.storage = storage;
+        this.elementOffset = elementOffset;
     }
 
     /** An uninitialised tensor on {@code device}. */
@@ -144,7 +153,27 @@ public final class CudaTensor implements AutoCloseable {
             throw new IllegalArgumentException("reshape: " + Arrays.toString(shape) + " (" + numel + " elements) to "
                     + Arrays.toString(newShape));
         }
-        return new CudaTensor(ctx, dtype, newShape, storage);
+        return new CudaTensor(ctx, dtype, newShape, storage, elementOffset);
+    }
+
+    /**
+     * A contiguous window of this tensor's memory: {@code shape} starting {@code offset} elements
+     * after this tensor's first element, sharing the memory (a contiguous runtime view on the device).
+     */
+    CudaTensor window(long offset, int... newShape) {
+        if (offset < 0 || (numel(newShape) > 0 && offset + numel(newShape) > numel)) {
+            throw new IllegalArgumentException("window: " + Arrays.toString(newShape) + " at " + offset
+                    + " does not fit in " + Arrays.toString(shape));
+        }
+        return new CudaTensor(ctx, dtype, newShape, storage, elementOffset + offset);
+    }
+
+    /** The same memory seen as {@code dtype}, which must have this dtype's storage (BOOL as float64, say). */
+    CudaTensor withDtype(DType newType) {
+        if (elementSize(newType) != elementSize(dtype)) {
+            throw new IllegalArgumentException("withDtype: " + dtype + " and " + newType + " are stored differently");
+        }
+        return new CudaTensor(ctx, newType, shape, storage, elementOffset);
     }
 
     /** A copy in new memory. */
@@ -189,7 +218,7 @@ public final class CudaTensor implements AutoCloseable {
         if (storage.releaser.released.get()) {
             throw new IllegalStateException("this CUDA tensor was closed");
         }
-        return storage.block.pointer();
+        return storage.block.pointer() + elementOffset * elementSize(dtype);
     }
 
     DeviceContext context() {

@@ -1,5 +1,7 @@
 package dev.fluxion.cuda;
 
+import dev.fluxion.Device;
+
 import dev.fluxion.cuda.nativ.Cublas;
 import dev.fluxion.cuda.nativ.Driver;
 
@@ -38,6 +40,10 @@ final class DeviceContext {
     private final Map<KernelSources, MemorySegment> modules = new ConcurrentHashMap<>();
     private final Map<String, MemorySegment> functions = new ConcurrentHashMap<>();
     private final KernelCache cache = KernelCache.system();
+    /** Generated kernels by their complete source (the name alone may be reused with another body). */
+    private final Map<String, MemorySegment> generated = new ConcurrentHashMap<>();
+    /** The same, by description: a launch looks its kernel up without generating the source again. */
+    private final Map<dev.fluxion.cuda.codegen.ElementwiseKernel, MemorySegment> byKernel = new ConcurrentHashMap<>();
 
     DeviceContext(CudaRuntime runtime, int ordinal) {
         this.runtime = runtime;
@@ -118,11 +124,41 @@ final class DeviceContext {
         return f;
     }
 
+    /**
+     * The generated kernel {@code name} defined by {@code source}: compiled by NVRTC at first use
+     * and cached on disk (keyed by this device's compute capability and the source's hash), then
+     * kept loaded for this context.
+     */
+    MemorySegment generatedFunction(String name, String source) {
+        MemorySegment f = generated.get(source);
+        if (f == null) {
+            makeCurrent();
+            MemorySegment module = loadModule(name, source);
+            f = runtime.driver().moduleFunction(module, name);
+            generated.put(source, f);
+        }
+        return f;
+    }
+
+    /** The loaded function of generated kernel {@code k} (its source generated and compiled at first use). */
+    MemorySegment generatedFunction(dev.fluxion.cuda.codegen.ElementwiseKernel k) {
+        MemorySegment f = byKernel.get(k);
+        if (f == null) {
+            f = generatedFunction(k.name(), dev.fluxion.cuda.codegen.CudaSourceGenerator.source(k));
+            byKernel.put(k, f);
+        }
+        return f;
+    }
+
     private MemorySegment loadModule(KernelSources file) {
+        return loadModule(file.moduleName(), file.source());
+    }
+
+    private MemorySegment loadModule(String moduleName, String source) {
         List<String> options = List.of("--gpu-architecture=compute_" + computeCapability, "--std=c++17");
         String compilerKey = String.join(" ", options) + " " + runtime.nvrtc().origin();
-        String ptx = cache.ptx(file.moduleName(), file.source(), compilerKey, computeCapability,
-                () -> runtime.nvrtc().compileToPtx(file.source(), file.moduleName() + ".cu", options));
+        String ptx = cache.ptx(moduleName, source, compilerKey, computeCapability,
+                () -> runtime.nvrtc().compileToPtx(source, moduleName + ".cu", options));
         try (Arena a = Arena.ofConfined()) {
             return runtime.driver().moduleLoadData(a.allocateFrom(ptx));
         }

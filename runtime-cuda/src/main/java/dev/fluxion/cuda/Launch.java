@@ -16,12 +16,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class Launch {
 
     static final int THREADS = 256;
-    private static final int MAX_ARGS = 16;
+    private static final int MAX_ARGS = 24;
+    /** Room for one argument passed by value as a struct (a generated kernel's FxGeometry). */
+    private static final int STRUCT_BYTES = 1024;
 
     private static final ThreadLocal<Launch> SCRATCH = ThreadLocal.withInitial(Launch::new);
 
     private final MemorySegment values;
     private final MemorySegment pointers;
+    private final MemorySegment struct;
+    /** The slot whose pointer was redirected to {@link #struct} by the last launch, or −1. */
+    private int structSlot = -1;
     private int count;
     private DeviceContext ctx;
     private MemorySegment function;
@@ -31,6 +36,7 @@ final class Launch {
         Arena arena = Arena.ofAuto();
         values = arena.allocate(8L * MAX_ARGS, 8);
         pointers = arena.allocate(ADDRESS, MAX_ARGS);
+        struct = arena.allocate(STRUCT_BYTES, 16);
         for (int i = 0; i < MAX_ARGS; i++) {
             pointers.setAtIndex(ADDRESS, i, values.asSlice(8L * i, 8));
         }
@@ -38,12 +44,40 @@ final class Launch {
 
     /** Starts a launch of kernel {@code name} of {@code file} on {@code ctx}. */
     static Launch of(DeviceContext ctx, KernelSources file, String name) {
+        return start(ctx, ctx.function(file, name), name);
+    }
+
+    /** Starts a launch of an already loaded kernel (a generated one). */
+    static Launch start(DeviceContext ctx, MemorySegment function, String name) {
         Launch l = SCRATCH.get();
         l.ctx = ctx;
-        l.function = ctx.function(file, name);
+        l.function = function;
         l.name = name;
         l.count = 0;
+        if (l.structSlot >= 0) {
+            l.pointers.setAtIndex(ADDRESS, l.structSlot, l.values.asSlice(8L * l.structSlot, 8));
+            l.structSlot = -1;
+        }
         return l;
+    }
+
+    /**
+     * A struct argument passed by value: {@code fill} writes its bytes (at most {@value #STRUCT_BYTES})
+     * into the scratch area; one struct argument per launch.
+     */
+    Launch struct(java.util.function.Consumer<MemorySegment> fill) {
+        if (structSlot >= 0) {
+            throw new IllegalStateException(name + ": one struct argument per launch");
+        }
+        fill.accept(struct);
+        structSlot = count;
+        pointers.setAtIndex(ADDRESS, count++, struct);
+        return this;
+    }
+
+    /** A raw device address (a tensor's element pointer computed by the caller). */
+    Launch address(long pointer) {
+        return i64(pointer);
     }
 
     Launch ptr(CudaTensor t) {

@@ -1,5 +1,7 @@
 package dev.fluxion.cuda;
 
+import dev.fluxion.Device;
+
 import dev.fluxion.cuda.nativ.LibraryLocator;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.fluxion.cuda;
 
+import dev.fluxion.Device;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

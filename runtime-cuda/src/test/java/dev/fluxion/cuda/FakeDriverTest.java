@@ -1,5 +1,7 @@
 package dev.fluxion.cuda;
 
+import dev.fluxion.Device;
+
 import dev.fluxion.DType;
 import dev.fluxion.Tensor;
 import dev.fluxion.cuda.nativ.LibraryLocator;

@@ -37,7 +37,7 @@ class KernelSourcesCompileTest {
                         "fill_from_scalar", "sum_to_suffix", "broadcast_dim"));
             }
             case REDUCE -> names.addAll(List.of("sum_rows", "max_rows", "sum_partial", "max_partial", "sum_dim",
-                    "max_dim", "eq_scalar_mask", "max_all_backward", "max_dim_backward"));
+                    "max_dim", "eq_scalar_mask", "max_all_backward", "max_dim_backward", "argmax_dim"));
             case SOFTMAX -> names.addAll(List.of("softmax_rows", "softmax_rows_backward"));
             case LOSSES -> names.addAll(List.of("mse_partial", "mse_backward", "bce_partial", "bce_backward",
                     "cross_entropy_rows", "cross_entropy_backward"));

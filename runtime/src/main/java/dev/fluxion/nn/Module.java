@@ -1,5 +1,6 @@
 package dev.fluxion.nn;
 
+import dev.fluxion.Device;
 import dev.fluxion.FluxionException;
 import dev.fluxion.Parameter;
 import dev.fluxion.Tensor;
@@ -162,6 +163,20 @@ public abstract class Module {
      */
     public Module eval() {
         return train(false);
+    }
+
+    /**
+     * Moves every parameter and buffer of this module and its sub-modules to {@code device}, as
+     * PyTorch's {@code module.to(device)}: each field that held a {@link Parameter} (or a buffer)
+     * then holds a new one on the device (same {@code requiresGrad}, no gradient yet), so build the
+     * optimizer after moving the model. A non-CPU device needs its backend on the class path
+     * ({@code dev.fluxion:fluxion-cuda} for CUDA); otherwise this throws, naming what is missing.
+     *
+     * @return this module
+     */
+    public Module to(Device device) {
+        ModuleDevices.move(this, device);
+        return this;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.fluxion.cuda.bench;
 
+import dev.fluxion.Device;
+
 import dev.fluxion.DType;
 import dev.fluxion.Reduction;
 import dev.fluxion.Tensor;
@@ -8,7 +10,6 @@ import dev.fluxion.cuda.CudaBlas;
 import dev.fluxion.cuda.CudaNN;
 import dev.fluxion.cuda.CudaOps;
 import dev.fluxion.cuda.CudaTensor;
-import dev.fluxion.cuda.Device;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ import java.util.Random;
  * The GPU benchmarks of the CUDA backend, printed and written as {@code key value unit} lines to
  * {@code <out>/java-bench.txt} for gpu-check.sh to set beside PyTorch's and C's figures:
  * SGEMM 4096³ (TFLOP/s), per-op dispatch (µs per small elementwise op, enqueue only and with the
- * final synchronisation) and an MLP training step (784-256-10 batch 64; 4096-4096-4096 batch 1024).
+ * final synchronisation) and an MLP training step (784-256-10 batch 64; 4096-4096-4096 batch 1024),
+ * through the device API; then the same through the runtime's Tensor API ({@link TensorApiBench}).
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp ... dev.fluxion.cuda.bench.CudaBench OUTDIR}
  */
@@ -43,6 +45,7 @@ public final class CudaBench {
         b.dispatch();
         b.mlp(784, 256, 10, 64, 200);
         b.mlp(4096, 4096, 4096, 1024, 20);
+        new TensorApiBench(b.device, b::record).run();
         Files.createDirectories(out);
         Files.write(out.resolve("java-bench.txt"), b.lines);
     }

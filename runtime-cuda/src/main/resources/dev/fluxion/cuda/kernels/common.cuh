@@ -19,8 +19,9 @@ MATH1(fx_sin, sinf, sin)
 MATH1(fx_cos, cosf, cos)
 MATH1(fx_abs, fabsf, fabs)
 MATH1(fx_normcdf, normcdff, normcdf)
-__device__ __forceinline__ float fx_pow(float a, float b) { return powf(a, b); }
-__device__ __forceinline__ double fx_pow(double a, double b) { return pow(a, b); }
+// Java's Math.pow, as the CPU kernels: NaN for a NaN exponent and for (±1)^±∞ (C's pow gives 1).
+__device__ __forceinline__ float fx_pow(float a, float b) { return b - b != b - b && (b != b || fabsf(a) == 1.0f) ? b - b : powf(a, b); }
+__device__ __forceinline__ double fx_pow(double a, double b) { return b - b != b - b && (b != b || fabs(a) == 1.0) ? b - b : pow(a, b); }
 
 template <typename T> __device__ __forceinline__ T fx_max(T a, T b) { return a > b || a != a ? a : b; }
 

@@ -63,6 +63,21 @@
         T v = m[0], share = g[0] / count[0]; \
         GRID_LOOP(i, n) gx[i] = x[i] == v ? share : T(0); \
     } \
+    /* The index of the first max along the dimension (the first NaN if any, as the CPU), as a double. */ \
+    extern "C" __global__ void argmax_dim_##SUFFIX(const T* __restrict__ x, double* __restrict__ out, \
+            long long outer, long long d, long long inner) { \
+        GRID_LOOP(i, outer * inner) { \
+            long long o = i / inner, j = i % inner; \
+            const T* p = x + o * d * inner + j; \
+            long long arg = 0; \
+            T best = p[0]; \
+            for (long long k = 1; k < d; k++) { \
+                T v = p[k * inner]; \
+                if (v > best || (v != v && best == best)) { best = v; arg = k; } \
+            } \
+            out[i] = (double) arg; \
+        } \
+    } \
     /* d max_dim(x) / dx: g at the first index of the max along the dimension, 0 elsewhere. */ \
     extern "C" __global__ void max_dim_backward_##SUFFIX(const T* __restrict__ g, const T* __restrict__ x, \
             T* __restrict__ gx, long long outer, long long d, long long inner) { \

@@ -1,4 +1,4 @@
-package dev.fluxion.cuda;
+package dev.fluxion;
 
 /**
  * Where a tensor lives: the host ({@link #cpu()}) or a CUDA device ({@link #cuda(int)}).
