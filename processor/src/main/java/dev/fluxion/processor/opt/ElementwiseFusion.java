@@ -45,15 +45,21 @@ public final class ElementwiseFusion {
 
     /** {@code d} with its forward, backward and one-pass statements fused. */
     public static DerivedMethod apply(DerivedMethod d) {
-        Set<String> afterForward = new HashSet<>();
-        d.saved().forEach(v -> afterForward.add(v.name()));
-        afterForward.addAll(Exprs.vars(d.result()));
+        // First what the backward pass reads only for a shape: what it no longer reads is not saved.
+        List<Stmt> backward = ShapeOnlyReads.apply(d.backward());
+        List<Stmt> oneRun = ShapeOnlyReads.apply(d.fusedGrad());
         Set<String> afterBackward = new HashSet<>();
         d.gradients().forEach(g -> afterBackward.addAll(Exprs.vars(g.value())));
+        Set<String> readBackward = new HashSet<>(afterBackward);
+        backward.forEach(s -> readBackward.addAll(Exprs.vars(s)));
+        List<Expr.Var> saved = d.saved().stream().filter(v -> readBackward.contains(v.name())).toList();
+        Set<String> afterForward = new HashSet<>();
+        saved.forEach(v -> afterForward.add(v.name()));
+        afterForward.addAll(Exprs.vars(d.result()));
         Set<String> afterFused = new HashSet<>(afterBackward);
         afterFused.addAll(Exprs.vars(d.result()));
         return new DerivedMethod(d.method(), fuse(d.forward(), afterForward), d.result(), d.cotangent(),
-                fuse(d.backward(), afterBackward), d.gradients(), d.saved(), d.steps(), fuse(d.fusedGrad(), afterFused));
+                fuse(backward, afterBackward), d.gradients(), saved, d.steps(), fuse(oneRun, afterFused));
     }
 
     /** {@code stmts} with their elementwise groups fused; {@code readAfter} are the locals read after them. */
