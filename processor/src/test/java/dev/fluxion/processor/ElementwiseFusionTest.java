@@ -81,8 +81,8 @@ class ElementwiseFusionTest {
         compile();
         String code = source(fused);
         // Forward: values the backward pass does not read.
-        assertTrue(code.contains("// fused times, minus (line 25)\n"), code);
-        assertTrue(code.contains("Tensor minus1 = Fused.map(\"t0 * t1 - 0.25\", x, w);"), code);
+        assertTrue(code.contains("// fused times, minus, relu (line 25)\n"), code);
+        assertTrue(code.contains("Tensor relu1 = Fused.map(\"relu(t0 * t1 - 0.25)\", x, w);"), code);
         assertTrue(code.contains("Tensor b = Fused.map(\"(t0 - t1) / 2.0\", exp1, square1);"), code);
         // Backward: rules written as their bodies, a float literal as the double the runtime receives.
         assertTrue(code.contains("// fused minusGradB, squareGrad (line 19)\n"), code);
@@ -90,6 +90,31 @@ class ElementwiseFusionTest {
                 + "minus1_adj, square1, x);"), code);
         assertTrue(code.contains("Fused.map(\"unbroadcast(t0, t1) * 0.10000000149011612\", h_adj, times2);"), code);
         assertFalse(source(unfused).contains("Fused.map"), "fusion off");
+    }
+
+    @Test
+    void preActivationsReadOnlyForTheirShapeAreNeitherSavedNorStored() {
+        compile();
+        String code = source(fused);
+        // sigmoidGrad and reluGrad read their output: x·w + b and x·w − 0.25 are fused away.
+        assertTrue(code.contains("Tensor p = Fused.map(\"sigmoid(t0 + t1)\", matmul1, b);"), code);
+        assertTrue(code.contains("Derivatives.sigmoidGrad(p_adj, p, p)"), code);
+        assertTrue(code.contains("Fused.map(\"relu(t0 * t1 - 0.25)\", x, w)"), code);
+        assertTrue(source(unfused).contains("Derivatives.sigmoidGrad(p_adj, plus1, p)"), "fusion off keeps the rule");
+    }
+
+    @Test
+    void aFusedGroupsShapeErrorNamesTheOpAndTheSourceLine() {
+        compile();
+        Tensor x = Tensor.zeros(3, 4);
+        Tensor w = Tensor.zeros(5);
+        for (Generated g : new Generated[] {fused, unfused}) {
+            AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                    () -> g.call("demo.FusionGrad", "activationsGrad", x, w));
+            String message = e.getCause().getMessage();
+            assertTrue(message.contains("times: shapes [3, 4] and [5] cannot be broadcast"), message);
+            assertTrue(message.contains("at Fusion.java:25: Tensor h = relu(x.times(w).minus(0.25))"), message);
+        }
     }
 
     @Test

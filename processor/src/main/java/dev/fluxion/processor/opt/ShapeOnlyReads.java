@@ -14,11 +14,13 @@ import java.util.Set;
  * forward pass can fuse it away ({@code p = Fused.map("sigmoid(t0 + t1)", matmul1, b)}): the
  * pre-activation is neither stored nor kept alive. Exact for floating inputs, whose unary results
  * keep their dtype (an integer tensor's gradient would come back as float32 rather than in the
- * cotangent's dtype).
+ * cotangent's dtype). {@code reluGrad(g, x, out)} reads x's values too, but only as {@code x > 0},
+ * which holds exactly where {@code out = relu(x) > 0} (NaN included: both false), so it reads out.
  */
 final class ShapeOnlyReads {
-    /** Rules {@code (g, x, out)} whose body reads x only as the unbroadcast's target. */
-    private static final Set<String> RULES = Set.of("negGrad", "expGrad", "sqrtGrad", "sigmoidGrad", "tanhGrad");
+    /** Rules {@code (g, x, out)} whose body reads x only as the unbroadcast's target (and relu's sign test). */
+    private static final Set<String> RULES = Set.of("negGrad", "expGrad", "sqrtGrad", "sigmoidGrad", "tanhGrad",
+            "reluGrad");
 
     private ShapeOnlyReads() {}
 
