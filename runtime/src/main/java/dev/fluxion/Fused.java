@@ -25,16 +25,18 @@ package dev.fluxion;
  * path does not cover, and anomaly detection run the ops one by one, with their errors.
  */
 public final class Fused {
+    private static final double[] NO_SCALARS = {};
+
     private Fused() {}
 
     /** The value of the fused expression {@code expr} over the tensor operands {@code t0, t1, ...}. */
     public static Tensor map(String expr, Tensor... tensors) {
-        return FusedLoop.run(FusedExpr.parse(expr), new double[0], tensors);
+        return FusedLoop.run(FusedLoop.compiled(expr), NO_SCALARS, tensors);
     }
 
     /** The value of {@code expr} over the scalar operands {@code s0, s1, ...} and the tensor operands. */
     public static Tensor map(String expr, double[] scalars, Tensor... tensors) {
-        return FusedLoop.run(FusedExpr.parse(expr), scalars, tensors);
+        return FusedLoop.run(FusedLoop.compiled(expr), scalars, tensors);
     }
 
     /** The same value computed op by op, each op allocating its result: the unfused reference. */

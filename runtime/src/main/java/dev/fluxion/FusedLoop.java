@@ -23,7 +23,31 @@ final class FusedLoop {
 
     private FusedLoop() {}
 
-    static Tensor run(FusedExpr e, double[] scalars, Tensor[] in) {
+    /** A parsed expression and the plan of its last call, reused while the operands' layout stays the same. */
+    static final class Compiled {
+        final FusedExpr expr;
+        volatile Plan last;
+
+        Compiled(FusedExpr expr) {
+            this.expr = expr;
+        }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, Compiled> COMPILED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The compiled form of an expression's text (the generated code's literals: a small, fixed set). */
+    static Compiled compiled(String text) {
+        Compiled c = COMPILED.get(text);
+        if (c == null) {
+            c = new Compiled(FusedExpr.parse(text));
+            COMPILED.put(text, c);
+        }
+        return c;
+    }
+
+    static Tensor run(Compiled c, double[] scalars, Tensor[] in) {
+        FusedExpr e = c.expr;
         if (Tensor.isAnomalyDetectionEnabled()) {
             return reference(e, scalars, in);
         }
@@ -32,9 +56,14 @@ final class FusedLoop {
             case FusedExpr.Unbroadcast u -> u.x();
             default -> e;
         };
-        Plan plan = Plan.of(body, in);
-        if (plan == null) {
-            return reference(e, scalars, in);
+        // Planning allocates; a training step calls the same group on the same layouts every time.
+        Plan plan = c.last;
+        if (plan == null || !plan.fits(in)) {
+            plan = Plan.of(body, in);
+            if (plan == null) {
+                return reference(e, scalars, in);
+            }
+            c.last = plan;
         }
         Tensor out = plan.run(scalars, in);
         return switch (e) {
@@ -90,10 +119,17 @@ final class FusedLoop {
 
     /** The ops in evaluation order and the operands, checked to take the fast path. */
     private static final class Plan {
-        final List<Step> steps = new ArrayList<>();
-        final List<Read> reads = new ArrayList<>();
+        final List<Step> stepList = new ArrayList<>();
+        final List<Read> readList = new ArrayList<>();
+        Step[] steps;
+        Read[] reads;
+        /** The operands' layout the plan was made for: dtype, shape and strides of each. */
+        DType[] dtypes;
+        int[][] shapes;
+        int[][] strides;
         /** Scalar slots: slot index, the scalar node, whether it is read as a double. */
         final List<Object[]> scalarSlots = new ArrayList<>();
+        Object[][] scalarArray;
         int slots;
         int[] shape;
         boolean dbl;
@@ -122,7 +158,32 @@ final class FusedLoop {
             p.dbl = root.dbl;
             p.slots = 0;
             p.compile(body, in, root.dbl);
+            p.steps = p.stepList.toArray(new Step[0]);
+            p.reads = p.readList.toArray(new Read[0]);
+            p.scalarArray = p.scalarSlots.toArray(new Object[0][]);
+            p.dtypes = new DType[in.length];
+            p.shapes = new int[in.length][];
+            p.strides = new int[in.length][];
+            for (int i = 0; i < in.length; i++) {
+                p.dtypes[i] = in[i].dtype;
+                p.shapes[i] = in[i].shape.clone();
+                p.strides[i] = in[i].strides.clone();
+            }
             return p;
+        }
+
+        /** Whether {@code in} have the layout this plan was made for (then the plan is theirs). */
+        boolean fits(Tensor[] in) {
+            if (in.length != dtypes.length) {
+                return false;
+            }
+            for (int i = 0; i < in.length; i++) {
+                if (in[i].dtype != dtypes[i] || !Arrays.equals(in[i].shape, shapes[i])
+                        || !Arrays.equals(in[i].strides, strides[i])) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** A node's shape and dtype; null shape for a scalar. */
@@ -166,7 +227,7 @@ final class FusedLoop {
                     Tensor t = in[i.index()];
                     int mode = t.numel() == 1 ? Read.SINGLE
                             : Arrays.equals(t.shape, shape) && t.isContiguous() ? Read.DIRECT : Read.GATHER;
-                    reads.add(new Read(i.index(), slot, mode, mode == Read.GATHER ? Shapes.broadcastStrides(t, shape) : null));
+                    readList.add(new Read(i.index(), slot, mode, mode == Read.GATHER ? Shapes.broadcastStrides(t, shape) : null));
                     yield slot;
                 }
                 case FusedExpr.Scalar s -> {
@@ -178,7 +239,7 @@ final class FusedLoop {
                     boolean d = typeOf(u.x(), in);
                     int x = compile(u.x(), in, d);
                     int out = slots++;
-                    steps.add(new Step(u, x, -1, out, d));
+                    stepList.add(new Step(u, x, -1, out, d));
                     yield out;
                 }
                 case FusedExpr.Binary b -> {
@@ -186,7 +247,7 @@ final class FusedLoop {
                     int x = compile(b.a(), in, d);
                     int y = compile(b.b(), in, d);
                     int out = slots++;
-                    steps.add(new Step(b, x, y, out, d));
+                    stepList.add(new Step(b, x, y, out, d));
                     yield out;
                 }
                 case FusedExpr.Unbroadcast u -> compile(u.x(), in, dbl);
@@ -204,7 +265,7 @@ final class FusedLoop {
             int total = out.numel();
             Scratch scratch = Scratch.LOCAL.get();
             Slot[] slot = scratch.slots(slots);
-            for (Object[] s : scalarSlots) {
+            for (Object[] s : scalarArray) {
                 Slot sl = slot[(int) s[0]];
                 double v = value((FusedExpr.Scalar) s[1], scalars);
                 if ((boolean) s[2]) {
@@ -217,14 +278,14 @@ final class FusedLoop {
                 sl.off = 0;
                 sl.step = 0;
             }
-            int last = steps.size() - 1;
+            int last = steps.length - 1;
             for (int start = 0; start < total; start += CHUNK) {
                 int n = Math.min(CHUNK, total - start);
                 for (Read r : reads) {
                     load(r, in[r.input()], slot[r.slot()], scratch, start, n);
                 }
                 for (int k = 0; k <= last; k++) {
-                    Step st = steps.get(k);
+                    Step st = steps[k];
                     Slot o = slot[st.out()];
                     // An op whose operands are all one element (step 0) runs once, as the unfused op
                     // runs on the small tensor, and its result is read with step 0.
@@ -318,7 +379,7 @@ final class FusedLoop {
         /** Elements {@code [start, start + n)} of the output's row-major order, read through broadcast strides. */
         private void gather(float[] f, double[] d, int offset, int[] strides, float[] fo, double[] dout, int start, int n) {
             int rank = shape.length;
-            int[] idx = new int[rank];
+            int[] idx = Scratch.LOCAL.get().index(rank);
             int rest = start;
             int at = offset;
             for (int k = rank - 1; k >= 0; k--) {
@@ -395,6 +456,15 @@ final class FusedLoop {
                 doubles[slot] = new double[Math.max(n, CHUNK)];
             }
             return doubles[slot];
+        }
+
+        private int[] index = new int[8];
+
+        int[] index(int rank) {
+            if (index.length < rank) {
+                index = new int[rank];
+            }
+            return index;
         }
 
         double[] widened(int which) {

@@ -3,6 +3,7 @@ package dev.fluxion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -139,6 +140,49 @@ class FusedTest {
         Tensor i = Tensor.arange(6).reshape(2, 3);
         Tensor x = Tensor.randn(new Random(1), 2, 3);
         assertArrayEquals(i.times(x).exp().toDoubleArray(), Fused.map("exp(t0 * t1)", i, x).toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void aPlanMadeForOneLayoutIsNotUsedForAnother() {
+        // The same expression on other shapes, strides and dtypes, interleaved: each call re-plans as needed.
+        Random rng = new Random(9);
+        String expr = "tanh(t0 * t1) - t0";
+        Tensor[][] calls = {
+            {Tensor.randn(rng, 3, 4), Tensor.randn(rng, 4)},
+            {Tensor.randn(rng, 4, 3).t(), Tensor.randn(rng, 3, 1)},
+            {Tensor.randn(rng, DType.FLOAT64, 3, 4), Tensor.randn(rng, 4)},
+            {Tensor.randn(rng, 3, 4), Tensor.randn(rng, 4)},
+        };
+        for (int round = 0; round < 2; round++) {
+            for (Tensor[] in : calls) {
+                assertArrayEquals(Fused.reference(expr, new double[0], in).toDoubleArray(),
+                        Fused.map(expr, in).toDoubleArray(), 0.0);
+            }
+        }
+    }
+
+    @Test
+    void aFusedGroupAllocatesItsResultAndNoIntermediate() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        Random rng = new Random(4);
+        Tensor x = Tensor.randn(rng, 64, 256);
+        Tensor w = Tensor.randn(rng, 256);
+        Tensor b = Tensor.randn(rng, 64, 1);
+        String expr = "sigmoid(t0 * t1 + t2) * 0.5";
+        for (int i = 0; i < 3000; i++) {
+            Fused.map(expr, x, w, b);
+        }
+        int calls = 200;
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < calls; i++) {
+            Fused.map(expr, x, w, b);
+        }
+        long perCall = (mx.getCurrentThreadAllocatedBytes() - before) / calls;
+        long result = 64 * 256 * 4;
+        // The result's float[] and Tensor, the operands' varargs array, a little slack; the four
+        // unfused ops would allocate four results.
+        assertTrue(perCall < result + 1024, "allocated " + perCall + " bytes per call, the result is " + result);
     }
 
     @Test
