@@ -54,6 +54,35 @@ class ElementwiseFusionTest {
                     return g.times(g).mean();
                 }
 
+                // The examples' tensor methods, verbatim (AttributeTour, GradientBasics; logistic is
+                // LogisticRegression.loss).
+                @Differentiable
+                static Tensor meanOfSquares(Tensor x) {
+                    Tensor y = x.plus(2);
+                    Tensor z = y.times(y).times(3);
+                    return z.mean();
+                }
+
+                @Differentiable
+                static Tensor doubling(Tensor x) {
+                    Tensor y = x.times(2);
+                    while (y.norm().item() < 1000) {
+                        y = y.times(2);
+                    }
+                    return y;
+                }
+
+                @Differentiable
+                static Tensor affineSum(Tensor x) {
+                    Tensor y = x.times(2).plus(1);
+                    return y.sum();
+                }
+
+                @Differentiable
+                static Tensor softmaxT(Tensor x, @NoGrad double temperature) {
+                    return softmax(x.div(temperature), 0);
+                }
+
                 @Differentiable
                 static Tensor looped(Tensor x, @NoGrad int n) {
                     Tensor acc = x;
@@ -130,10 +159,16 @@ class ElementwiseFusionTest {
             agree("activations", x, Tensor.randn(rng, dt, 1));
             agree("activations", Tensor.randn(rng, dt, 3000), Tensor.randn(rng, dt, 3000));
             agree("looped", x, 3);
+            agree("meanOfSquares", x);
+            agree("affineSum", x);
+            agree("softmaxT", Tensor.randn(rng, dt, 5), 0.5);
         }
     }
 
-    /** {@code fGrad} of both compilations: the value and every gradient component, bit for bit. */
+    /**
+     * {@code fGrad} of both compilations: the value and every gradient component, bit for bit
+     * ({@code doubling} returns a tensor, so it has no {@code fGrad}: the strict verifier checks it).
+     */
     private static void agree(String method, Object... args) {
         Object a = fused.call("demo.FusionGrad", method + "Grad", args);
         Object b = unfused.call("demo.FusionGrad", method + "Grad", args);
