@@ -99,14 +99,6 @@ final class FusedLoop {
         return s.scalarIndex() < 0 ? s.literal() : scalars[s.scalarIndex()];
     }
 
-    /** An operand row of the current chunk: {@code f} or {@code d} read at {@code off + i·step}. */
-    private static final class Slot {
-        float[] f;
-        double[] d;
-        int off;
-        int step;
-    }
-
     /** One op of the group: its node and the slots of its operands and result. */
     private record Step(FusedExpr node, int a, int b, int out, boolean dbl) {}
 
@@ -263,10 +255,10 @@ final class FusedLoop {
         Tensor run(double[] scalars, Tensor[] in) {
             Tensor out = Tensor.empty(dbl ? DType.FLOAT64 : DType.FLOAT32, shape.clone());
             int total = out.numel();
-            Scratch scratch = Scratch.LOCAL.get();
-            Slot[] slot = scratch.slots(slots);
+            FusedRows scratch = FusedRows.LOCAL.get();
+            FusedRows.Slot[] slot = scratch.slots(slots);
             for (Object[] s : scalarArray) {
-                Slot sl = slot[(int) s[0]];
+                FusedRows.Slot sl = slot[(int) s[0]];
                 double v = value((FusedExpr.Scalar) s[1], scalars);
                 if ((boolean) s[2]) {
                     sl.d = scratch.doubles((int) s[0], 1);
@@ -286,7 +278,7 @@ final class FusedLoop {
                 }
                 for (int k = 0; k <= last; k++) {
                     Step st = steps[k];
-                    Slot o = slot[st.out()];
+                    FusedRows.Slot o = slot[st.out()];
                     // An op whose operands are all one element (step 0) runs once, as the unfused op
                     // runs on the small tensor, and its result is read with step 0.
                     boolean single = slot[st.a()].step == 0 && (st.b() < 0 || slot[st.b()].step == 0);
@@ -315,9 +307,9 @@ final class FusedLoop {
             return out;
         }
 
-        private static void apply(Step st, Slot[] slot, Scratch scratch, int n, boolean single) {
-            Slot o = slot[st.out()];
-            Slot a = slot[st.a()];
+        private static void apply(Step st, FusedRows.Slot[] slot, FusedRows scratch, int n, boolean single) {
+            FusedRows.Slot o = slot[st.out()];
+            FusedRows.Slot a = slot[st.a()];
             int as = single ? 1 : a.step;
             if (st.node() instanceof FusedExpr.Unary u) {
                 if (st.dbl()) {
@@ -328,7 +320,7 @@ final class FusedLoop {
                 return;
             }
             FusedExpr.Binary b = (FusedExpr.Binary) st.node();
-            Slot c = slot[st.b()];
+            FusedRows.Slot c = slot[st.b()];
             int cs = single ? 1 : c.step;
             if (st.dbl()) {
                 double[] x = a.d != null && a.f == null ? a.d : widen(a, scratch.widened(0), n);
@@ -342,13 +334,13 @@ final class FusedLoop {
         }
 
         /** A float operand row as doubles (exact), into {@code into}. */
-        private static double[] widen(Slot s, double[] into, int n) {
+        private static double[] widen(FusedRows.Slot s, double[] into, int n) {
             int m = s.step == 0 ? 1 : n;
             Elementwise.widen(s.f, s.off, s.step, into, 0, 1, m);
             return into;
         }
 
-        private void load(Read r, Tensor t, Slot s, Scratch scratch, int start, int n) {
+        private void load(Read r, Tensor t, FusedRows.Slot s, FusedRows scratch, int start, int n) {
             s.f = t.f;
             s.d = t.d;
             switch (r.mode()) {
@@ -379,7 +371,7 @@ final class FusedLoop {
         /** Elements {@code [start, start + n)} of the output's row-major order, read through broadcast strides. */
         private void gather(float[] f, double[] d, int offset, int[] strides, float[] fo, double[] dout, int start, int n) {
             int rank = shape.length;
-            int[] idx = Scratch.LOCAL.get().index(rank);
+            int[] idx = FusedRows.LOCAL.get().index(rank);
             int rest = start;
             int at = offset;
             for (int k = rank - 1; k >= 0; k--) {
@@ -415,63 +407,4 @@ final class FusedLoop {
         }
     }
 
-    /** This thread's chunk rows, one per slot, kept at {@link #CHUNK} elements. */
-    private static final class Scratch {
-        static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
-        private float[][] floats = new float[8][];
-        private double[][] doubles = new double[8][];
-        private final double[][] widened = new double[2][];
-        private Slot[] slots = new Slot[0];
-
-        Slot[] slots(int n) {
-            if (slots.length < n) {
-                Slot[] more = Arrays.copyOf(slots, n);
-                for (int i = slots.length; i < n; i++) {
-                    more[i] = new Slot();
-                }
-                slots = more;
-            }
-            for (int i = 0; i < n; i++) {
-                slots[i].f = null;
-                slots[i].d = null;
-            }
-            return slots;
-        }
-
-        float[] floats(int slot, int n) {
-            if (slot >= floats.length) {
-                floats = Arrays.copyOf(floats, slot * 2 + 1);
-            }
-            if (floats[slot] == null || floats[slot].length < n) {
-                floats[slot] = new float[Math.max(n, CHUNK)];
-            }
-            return floats[slot];
-        }
-
-        double[] doubles(int slot, int n) {
-            if (slot >= doubles.length) {
-                doubles = Arrays.copyOf(doubles, slot * 2 + 1);
-            }
-            if (doubles[slot] == null || doubles[slot].length < n) {
-                doubles[slot] = new double[Math.max(n, CHUNK)];
-            }
-            return doubles[slot];
-        }
-
-        private int[] index = new int[8];
-
-        int[] index(int rank) {
-            if (index.length < rank) {
-                index = new int[rank];
-            }
-            return index;
-        }
-
-        double[] widened(int which) {
-            if (widened[which] == null) {
-                widened[which] = new double[CHUNK];
-            }
-            return widened[which];
-        }
-    }
 }
