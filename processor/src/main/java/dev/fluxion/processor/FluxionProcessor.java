@@ -48,6 +48,8 @@ import javax.tools.Diagnostic.Kind;
 public final class FluxionProcessor extends AbstractProcessor {
     /** The option that sets compile-time gradient verification: {@code off}, {@code on}, {@code strict}. */
     public static final String VERIFY_OPTION = "fluxion.verify";
+    /** The option that turns elementwise fusion off: {@code -Afluxion.fuse=false} (on by default). */
+    public static final String FUSE_OPTION = "fluxion.fuse";
 
     /** Runs after each method is parsed; tests use it to simulate a processor bug. */
     private final Consumer<MethodIr> afterParse;
@@ -72,7 +74,7 @@ public final class FluxionProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedOptions() {
-        return Set.of(VERIFY_OPTION);
+        return Set.of(VERIFY_OPTION, FUSE_OPTION);
     }
 
     @Override
@@ -178,7 +180,8 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
             first = ir;
             DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
-            derived.add(withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m))));
+            DerivedMethod d = withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m)));
+            derived.add(fuses() ? dev.fluxion.processor.opt.ElementwiseFusion.apply(d) : d);
             verification.add(m, derived.getLast());
         }
         for (DerivedMethod custom : customRules.derivedFor(owner)) {
@@ -209,6 +212,11 @@ public final class FluxionProcessor extends AbstractProcessor {
         } catch (FilerException e) {
             reportExisting(generated, owner);
         }
+    }
+
+    /** Whether elementwise fusion is on ({@link #FUSE_OPTION}): anything but {@code false} keeps it on. */
+    private boolean fuses() {
+        return !"false".equalsIgnoreCase(processingEnv.getOptions().getOrDefault(FUSE_OPTION, "true").trim());
     }
 
     private void reportExisting(String generated, TypeElement owner) {

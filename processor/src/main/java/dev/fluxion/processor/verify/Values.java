@@ -69,6 +69,9 @@ final class Values {
         if (s.equals("true") || s.equals("false")) {
             return Boolean.parseBoolean(s);
         }
+        if (s.startsWith("\"")) {
+            return text.substring(1, text.length() - 1); // a fused group's expression (no escapes in it)
+        }
         if (s.startsWith("'")) {
             return (int) s.charAt(1);
         }

@@ -60,6 +60,7 @@ final class StmtWriter {
             return;
         }
         comment(s.pos());
+        fusedComment(s);
         track(s);
         switch (s) {
             case Stmt.Let l when promoted.contains(l.name()) && l.init() == null -> { }
@@ -159,6 +160,19 @@ final class StmtWriter {
             case Stmt.Assign a -> CodeBlock.of("$N = $L", a.name(), ExprWriter.write(a.value()));
             default -> throw new IllegalStateException("not a for header statement: " + s);
         }).toList(), ", ");
+    }
+
+    /**
+     * Above a fused elementwise group ({@code Fused.map("...", ...)}), what it fuses: the opt phase
+     * keeps that text as the position of the call's expression literal.
+     */
+    private void fusedComment(Stmt s) {
+        Expr value = s instanceof Stmt.Let l ? l.init() : s instanceof Stmt.Assign a ? a.value() : null;
+        if (value instanceof Expr.Call c && c.callee() instanceof dev.fluxion.processor.ir.Callee.Static st
+                && st.ownerQualifiedName().equals("dev.fluxion.Fused") && !c.args().isEmpty()
+                && c.args().get(0) instanceof Expr.Literal l && !l.pos().source().isEmpty()) {
+            code.add("// $L\n", l.pos().source());
+        }
     }
 
     private void comment(Pos pos) {

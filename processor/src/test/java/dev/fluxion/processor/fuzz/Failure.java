@@ -28,6 +28,8 @@ record Failure(Category category, String key, String detail) {
         VJP_MISMATCH,
         /** Generated code threw where the user's method did not. */
         GENERATED_CODE_THREW,
+        /** The code compiled with elementwise fusion differs from the code compiled with -Afluxion.fuse=false. */
+        FUSION_MISMATCH,
         /** The generated program is not valid Java or throws by itself: a fault of the fuzzer. */
         GENERATOR_BUG
     }

@@ -135,6 +135,7 @@ final class FuzzRun {
                 out.add(Oracle.judge(p, r.loaded(), stats));
             }
             oracleNanos += System.nanoTime() - t1;
+            unfusedAgree(name, programs, out, r.loaded());
             return out;
         }
         if (programs.size() == 1) {
@@ -153,6 +154,31 @@ final class FuzzRun {
         out.addAll(evaluate(programs.subList(0, half), verify));
         out.addAll(evaluate(programs.subList(half, programs.size()), verify));
         return out;
+    }
+
+    /**
+     * The tensor programs the oracle passed, compiled again with fusion off: fused and unfused code
+     * must agree bit for bit ({@link FusionAgreement}).
+     */
+    private void unfusedAgree(String name, List<Program> programs, List<Failure> out, Harness.Loaded fused) {
+        List<Integer> tensor = new ArrayList<>();
+        for (int i = 0; i < programs.size(); i++) {
+            if (out.get(i) == null && FusionAgreement.usesTensors(programs.get(i))) {
+                tensor.add(i);
+            }
+        }
+        if (tensor.isEmpty()) {
+            return;
+        }
+        compilations++;
+        long t0 = System.nanoTime();
+        Harness.Result r = Harness.compile(name, tensor.stream().map(programs::get).toList(), "off", false);
+        compileNanos += System.nanoTime() - t0;
+        for (int i : tensor) {
+            Failure f = r.ok() ? FusionAgreement.judge(programs.get(i), fused, r.loaded())
+                    : new Failure(Failure.Category.FUSION_MISMATCH, "unfused build failed", r.failure().toString());
+            out.set(i, f);
+        }
     }
 
     private void record(Program p, Failure f) {

@@ -37,12 +37,17 @@ final class Harness {
 
     /** Compiles the programs as {@code demo.<simpleName>} with {@code -Afluxion.verify=<verify>}. */
     static Result compile(String simpleName, List<Program> programs, String verify) {
+        return compile(simpleName, programs, verify, true);
+    }
+
+    /** Compiles as {@link #compile(String, List, String)}, with elementwise fusion on or off ({@code -Afluxion.fuse}). */
+    static Result compile(String simpleName, List<Program> programs, String verify, boolean fuse) {
         String source = Printer.classSource(simpleName, programs);
         Compilation c;
         try {
             c = Compiler.javac().withProcessors(new FluxionProcessor())
                     .withOptions("--add-modules=jdk.incubator.vector", "-Xlint:-incubating",
-                            "-Afluxion.verify=" + verify)
+                            "-Afluxion.verify=" + verify, "-Afluxion.fuse=" + fuse)
                     .compile(JavaFileObjects.forSourceString("demo." + simpleName, source));
         } catch (RuntimeException | Error e) {
             StringWriter trace = new StringWriter();

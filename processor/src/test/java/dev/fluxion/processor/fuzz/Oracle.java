@@ -95,6 +95,16 @@ final class Oracle {
     }
 
     private Object[] sample(Random rnd) {
+        return sample(program, rnd);
+    }
+
+    /** The parameter types of {@code program}'s method. */
+    static Class<?>[] types(Program program) {
+        return program.main().params().stream().map(Oracle::javaType).toArray(Class<?>[]::new);
+    }
+
+    /** Arguments for {@code program} at a seeded point. */
+    static Object[] sample(Program program, Random rnd) {
         List<Param> ps = program.main().params();
         Object[] args = new Object[ps.size()];
         for (int i = 0; i < args.length; i++) {
@@ -171,7 +181,7 @@ final class Oracle {
         }
     }
 
-    private static Object[] copy(Object[] args) {
+    static Object[] copy(Object[] args) {
         Object[] c = args.clone();
         for (int i = 0; i < c.length; i++) {
             if (c[i] instanceof double[] a) {
