@@ -132,7 +132,7 @@ final class FusedLoop {
                 return null;
             }
             for (Tensor t : in) {
-                if (!t.dtype.isFloatingPoint()) {
+                if (!t.dtype.isFloatingPoint() || t.buffer != null) { // device tensors: the ops one by one, on the device
                     return null;
                 }
             }
@@ -170,7 +170,7 @@ final class FusedLoop {
                 return false;
             }
             for (int i = 0; i < in.length; i++) {
-                if (in[i].dtype != dtypes[i] || !Arrays.equals(in[i].shape, shapes[i])
+                if (in[i].dtype != dtypes[i] || in[i].buffer != null || !Arrays.equals(in[i].shape, shapes[i])
                         || !Arrays.equals(in[i].strides, strides[i])) {
                     return false;
                 }
