@@ -24,8 +24,9 @@ import javax.lang.model.element.Modifier;
  * source line, not per operation) and rethrows the runtime's {@code IllegalArgumentException}
  * ({@code FluxionException} included) as {@code FluxionException.at(SITES[site], e)}, so the
  * message names the line: {@code at Model.java:23: Tensor p = sigmoid(x.matmul(w));}. Methods
- * that only do scalar arithmetic, array reads and {@code Math} calls throw nothing of the kind
- * and pay nothing.
+ * that only do scalar arithmetic and {@code Math} calls throw nothing of the kind and pay
+ * nothing. An array read can throw {@code IndexOutOfBoundsException} when an array argument is
+ * shorter than the code reads: it is rethrown the same way.
  */
 final class SourceSites {
     static final ClassName FLUXION_EXCEPTION = ClassName.get("dev.fluxion", "FluxionException");
@@ -92,7 +93,8 @@ final class SourceSites {
 
         /** Closes the try: the error gets the source line, or passes as it is before the first one. */
         void close(CodeBlock.Builder code) {
-            code.nextControlFlow("catch ($T $N)", IllegalArgumentException.class, error);
+            code.nextControlFlow("catch ($T | $T $N)", IllegalArgumentException.class, IndexOutOfBoundsException.class,
+                    error);
             code.addStatement("throw $N < 0 ? $N : $T.at($N[$N], $N)", local, error, FLUXION_EXCEPTION,
                     sites.field, local, error);
             code.endControlFlow();
@@ -149,6 +151,9 @@ final class SourceSites {
      * any call but {@code Math}, tape operations and gradient-record accessors.
      */
     static boolean mayThrow(Expr e) {
+        if (e instanceof Expr.ArrayRead a && a.array() instanceof Expr.Var) {
+            return true; // an array argument may be shorter than the code reads
+        }
         if (e instanceof Expr.Call c && switch (c.callee()) {
             case Callee.Known k -> k.op().style() != Op.Style.MATH;
             case Callee.User u -> true;
