@@ -138,14 +138,15 @@ public final class GradClassWriter {
         }
 
         private MethodSpec forwardOnly() {
-            CodeBlock.Builder code = CodeBlock.builder().add(RunTimeChecks.nullArguments(m(), m().name()));
+            CodeBlock.Builder code = CodeBlock.builder();
             SourceSites.Tracker t = open(code, m().body().stmts());
             new StmtWriter(code, "", false, t).writeAll(m().body().stmts());
             close(code, t);
             return signature(m().name()).returns(result())
                     .addJavadoc("{@link $T#$N}: the forward pass only; nothing is saved for a backward pass.\n",
                             owner, m().name())
-                    .addCode(code.build()).build();
+                    .addCode(RunTimeChecks.nullArguments(m(), m().name()))
+                    .addCode(RunTimeChecks.arrayGuard(m(), m().name(), code.build(), localNames())).build();
         }
 
         /**
@@ -334,9 +335,10 @@ public final class GradClassWriter {
                 inputs.add(ParameterSpec.builder(TapeSource.TAPES, tapes.tapes()).build());
             }
             CodeBlock body = CodeBlock.builder().add(RunTimeChecks.nullArguments(m(), Names.vjpMethod(m().name())))
-                    .add(body(host, new Parts(Names.capitalize(m().name()) + "ForwardParts", false,
-                    "The forward pass of {@code " + m().name() + "}", m().name()), inputs, forward, "", false, code.build(),
-                    pullback)).build();
+                    .add(RunTimeChecks.arrayGuard(m(), Names.vjpMethod(m().name()), body(host,
+                            new Parts(Names.capitalize(m().name()) + "ForwardParts", false,
+                                    "The forward pass of {@code " + m().name() + "}", m().name()), inputs, forward, "",
+                            false, code.build(), pullback), localNames())).build();
             if (tapes != null) {
                 return signature(Names.vjpMethod(m().name()), Modifier.PRIVATE).returns(pullback)
                         .addParameter(TapeSource.TAPES, tapes.tapes())
@@ -389,10 +391,11 @@ public final class GradClassWriter {
                     inputs.add(ParameterSpec.builder(TapeSource.TAPES, tapes.tapes()).build());
                 }
                 CodeBlock code = CodeBlock.builder().add(RunTimeChecks.nullArguments(m(), Names.gradMethod(m().name())))
-                        .add(body(host, new Parts(Names.capitalize(m().name()) + "GradParts", false,
-                        "The one-pass gradient of {@code " + m().name() + "}", m().name()), inputs, body, "", true,
-                        CodeBlock.builder().addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "))
-                                .build(), record)).build();
+                        .add(RunTimeChecks.arrayGuard(m(), Names.gradMethod(m().name()), body(host,
+                                new Parts(Names.capitalize(m().name()) + "GradParts", false,
+                                        "The one-pass gradient of {@code " + m().name() + "}", m().name()), inputs, body,
+                                "", true, CodeBlock.builder().addStatement("return new $T($L)", record,
+                                        CodeBlock.join(comps, ", ")).build(), record), localNames())).build();
                 return signature(Names.gradMethod(m().name())).returns(record)
                         .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1), in one pass:\n"
                                 + "each trip of the last loop runs its forward and then its backward statements.\n",

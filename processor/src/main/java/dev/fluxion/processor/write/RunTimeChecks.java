@@ -69,4 +69,26 @@ final class RunTimeChecks {
                                 + "(...).backward(v) with a cotangent v of that shape")
                 .endControlFlow().build();
     }
+
+    /**
+     * {@code body} inside a {@code try} that rethrows an {@code IndexOutOfBoundsException} (an
+     * array argument shorter than the method reads) as a {@code FluxionException} naming the method
+     * and its declaration, where the method takes an array; {@code body} as it is otherwise. Lines
+     * the method tracks name themselves first ({@link SourceSites}).
+     */
+    static CodeBlock arrayGuard(MethodIr m, String generatedMethod, CodeBlock body, java.util.Set<String> taken) {
+        if (m.params().stream().noneMatch(p -> p.type() instanceof dev.fluxion.processor.ir.Type.ArrayOf)) {
+            return body;
+        }
+        String e = "e";
+        while (taken.contains(e)) {
+            e = e + "_";
+        }
+        return CodeBlock.builder().beginControlFlow("try").add(body)
+                .nextControlFlow("catch ($T $N)", IndexOutOfBoundsException.class, e)
+                .addStatement("throw new $T($S + $N.getMessage()\n+ $S, $N)", SourceSites.FLUXION_EXCEPTION,
+                        generatedMethod + ": an array argument is shorter than the method reads (", e,
+                        ")\n  at " + m.pos().location() + ": " + m.pos().source(), e)
+                .endControlFlow().build();
+    }
 }

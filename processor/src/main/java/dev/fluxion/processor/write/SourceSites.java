@@ -24,9 +24,10 @@ import javax.lang.model.element.Modifier;
  * source line, not per operation) and rethrows the runtime's {@code IllegalArgumentException}
  * ({@code FluxionException} included) as {@code FluxionException.at(SITES[site], e)}, so the
  * message names the line: {@code at Model.java:23: Tensor p = sigmoid(x.matmul(w));}. Methods
- * that only do scalar arithmetic and {@code Math} calls throw nothing of the kind and pay
- * nothing. An array read can throw {@code IndexOutOfBoundsException} when an array argument is
- * shorter than the code reads: it is rethrown the same way.
+ * that only do scalar arithmetic, array reads and {@code Math} calls throw nothing of the kind
+ * and pay nothing. An array read that fails ({@code IndexOutOfBoundsException}: an array argument
+ * shorter than the code reads) is rethrown the same way where a method tracks its lines, and named
+ * by the method's declaration elsewhere ({@code RunTimeChecks.arrayGuard}).
  */
 final class SourceSites {
     static final ClassName FLUXION_EXCEPTION = ClassName.get("dev.fluxion", "FluxionException");
@@ -151,9 +152,6 @@ final class SourceSites {
      * any call but {@code Math}, tape operations and gradient-record accessors.
      */
     static boolean mayThrow(Expr e) {
-        if (e instanceof Expr.ArrayRead a && a.array() instanceof Expr.Var) {
-            return true; // an array argument may be shorter than the code reads
-        }
         if (e instanceof Expr.Call c && switch (c.callee()) {
             case Callee.Known k -> k.op().style() != Op.Style.MATH;
             case Callee.User u -> true;
