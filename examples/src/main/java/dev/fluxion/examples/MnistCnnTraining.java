@@ -18,12 +18,16 @@ import java.util.Random;
 /**
  * Trains {@link MnistCnn} with Adam on the first 8,000 digits of the shipped sample, in shuffled
  * mini-batches from a {@link DataLoader}, measures loss and accuracy on the 2,000 it holds out after
- * every epoch, saves a checkpoint (weights and Adam's moments, in the safetensors format) after
+ * every epoch (the learning rate decays by {@link #DECAY} per epoch), saves a checkpoint (weights
+ * and Adam's moments, in the safetensors format) after
  * every epoch, and resumes from it when asked: {@code --epochs N} (default 8), {@code --resume}
  * (continue from {@code out/mnist-cnn.safetensors} up to N epochs).
  */
 public final class MnistCnnTraining {
     private MnistCnnTraining() {}
+
+    /** The learning rate of epoch e is {@code lr · DECAY^e}. */
+    static final double DECAY = 0.75;
 
     /** Held-out digits: the last 2,000 of the sample. */
     static final int HELD_OUT = 2000;
@@ -72,6 +76,8 @@ public final class MnistCnnTraining {
             System.out.println("resumed from " + checkpoint + " after epoch " + first);
         }
         for (int epoch = first; epoch < epochs; epoch++) {
+            // Step decay, a function of the epoch alone so that a resumed run follows it too.
+            opt.learningRate(lr * Math.pow(DECAY, epoch));
             double lossSum = 0;
             long seen = 0;
             model.train();
