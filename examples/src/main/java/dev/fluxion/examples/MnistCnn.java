@@ -6,6 +6,7 @@ import dev.fluxion.Tensor;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.annotation.NoGrad;
 import dev.fluxion.nn.Conv2d;
+import dev.fluxion.nn.Dropout;
 import dev.fluxion.nn.Flatten;
 import dev.fluxion.nn.Linear;
 import dev.fluxion.nn.MaxPool2d;
@@ -15,7 +16,9 @@ import java.util.Random;
 
 /**
  * A small convolutional network for handwritten digits, as one writes it in PyTorch:
- * conv 5×5 (1→16) · ReLU · max-pool 2 · conv 5×5 (16→32) · ReLU · max-pool 2 · linear (512→10).
+ * conv 5×5 (1→16) · ReLU · max-pool 2 · conv 5×5 (16→32) · ReLU · max-pool 2 · dropout 0.3 ·
+ * linear (512→10). Dropout draws its masks from a generator of its own, reseeded per epoch
+ * ({@link #seedDropout}), so that a run resumed from a checkpoint draws the same masks.
  * The layers are the runtime's; {@code forward} is {@code @Differentiable}, so its backward pass
  * is generated at compile time ({@code MnistCnnGrad}).
  */
@@ -25,6 +28,8 @@ public final class MnistCnn extends Module {
     final MaxPool2d pool = new MaxPool2d(2);
     final ReLU relu = new ReLU();
     final Flatten flatten = new Flatten();
+    private final Random dropoutRng = new Random(0);
+    final Dropout dropout = new Dropout(0.3, dropoutRng);
     final Linear fc;
 
     /** Weights drawn with PyTorch's default initialisation from {@code rng}. */
@@ -39,7 +44,12 @@ public final class MnistCnn extends Module {
     Tensor forward(@NoGrad Tensor images) {
         Tensor h = pool.forward(relu.forward(conv1.forward(images))); // [n, 16, 12, 12]
         h = pool.forward(relu.forward(conv2.forward(h)));             // [n, 32, 4, 4]
-        return fc.forward(flatten.forward(h));
+        return fc.forward(dropout.forward(flatten.forward(h)));
+    }
+
+    /** Reseeds the generator of the dropout masks. */
+    public void seedDropout(long seed) {
+        dropoutRng.setSeed(seed);
     }
 
     /** Mean cross-entropy against the digits {@code labels}. */
