@@ -34,4 +34,23 @@ public class FluxionException extends IllegalArgumentException {
         String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
         return new FluxionException(message + "\n  " + site, cause);
     }
+
+    /**
+     * As {@link #at(String, IllegalArgumentException)}, for either of the two errors generated code
+     * rethrows: a runtime error, or an index out of range, which in generated code means an array
+     * argument shorter than the user's code reads (a {@code double[]} of the wrong length); the
+     * message says so and keeps the JVM's ("Index 4 out of bounds for length 3").
+     *
+     * @param site the user's source line, as generated code names it
+     * @param cause an {@code IllegalArgumentException} or {@code IndexOutOfBoundsException}
+     * @return the error to throw
+     */
+    public static FluxionException at(String site, RuntimeException cause) {
+        if (cause instanceof IllegalArgumentException iae) {
+            return at(site, iae);
+        }
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        return new FluxionException("an array argument is shorter than this line reads (" + message + ")\n  " + site,
+                cause);
+    }
 }

@@ -34,13 +34,36 @@ public final class Plots {
         for (int i = 0; i < steps.length; i++) {
             steps[i] = i + 1;
         }
+        // A log scale shows the slow tail of training that a linear one flattens into a line; the
+        // axis title says so.
+        boolean log = java.util.Arrays.stream(losses).allMatch(v -> v > 0);
         XYChart chart = new XYChartBuilder().width(800).height(500)
-                .title(title).xAxisTitle("step").yAxisTitle("loss").build();
+                .title(title).xAxisTitle("step").yAxisTitle(log ? "loss (log scale)" : "loss").build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setMarkerSize(0);
-        // A log scale shows the slow tail of training that a linear one flattens into a line.
-        chart.getStyler().setYAxisLogarithmic(java.util.Arrays.stream(losses).allMatch(v -> v > 0));
+        chart.getStyler().setYAxisLogarithmic(log);
         chart.addSeries("loss", steps, losses).setMarker(SeriesMarkers.NONE);
+        return save(chart, name);
+    }
+
+    /**
+     * Plots a training and a held-out figure per epoch (loss or accuracy: {@code yTitle}) against
+     * epochs 1, 2, ... on linear axes, with a marker at each epoch; writes {@code name}.png.
+     */
+    public static Path epochCurves(String name, String title, String yTitle, double[] train, double[] heldOut) {
+        double[] epochs = new double[train.length];
+        for (int i = 0; i < epochs.length; i++) {
+            epochs[i] = i + 1;
+        }
+        XYChart chart = new XYChartBuilder().width(800).height(500)
+                .title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
+        chart.getStyler().setMarkerSize(7);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        if (epochs.length > 1) {
+            chart.getStyler().setXAxisTickMarkSpacingHint(Math.max(40, 700 / epochs.length));
+        }
+        chart.addSeries("training", epochs, train).setMarker(SeriesMarkers.CIRCLE);
+        chart.addSeries("held-out", epochs, heldOut).setMarker(SeriesMarkers.DIAMOND);
         return save(chart, name);
     }
 

@@ -234,6 +234,7 @@ public final class BodyChecker {
             case TYPE -> Diagnostic.error(Messages.UNSUPPORTED_TYPE, pos, what.substring(0, what.lastIndexOf(' ')),
                     what.substring(what.lastIndexOf(' ') + 1));
             case PRIVATE_FIELD -> Diagnostic.error(Messages.PRIVATE_FIELD, pos, what);
+            case MODULE_ELEMENT -> Diagnostic.error(Messages.MODULE_ELEMENT_METHOD, pos, what);
         };
     }
 }

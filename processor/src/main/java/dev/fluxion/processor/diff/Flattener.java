@@ -282,6 +282,10 @@ final class Flattener {
             case Expr.Unary u -> "neg";
             case Expr.Call c -> switch (c.callee()) {
                 case Callee.Known k -> k.op().javaName();
+                // A runtime layer's output is named after the layer's field: conv1, relu, layer.
+                case Callee.User u when Callee.isLayerForward(u.method())
+                        && c.args().get(0) instanceof Expr.FieldRead f && !f.path().isEmpty() -> f.path().getLast();
+                case Callee.User u when Callee.isLayerForward(u.method()) -> "layer";
                 case Callee.User u -> u.method().name();
                 case Callee.Static s -> s.name();
                 case Callee.Instance i -> i.name();

@@ -82,8 +82,12 @@ public final class Activity {
         };
     }
 
-    /** Whether a user call is varied even with constant arguments: a Module method reads Parameters. */
+    /**
+     * Whether a user call is varied even with constant arguments: a Module method reads
+     * Parameters, and so does a runtime layer's forward.
+     */
     public static boolean readsParameters(Expr e) {
-        return e instanceof Expr.Call c && c.callee() instanceof Callee.User u && !u.method().isStatic();
+        return e instanceof Expr.Call c && c.callee() instanceof Callee.User u
+                && (!u.method().isStatic() || Callee.isLayerForward(u.method()));
     }
 }

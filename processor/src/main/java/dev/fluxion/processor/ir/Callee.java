@@ -28,6 +28,20 @@ public sealed interface Callee {
         }
     }
 
+    /**
+     * {@code layer.forward(x)} on one of the runtime's layers ({@code Linear}, {@code Conv2d},
+     * {@code Sequential}, ...), differentiated as a call of {@code Layers.forward(layer, x)}: a
+     * static method compiled elsewhere, whose generated-style class {@code dev.fluxion.nn.LayersGrad}
+     * the runtime writes by hand. Its pullback accumulates into the layer's Parameters.
+     */
+    UserMethod LAYER_FORWARD = new UserMethod("dev.fluxion.nn.Layers", "forward", true, List.of("layer", "x"),
+            List.of(new Type.Declared("dev.fluxion.nn.Layer"), Type.TENSOR), List.of(false, true), Type.TENSOR);
+
+    /** Whether {@code m} is {@link #LAYER_FORWARD}. */
+    static boolean isLayerForward(UserMethod m) {
+        return m.key().equals(LAYER_FORWARD.key());
+    }
+
     /** A static method the processor itself calls: {@code Derivatives.timesGradA}. */
     record Static(String ownerQualifiedName, String name) implements Callee {}
 

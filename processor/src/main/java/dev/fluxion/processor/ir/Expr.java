@@ -157,7 +157,12 @@ public sealed interface Expr {
         /** A labeled break or continue; {@code what} names it ({@code break outer}). */
         LABELED_JUMP,
         /** An assignment, {@code ++} or {@code --} inside an expression; {@code what} is its source. */
-        SIDE_EFFECT
+        SIDE_EFFECT,
+        /**
+         * A method of one of the user's own modules called on an element of a list or array;
+         * {@code what} is the module's class and method ({@code Block.forward}).
+         */
+        MODULE_ELEMENT
     }
 
     /** Binary operators. */

@@ -31,6 +31,9 @@ public enum Messages {
     MODULE_METHOD_NOT_DIFFERENTIABLE(
             "cannot differentiate {0}: {1} is not @Differentiable, so the gradient cannot flow through it into the field's Parameters",
             "annotate {1} with @Differentiable (with parameters matching this call), or compute the value here with known operations on the field's Parameters"),
+    MODULE_ELEMENT_METHOD(
+            "cannot differentiate {0} on an element of a list or array of modules: only the runtime''s layers (Linear, Conv2d, Sequential, ...) can be called through a list",
+            "make each such module a field of its own, or build the list from the runtime''s layers"),
     UNSUPPORTED(
             "{0} is not supported in a @Differentiable method",
             "rewrite it with locals, arithmetic, known operations and calls to @Differentiable methods"),

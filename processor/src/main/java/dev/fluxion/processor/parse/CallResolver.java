@@ -73,7 +73,7 @@ final class CallResolver {
             return Optional.empty();
         }
         String first = text.contains(".") ? text.substring(0, text.indexOf('.')) : text;
-        if (cx.lookup(first).isPresent() || first.equals("this") || isField(first)) {
+        if (cx.inScope(first) || first.equals("this") || isField(first)) {
             return Optional.empty();
         }
         return cx.imports.resolveType(text);
@@ -128,6 +128,15 @@ final class CallResolver {
             return op.map(o -> known(o, all, pos)).orElseGet(() ->
                     new Expr.Unsupported(Reason.UNKNOWN_METHOD, "Tensor." + name + "(...)", pos));
         }
+        Optional<String> element = exprs.layers.elementOf(receiver);
+        if (element.isPresent()) {
+            if (name.equals("get") && args.size() == 1 && args.get(0).type().isNumeric()) {
+                return LayerCalls.at(receiver, args.get(0), element.get(), pos);
+            }
+            if (name.equals("size") && args.isEmpty()) {
+                return LayerCalls.size(receiver, pos);
+            }
+        }
         if (receiver instanceof Expr.FieldRead fr && fr.type() instanceof Type.Declared d) {
             TypeElement holder = cx.elements.getTypeElement(d.qualifiedName());
             if (holder != null && TypeMapper.isSubclassOf(holder, TypeMapper.LINEAR) && name.equals("forward")
@@ -136,8 +145,23 @@ final class CallResolver {
                 Expr bias = exprs.field(holder, fr.path(), "bias", pos);
                 return known(Op.LINEAR, List.of(args.get(0), weight, bias), pos);
             }
+        }
+        if (receiver.type() instanceof Type.Declared d && name.equals("forward") && args.size() == 1
+                && args.get(0).type().isTensor() && exprs.layers.isRuntimeLayer(d.qualifiedName())) {
+            return LayerCalls.forward(receiver, args.get(0), pos);
+        }
+        if (receiver instanceof Expr.FieldRead fr && fr.type() instanceof Type.Declared d) {
+            TypeElement holder = cx.elements.getTypeElement(d.qualifiedName());
             if (holder != null && TypeMapper.isSubclassOf(holder, TypeMapper.MODULE) && !fr.path().isEmpty()) {
                 return onModuleField(holder, fr.path(), name, args, pos);
+            }
+        }
+        if (receiver.type() instanceof Type.Declared d && !(receiver instanceof Expr.FieldRead)) {
+            TypeElement holder = cx.elements.getTypeElement(d.qualifiedName());
+            if (holder != null && TypeMapper.isSubclassOf(holder, TypeMapper.MODULE)) {
+                // An element of a list of the user's own modules: its generated methods take the
+                // model by a path of fields, which an element chosen at run time does not have.
+                return new Expr.Unsupported(Reason.MODULE_ELEMENT, holder.getSimpleName() + "." + name, pos);
             }
         }
         return new Expr.Unsupported(Reason.UNKNOWN_METHOD,

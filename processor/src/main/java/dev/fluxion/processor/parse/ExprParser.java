@@ -37,9 +37,11 @@ import javax.lang.model.type.TypeKind;
 final class ExprParser {
     private final ParseContext cx;
     private final CallResolver calls;
+    final LayerCalls layers;
 
     ExprParser(ParseContext cx) {
         this.cx = cx;
+        this.layers = new LayerCalls(cx);
         this.calls = new CallResolver(cx, this);
     }
 
@@ -139,6 +141,10 @@ final class ExprParser {
         if (name.equals("this")) {
             return new Expr.FieldRead(List.of(), new Type.Declared(cx.owner.getQualifiedName().toString()), false, pos);
         }
+        Optional<Expr> alias = cx.aliasOf(name);
+        if (alias.isPresent()) {
+            return alias.get();
+        }
         Optional<Type> local = cx.lookup(name);
         if (local.isPresent()) {
             return new Expr.Var(cx.irName(name), local.get(), pos);
@@ -187,7 +193,7 @@ final class ExprParser {
     private Expr memberSelect(MemberSelectTree ms, Pos pos) {
         String name = ms.getIdentifier().toString();
         ExpressionTree recv = ms.getExpression();
-        if (recv instanceof IdentifierTree id && cx.lookup(id.getName().toString()).isEmpty()
+        if (recv instanceof IdentifierTree id && !cx.inScope(id.getName().toString())
                 && !id.getName().contentEquals("this") && fieldOrNull(id.getName().toString()) == null) {
             Optional<String> type = cx.imports.resolveType(id.getName().toString());
             if (type.isPresent()) {
@@ -197,7 +203,7 @@ final class ExprParser {
         if (recv instanceof MemberSelectTree qualified) {
             String text = qualified.toString();
             String first = text.substring(0, text.indexOf('.'));
-            if (cx.lookup(first).isEmpty() && !first.equals("this") && fieldOrNull(first) == null) {
+            if (!cx.inScope(first) && !first.equals("this") && fieldOrNull(first) == null) {
                 Optional<String> type = cx.imports.resolveType(text);
                 if (type.isPresent()) {
                     return staticMember(type.get(), name, pos);
@@ -210,6 +216,9 @@ final class ExprParser {
         }
         if (name.equals("length") && target.type() instanceof Type.ArrayOf) {
             return new Expr.ArrayLength(target, pos);
+        }
+        if (name.equals("length") && layers.elementOf(target).isPresent()) {
+            return LayerCalls.size(target, pos);
         }
         if (target instanceof Expr.FieldRead fr && fr.type() instanceof Type.Declared d) {
             TypeElement holder = cx.elements.getTypeElement(d.qualifiedName());
@@ -343,6 +352,10 @@ final class ExprParser {
         }
         if (index instanceof Expr.Unsupported) {
             return index;
+        }
+        Optional<String> layer = layers.elementOf(array);
+        if (layer.isPresent() && index.type().isNumeric()) {
+            return LayerCalls.at(array, index, layer.get(), pos);
         }
         if (!(array.type() instanceof Type.ArrayOf arr)) {
             return new Expr.Unsupported(Reason.CONSTRUCT, "indexing " + array.type().javaName(), pos);

@@ -126,6 +126,7 @@ public final class MethodParser {
                 case WhileLoopTree w -> new Stmt.While(exprs.parse(w.getCondition()), body(w.getStatement()), pos);
                 case DoWhileLoopTree d -> new Stmt.DoWhile(body(d.getStatement()), exprs.parse(d.getCondition()), pos);
                 case ForLoopTree f -> forLoop(f, pos);
+                case com.sun.source.tree.EnhancedForLoopTree f -> enhancedFor(f, pos);
                 case BreakTree b -> b.getLabel() == null ? new Stmt.Break(pos)
                         : new Stmt.Unsupported(Reason.LABELED_JUMP, "a labeled `break " + b.getLabel() + "`", pos);
                 case ContinueTree c -> c.getLabel() == null ? new Stmt.Continue(pos)
@@ -167,6 +168,60 @@ public final class MethodParser {
             } finally {
                 cx.exitScope();
             }
+        }
+
+        /**
+         * {@code for (Linear l : layers) body} over a field holding modules: an indexed loop,
+         * {@code for (int l_index = 0; l_index < Layers.size(layers); l_index++)}, in whose body
+         * {@code l} stands for {@code Layers.at(layers, l_index)}. Any other enhanced for is refused.
+         */
+        private Stmt enhancedFor(com.sun.source.tree.EnhancedForLoopTree f, Pos pos) {
+            Expr collection = exprs.parse(f.getExpression());
+            if (collection instanceof Expr.Unsupported) {
+                return new Stmt.ExprStmt(collection, pos);
+            }
+            java.util.Optional<String> element = exprs.layers.elementOf(collection);
+            if (element.isEmpty()) {
+                return new Stmt.Unsupported(Reason.CONSTRUCT, "an enhanced for loop over " + collection.type().javaName()
+                        + " (only over a field holding modules: a List, array or ModuleList of layers)", pos);
+            }
+            String variable = f.getVariable().getName().toString();
+            String index = indexName(variable);
+            Pos at = cx.pos(f.getExpression());
+            cx.enterScope();
+            try {
+                cx.declare(index, Type.Prim.INT);
+                Expr i = new Expr.Var(cx.irName(index), Type.Prim.INT, at);
+                List<Stmt> init = List.of(new Stmt.Let(cx.irName(index), Type.Prim.INT,
+                        new Expr.Literal("0", Type.Prim.INT, at), at));
+                Expr cond = new Expr.Binary(Expr.BinOp.LT, i, LayerCalls.size(collection, at), Type.Prim.BOOLEAN, at);
+                List<Stmt> update = List.of(new Stmt.Assign(cx.irName(index), new Expr.Binary(Expr.BinOp.PLUS, i,
+                        one(at), Type.Prim.INT, at), at));
+                cx.enterScope();
+                Stmt.Block body;
+                try {
+                    cx.alias(variable, LayerCalls.at(collection, i, element.get(), at));
+                    body = body(f.getStatement());
+                } finally {
+                    cx.exitScope();
+                }
+                return new Stmt.For(init, cond, update, body, pos);
+            } finally {
+                cx.exitScope();
+            }
+        }
+
+        /** A name for the hidden index of a loop over {@code variable}'s collection, used by nothing else. */
+        private String indexName(String variable) {
+            String name = variable + "_index";
+            for (int k = 2; cx.inScope(name) || fieldNamed(name); k++) {
+                name = variable + "_index" + k;
+            }
+            return name;
+        }
+
+        private boolean fieldNamed(String name) {
+            return cx.elements.getAllMembers(cx.owner).stream().anyMatch(m -> m.getSimpleName().contentEquals(name));
         }
 
         private Stmt local(VariableTree v, Pos pos) {

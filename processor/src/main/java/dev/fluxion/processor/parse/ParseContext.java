@@ -29,6 +29,8 @@ final class ParseContext {
     private final CharSequence source;
     private final String fileName;
     private final Deque<Map<String, Type>> scopes = new ArrayDeque<>();
+    /** Names that stand for an expression: the variable of {@code for (Linear l : layers)}. */
+    private final Deque<Map<String, dev.fluxion.processor.ir.Expr>> aliases = new ArrayDeque<>();
 
     ParseContext(Trees trees, Elements elements, CompilationUnitTree unit, TypeElement owner, boolean instance) {
         this.trees = trees;
@@ -48,6 +50,7 @@ final class ParseContext {
         String uri = unit.getSourceFile().getName();
         this.fileName = uri.substring(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf('\\')) + 1);
         scopes.push(new HashMap<>());
+        aliases.push(new HashMap<>());
     }
 
     /** The position of a tree, with its own source text on one line. */
@@ -85,10 +88,32 @@ final class ParseContext {
 
     void enterScope() {
         scopes.push(new HashMap<>());
+        aliases.push(new HashMap<>());
     }
 
     void exitScope() {
         scopes.pop();
+        aliases.pop();
+    }
+
+    /** Makes {@code name} stand for {@code value} in the current scope. */
+    void alias(String name, dev.fluxion.processor.ir.Expr value) {
+        aliases.peek().put(name, value);
+    }
+
+    /** The expression {@code name} stands for, if it is an alias in scope. */
+    Optional<dev.fluxion.processor.ir.Expr> aliasOf(String name) {
+        for (Map<String, dev.fluxion.processor.ir.Expr> scope : aliases) {
+            if (scope.containsKey(name)) {
+                return Optional.of(scope.get(name));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code name} is a local, a parameter or an alias in scope (so not a field or a type). */
+    boolean inScope(String name) {
+        return lookup(name).isPresent() || aliasOf(name).isPresent();
     }
 
     void declare(String name, Type type) {

@@ -83,6 +83,11 @@ final class FieldScan {
             List<String> path = concat(prefix, f.path());
             found.putIfAbsent(path, new Expr.FieldRead(path, f.type(), f.parameter(), f.pos()));
         }
+        if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u && Callee.isLayerForward(u.method())) {
+            throw new EvalException("it calls the forward pass of a run-time layer (" + layerName(c.args().get(0))
+                    + "), whose sizes and configuration exist only at run time; the runtime's own tests check that"
+                    + " layer's derivative against finite differences");
+        }
         if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u) {
             List<String> outer = prefix;
             prefix = concat(prefix, u.receiver());
@@ -94,6 +99,11 @@ final class FieldScan {
             prefix = outer;
         }
         e.children().forEach(this::expr);
+    }
+
+    private static String layerName(Expr layer) {
+        String n = layer.type().javaName();
+        return n.substring(n.lastIndexOf('.') + 1) + (layer instanceof Expr.FieldRead f ? " " + String.join(".", f.path()) : "");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

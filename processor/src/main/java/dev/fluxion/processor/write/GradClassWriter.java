@@ -65,7 +65,7 @@ public final class GradClassWriter {
             ClassName record = gradClass.nestedClass(Names.gradientRecord(m().name()));
             ClassName pullback = gradClass.nestedClass(Names.pullbackClass(m().name()));
             type.addMethod(forwardOnly());
-            type.addType(GradientRecord.of(record, m().name(), result(), d.gradients()));
+            type.addType(GradientRecord.of(record, m().name(), result(), d.gradients(), m().takesModel()));
             type.addType(pullbackClass(pullback, record));
             // A method that saves values on tapes gets them from a Tapes: fVjp's pullback keeps fresh
             // ones; fGrad and fBackward reuse this thread's (their pullback never escapes).
@@ -145,7 +145,8 @@ public final class GradClassWriter {
             return signature(m().name()).returns(result())
                     .addJavadoc("{@link $T#$N}: the forward pass only; nothing is saved for a backward pass.\n",
                             owner, m().name())
-                    .addCode(code.build()).build();
+                    .addCode(RunTimeChecks.nullArguments(m(), m().name()))
+                    .addCode(RunTimeChecks.arrayGuard(m(), m().name(), code.build(), localNames())).build();
         }
 
         /**
@@ -232,9 +233,12 @@ public final class GradClassWriter {
             d.gradients().forEach(g -> comps.add(ExprWriter.write(g.value())));
             CodeBlock ending = CodeBlock.builder().addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "))
                     .build();
-            CodeBlock code = body(t, new Parts("BackwardParts", true, "The backward pass of {@code " + m().name() + "}", m().name()),
+            CodeBlock code = CodeBlock.builder()
+                    .add(m().returnType().isTensor() ? RunTimeChecks.cotangentShape(m(), d.cotangent(), valueField)
+                            : CodeBlock.of(""))
+                    .add(body(t, new Parts("BackwardParts", true, "The backward pass of {@code " + m().name() + "}", m().name()),
                     List.of(ParameterSpec.builder(result(), d.cotangent()).build()), d.backward(), "backward of ",
-                    false, ending, record);
+                    false, ending, record)).build();
             t.addMethod(MethodSpec.methodBuilder(Names.BACKWARD).addModifiers(Modifier.PUBLIC).returns(record)
                     .addJavadoc("Pulls the cotangent of the value back to the inputs"
                             + (m().takesModel() ? ", accumulating into the model's parameters" : "") + ".\n"
@@ -330,9 +334,11 @@ public final class GradClassWriter {
             if (tapes != null) {
                 inputs.add(ParameterSpec.builder(TapeSource.TAPES, tapes.tapes()).build());
             }
-            CodeBlock body = body(host, new Parts(Names.capitalize(m().name()) + "ForwardParts", false,
-                    "The forward pass of {@code " + m().name() + "}", m().name()), inputs, forward, "", false, code.build(),
-                    pullback);
+            CodeBlock body = CodeBlock.builder().add(RunTimeChecks.nullArguments(m(), Names.vjpMethod(m().name())))
+                    .add(RunTimeChecks.arrayGuard(m(), Names.vjpMethod(m().name()), body(host,
+                            new Parts(Names.capitalize(m().name()) + "ForwardParts", false,
+                                    "The forward pass of {@code " + m().name() + "}", m().name()), inputs, forward, "",
+                            false, code.build(), pullback), localNames())).build();
             if (tapes != null) {
                 return signature(Names.vjpMethod(m().name()), Modifier.PRIVATE).returns(pullback)
                         .addParameter(TapeSource.TAPES, tapes.tapes())
@@ -384,17 +390,19 @@ public final class GradClassWriter {
                 if (tapes != null) {
                     inputs.add(ParameterSpec.builder(TapeSource.TAPES, tapes.tapes()).build());
                 }
-                CodeBlock code = body(host, new Parts(Names.capitalize(m().name()) + "GradParts", false,
-                        "The one-pass gradient of {@code " + m().name() + "}", m().name()), inputs, body, "", true,
-                        CodeBlock.builder().addStatement("return new $T($L)", record, CodeBlock.join(comps, ", "))
-                                .build(), record);
+                CodeBlock code = CodeBlock.builder().add(RunTimeChecks.nullArguments(m(), Names.gradMethod(m().name())))
+                        .add(RunTimeChecks.arrayGuard(m(), Names.gradMethod(m().name()), body(host,
+                                new Parts(Names.capitalize(m().name()) + "GradParts", false,
+                                        "The one-pass gradient of {@code " + m().name() + "}", m().name()), inputs, body,
+                                "", true, CodeBlock.builder().addStatement("return new $T($L)", record,
+                                        CodeBlock.join(comps, ", ")).build(), record), localNames())).build();
                 return signature(Names.gradMethod(m().name())).returns(record)
                         .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1), in one pass:\n"
                                 + "each trip of the last loop runs its forward and then its backward statements.\n",
                                 owner, m().name())
-                        .addCode(tapes == null ? code : tapes.pooled(code)).build();
+                        .addJavadoc(parametersNote()).addCode(tapes == null ? code : tapes.pooled(code)).build();
             }
-            CodeBlock.Builder code = CodeBlock.builder();
+            CodeBlock.Builder code = CodeBlock.builder().add(RunTimeChecks.nullArguments(m(), Names.gradMethod(m().name())));
             String local = pullbackLocal();
             if (tapes == null) {
                 code.addStatement("$T $N = $N($L)", pullback, local, Names.vjpMethod(m().name()), argList());
@@ -402,29 +410,23 @@ public final class GradClassWriter {
                 code.addStatement("$T $N = $N($L, $N)", pullback, local, Names.vjpMethod(m().name()), argList(),
                         tapes.tapes());
             }
-            code.add(scalarCheck(local)).addStatement("return $N.$N($L)", local, Names.BACKWARD, seed(local));
+            code.add(RunTimeChecks.scalarResult(m(), Names.gradMethod(m().name()), local))
+                    .addStatement("return $N.$N($L)", local, Names.BACKWARD, seed(local));
             return signature(Names.gradMethod(m().name())).returns(record)
                     .addJavadoc("The value of {@link $T#$N} and its gradients (the seed cotangent is 1)$L.\n", owner,
                             m().name(), tapes == null ? "" : ",\nsaving on this thread's reused tapes")
-                    .addCode(tapes == null ? code.build() : tapes.pooled(code.build())).build();
+                    .addJavadoc(parametersNote()).addCode(tapes == null ? code.build() : tapes.pooled(code.build())).build();
         }
 
-        /** As PyTorch: a gradient can be implicitly created only for a scalar output. */
-        private CodeBlock scalarCheck(String local) {
-            if (!m().returnType().isTensor()) {
-                return CodeBlock.of("");
-            }
-            return CodeBlock.builder().beginControlFlow("if ($N.value().numel() != 1)", local)
-                    .addStatement("throw new $T($S + $T.toString($N.value().shape())\n+ $S)",
-                            IllegalArgumentException.class, m().name() + "Grad: grad can be implicitly created only for "
-                                    + "scalar outputs, but " + m().name() + " returned a tensor of shape ",
-                            java.util.Arrays.class, local, "; use " + Names.vjpMethod(m().name())
-                                    + "(...).backward(v) with a cotangent v of that shape")
-                    .endControlFlow().build();
+        /** Where a Module method's Parameter gradients go, for the Javadoc of {@code fGrad}. */
+        private CodeBlock parametersNote() {
+            return m().takesModel() ? CodeBlock.of("The model's Parameters' gradients are not in the record: they are accumulated into\n"
+                    + "each Parameter's {@code grad()}.\n") : CodeBlock.of("");
         }
 
         private MethodSpec backward(ClassName pullback, TapeSource.Pooled tapes) {
-            CodeBlock.Builder code = CodeBlock.builder();
+            CodeBlock.Builder code = CodeBlock.builder()
+                    .add(RunTimeChecks.nullArguments(m(), Names.backwardMethod(m().name())));
             String local = pullbackLocal();
             if (tapes == null) {
                 code.addStatement("$T $N = $N($L)", pullback, local, Names.vjpMethod(m().name()), argList());
@@ -432,7 +434,8 @@ public final class GradClassWriter {
                 code.addStatement("$T $N = $N($L, $N)", pullback, local, Names.vjpMethod(m().name()), argList(),
                         tapes.tapes());
             }
-            code.addStatement("$N.$N($L)", local, Names.BACKWARD, seed(local))
+            code.add(RunTimeChecks.scalarResult(m(), Names.backwardMethod(m().name()), local))
+                    .addStatement("$N.$N($L)", local, Names.BACKWARD, seed(local))
                     .addStatement("return $N.$N()", local, Names.VALUE);
             return signature(Names.backwardMethod(m().name())).returns(result())
                     .addJavadoc("Forward and backward pass of {@link $T#$N}: accumulates into the gradient of each\n"

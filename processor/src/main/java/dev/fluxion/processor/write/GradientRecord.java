@@ -14,8 +14,14 @@ import javax.lang.model.element.Modifier;
 final class GradientRecord {
     private GradientRecord() {}
 
-    /** The record {@code record} of {@code method}'s value and each gradient, by its component name. */
-    static TypeSpec of(ClassName record, String method, TypeName result, List<DerivedMethod.Gradient> gradients) {
+    /**
+     * The record {@code record} of {@code method}'s value and each gradient, by its component name.
+     * A {@code Module} method's record says, in its Javadoc and its {@code toString()}, that the
+     * Parameters' gradients are not among its components: they went into each Parameter's
+     * {@code grad()}.
+     */
+    static TypeSpec of(ClassName record, String method, TypeName result, List<DerivedMethod.Gradient> gradients,
+                       boolean module) {
         MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
                 .addParameter(result, Names.VALUE);
         for (DerivedMethod.Gradient g : gradients) {
@@ -25,6 +31,24 @@ final class GradientRecord {
                 .addJavadoc("The value of {@code $N} and its gradient with respect to each differentiable input.\n",
                         method)
                 .recordConstructor(ctor.build());
+        if (module) {
+            r.addJavadoc("The gradients of the model's {@code Parameter}s are not components: each was accumulated into\n"
+                    + "that Parameter's {@code grad()} (named by {@code model.namedParameters()}), as PyTorch's\n"
+                    + "{@code backward()} does.\n");
+            List<String> parts = new ArrayList<>(List.of(Names.VALUE));
+            gradients.forEach(g -> parts.add(g.name()));
+            StringBuilder text = new StringBuilder("$S");
+            List<Object> args = new ArrayList<>(List.of(record.simpleName() + "["));
+            for (int i = 0; i < parts.size(); i++) {
+                text.append(" + $S + $N");
+                args.add((i == 0 ? "" : ", ") + parts.get(i) + "=");
+                args.add(parts.get(i));
+            }
+            text.append(" + $S");
+            args.add("; the Parameters' gradients were accumulated into each Parameter's grad()]");
+            r.addMethod(MethodSpec.methodBuilder("toString").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                    .returns(String.class).addStatement("return " + text, args.toArray()).build());
+        }
         // Kotlin destructures through componentN(): val (loss, dw) = CGrad.lossGrad(...).
         List<TypeName> types = new ArrayList<>(List.of(result));
         List<String> names = new ArrayList<>(List.of(Names.VALUE));

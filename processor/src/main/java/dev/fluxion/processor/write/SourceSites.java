@@ -25,7 +25,9 @@ import javax.lang.model.element.Modifier;
  * ({@code FluxionException} included) as {@code FluxionException.at(SITES[site], e)}, so the
  * message names the line: {@code at Model.java:23: Tensor p = sigmoid(x.matmul(w));}. Methods
  * that only do scalar arithmetic, array reads and {@code Math} calls throw nothing of the kind
- * and pay nothing.
+ * and pay nothing. An array read that fails ({@code IndexOutOfBoundsException}: an array argument
+ * shorter than the code reads) is rethrown the same way where a method tracks its lines, and named
+ * by the method's declaration elsewhere ({@code RunTimeChecks.arrayGuard}).
  */
 final class SourceSites {
     static final ClassName FLUXION_EXCEPTION = ClassName.get("dev.fluxion", "FluxionException");
@@ -92,7 +94,8 @@ final class SourceSites {
 
         /** Closes the try: the error gets the source line, or passes as it is before the first one. */
         void close(CodeBlock.Builder code) {
-            code.nextControlFlow("catch ($T $N)", IllegalArgumentException.class, error);
+            code.nextControlFlow("catch ($T | $T $N)", IllegalArgumentException.class, IndexOutOfBoundsException.class,
+                    error);
             code.addStatement("throw $N < 0 ? $N : $T.at($N[$N], $N)", local, error, FLUXION_EXCEPTION,
                     sites.field, local, error);
             code.endControlFlow();

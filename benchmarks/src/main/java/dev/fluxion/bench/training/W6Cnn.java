@@ -1,0 +1,41 @@
+package dev.fluxion.bench.training;
+
+import static dev.fluxion.F.crossEntropy;
+
+import dev.fluxion.Tensor;
+import dev.fluxion.annotation.Differentiable;
+import dev.fluxion.annotation.NoGrad;
+import dev.fluxion.nn.Conv2d;
+import dev.fluxion.nn.Flatten;
+import dev.fluxion.nn.Linear;
+import dev.fluxion.nn.MaxPool2d;
+import dev.fluxion.nn.Module;
+import dev.fluxion.nn.ReLU;
+import java.util.Random;
+
+/**
+ * W6: the examples' MNIST CNN, conv 5×5 (1→16) · ReLU · pool 2 · conv 5×5 (16→32) · ReLU · pool 2
+ * · linear (512→10), cross-entropy; {@code benchmarks/torch_cnn.py} is the same network in PyTorch.
+ */
+final class W6Cnn extends Module {
+    final Conv2d conv1;
+    final Conv2d conv2;
+    final MaxPool2d pool = new MaxPool2d(2);
+    final ReLU relu = new ReLU();
+    final Flatten flatten = new Flatten();
+    final Linear fc;
+
+    W6Cnn(Random rng) {
+        conv1 = new Conv2d(1, 16, 5, rng);
+        conv2 = new Conv2d(16, 32, 5, rng);
+        fc = new Linear(32 * 4 * 4, 10, rng);
+    }
+
+    /** Mean cross-entropy of the logits against the class indices {@code labels}. */
+    @Differentiable
+    Tensor loss(@NoGrad Tensor images, @NoGrad Tensor labels) {
+        Tensor h = pool.forward(relu.forward(conv1.forward(images)));
+        h = pool.forward(relu.forward(conv2.forward(h)));
+        return crossEntropy(fc.forward(flatten.forward(h)), labels);
+    }
+}

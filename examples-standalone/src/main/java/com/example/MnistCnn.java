@@ -1,0 +1,46 @@
+package com.example;
+
+import static dev.fluxion.F.crossEntropy;
+
+import dev.fluxion.Tensor;
+import dev.fluxion.annotation.Differentiable;
+import dev.fluxion.annotation.NoGrad;
+import dev.fluxion.nn.Conv2d;
+import dev.fluxion.nn.Flatten;
+import dev.fluxion.nn.Linear;
+import dev.fluxion.nn.MaxPool2d;
+import dev.fluxion.nn.Module;
+import dev.fluxion.nn.ReLU;
+import java.util.Random;
+
+/** conv 5×5 (1→16) · ReLU · pool 2 · conv 5×5 (16→32) · ReLU · pool 2 · linear (512→10). */
+public final class MnistCnn extends Module {
+    final Conv2d conv1;
+    final Conv2d conv2;
+    final MaxPool2d pool = new MaxPool2d(2);
+    final ReLU relu = new ReLU();
+    final Flatten flatten = new Flatten();
+    final Linear fc;
+
+    /** Weights drawn with PyTorch's default initialisation from {@code seed}. */
+    public MnistCnn(long seed) {
+        Random rng = new Random(seed);
+        conv1 = new Conv2d(1, 16, 5, rng);
+        conv2 = new Conv2d(16, 32, 5, rng);
+        fc = new Linear(32 * 4 * 4, 10, rng);
+    }
+
+    /** Class scores [n, 10] of images [n, 1, 28, 28]. */
+    @Differentiable
+    Tensor logits(@NoGrad Tensor images) {
+        Tensor h = pool.forward(relu.forward(conv1.forward(images)));
+        h = pool.forward(relu.forward(conv2.forward(h)));
+        return fc.forward(flatten.forward(h));
+    }
+
+    /** Mean cross-entropy against the digits {@code labels} [n]. */
+    @Differentiable
+    Tensor loss(@NoGrad Tensor images, @NoGrad Tensor labels) {
+        return crossEntropy(logits(images), labels);
+    }
+}
