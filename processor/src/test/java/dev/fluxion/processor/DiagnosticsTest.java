@@ -271,17 +271,31 @@ class DiagnosticsTest {
                     return x[0];
                 }
                 """, "`x[...] = ...` writes into the input array `x`: a @Differentiable method cannot change its inputs "
-                + "(hint: accumulate into a local instead (double s = 0; then s += term; in the loop), or copy `x` "
-                + "into a Tensor with Tensor.of(x)", 13);
+                + "(hint: write into a local array instead: double[] y = new double[x.length]; then y[i] = ... in a "
+                + "loop", 13);
+    }
+
+    @Test
+    void arrayWrittenElementByElementSharesNoStorage() {
         assertError("""
                 @Differentiable
-                static double f(double w) {
+                static double f(double w, double[] x) {
                     double[] buf = new double[3];
+                    double[] other = buf;
                     buf[1] += w;
-                    return w;
+                    return other[1] + x[0];
                 }
-                """, "writing an element of the array `buf` is not supported in a @Differentiable method: arrays are "
-                + "read-only here (hint: accumulate into a local instead", 13);
+                """, "`buf` is written element by element, so it must hold a new array of its own: `buf` would make it "
+                + "share the array of another variable (hint: create it with new double[n]", 13);
+        assertError("""
+                @Differentiable
+                static double f(double w, double[] x) {
+                    double[] buf = x;
+                    buf[1] = w;
+                    return buf[1] + x[0];
+                }
+                """, "`buf` is written element by element, so it must hold a new array of its own: `x` would make it "
+                + "share the array of another variable", 12);
     }
 
     @Test

@@ -69,10 +69,13 @@ public enum Messages {
             "check @NoGrad and wrt, or detach(...) calls on the way to the result"),
     ARRAY_WRITE_INPUT(
             "`{0}[...] = ...` writes into the input array `{0}`: a @Differentiable method cannot change its inputs",
-            "accumulate into a local instead (double s = 0; then s += term; in the loop), or copy `{0}` into a Tensor with Tensor.of({0}) and compute the new values with Tensor operations"),
+            "write into a local array instead: double[] y = new double[{0}.length]; then y[i] = ... in a loop (or accumulate into a local: double s = 0; then s += term;)"),
     ARRAY_WRITE(
             "writing an element of the array `{0}` is not supported in a @Differentiable method: arrays are read-only here",
             "accumulate into a local instead (double s = 0; then s += term; in the loop), or compute the values with Tensor operations"),
+    ARRAY_WRITE_ALIAS(
+            "`{0}` is written element by element, so it must hold a new array of its own: `{1}` would make it share the array of another variable",
+            "create it with new double[n] (or an array literal) and copy the values in a loop"),
     LABELED_JUMP(
             "{0} is not supported in a @Differentiable method",
             "use a boolean flag instead of the label: set it and break out of the inner loop, then test it in the outer loop (for example while (!done && i < n))"),

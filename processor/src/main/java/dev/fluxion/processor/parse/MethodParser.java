@@ -13,6 +13,7 @@ import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
@@ -172,7 +173,10 @@ public final class MethodParser {
         private Stmt local(VariableTree v, Pos pos) {
             String name = v.getName().toString();
             Type declared = exprs.typeOf(v.getType());
-            Expr init = v.getInitializer() == null ? null : exprs.parse(v.getInitializer());
+            Expr init = v.getInitializer() == null ? null
+                    : declared instanceof Type.ArrayOf array && v.getInitializer() instanceof NewArrayTree literal
+                    && literal.getType() == null ? exprs.arrayLiteral(array, literal, cx.pos(literal))
+                    : exprs.parse(v.getInitializer());
             Type type = declared != null ? declared : init == null ? Type.Prim.ERROR : init.type();
             cx.declare(name, type);
             if (type == Type.Prim.ERROR || type == Type.Prim.VOID) {
@@ -216,6 +220,14 @@ public final class MethodParser {
         }
 
         private Stmt compound(ExpressionTree target, Expr.BinOp op, Expr rhs, Pos pos) {
+            if (target instanceof com.sun.source.tree.ArrayAccessTree a && element(a) instanceof Expr.ArrayRead read
+                    && !(rhs instanceof Expr.Unsupported)) {
+                // a[i] op= v is a[i] = a[i] op v (expressions are pure: i is evaluated twice)
+                if (!read.type().isNumeric() || !rhs.type().isNumeric()) {
+                    return new Stmt.Unsupported(Reason.CONSTRUCT, "`" + op.symbol() + "=` on " + read.type().javaName(), pos);
+                }
+                return assign(target, new Expr.Binary(op, read, rhs, Type.promote(read.type(), rhs.type()), pos), pos);
+            }
             if (!(target instanceof IdentifierTree id) || cx.lookup(id.getName().toString()).isEmpty()) {
                 return assign(target, rhs, pos);
             }
@@ -239,6 +251,16 @@ public final class MethodParser {
                 }
                 return new Stmt.Assign(cx.irName(id.getName().toString()), value, pos);
             }
+            if (target instanceof com.sun.source.tree.ArrayAccessTree a && element(a) instanceof Expr.ArrayRead read
+                    && read.array() instanceof Expr.Var arr) {
+                if (value instanceof Expr.Unsupported) {
+                    return new Stmt.ExprStmt(value, pos); // reported where it is
+                }
+                if (!value.type().equals(read.type()) && read.type().isNumeric() && value.type().isNumeric()) {
+                    value = new Expr.Cast(read.type(), value, value.pos());
+                }
+                return new Stmt.ArrayStore(arr.name(), read.index(), value, pos);
+            }
             if (target instanceof com.sun.source.tree.ArrayAccessTree a) {
                 ExpressionTree array = a.getExpression();
                 while (array instanceof com.sun.source.tree.ArrayAccessTree inner) {
@@ -248,6 +270,20 @@ public final class MethodParser {
                         array instanceof IdentifierTree arr ? arr.getName().toString() : "", cx.pos(target));
             }
             return new Stmt.Unsupported(Reason.CONSTRUCT, "a field write", cx.pos(target));
+        }
+
+        /**
+         * The element {@code a[i]} written by an assignment, as a read, where {@code a} is a local
+         * or parameter of a one-dimensional primitive array type (check refuses writes into
+         * parameters); otherwise null.
+         */
+        private Expr element(com.sun.source.tree.ArrayAccessTree a) {
+            if (!(a.getExpression() instanceof IdentifierTree id) || cx.lookup(id.getName().toString()).isEmpty()
+                    || !(cx.lookup(id.getName().toString()).get() instanceof Type.ArrayOf)) {
+                return null;
+            }
+            Expr read = exprs.parse(a);
+            return read instanceof Expr.ArrayRead r && r.array() instanceof Expr.Var ? read : null;
         }
     }
 }
