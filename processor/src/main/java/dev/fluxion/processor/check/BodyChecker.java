@@ -151,6 +151,15 @@ public final class BodyChecker {
                 case Expr.Unsupported u -> out.add(unsupported(u.reason(), u.what(), u.pos()));
                 case Expr.Call c when c.callee() instanceof Callee.Known k -> knownCall(c, k.op());
                 case Expr.Call c when c.callee() instanceof Callee.User u -> userCall(c, u.method());
+                case Expr.Call c when c.callee() instanceof Callee.Static s -> c.args().forEach(arg -> {
+                    // a plain helper's value is a constant: a gradient into it would be lost
+                    String input = inputOf(arg);
+                    if (input != null) {
+                        out.add(Diagnostic.error(Messages.PLAIN_HELPER_ARGUMENT, arg.pos(), input, c.pos().source(),
+                                s.ownerQualifiedName().substring(s.ownerQualifiedName().lastIndexOf('.') + 1) + "."
+                                        + s.name()));
+                    }
+                });
                 case Expr.Cast c when c.type().isIntegral() -> nonDifferentiable(c.operand(), e);
                 case Expr.NewArray n when n == localLiteral && n.type().element().isFloatingScalar() -> { }
                 case Expr.NewArray n -> n.elements().forEach(element -> {
@@ -172,6 +181,13 @@ public final class BodyChecker {
     private void knownCall(Expr.Call c, Op op) {
         if (op.kind() == Op.Kind.NON_DIFFERENTIABLE) {
             c.args().forEach(a -> nonDifferentiable(a, c));
+        }
+        if (op == Op.ITEM) {
+            // A value, not a condition (conditions are not checked here): its gradient is lost.
+            String input = inputOf(c.args().get(0));
+            if (input != null) {
+                out.add(Diagnostic.error(Messages.ITEM_STOPS_GRADIENT, c.pos(), input, c.pos().source()));
+            }
         }
         for (int i = 0; i < c.args().size(); i++) {
             Expr arg = c.args().get(i);

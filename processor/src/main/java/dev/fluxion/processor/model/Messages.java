@@ -73,6 +73,12 @@ public enum Messages {
     ARRAY_WRITE(
             "writing an element of the array `{0}` is not supported in a @Differentiable method: arrays are read-only here",
             "accumulate into a local instead (double s = 0; then s += term; in the loop), or compute the values with Tensor operations"),
+    ITEM_STOPS_GRADIENT(
+            "`{1}` stops the gradient: item() turns a tensor that depends on `{0}` into a plain double, so nothing computed from it is differentiated",
+            "keep the value a Tensor (sum(), mean(), or a 1-element tensor with its operations), or write detach().item() to stop the gradient on purpose"),
+    PLAIN_HELPER_ARGUMENT(
+            "not differentiable with respect to `{0}`: `{1}` passes it to {2}, which is not @Differentiable, so its gradient would be lost",
+            "annotate {2} with @Differentiable, or pass it only constants and @NoGrad data"),
     ARRAY_WRITE_ALIAS(
             "`{0}` is written element by element, so it must hold a new array of its own: `{1}` would make it share the array of another variable",
             "create it with new double[n] (or an array literal) and copy the values in a loop"),
