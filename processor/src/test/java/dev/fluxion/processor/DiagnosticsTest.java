@@ -121,6 +121,15 @@ class DiagnosticsTest {
                 static double f(double w) {
                     return helper(w) * 2;
                 }
+                """, "not differentiable with respect to `w`: `helper(w)` passes it to Bad.helper, which is not "
+                + "@Differentiable, so its gradient would be lost (hint: annotate Bad.helper with @Differentiable", 14);
+        assertError("""
+                static java.util.List<Double> helper(double v) { return java.util.List.of(v); }
+
+                @Differentiable
+                static double f(double w) {
+                    return helper(w).size() * w;
+                }
                 """, "cannot differentiate a call to Bad.helper(...): it is neither @Differentiable nor a known operation",
                 14);
     }
@@ -273,6 +282,18 @@ class DiagnosticsTest {
                 """, "`x[...] = ...` writes into the input array `x`: a @Differentiable method cannot change its inputs "
                 + "(hint: write into a local array instead: double[] y = new double[x.length]; then y[i] = ... in a "
                 + "loop", 13);
+    }
+
+    @Test
+    void writeWhoseIndexReadsTheArrayItWritesIsRefused() {
+        assertError("""
+                @Differentiable
+                static double f(double w) {
+                    int[] order = new int[3];
+                    order[order[0]] = 2;
+                    return w * order[0];
+                }
+                """, "an index that reads the array it writes into (`order[0]`) is not supported", 13);
     }
 
     @Test

@@ -33,7 +33,14 @@ final class ArrayWriteChecker {
 
     private void collect(Stmt s) {
         switch (s) {
-            case Stmt.ArrayStore a -> written.add(a.array());
+            case Stmt.ArrayStore a -> {
+                written.add(a.array());
+                if (dev.fluxion.processor.ir.Exprs.vars(a.index()).contains(a.array())) {
+                    // the backward pass evaluates the index again, after the write changed it
+                    out.add(Diagnostic.error(Messages.UNSUPPORTED, a.index().pos(),
+                            "an index that reads the array it writes into (`" + a.index().pos().source() + "`)"));
+                }
+            }
             case Stmt.Let l when computedLiteral(l.init()) -> written.add(l.name());
             case Stmt.Assign a when computedLiteral(a.value()) -> written.add(a.name());
             case Stmt.Block b -> b.stmts().forEach(this::collect);
