@@ -208,4 +208,31 @@ class LocalArrayWritesTest {
         check(g, "f", "x,y", args(x, y), 2 * y * (x * y + Math.sin(x)),
                 new double[] {2 * y * (y + Math.cos(x)), 2 * (x * y + Math.sin(x)) + 2 * y * x});
     }
+
+    @Test
+    void localArrayPassedToACallThenOverwrittenKeepsTheCalleesValues() {
+        // gmm's main_term: filled per point, its log-sum-exp taken by another method, then refilled
+        Generated g = compile("""
+                @Differentiable static double lse(double[] v) {
+                    double m = v[0];
+                    for (int i = 1; i < v.length; i++) m = Math.max(m, v[i]);
+                    double s = 0;
+                    for (int i = 0; i < v.length; i++) s += Math.exp(v[i] - m);
+                    return m + Math.log(s);
+                }
+
+                @Differentiable static double f(double[] x, double[] mu, @NoGrad int n) {
+                    int k = mu.length;
+                    double[] term = new double[k];
+                    double total = 0;
+                    for (int p = 0; p < n; p++) {
+                        for (int j = 0; j < k; j++) term[j] = -(x[p] - mu[j]) * (x[p] - mu[j]) * (j + 1);
+                        total += lse(term);
+                    }
+                    for (int j = 0; j < k; j++) term[j] = mu[j] * 2;
+                    return total + lse(term) * lse(term);
+                }
+                """);
+        checkAgainstMethod(g, "f", "x,mu,null", new double[] {0.3, -0.8, 1.1}, new double[] {0.1, -0.4, 0.7}, 3);
+    }
 }

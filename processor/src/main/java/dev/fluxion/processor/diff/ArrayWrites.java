@@ -145,6 +145,16 @@ final class ArrayWrites {
         return out;
     }
 
+    /**
+     * The arguments of a call whose pullback is kept: an array written element by element is
+     * passed as a copy, since the pullback keeps what it was given and later writes must not
+     * reach it.
+     */
+    static List<Expr> snapshots(List<Expr> args, Set<String> written) {
+        return args.stream().map(a -> a instanceof Expr.Var v && written.contains(v.name()) ? copy(a, a.type()) : a)
+                .toList();
+    }
+
     /** {@code (double[]) Derivatives.copyOfArray(array)}: a copy, or null for null. */
     static Expr copy(Expr array, Type t) {
         return new Expr.Cast(t, new Expr.Call(new Callee.Static(Build.DERIVATIVES, COPY), List.of(array),

@@ -81,6 +81,7 @@ public final class ReverseMode {
         AssignReversal assignments = new AssignReversal(method, flat.varied(), types, scope, adjoints, tapes, recorded,
                 extraDecls);
         this.written = ArrayWrites.written(flat.body());
+        assignments.writtenArrays = written;
         this.reversal = new Reversal(flat, types, scope, tapes, capacities, assignments, recorded, assignCount,
                 extraDecls, fusion, new ArrayWrites(written, flat.varied(), types, adjoints, tapes, recorded));
     }
