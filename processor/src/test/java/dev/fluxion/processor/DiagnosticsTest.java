@@ -249,24 +249,24 @@ class DiagnosticsTest {
     }
 
     @Test
-    void recursion() {
-        assertError("""
-                @Differentiable
-                static double f(double w) {
-                    return f(w) * 2;
-                }
-                """, "recursive call to f", 12);
-        assertError("""
-                @Differentiable
-                static double f(double w) {
-                    return g(w) * 2;
-                }
+    void recursionThroughAModuleMethod() {
+        // static recursion is differentiated (RecursionTest); a cycle through a Module method is not
+        JavaFileObject src = JavaFileObjects.forSourceString("demo.Bad", """
+                package demo;
 
-                @Differentiable
-                static double g(double w) {
-                    return f(w) + 1;
+                import dev.fluxion.annotation.Differentiable;
+                import dev.fluxion.annotation.NoGrad;
+
+                class Bad extends dev.fluxion.nn.Module {
+                    @Differentiable
+                    double f(double w, @NoGrad int k) {
+                        return k == 0 ? w : f(w, k - 1) * 2;
+                    }
                 }
-                """, "recursive call to f", 17);
+                """);
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("recursive call to f").inFile(src).onLine(9);
     }
 
     @Test

@@ -235,4 +235,26 @@ class LocalArrayWritesTest {
                 """);
         checkAgainstMethod(g, "f", "x,mu,null", new double[] {0.3, -0.8, 1.1}, new double[] {0.1, -0.4, 0.7}, 3);
     }
+
+    @Test
+    void enhancedForOverArrays() {
+        Generated g = compile("""
+                @Differentiable static double f(double[] x, @NoGrad int[] weights) {
+                    double s = 0;
+                    for (double v : x) {
+                        s += v * v;
+                    }
+                    double[] y = {s, x[0]};
+                    double t = 0;
+                    for (double v : y) t += Math.sin(v);
+                    int k = 0;
+                    for (int w : weights) {
+                        t += w * x[k] * s;
+                        k++;
+                    }
+                    return t;
+                }
+                """);
+        checkAgainstMethod(g, "f", "x,null", new double[] {0.3, -1.1, 0.8}, new int[] {2, -1, 3});
+    }
 }

@@ -59,8 +59,8 @@ public enum Messages {
             "wrt names `{0}`, whose type {1} cannot have a gradient",
             "differentiate with respect to double, float, their arrays or Tensor parameters"),
     RECURSION(
-            "recursive call to {0}: recursion cannot be differentiated at compile time",
-            "write the recursion as a loop"),
+            "recursive call to {0}: recursion through a Module method cannot be differentiated at compile time",
+            "write the recursion as a loop, or as a static @Differentiable method that takes the model's tensors as arguments"),
     PRIVATE_FIELD(
             "field `{0}` is private, so the generated class cannot read it",
             "make it package-private or public"),

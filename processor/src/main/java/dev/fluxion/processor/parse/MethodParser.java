@@ -127,6 +127,7 @@ public final class MethodParser {
                 case WhileLoopTree w -> new Stmt.While(exprs.parse(w.getCondition()), body(w.getStatement()), pos);
                 case DoWhileLoopTree d -> new Stmt.DoWhile(body(d.getStatement()), exprs.parse(d.getCondition()), pos);
                 case ForLoopTree f -> forLoop(f, pos);
+                case com.sun.source.tree.EnhancedForLoopTree f -> forEach(f, pos);
                 case BreakTree b -> b.getLabel() == null ? new Stmt.Break(pos)
                         : new Stmt.Unsupported(Reason.LABELED_JUMP, "a labeled `break " + b.getLabel() + "`", pos);
                 case ContinueTree c -> c.getLabel() == null ? new Stmt.Continue(pos)
@@ -165,6 +166,54 @@ public final class MethodParser {
                     update.add(statement(s));
                 }
                 return new Stmt.For(init, cond, update, body(f.getStatement()), pos);
+            } finally {
+                cx.exitScope();
+            }
+        }
+
+        /**
+         * {@code for (double v : a) body} over an array local or parameter {@code a}: an indexed
+         * loop, {@code for (int v_i = 0; v_i < a.length; v_i++) { double v = a[v_i]; body }}.
+         */
+        private Stmt forEach(com.sun.source.tree.EnhancedForLoopTree f, Pos pos) {
+            Expr array = exprs.parse(f.getExpression());
+            if (!(array instanceof Expr.Var arr) || !(arr.type() instanceof Type.ArrayOf type)) {
+                return new Stmt.Unsupported(Reason.CONSTRUCT, "an enhanced for loop over `" + f.getExpression()
+                        + "` (only over an array variable)", pos);
+            }
+            cx.enterScope();
+            try {
+                String element = f.getVariable().getName().toString();
+                String index = element + "_i";
+                while (cx.lookup(index).isPresent()) {
+                    index = index + "_";
+                }
+                cx.declare(index, Type.Prim.INT);
+                Expr.Var i = new Expr.Var(cx.irName(index), Type.Prim.INT, pos);
+                Stmt init = new Stmt.Let(cx.irName(index), Type.Prim.INT, new Expr.Literal("0", Type.Prim.INT, pos), pos);
+                Expr condition = new Expr.Binary(Expr.BinOp.LT, i, new Expr.ArrayLength(arr, pos), Type.Prim.BOOLEAN,
+                        pos);
+                Stmt update = new Stmt.Assign(cx.irName(index), new Expr.Binary(Expr.BinOp.PLUS, i, one(pos),
+                        Type.Prim.INT, pos), pos);
+                cx.enterScope();
+                try {
+                    Type declared = exprs.typeOf(f.getVariable().getType());
+                    Type elementType = declared != null ? declared : type.element();
+                    cx.declare(element, elementType);
+                    Expr read = new Expr.ArrayRead(arr, i, type.element(), pos);
+                    if (!elementType.equals(type.element()) && elementType.isNumeric()) {
+                        read = new Expr.Cast(elementType, read, pos);
+                    }
+                    List<Stmt> body = new ArrayList<>();
+                    body.add(new Stmt.Let(cx.irName(element), elementType, read, pos));
+                    Stmt inner = statement(f.getStatement());
+                    if (inner != null) {
+                        body.add(inner);
+                    }
+                    return new Stmt.For(List.of(init), condition, List.of(update), new Stmt.Block(body, pos), pos);
+                } finally {
+                    cx.exitScope();
+                }
             } finally {
                 cx.exitScope();
             }
