@@ -68,6 +68,45 @@ final class ArrayWrites {
     }
 
     /**
+     * The arrays written element by element inside more loops than the body of {@code loop} is
+     * in. A loop-local of {@code loop} read from such an array is saved, not recomputed: recomputing
+     * makes the backward pass read the array, so every one of its (more frequent) writes would
+     * push the old element (gmm's {@code qx[j] += l[li] * xc[i]}, d² writes against d reads).
+     */
+    static Set<String> writtenDeeperThan(List<Stmt> body, Stmt.While loop) {
+        int[] readDepth = {-1};
+        java.util.Map<String, Integer> storeDepth = new java.util.HashMap<>();
+        depths(body, 0, loop, readDepth, storeDepth);
+        Set<String> out = new HashSet<>();
+        storeDepth.forEach((array, depth) -> {
+            if (depth > readDepth[0]) {
+                out.add(array);
+            }
+        });
+        return out;
+    }
+
+    private static void depths(List<Stmt> stmts, int depth, Stmt.While loop, int[] readDepth,
+                               java.util.Map<String, Integer> storeDepth) {
+        for (Stmt s : stmts) {
+            switch (s) {
+                case Stmt.ArrayStore a -> storeDepth.merge(a.array(), depth, Math::max);
+                case Stmt.If i -> {
+                    depths(i.then().stmts(), depth, loop, readDepth, storeDepth);
+                    depths(i.otherwise().stmts(), depth, loop, readDepth, storeDepth);
+                }
+                case Stmt.While w -> {
+                    if (w == loop) {
+                        readDepth[0] = depth + 1;
+                    }
+                    depths(w.body().stmts(), depth + 1, loop, readDepth, storeDepth);
+                }
+                default -> { }
+            }
+        }
+    }
+
+    /**
      * For the to-be-recorded analysis: the index of a write into a varied array (its cotangent's
      * element) or one whose elements the backward pass reads (restored) is read backward. Returns
      * whether {@code reads} grew.
