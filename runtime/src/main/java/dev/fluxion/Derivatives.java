@@ -49,6 +49,25 @@ public final class Derivatives {
         return r.reshape(shape);
     }
 
+    /**
+     * A copy of a primitive array, or null for null: the backward pass of a method that writes into
+     * a local array restores its elements in a copy, so the pullback can run more than once.
+     */
+    public static @Nullable Object copyOfArray(@Nullable Object array) {
+        return switch (array) {
+            case null -> null;
+            case double[] a -> a.clone();
+            case float[] a -> a.clone();
+            case int[] a -> a.clone();
+            case long[] a -> a.clone();
+            case boolean[] a -> a.clone();
+            case short[] a -> a.clone();
+            case byte[] a -> a.clone();
+            case char[] a -> a.clone();
+            default -> throw new IllegalArgumentException("not a primitive array: " + array.getClass());
+        };
+    }
+
     /** {@code acc + g}, or {@code g} when {@code acc} is null (the first contribution). */
     public static Tensor accumulate(@Nullable Tensor acc, Tensor g) {
         return acc == null ? g : acc.plus(g);

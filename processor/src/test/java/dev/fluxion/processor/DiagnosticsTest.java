@@ -121,6 +121,15 @@ class DiagnosticsTest {
                 static double f(double w) {
                     return helper(w) * 2;
                 }
+                """, "not differentiable with respect to `w`: `helper(w)` passes it to Bad.helper, which is not "
+                + "@Differentiable, so its gradient would be lost (hint: annotate Bad.helper with @Differentiable", 14);
+        assertError("""
+                static java.util.List<Double> helper(double v) { return java.util.List.of(v); }
+
+                @Differentiable
+                static double f(double w) {
+                    return helper(w).size() * w;
+                }
                 """, "cannot differentiate a call to Bad.helper(...): it is neither @Differentiable nor a known operation",
                 14);
     }
@@ -240,24 +249,24 @@ class DiagnosticsTest {
     }
 
     @Test
-    void recursion() {
-        assertError("""
-                @Differentiable
-                static double f(double w) {
-                    return f(w) * 2;
-                }
-                """, "recursive call to f", 12);
-        assertError("""
-                @Differentiable
-                static double f(double w) {
-                    return g(w) * 2;
-                }
+    void recursionThroughAModuleMethod() {
+        // static recursion is differentiated (RecursionTest); a cycle through a Module method is not
+        JavaFileObject src = JavaFileObjects.forSourceString("demo.Bad", """
+                package demo;
 
-                @Differentiable
-                static double g(double w) {
-                    return f(w) + 1;
+                import dev.fluxion.annotation.Differentiable;
+                import dev.fluxion.annotation.NoGrad;
+
+                class Bad extends dev.fluxion.nn.Module {
+                    @Differentiable
+                    double f(double w, @NoGrad int k) {
+                        return k == 0 ? w : f(w, k - 1) * 2;
+                    }
                 }
-                """, "recursive call to f", 17);
+                """);
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("recursive call to f").inFile(src).onLine(9);
     }
 
     @Test
@@ -271,17 +280,43 @@ class DiagnosticsTest {
                     return x[0];
                 }
                 """, "`x[...] = ...` writes into the input array `x`: a @Differentiable method cannot change its inputs "
-                + "(hint: accumulate into a local instead (double s = 0; then s += term; in the loop), or copy `x` "
-                + "into a Tensor with Tensor.of(x)", 13);
+                + "(hint: write into a local array instead: double[] y = new double[x.length]; then y[i] = ... in a "
+                + "loop", 13);
+    }
+
+    @Test
+    void writeWhoseIndexReadsTheArrayItWritesIsRefused() {
         assertError("""
                 @Differentiable
                 static double f(double w) {
-                    double[] buf = new double[3];
-                    buf[1] += w;
-                    return w;
+                    int[] order = new int[3];
+                    order[order[0]] = 2;
+                    return w * order[0];
                 }
-                """, "writing an element of the array `buf` is not supported in a @Differentiable method: arrays are "
-                + "read-only here (hint: accumulate into a local instead", 13);
+                """, "an index that reads the array it writes into (`order[0]`) is not supported", 13);
+    }
+
+    @Test
+    void arrayWrittenElementByElementSharesNoStorage() {
+        assertError("""
+                @Differentiable
+                static double f(double w, double[] x) {
+                    double[] buf = new double[3];
+                    double[] other = buf;
+                    buf[1] += w;
+                    return other[1] + x[0];
+                }
+                """, "`buf` is written element by element, so it must hold a new array of its own: `buf` would make it "
+                + "share the array of another variable (hint: create it with new double[n]", 13);
+        assertError("""
+                @Differentiable
+                static double f(double w, double[] x) {
+                    double[] buf = x;
+                    buf[1] = w;
+                    return buf[1] + x[0];
+                }
+                """, "`buf` is written element by element, so it must hold a new array of its own: `x` would make it "
+                + "share the array of another variable", 12);
     }
 
     @Test

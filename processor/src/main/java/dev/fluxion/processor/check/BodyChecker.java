@@ -29,6 +29,8 @@ public final class BodyChecker {
      */
     private final Map<String, List<String>> comparisonIn = new HashMap<>();
     private final MethodIr method;
+    /** The value of the local assignment being checked, where an array literal may carry gradients. */
+    private Expr localLiteral;
 
     private BodyChecker(MethodIr method) {
         this.method = method;
@@ -46,6 +48,7 @@ public final class BodyChecker {
         for (int i = 0; i < stmts.size(); i++) {
             c.statement(stmts.get(i), false);
         }
+        c.out.addAll(ArrayWriteChecker.check(method));
         return c.out.stream().distinct().toList();
     }
 
@@ -72,12 +75,26 @@ public final class BodyChecker {
                 }
             }
             default -> {
+                // A literal assigned to a local is written element by element: its elements keep
+                // their gradients (diff/ArrayLiterals).
+                localLiteral = s instanceof Stmt.Let l ? l.init() : s instanceof Stmt.Assign a ? a.value() : null;
                 for (Expr e : IrWalker.exprsOf(s)) {
                     checkExpr(e);
                 }
+                localLiteral = null;
                 switch (s) {
                     case Stmt.Let l -> assign(l.name(), l.init(), inFlow);
                     case Stmt.Assign a -> assign(a.name(), a.value(), inFlow);
+                    case Stmt.ArrayStore a -> {
+                        if (method.params().stream().anyMatch(p -> p.name().equals(a.array()))) {
+                            out.add(Diagnostic.error(Messages.ARRAY_WRITE_INPUT, a.pos(), a.array()));
+                        }
+                        // A write changes one element: the array stays varied once any is.
+                        String input = inputOf(a.value());
+                        if (input != null) {
+                            variedBy.putIfAbsent(a.array(), input);
+                        }
+                    }
                     case Stmt.Return r -> {
                         if (!(r.value() instanceof Expr.Unsupported) && inputOf(r.value()) == null && !inFlow) {
                             out.add(Diagnostic.warning(Messages.NO_DIFFERENTIABLE_INPUT, r.value().pos(),
@@ -118,6 +135,9 @@ public final class BodyChecker {
             comparisonIn.remove(name);
         }
         String input = value == null ? null : inputOf(value);
+        if (input == null && value instanceof Expr.NewArray n && n.type().element().isFloatingScalar()) {
+            input = n.elements().stream().map(this::inputOf).filter(x -> x != null).findFirst().orElse(null);
+        }
         if (input != null) {
             variedBy.put(name, input);
         } else if (!inFlow) {
@@ -131,7 +151,17 @@ public final class BodyChecker {
                 case Expr.Unsupported u -> out.add(unsupported(u.reason(), u.what(), u.pos()));
                 case Expr.Call c when c.callee() instanceof Callee.Known k -> knownCall(c, k.op());
                 case Expr.Call c when c.callee() instanceof Callee.User u -> userCall(c, u.method());
+                case Expr.Call c when c.callee() instanceof Callee.Static s -> c.args().forEach(arg -> {
+                    // a plain helper's value is a constant: a gradient into it would be lost
+                    String input = inputOf(arg);
+                    if (input != null) {
+                        out.add(Diagnostic.error(Messages.PLAIN_HELPER_ARGUMENT, arg.pos(), input, c.pos().source(),
+                                s.ownerQualifiedName().substring(s.ownerQualifiedName().lastIndexOf('.') + 1) + "."
+                                        + s.name()));
+                    }
+                });
                 case Expr.Cast c when c.type().isIntegral() -> nonDifferentiable(c.operand(), e);
+                case Expr.NewArray n when n == localLiteral && n.type().element().isFloatingScalar() -> { }
                 case Expr.NewArray n -> n.elements().forEach(element -> {
                     // An array element carries no gradient: its elements' would be silently lost.
                     String input = inputOf(element);
@@ -151,6 +181,13 @@ public final class BodyChecker {
     private void knownCall(Expr.Call c, Op op) {
         if (op.kind() == Op.Kind.NON_DIFFERENTIABLE) {
             c.args().forEach(a -> nonDifferentiable(a, c));
+        }
+        if (op == Op.ITEM) {
+            // A value, not a condition (conditions are not checked here): its gradient is lost.
+            String input = inputOf(c.args().get(0));
+            if (input != null) {
+                out.add(Diagnostic.error(Messages.ITEM_STOPS_GRADIENT, c.pos(), input, c.pos().source()));
+            }
         }
         for (int i = 0; i < c.args().size(); i++) {
             Expr arg = c.args().get(i);

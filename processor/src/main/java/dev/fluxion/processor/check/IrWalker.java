@@ -24,6 +24,10 @@ final class IrWalker {
                 out.add(a.index());
                 out.add(a.value());
             }
+            case Stmt.ArrayStore a -> {
+                out.add(a.index());
+                out.add(a.value());
+            }
             case Stmt.Return r -> out.add(r.value());
             case Stmt.ExprStmt e -> out.add(e.expr());
             case Stmt.If i -> out.add(i.condition());

@@ -15,22 +15,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Finds direct and mutual recursion among the {@code @Differentiable} methods of a round. */
+/**
+ * Finds direct and mutual recursion among the {@code @Differentiable} methods of a round. Recursion
+ * among static methods is differentiated as written: each call keeps the callee's pullback, so the
+ * pullback of {@code det(a, n)} holds those of its minors and its backward pass calls theirs
+ * ({@code RecursionTest}); it ends where the method's own recursion ends. A cycle through a
+ * {@code Module} method (a Module field of its own class's type) is refused.
+ */
 public final class RecursionChecker {
     private RecursionChecker() {}
 
-    /** The keys of the methods that take part in a cycle of calls. */
+    /** The keys of the methods that take part in a cycle of calls through a non-static method. */
     public static Set<String> recursiveMethods(List<MethodIr> methods) {
         Map<String, List<Expr.Call>> calls = callGraph(methods);
+        Set<String> instance = new HashSet<>();
+        methods.stream().filter(m -> !m.self().isStatic()).forEach(m -> instance.add(m.self().key()));
         Set<String> out = new HashSet<>();
         for (var entry : calls.entrySet()) {
             for (Expr.Call c : entry.getValue()) {
-                if (reaches(((Callee.User) c.callee()).method().key(), entry.getKey(), calls)) {
+                String callee = ((Callee.User) c.callee()).method().key();
+                if (reaches(callee, entry.getKey(), calls) && cycleThroughInstance(entry.getKey(), calls, instance)) {
                     out.add(entry.getKey());
                 }
             }
         }
         return out;
+    }
+
+    /** Whether a method on a cycle through {@code key} (itself included) is an instance method. */
+    private static boolean cycleThroughInstance(String key, Map<String, List<Expr.Call>> calls, Set<String> instance) {
+        for (String k : calls.keySet()) {
+            if (instance.contains(k) && reaches(key, k, calls) && reaches(k, key, calls)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An error on each call in {@code method} that closes a cycle among {@code all}. */

@@ -120,6 +120,10 @@ final class Adjoints {
         Type type = adjointType(types.get(v.name()));
         String adj = of(v.name());
         Expr current = new Expr.Var(adj, type, Pos.NONE);
+        if (type instanceof Type.ArrayOf) {
+            into.addAll(ArrayAdjoints.addInto(adj, type, contribution, scope, at));
+            return;
+        }
         Expr sum = type.isTensor()
                 ? new Expr.Call(new Callee.Static(Build.DERIVATIVES, "accumulate"), List.of(current, contribution),
                         Type.TENSOR, Pos.NONE)

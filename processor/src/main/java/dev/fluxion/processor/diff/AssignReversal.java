@@ -29,6 +29,8 @@ final class AssignReversal {
     private final Set<String> recorded;
     private final Map<String, Type> extraDecls;
     private final boolean guardZeroCotangents;
+    /** Arrays written element by element: a callee's pullback gets a copy of one ({@link ArrayWrites}). */
+    Set<String> writtenArrays = Set.of();
 
     /**
      * @param recorded the locals whose old value the backward pass must get back ({@link ToBeRecorded})
@@ -151,7 +153,7 @@ final class AssignReversal {
         if (!m.isStatic()) {
             args.add(Build.modelOf((Callee.User) c.callee(), method.self().ownerQualifiedName()));
         }
-        args.addAll(c.args());
+        args.addAll(ArrayWrites.snapshots(c.args(), writtenArrays));
         fwd.add(new Stmt.Assign(pb, new Expr.Call(new Callee.Static(gradClass(m),
                 Names.vjpMethod(m.name())), args, pbType, c.pos()), at));
         fwd.add(new Stmt.Assign(v, new Expr.Call(new Callee.Instance(Names.VALUE), List.of(var(pb)), a.value().type(),

@@ -95,6 +95,11 @@ final class Flattener {
                         changed |= differentiableReads(a.value(), useful);
                     }
                 }
+                case Stmt.ArrayStore a -> {
+                    if (useful.contains(a.array())) {
+                        changed |= differentiableReads(a.value(), useful);
+                    }
+                }
                 case Stmt.If i -> changed |= markUseful(i.then().stmts(), useful) | markUseful(i.otherwise().stmts(), useful);
                 case Stmt.While w -> changed |= markUseful(w.body().stmts(), useful);
                 default -> { }
@@ -119,6 +124,7 @@ final class Flattener {
         for (Stmt s : stmts) {
             switch (s) {
                 case Stmt.Assign a -> changed |= isVaried(a.value()) && varied.add(a.name());
+                case Stmt.ArrayStore a -> changed |= isVaried(a.value()) && varied.add(a.array());
                 case Stmt.If i -> changed |= propagate(i.then().stmts()) | propagate(i.otherwise().stmts());
                 case Stmt.While w -> changed |= propagate(w.body().stmts());
                 default -> { }
@@ -151,6 +157,13 @@ final class Flattener {
             at = s.pos();
             switch (s) {
                 case Stmt.Assign a -> assign(a.name(), a.value(), out);
+                case Stmt.ArrayStore a -> {
+                    // The stored value is an atom: its cotangent is the element's.
+                    Expr value = !isVaried(a.value()) ? a.value()
+                            : Exprs.isAtom(a.value()) ? lower(a.value(), out) : hoist(a.value(), out);
+                    out.add(new Stmt.ArrayStore(a.array(), a.index(), value, a.pos()));
+                    invalidate(a.array());
+                }
                 case Stmt.If i -> {
                     Map<Expr, String> before = new HashMap<>(available);
                     List<Stmt> then = block(i.then().stmts());

@@ -38,9 +38,11 @@ record LoopShape(int trailing, List<Stmt.Assign> recompute) {
         }
         List<Stmt.Assign> recompute = new ArrayList<>();
         Set<String> recomputed = new HashSet<>();
+        Set<String> deeplyWritten = ArrayWrites.writtenDeeperThan(flat.body(), w);
         for (Stmt s : body.subList(0, trailing)) {
             if (s instanceof Stmt.Assign a && id != null && id.equals(flat.loopOf().get(a.name()))
                     && assignCount.getOrDefault(a.name(), 0) == 1 && cheap(a.value())
+                    && Exprs.vars(a.value()).stream().noneMatch(deeplyWritten::contains)
                     && Exprs.vars(a.value()).stream().allMatch(x -> !inLoop.containsKey(x)
                     || stableAfterUndo.contains(x) || recomputed.contains(x))) {
                 recompute.add(a);

@@ -259,9 +259,11 @@ record Lowering(List<Stmt> body, Map<String, Type> decls, String result, Map<Str
                 case Stmt.Let l -> {
                     Expr init = l.init() == null ? null : rename(l.init());
                     String name = declare(l.name(), l.type());
-                    yield init == null ? List.of() : List.of(new Stmt.Assign(name, init, pos));
+                    yield init == null ? List.of() : ArrayLiterals.assign(name, init, pos);
                 }
-                case Stmt.Assign a -> List.of(new Stmt.Assign(lookup(a.name()), rename(a.value()), pos));
+                case Stmt.Assign a -> ArrayLiterals.assign(lookup(a.name()), rename(a.value()), pos);
+                case Stmt.ArrayStore a -> List.of(new Stmt.ArrayStore(lookup(a.array()), rename(a.index()),
+                        rename(a.value()), pos));
                 case Stmt.ExprStmt e -> List.of(); // expressions are pure
                 case Stmt.Return r -> {
                     List<Stmt> out = new ArrayList<>(List.of(new Stmt.Assign(result, rename(r.value()), pos)));

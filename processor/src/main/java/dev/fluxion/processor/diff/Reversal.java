@@ -32,11 +32,13 @@ final class Reversal {
     private final Map<String, Integer> assignCount;
     private final Map<String, Type> extraDecls;
     private final LoopFusion fusion;
+    private final ArrayWrites arrayWrites;
     private final List<ReverseMode.LoopNote> notes = new ArrayList<>();
 
     Reversal(Flattener.Flat flat, Map<String, Type> types, Names.Scope scope, TapePlan tapes,
              TapeCapacity capacities, AssignReversal assignments, Set<String> recorded,
-             Map<String, Integer> assignCount, Map<String, Type> extraDecls, LoopFusion fusion) {
+             Map<String, Integer> assignCount, Map<String, Type> extraDecls, LoopFusion fusion,
+             ArrayWrites arrayWrites) {
         this.flat = flat;
         this.types = types;
         this.scope = scope;
@@ -47,6 +49,7 @@ final class Reversal {
         this.assignCount = assignCount;
         this.extraDecls = extraDecls;
         this.fusion = fusion;
+        this.arrayWrites = arrayWrites;
     }
 
     /** What each loop's backward pass keeps per iteration. */
@@ -75,8 +78,10 @@ final class Reversal {
             case Stmt.Assign a -> {
                 boolean first = depth == 0 && !assignedBefore.contains(a.name());
                 assignedBefore.add(a.name());
-                yield assignments.reverse(a, first, recomputed, fwd, a.pos());
+                yield arrayWrites.isWritten(a.name()) ? arrayWrites.assignment(a, first, fwd)
+                        : assignments.reverse(a, first, recomputed, fwd, a.pos());
             }
+            case Stmt.ArrayStore a -> arrayWrites.store(a, fwd);
             case Stmt.If i -> branch(i, depth, assignedBefore, fwd);
             case Stmt.While w -> loop(w, depth, assignedBefore, fwd);
             default -> throw new IllegalStateException("not lowered: " + s);

@@ -57,6 +57,8 @@ public final class ReverseMode {
     /** The one-pass {@code fGrad}: which top-level loop runs fused, and the method's body around it. */
     private final LoopFusion fusion;
     private final Reversal reversal;
+    /** The arrays written element by element. */
+    private final Set<String> written;
 
     /** What a loop's backward pass keeps per iteration, for the compile-time note. */
     public record LoopNote(Pos pos, String perIteration) {}
@@ -79,8 +81,10 @@ public final class ReverseMode {
         this.fusion = new LoopFusion(method, flat, types, adjoints.all());
         AssignReversal assignments = new AssignReversal(method, flat.varied(), types, scope, adjoints, tapes, recorded,
                 extraDecls, Stmts.branchesOrLoops(method.body().stmts()));
+        this.written = ArrayWrites.written(flat.body());
+        assignments.writtenArrays = written;
         this.reversal = new Reversal(flat, types, scope, tapes, capacities, assignments, recorded, assignCount,
-                extraDecls, fusion);
+                extraDecls, fusion, new ArrayWrites(written, flat.varied(), types, adjoints, tapes, recorded));
     }
 
     /** Derives the forward-with-tape and backward passes of {@code method}. */
@@ -117,7 +121,8 @@ public final class ReverseMode {
         List<Stmt> declarations = List.copyOf(forward);
         forward.addAll(fwd);
         // Backward: adjoints first (the result's is the parameter), then the mirrored body.
-        List<Stmt> adjointDeclarations = adjoints.declarations(cotangent);
+        List<Stmt> adjointDeclarations = ArrayWrites.nullSafe(adjoints.declarations(cotangent), written,
+                adjoints.all(), types);
         List<Stmt> openReaders = tapes.openReaders();
         List<Stmt> backward = new ArrayList<>(adjointDeclarations);
         backward.addAll(openReaders);
@@ -142,7 +147,9 @@ public final class ReverseMode {
             }
         }
         List<Stmt> finalBackward = new ArrayList<>();
-        copies.forEach((n, c) -> finalBackward.add(new Stmt.Let(c, types.get(n), var(n), Pos.NONE)));
+        // An array the backward pass writes into is copied: the pullback keeps the forward's.
+        copies.forEach((n, c) -> finalBackward.add(new Stmt.Let(c, types.get(n),
+                written.contains(n) ? ArrayWrites.copy(var(n), types.get(n)) : var(n), Pos.NONE)));
         for (Stmt s : backward) {
             finalBackward.add(Exprs.rename(s, copies));
         }

@@ -25,6 +25,8 @@ final class StmtScan {
         for (Stmt s : stmts) {
             switch (s) {
                 case Stmt.Assign a -> into.merge(a.name(), 1, Integer::sum);
+                // An element write changes the array: it is never recomputed or versioned.
+                case Stmt.ArrayStore a -> into.merge(a.array(), 1, Integer::sum);
                 case Stmt.If i -> {
                     countAssigns(i.then().stmts(), into);
                     countAssigns(i.otherwise().stmts(), into);
@@ -40,6 +42,7 @@ final class StmtScan {
         for (Stmt s : stmts) {
             switch (s) {
                 case Stmt.Assign a -> into.add(a.name());
+                case Stmt.ArrayStore a -> into.add(a.array());
                 case Stmt.If i -> {
                     assigned(i.then().stmts(), into);
                     assigned(i.otherwise().stmts(), into);

@@ -27,6 +27,7 @@ final class ToBeRecorded {
     private final Adjoints dryRun;
     private final Set<String> reads = new HashSet<>();
     private final List<Stmt.Assign> recomputed = new ArrayList<>();
+    private final List<Stmt.ArrayStore> stores = new ArrayList<>();
 
     private ToBeRecorded(Flattener.Flat flat, Map<String, Type> types, Map<String, Integer> assignCount) {
         this.flat = flat;
@@ -43,6 +44,7 @@ final class ToBeRecorded {
         boolean changed = true;
         while (changed) { // a recomputed local the backward reads needs what it is computed from
             changed = false;
+            changed |= ArrayWrites.recorded(t.stores, flat.varied(), t.reads);
             for (Stmt.Assign a : t.recomputed) {
                 if (t.reads.contains(a.name())) {
                     changed |= t.reads.addAll(Exprs.vars(a.value()));
@@ -57,6 +59,7 @@ final class ToBeRecorded {
         for (Stmt s : stmts) {
             switch (s) {
                 case Stmt.Assign a -> assign(a);
+                case Stmt.ArrayStore a -> stores.add(a);
                 case Stmt.If i -> {
                     block(i.then().stmts());
                     block(i.otherwise().stmts());

@@ -85,6 +85,11 @@ public final class Exprs {
                 collect(a.index(), out);
                 collect(a.value(), out);
             }
+            case Stmt.ArrayStore a -> {
+                out.add(a.array());
+                collect(a.index(), out);
+                collect(a.value(), out);
+            }
             case Stmt.Return r -> collect(r.value(), out);
             case Stmt.ExprStmt x -> collect(x.expr(), out);
             case Stmt.Block b -> b.stmts().forEach(x -> out.addAll(vars(x)));
@@ -122,6 +127,8 @@ public final class Exprs {
             case Stmt.Assign a -> new Stmt.Assign(names.getOrDefault(a.name(), a.name()), rename(a.value(), names),
                     a.pos());
             case Stmt.ArrayAccumulate a -> new Stmt.ArrayAccumulate(names.getOrDefault(a.array(), a.array()),
+                    rename(a.index(), names), rename(a.value(), names), a.pos());
+            case Stmt.ArrayStore a -> new Stmt.ArrayStore(names.getOrDefault(a.array(), a.array()),
                     rename(a.index(), names), rename(a.value(), names), a.pos());
             case Stmt.Return r -> new Stmt.Return(rename(r.value(), names), r.pos());
             case Stmt.ExprStmt x -> new Stmt.ExprStmt(rename(x.expr(), names), x.pos());

@@ -20,6 +20,12 @@ public sealed interface Stmt {
     /** {@code array[index] += value;}: how the backward pass accumulates into array gradients. */
     record ArrayAccumulate(String array, Expr index, Expr value, Pos pos) implements Stmt {}
 
+    /**
+     * {@code array[index] = value;}: a write into an element of a local array (compound writes
+     * are lowered to this, {@code a[i] += v} to {@code a[i] = a[i] + v}).
+     */
+    record ArrayStore(String array, Expr index, Expr value, Pos pos) implements Stmt {}
+
     /** {@code return value;}. */
     record Return(Expr value, Pos pos) implements Stmt {}
 

@@ -42,6 +42,7 @@ public final class Stmts {
                 case Stmt.Let l -> l.init() != null && choosesAValue(l.init());
                 case Stmt.Assign a -> choosesAValue(a.value());
                 case Stmt.ArrayAccumulate a -> choosesAValue(a.value());
+                case Stmt.ArrayStore a -> choosesAValue(a.index()) || choosesAValue(a.value());
                 case Stmt.Return r -> r.value() != null && choosesAValue(r.value());
                 case Stmt.ExprStmt x -> choosesAValue(x.expr());
                 default -> false;

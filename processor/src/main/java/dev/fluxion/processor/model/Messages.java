@@ -65,8 +65,8 @@ public enum Messages {
             "wrt names `{0}`, whose type {1} cannot have a gradient",
             "differentiate with respect to double, float, their arrays or Tensor parameters"),
     RECURSION(
-            "recursive call to {0}: recursion cannot be differentiated at compile time",
-            "write the recursion as a loop"),
+            "recursive call to {0}: recursion through a Module method cannot be differentiated at compile time",
+            "write the recursion as a loop, or as a static @Differentiable method that takes the model's tensors as arguments"),
     PRIVATE_FIELD(
             "field `{0}` is private, so the generated class cannot read it",
             "make it package-private or public"),
@@ -75,10 +75,19 @@ public enum Messages {
             "check @NoGrad and wrt, or detach(...) calls on the way to the result"),
     ARRAY_WRITE_INPUT(
             "`{0}[...] = ...` writes into the input array `{0}`: a @Differentiable method cannot change its inputs",
-            "accumulate into a local instead (double s = 0; then s += term; in the loop), or copy `{0}` into a Tensor with Tensor.of({0}) and compute the new values with Tensor operations"),
+            "write into a local array instead: double[] y = new double[{0}.length]; then y[i] = ... in a loop (or accumulate into a local: double s = 0; then s += term;)"),
     ARRAY_WRITE(
             "writing an element of the array `{0}` is not supported in a @Differentiable method: arrays are read-only here",
             "accumulate into a local instead (double s = 0; then s += term; in the loop), or compute the values with Tensor operations"),
+    ITEM_STOPS_GRADIENT(
+            "`{1}` stops the gradient: item() turns a tensor that depends on `{0}` into a plain double, so nothing computed from it is differentiated",
+            "keep the value a Tensor (sum(), mean(), or a 1-element tensor with its operations), or write detach().item() to stop the gradient on purpose"),
+    PLAIN_HELPER_ARGUMENT(
+            "not differentiable with respect to `{0}`: `{1}` passes it to {2}, which is not @Differentiable, so its gradient would be lost",
+            "annotate {2} with @Differentiable, or pass it only constants and @NoGrad data"),
+    ARRAY_WRITE_ALIAS(
+            "`{0}` is written element by element, so it must hold a new array of its own: `{1}` would make it share the array of another variable",
+            "create it with new double[n] (or an array literal) and copy the values in a loop"),
     LABELED_JUMP(
             "{0} is not supported in a @Differentiable method",
             "use a boolean flag instead of the label: set it and break out of the inner loop, then test it in the outer loop (for example while (!done && i < n))"),

@@ -42,6 +42,13 @@ public final class DeadStores {
                         out.add(a);
                     }
                 }
+                case Stmt.ArrayStore a -> {
+                    // a partial write: the array stays live before it
+                    if (live.contains(a.array())) {
+                        live.addAll(Exprs.vars(a));
+                        out.add(a);
+                    }
+                }
                 case Stmt.If i -> {
                     if (!assignsAny(List.of(i), live)) {
                         continue;
@@ -94,6 +101,7 @@ public final class DeadStores {
         for (Stmt s : stmts) {
             boolean hit = switch (s) {
                 case Stmt.Assign a -> names.contains(a.name());
+                case Stmt.ArrayStore a -> names.contains(a.array());
                 case Stmt.If i -> assignsAny(i.then().stmts(), names) || assignsAny(i.otherwise().stmts(), names);
                 case Stmt.While w -> assignsAny(w.body().stmts(), names);
                 default -> true;

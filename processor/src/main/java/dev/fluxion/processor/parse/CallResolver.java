@@ -213,6 +213,12 @@ final class CallResolver {
                 return new Expr.Call(new Callee.User(ref), args, ref.returnType(), pos);
             }
         }
+        for (ExecutableElement m : candidates) {
+            Expr plain = PlainHelpers.call(m, args, pos);
+            if (plain != null) {
+                return plain;
+            }
+        }
         return new Expr.Unsupported(Reason.UNKNOWN_METHOD, display + "(...)", pos);
     }
 

@@ -363,6 +363,25 @@ final class ExprParser {
         return new Expr.ArrayRead(array, index, arr.element(), pos);
     }
 
+    /** {@code double[] a = {x, 2};}: the literal's element type is the declared one. */
+    Expr arrayLiteral(Type.ArrayOf type, NewArrayTree n, Pos pos) {
+        if (n.getInitializers() == null) {
+            return new Expr.Unsupported(Reason.CONSTRUCT, "`" + cx.rawText(n) + "`", pos);
+        }
+        List<Expr> elements = new ArrayList<>();
+        for (ExpressionTree e : n.getInitializers()) {
+            Expr x = parse(e);
+            if (x instanceof Expr.Unsupported) {
+                return x;
+            }
+            if (!x.type().equals(type.element()) && x.type().isNumeric() && type.element().isNumeric()) {
+                x = new Expr.Cast(type.element(), x, x.pos());
+            }
+            elements.add(x);
+        }
+        return new Expr.NewArray(type, elements, null, pos);
+    }
+
     private Expr newArray(NewArrayTree n, Pos pos) {
         Type element = typeOf(n.getType());
         if (!(element instanceof Type.Prim p) || n.getDimensions().size() > 1) {

@@ -13,6 +13,7 @@ import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
@@ -173,7 +174,7 @@ public final class MethodParser {
         /**
          * {@code for (Linear l : layers) body} over a field holding modules: an indexed loop,
          * {@code for (int l_index = 0; l_index < Layers.size(layers); l_index++)}, in whose body
-         * {@code l} stands for {@code Layers.at(layers, l_index)}. Any other enhanced for is refused.
+         * {@code l} stands for {@code Layers.at(layers, l_index)}. Over an array variable: {@link #forEach}.
          */
         private Stmt enhancedFor(com.sun.source.tree.EnhancedForLoopTree f, Pos pos) {
             Expr collection = exprs.parse(f.getExpression());
@@ -182,8 +183,7 @@ public final class MethodParser {
             }
             java.util.Optional<String> element = exprs.layers.elementOf(collection);
             if (element.isEmpty()) {
-                return new Stmt.Unsupported(Reason.CONSTRUCT, "an enhanced for loop over " + collection.type().javaName()
-                        + " (only over a field holding modules: a List, array or ModuleList of layers)", pos);
+                return forEach(f, pos);
             }
             String variable = f.getVariable().getName().toString();
             String index = indexName(variable);
@@ -211,6 +211,54 @@ public final class MethodParser {
             }
         }
 
+        /**
+         * {@code for (double v : a) body} over an array local or parameter {@code a}: an indexed
+         * loop, {@code for (int v_i = 0; v_i < a.length; v_i++) { double v = a[v_i]; body }}.
+         */
+        private Stmt forEach(com.sun.source.tree.EnhancedForLoopTree f, Pos pos) {
+            Expr array = exprs.parse(f.getExpression());
+            if (!(array instanceof Expr.Var arr) || !(arr.type() instanceof Type.ArrayOf type)) {
+                return new Stmt.Unsupported(Reason.CONSTRUCT, "an enhanced for loop over `" + f.getExpression()
+                        + "` (only over an array variable, or a field holding modules: a List, array or ModuleList of layers)", pos);
+            }
+            cx.enterScope();
+            try {
+                String element = f.getVariable().getName().toString();
+                String index = element + "_i";
+                while (cx.lookup(index).isPresent()) {
+                    index = index + "_";
+                }
+                cx.declare(index, Type.Prim.INT);
+                Expr.Var i = new Expr.Var(cx.irName(index), Type.Prim.INT, pos);
+                Stmt init = new Stmt.Let(cx.irName(index), Type.Prim.INT, new Expr.Literal("0", Type.Prim.INT, pos), pos);
+                Expr condition = new Expr.Binary(Expr.BinOp.LT, i, new Expr.ArrayLength(arr, pos), Type.Prim.BOOLEAN,
+                        pos);
+                Stmt update = new Stmt.Assign(cx.irName(index), new Expr.Binary(Expr.BinOp.PLUS, i, one(pos),
+                        Type.Prim.INT, pos), pos);
+                cx.enterScope();
+                try {
+                    Type declared = exprs.typeOf(f.getVariable().getType());
+                    Type elementType = declared != null ? declared : type.element();
+                    cx.declare(element, elementType);
+                    Expr read = new Expr.ArrayRead(arr, i, type.element(), pos);
+                    if (!elementType.equals(type.element()) && elementType.isNumeric()) {
+                        read = new Expr.Cast(elementType, read, pos);
+                    }
+                    List<Stmt> body = new ArrayList<>();
+                    body.add(new Stmt.Let(cx.irName(element), elementType, read, pos));
+                    Stmt inner = statement(f.getStatement());
+                    if (inner != null) {
+                        body.add(inner);
+                    }
+                    return new Stmt.For(List.of(init), condition, List.of(update), new Stmt.Block(body, pos), pos);
+                } finally {
+                    cx.exitScope();
+                }
+            } finally {
+                cx.exitScope();
+            }
+        }
+
         /** A name for the hidden index of a loop over {@code variable}'s collection, used by nothing else. */
         private String indexName(String variable) {
             String name = variable + "_index";
@@ -227,7 +275,10 @@ public final class MethodParser {
         private Stmt local(VariableTree v, Pos pos) {
             String name = v.getName().toString();
             Type declared = exprs.typeOf(v.getType());
-            Expr init = v.getInitializer() == null ? null : exprs.parse(v.getInitializer());
+            Expr init = v.getInitializer() == null ? null
+                    : declared instanceof Type.ArrayOf array && v.getInitializer() instanceof NewArrayTree literal
+                    && literal.getType() == null ? exprs.arrayLiteral(array, literal, cx.pos(literal))
+                    : exprs.parse(v.getInitializer());
             Type type = declared != null ? declared : init == null ? Type.Prim.ERROR : init.type();
             cx.declare(name, type);
             if (type == Type.Prim.ERROR || type == Type.Prim.VOID) {
@@ -271,6 +322,14 @@ public final class MethodParser {
         }
 
         private Stmt compound(ExpressionTree target, Expr.BinOp op, Expr rhs, Pos pos) {
+            if (target instanceof com.sun.source.tree.ArrayAccessTree a && element(a) instanceof Expr.ArrayRead read
+                    && !(rhs instanceof Expr.Unsupported)) {
+                // a[i] op= v is a[i] = a[i] op v (expressions are pure: i is evaluated twice)
+                if (!read.type().isNumeric() || !rhs.type().isNumeric()) {
+                    return new Stmt.Unsupported(Reason.CONSTRUCT, "`" + op.symbol() + "=` on " + read.type().javaName(), pos);
+                }
+                return assign(target, new Expr.Binary(op, read, rhs, Type.promote(read.type(), rhs.type()), pos), pos);
+            }
             if (!(target instanceof IdentifierTree id) || cx.lookup(id.getName().toString()).isEmpty()) {
                 return assign(target, rhs, pos);
             }
@@ -294,6 +353,16 @@ public final class MethodParser {
                 }
                 return new Stmt.Assign(cx.irName(id.getName().toString()), value, pos);
             }
+            if (target instanceof com.sun.source.tree.ArrayAccessTree a && element(a) instanceof Expr.ArrayRead read
+                    && read.array() instanceof Expr.Var arr) {
+                if (value instanceof Expr.Unsupported) {
+                    return new Stmt.ExprStmt(value, pos); // reported where it is
+                }
+                if (!value.type().equals(read.type()) && read.type().isNumeric() && value.type().isNumeric()) {
+                    value = new Expr.Cast(read.type(), value, value.pos());
+                }
+                return new Stmt.ArrayStore(arr.name(), read.index(), value, pos);
+            }
             if (target instanceof com.sun.source.tree.ArrayAccessTree a) {
                 ExpressionTree array = a.getExpression();
                 while (array instanceof com.sun.source.tree.ArrayAccessTree inner) {
@@ -303,6 +372,20 @@ public final class MethodParser {
                         array instanceof IdentifierTree arr ? arr.getName().toString() : "", cx.pos(target));
             }
             return new Stmt.Unsupported(Reason.CONSTRUCT, "a field write", cx.pos(target));
+        }
+
+        /**
+         * The element {@code a[i]} written by an assignment, as a read, where {@code a} is a local
+         * or parameter of a one-dimensional primitive array type (check refuses writes into
+         * parameters); otherwise null.
+         */
+        private Expr element(com.sun.source.tree.ArrayAccessTree a) {
+            if (!(a.getExpression() instanceof IdentifierTree id) || cx.lookup(id.getName().toString()).isEmpty()
+                    || !(cx.lookup(id.getName().toString()).get() instanceof Type.ArrayOf)) {
+                return null;
+            }
+            Expr read = exprs.parse(a);
+            return read instanceof Expr.ArrayRead r && r.array() instanceof Expr.Var ? read : null;
         }
     }
 }

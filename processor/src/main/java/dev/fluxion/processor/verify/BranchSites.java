@@ -147,6 +147,10 @@ final class BranchSites {
                 expr(a.index());
                 expr(a.value());
             }
+            case Stmt.ArrayStore a -> {
+                expr(a.index());
+                expr(a.value());
+            }
             case Stmt.Return r -> expr(r.value());
             case Stmt.ExprStmt e -> expr(e.expr());
             case Stmt.Block b -> block(b.stmts());

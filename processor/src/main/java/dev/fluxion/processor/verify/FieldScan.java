@@ -49,6 +49,10 @@ final class FieldScan {
                 expr(a.index());
                 expr(a.value());
             }
+            case Stmt.ArrayStore a -> {
+                expr(a.index());
+                expr(a.value());
+            }
             case Stmt.Return r -> expr(r.value());
             case Stmt.ExprStmt e -> expr(e.expr());
             case Stmt.Block b -> b.stmts().forEach(this::stmt);

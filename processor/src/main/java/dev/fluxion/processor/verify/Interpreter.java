@@ -202,6 +202,18 @@ final class Interpreter {
                         case null, default -> throw new EvalException("cannot accumulate into " + a.array());
                     }
                 }
+                case Stmt.ArrayStore a -> {
+                    Object array = env.get(a.array());
+                    int i = Values.toInt(eval(a.index()));
+                    Object v = eval(a.value());
+                    switch (array) {
+                        case double[] d -> d[i] = Values.toDouble(v);
+                        case int[] d -> d[i] = Values.toInt(v);
+                        case long[] d -> d[i] = ((Number) v).longValue();
+                        case boolean[] d -> d[i] = Values.toBoolean(v);
+                        case null, default -> throw new EvalException("cannot write into " + a.array());
+                    }
+                }
                 case Stmt.Return r -> {
                     returned = eval(r.value());
                     return Flow.RETURN;

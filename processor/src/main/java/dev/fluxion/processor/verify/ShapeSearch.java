@@ -36,6 +36,10 @@ final class ShapeSearch {
     private int tried;
     private Map<String, int[]> found;
     private InputStyle[] foundStyle;
+    /** The int value and array length of the first point (plain unless only other sizes evaluate). */
+    private int foundInt = Inputs.INT_VALUE;
+    private int foundLength = Inputs.DEFAULT_SIZE;
+    private boolean sizesTried;
 
     /** Searches {@code gen}'s points; {@code evaluates} says whether the method gives a finite value. */
     ShapeSearch(Inputs gen, long seed, Predicate<Point> evaluates) {
@@ -48,7 +52,7 @@ final class ShapeSearch {
     /** The next plain point: the first that evaluates, then fresh values with its shape and style. */
     Point next() {
         if (found != null) {
-            Point p = gen.draw(found, foundStyle[0], foundStyle[1], new Random(seed + 31L * ++tried));
+            Point p = gen.draw(found, foundStyle[0], foundStyle[1], new Random(seed + 31L * ++tried), sized(1, 1));
             return evaluates.test(p) ? p : null;
         }
         for (; style < STYLES.length; style++, shape = 0) {
@@ -62,7 +66,47 @@ final class ShapeSearch {
                 }
             }
         }
+        return sizesTried ? null : otherSizes();
+    }
+
+    /**
+     * Where no point of the plain sizes evaluates (a method that indexes {@code a[row * n + j]} or
+     * {@code cam[10]}): the int parameters and array lengths together, lengths derived from the
+     * int value ({@code n}, {@code n * n}, {@code n + 1}, {@code 2 n}, {@code n³}) and then
+     * common fixed lengths up to 32, each array the same length.
+     */
+    private Point otherSizes() {
+        sizesTried = true;
+        int budget = SEARCH;
+        for (int n : new int[] {Inputs.INT_VALUE, 3, 1, 4}) {
+            java.util.Set<Integer> lengths = new java.util.LinkedHashSet<>(List.of(n, n * n, n + 1, 2 * n, n * n * n));
+            for (int fixed : new int[] {Inputs.DEFAULT_SIZE, 4, 5, 6, 8, 9, 10, 11, 12, 16, 20, 27, 32}) {
+                lengths.add(fixed);
+            }
+            for (int length : lengths) {
+                for (InputStyle[] st : STYLES) {
+                    for (Map<String, int[]> shapeSet : shapes.subList(0, Math.min(shapes.size(), 4))) {
+                        if (budget-- <= 0) {
+                            return null;
+                        }
+                        Point p = gen.draw(shapeSet, st[0], st[1], new Random(seed + 31L * ++tried),
+                                new Inputs.Variation(1, 1, n, length));
+                        if (evaluates.test(p)) {
+                            found = shapeSet;
+                            foundStyle = st;
+                            foundInt = n;
+                            foundLength = length;
+                            return p;
+                        }
+                    }
+                }
+            }
+        }
         return null;
+    }
+
+    private Inputs.Variation sized(double scale, double constantScale) {
+        return new Inputs.Variation(scale, constantScale, foundInt, foundLength);
     }
 
     /**
@@ -75,8 +119,8 @@ final class ShapeSearch {
         Inputs.Variation v = new Inputs.Variation(
                 i < 3 ? 1 : SCALES[rng.nextInt(SCALES.length)],
                 i < 2 ? 1 : SCALES[rng.nextInt(SCALES.length)],
-                i < 4 ? Inputs.INT_VALUE : INTS[rng.nextInt(INTS.length)],
-                i < 4 ? Inputs.DEFAULT_SIZE : LENGTHS[rng.nextInt(LENGTHS.length)]);
+                i < 4 ? foundInt : INTS[rng.nextInt(INTS.length)],
+                i < 4 ? foundLength : LENGTHS[rng.nextInt(LENGTHS.length)]);
         return gen.draw(found, foundStyle[0], foundStyle[1], rng, v);
     }
 
@@ -89,7 +133,7 @@ final class ShapeSearch {
         Random rng = new Random(seed ^ (0x2545F4914F6CDD1DL + 7919L * i));
         double scale = FALLBACK_SCALES[i % FALLBACK_SCALES.length];
         return gen.draw(found, foundStyle[0], foundStyle[1], rng,
-                new Inputs.Variation(scale, 1, Inputs.INT_VALUE, Inputs.DEFAULT_SIZE));
+                sized(scale, 1));
     }
 
     /**

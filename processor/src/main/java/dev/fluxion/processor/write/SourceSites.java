@@ -136,6 +136,10 @@ final class SourceSites {
                 out.add(a.index());
                 out.add(a.value());
             }
+            case Stmt.ArrayStore a -> {
+                out.add(a.index());
+                out.add(a.value());
+            }
             case Stmt.Return r -> out.add(r.value());
             case Stmt.ExprStmt e -> out.add(e.expr());
             case Stmt.If i -> out.add(i.condition());
@@ -149,13 +153,13 @@ final class SourceSites {
 
     /**
      * Whether evaluating {@code e} can throw an {@code IllegalArgumentException} from the runtime:
-     * any call but {@code Math}, tape operations and gradient-record accessors.
+     * any call but {@code Math}, tape operations, array copies and gradient-record accessors.
      */
     static boolean mayThrow(Expr e) {
         if (e instanceof Expr.Call c && switch (c.callee()) {
             case Callee.Known k -> k.op().style() != Op.Style.MATH;
             case Callee.User u -> true;
-            case Callee.Static s -> !s.ownerQualifiedName().startsWith(TAPES);
+            case Callee.Static s -> !s.ownerQualifiedName().startsWith(TAPES) && !s.name().equals("copyOfArray");
             case Callee.Instance i -> i.name().equals(Names.BACKWARD) || i.name().equals("accumulateGrad")
                     || c.args().get(0).type().isTensor();
         }) {

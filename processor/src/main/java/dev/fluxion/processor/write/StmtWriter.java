@@ -78,6 +78,8 @@ final class StmtWriter {
             }
             case Stmt.ArrayAccumulate a -> code.addStatement("$N[$L] += $L", a.array(), ExprWriter.write(a.index()),
                     ExprWriter.write(a.value()));
+            case Stmt.ArrayStore a -> code.addStatement("$N[$L] = $L", a.array(), ExprWriter.write(a.index()),
+                    ExprWriter.write(a.value()));
             case Stmt.Return r -> code.addStatement("return $L", ExprWriter.write(r.value()));
             case Stmt.ExprStmt e -> code.addStatement("$L", ExprWriter.write(e.expr()));
             case Stmt.Block b -> {

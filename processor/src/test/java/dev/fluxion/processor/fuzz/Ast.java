@@ -97,7 +97,16 @@ final class Ast {
     }
 
     /** A statement. */
-    sealed interface Stmt permits Decl, Assign, If, For, While, DoWhile, DataWhile, Break, Continue, Return {
+    sealed interface Stmt permits Decl, Assign, If, For, While, DoWhile, DataWhile, Break, Continue, Return,
+            ArrDecl, ArrWrite {
+    }
+
+    /** {@code double[] name = new double[length];}: a local array the method writes into. */
+    record ArrDecl(String name, int length) implements Stmt {
+    }
+
+    /** {@code array[index] op value;}, op one of "=", "+=", "-=", "*="; index a counter or a digit. */
+    record ArrWrite(String array, String index, String op, Expr value) implements Stmt {
     }
 
     /** {@code double name = init;} or {@code Tensor name = init;}. */

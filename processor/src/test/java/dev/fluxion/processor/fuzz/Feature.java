@@ -62,6 +62,8 @@ enum Feature {
     POW_ANY_BASE,
     /** {@code double[]} parameters and {@code x[i]}. */
     ARRAYS,
+    /** A local {@code double[] w = new double[n]} written element by element ({@code w[i] = ...}, {@code w[i] += ...}). */
+    LOCAL_ARRAYS,
     /** {@code @NoGrad double} parameters. */
     NOGRAD,
     /** Calls to a helper {@code @Differentiable} method of the same class. */

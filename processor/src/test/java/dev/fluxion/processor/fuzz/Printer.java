@@ -83,6 +83,8 @@ final class Printer {
         switch (s) {
             case Decl d -> line((d.tensor() ? "Tensor " : "double ") + d.name() + " = " + expr(d.init()) + ";");
             case Assign a -> line(a.name() + " " + a.op() + " " + expr(a.value()) + ";");
+            case ArrDecl d -> line("double[] " + d.name() + " = new double[" + d.length() + "];");
+            case ArrWrite w -> line(w.array() + "[" + w.index() + "] " + w.op() + " " + expr(w.value()) + ";");
             case If i -> {
                 line("if (" + cond(i.cond()) + ") {");
                 nested(i.then());

@@ -81,6 +81,8 @@ final class Rewrite {
             out.add(switch (s) {
                 case Decl d -> new Decl(d.name(), d.tensor(), map(d.init(), f));
                 case Assign a -> new Assign(a.name(), a.op(), map(a.value(), f));
+                case ArrDecl d -> d;
+                case ArrWrite w -> new ArrWrite(w.array(), w.index(), w.op(), map(w.value(), f));
                 case If i -> new If(map(i.cond(), f), map(i.then(), f), map(i.orElse(), f));
                 case For l -> new For(l.counter(), l.bound(), map(l.body(), f));
                 case While w -> new While(w.counter(), w.trips(), map(w.body(), f));
@@ -130,7 +132,7 @@ final class Rewrite {
     private static int statements(List<Stmt> body) {
         int n = 0;
         for (Stmt s : body) {
-            n += 1 + (s instanceof Assign ? 1 : 0) + switch (s) {
+            n += 1 + (s instanceof Assign || s instanceof ArrWrite ? 1 : 0) + switch (s) {
                 case If i -> statements(i.then()) + statements(i.orElse());
                 case For l -> statements(l.body());
                 case While w -> statements(w.body());

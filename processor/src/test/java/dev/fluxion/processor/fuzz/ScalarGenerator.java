@@ -42,9 +42,12 @@ final class ScalarGenerator {
         final List<String> locals = new ArrayList<>();
         final List<String> counters = new ArrayList<>();
         final List<String> arrays = new ArrayList<>();
+        /** The local arrays, written element by element ({@link Feature#LOCAL_ARRAYS}). */
+        final List<String> localArrays = new ArrayList<>();
 
         Scope copy() {
             Scope s = new Scope();
+            s.localArrays.addAll(localArrays);
             s.doubles.addAll(doubles);
             s.locals.addAll(locals);
             s.counters.addAll(counters);
@@ -108,6 +111,12 @@ final class ScalarGenerator {
         body.add(new Decl(s, false, expr(scope, 2, ctx)));
         scope.doubles.add(s);
         scope.locals.add(s);
+        if (on(Feature.LOCAL_ARRAYS) && rnd.nextDouble() < 0.6) {
+            String w = fresh("w");
+            body.add(new ArrDecl(w, arrayLength));
+            scope.arrays.add(w);
+            scope.localArrays.add(w);
+        }
         body.addAll(statements(scope, 2 + rnd.nextInt(5), ctx));
         if (!on(Feature.FUSED_LOOP_WITH_BRANCHES)) {
             body = branchFirst(body);
@@ -202,6 +211,9 @@ final class ScalarGenerator {
     }
 
     private Stmt statement(Scope scope, Ctx ctx) {
+        if (on(Feature.LOCAL_ARRAYS) && !scope.localArrays.isEmpty() && rnd.nextDouble() < 0.3) {
+            return arrayWrite(scope, ctx);
+        }
         double r = rnd.nextDouble();
         if (r < 0.2 && ifAllowed(ctx)) {
             return ifStatement(scope, ctx);
@@ -234,6 +246,18 @@ final class ScalarGenerator {
             value = bounded(value); // keeps a product over many trips finite
         }
         return new Assign(target, op, value);
+    }
+
+    /** {@code w[i] op value}: an element of a local array, at a counter or a constant index. */
+    private Stmt arrayWrite(Scope scope, Ctx ctx) {
+        String index = !scope.counters.isEmpty() && rnd.nextDouble() < 0.7
+                ? pick(scope.counters) : Integer.toString(rnd.nextInt(arrayLength));
+        String op = pick(List.of("=", "=", "+=", "-=", "*="));
+        Expr value = expr(scope, 2, ctx);
+        if (op.equals("*=")) {
+            value = bounded(value); // keeps a product over many trips finite
+        }
+        return new ArrWrite(pick(scope.localArrays), index, op, value);
     }
 
     private Stmt ifStatement(Scope scope, Ctx ctx) {

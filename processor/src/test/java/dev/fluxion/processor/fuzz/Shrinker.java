@@ -109,6 +109,16 @@ final class Shrinker {
                     out.add(List.of(new Decl(d.name(), d.tensor(), e)));
                 }
             }
+            case ArrDecl d -> { }
+            case ArrWrite w -> {
+                out.add(List.of());
+                if (!w.op().equals("=")) {
+                    out.add(List.of(new ArrWrite(w.array(), w.index(), "=", w.value())));
+                }
+                for (Expr e : exprVariants(w.value())) {
+                    out.add(List.of(new ArrWrite(w.array(), w.index(), w.op(), e)));
+                }
+            }
             case Assign a -> {
                 out.add(List.of(new Decl(a.name() + "_", false, a.value()))); // frees the target's declaration
                 if (!a.op().equals("=")) {

@@ -115,6 +115,26 @@ final class Validator {
                     throw new Invalid("double assignment");
                 }
             }
+            case ArrDecl d -> {
+                if (d.length() <= 0) {
+                    throw new Invalid("array length");
+                }
+                declare(scope, d.name(), Ty.ARRAY);
+            }
+            case ArrWrite w -> {
+                Ty target = scope.get(w.array());
+                if (target == null || target.kind() != 'a' || isParam(m, w.array())) {
+                    throw new Invalid("element write into " + w.array());
+                }
+                Ty index = w.index().matches("\\d+") ? Ty.INT : scope.get(w.index());
+                if (index == null || index.kind() != 'i') {
+                    throw new Invalid("element index " + w.index());
+                }
+                Ty t = type(w.value(), scope);
+                if (t.kind() != 'd' && t.kind() != 'i') {
+                    throw new Invalid("element value");
+                }
+            }
             case If i -> {
                 cond(i.cond(), scope);
                 block(i.then(), scope, inLoop, m);

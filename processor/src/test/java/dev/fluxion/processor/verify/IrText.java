@@ -21,6 +21,8 @@ final class IrText {
             case Stmt.Assign a -> b.append(indent).append(a.name()).append(" = ").append(expr(a.value())).append(";\n");
             case Stmt.ArrayAccumulate a -> b.append(indent).append(a.array()).append('[').append(expr(a.index()))
                     .append("] += ").append(expr(a.value())).append(";\n");
+            case Stmt.ArrayStore a -> b.append(indent).append(a.array()).append('[').append(expr(a.index()))
+                    .append("] = ").append(expr(a.value())).append(";\n");
             case Stmt.Return r -> b.append(indent).append("return ").append(expr(r.value())).append(";\n");
             case Stmt.ExprStmt e -> b.append(indent).append(expr(e.expr())).append(";\n");
             case Stmt.Block bl -> {

@@ -143,7 +143,29 @@ public final class Gmm {
                 "l", Json.matrix(g.l(), in.d() * (in.d() - 1) / 2));
     }
 
+    /**
+     * The module: the natural objective ({@link GmmNatural}, scratch arrays; its Jacobian is the
+     * faster, see RESULTS.md), or with {@code FLUXION_GMM=streamed} in the environment this class's
+     * streamed one, for comparison.
+     */
     static EvalModule module() {
+        return "streamed".equals(System.getenv("FLUXION_GMM")) ? streamedModule() : naturalModule();
+    }
+
+    private static EvalModule naturalModule() {
+        record Jacobian(Input in, GmmNaturalGrad.ObjectiveGradient g) {}
+        return new EvalModule("gmm", Map.of(
+                "objective", EvalFunction.of(Gmm::input, in -> GmmNaturalGrad.objective(in.d(), in.k(), in.n(),
+                        in.alpha(), in.mu(), in.q(), in.l(), in.x(), in.gamma(), in.m())),
+                "jacobian", new EvalFunction<Input, Jacobian>(Gmm::input, in -> new Jacobian(in,
+                        GmmNaturalGrad.objectiveGrad(in.d(), in.k(), in.n(), in.alpha(), in.mu(), in.q(), in.l(),
+                                in.x(), in.gamma(), in.m())),
+                        j -> Map.of("alpha", j.g().alpha(), "mu", Json.matrix(j.g().mu(), j.in().d()),
+                                "q", Json.matrix(j.g().q(), j.in().d()),
+                                "l", Json.matrix(j.g().l(), j.in().d() * (j.in().d() - 1) / 2)))));
+    }
+
+    private static EvalModule streamedModule() {
         record Jacobian(Input in, GmmGrad.ObjectiveGradient g) {}
         return new EvalModule("gmm", Map.of(
                 "objective", EvalFunction.of(Gmm::input, Gmm::objective),

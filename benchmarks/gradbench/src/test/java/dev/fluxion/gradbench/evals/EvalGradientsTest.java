@@ -45,6 +45,15 @@ class EvalGradientsTest {
     }
 
     @Test
+    void detGradientMatchesCentralDifferences() {
+        // GradBench's smallest det is 5 x 5
+        double[] a = uniform(new Random(7), 25, 0, 1);
+        DetGrad.DetGradient g = DetGrad.detGrad(a.clone(), 5);
+        assertEquals(Det.det(a, 5), g.value(), 1e-12);
+        CentralDifferences.assertClose("a", CentralDifferences.gradient(c -> Det.det(c, 5), a.clone()), g.a());
+    }
+
+    @Test
     void kmeansGradientMatchesCentralDifferences() {
         // GradBench's smallest shape: k = 10, d = 8, n = 1000; the centroids are the last k points
         int d = 8;

@@ -51,4 +51,23 @@ class GmmTest {
                     l -> objective(in, in.alpha(), in.mu(), in.q(), l), in.l().clone()), g.l());
         }
     }
+
+    @Test
+    void naturalGmmWithScratchArraysMatchesTheStreamedOneAndCentralDifferences() {
+        for (int d : new int[] {2, 4}) {
+            Gmm.Input in = smallInput(d, 5, 7);
+            GmmGrad.ObjectiveGradient streamed = Gmm.gradient(in);
+            GmmNaturalGrad.ObjectiveGradient g = GmmNaturalGrad.objectiveGrad(in.d(), in.k(), in.n(), in.alpha(),
+                    in.mu(), in.q(), in.l(), in.x(), in.gamma(), in.m());
+            assertEquals(streamed.value(), g.value(), 1e-9 * Math.abs(g.value()));
+            CentralDifferences.assertClose("alpha", streamed.alpha(), g.alpha());
+            CentralDifferences.assertClose("mu", streamed.mu(), g.mu());
+            CentralDifferences.assertClose("q", streamed.q(), g.q());
+            CentralDifferences.assertClose("l", streamed.l(), g.l());
+            CentralDifferences.assertClose("l", CentralDifferences.gradient(l -> GmmNatural.objective(in.d(), in.k(),
+                    in.n(), in.alpha(), in.mu(), in.q(), l, in.x(), in.gamma(), in.m()), in.l().clone()), g.l());
+            CentralDifferences.assertClose("q", CentralDifferences.gradient(q -> GmmNatural.objective(in.d(), in.k(),
+                    in.n(), in.alpha(), in.mu(), q, in.l(), in.x(), in.gamma(), in.m()), in.q().clone()), g.q());
+        }
+    }
 }
