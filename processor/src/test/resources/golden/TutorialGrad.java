@@ -39,6 +39,23 @@ public final class TutorialGrad {
     }
 
     /**
+     * The value of {@link Tutorial#e} and its derivative in the direction {@code a_dot}, {@code b_dot}, in one pass
+     * (forward mode: each statement's tangent is computed beside it, nothing is saved).
+     * The tangent is the Jacobian-vector product {@code J·v}; for a scalar result, the gradient's
+     * dot product with the direction.
+     */
+    public static ETangent eJvp(double a, double b, double a_dot, double b_dot) {
+        // Tutorial.java:8: return (a + b) * (b + 1);
+        double sum1_dot = a_dot + b_dot;
+        double sum1 = a + b;
+        double sum2_dot = b_dot;
+        double sum2 = b + 1;
+        double result_dot = sum1_dot * sum2 + sum2_dot * sum1;
+        double result = sum1 * sum2;
+        return new ETangent(result, result_dot);
+    }
+
+    /**
      * {@link Tutorial#loss}: the forward pass only; nothing is saved for a backward pass.
      */
     public static double loss(double w, double x, double y) {
@@ -66,6 +83,24 @@ public final class TutorialGrad {
     public static LossGradient lossGrad(double w, double x, double y) {
         LossPullback pullback = lossVjp(w, x, y);
         return pullback.backward(1.0);
+    }
+
+    /**
+     * The value of {@link Tutorial#loss} and its derivative in the direction {@code w_dot}, in one pass
+     * (forward mode: each statement's tangent is computed beside it, nothing is saved).
+     * The tangent is the Jacobian-vector product {@code J·v}; for a scalar result, the gradient's
+     * dot product with the direction.
+     */
+    public static LossTangent lossJvp(double w, double x, double y, double w_dot) {
+        // Tutorial.java:12: double pred = x * w;
+        double pred_dot = w_dot * x;
+        double pred = x * w;
+        // Tutorial.java:13: return (pred - y) * (pred - y);
+        double diff1_dot = pred_dot;
+        double diff1 = pred - y;
+        double result_dot = diff1_dot * diff1 * 2.0;
+        double result = diff1 * diff1;
+        return new LossTangent(result, result_dot);
     }
 
     /**
@@ -138,6 +173,12 @@ public final class TutorialGrad {
     }
 
     /**
+     * The value of {@code e} and its directional derivative (the tangent of the value).
+     */
+    public record ETangent(double value, double tangent) {
+    }
+
+    /**
      * The value of {@code loss} and its gradient with respect to each differentiable input.
      */
     public record LossGradient(double value, double w) {
@@ -196,5 +237,11 @@ public final class TutorialGrad {
         public String toString() {
             return "LossPullback[MulBackward <- SubBackward <- MulBackward]";
         }
+    }
+
+    /**
+     * The value of {@code loss} and its directional derivative (the tangent of the value).
+     */
+    public record LossTangent(double value, double tangent) {
     }
 }

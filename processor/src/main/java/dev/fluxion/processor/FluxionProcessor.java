@@ -20,6 +20,7 @@ import dev.fluxion.processor.parse.MethodParser;
 import dev.fluxion.processor.verify.VerificationPhase;
 import dev.fluxion.processor.write.CodeTooLargeException;
 import dev.fluxion.processor.write.GradClassWriter;
+import dev.fluxion.processor.model.TangentMethod;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -135,12 +136,14 @@ public final class FluxionProcessor extends AbstractProcessor {
                 parsed.remove(e.getKey());
             }
         }
+        Map<String, TangentMethod> tangents = new LinkedHashMap<>();
+        guard(anchor, reporter, () -> tangents.putAll(ForwardModes.of(parsed.values(), processingEnv.getElementUtils())));
         for (var entry : byClass.entrySet()) {
             TypeElement owner = entry.getKey();
             if (failed.containsKey(owner)) {
                 continue; // its errors are reported; a partial class would only add confusing ones
             }
-            guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed));
+            guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed, tangents));
         }
         guard(anchor, reporter, () -> verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report));
         return false;
@@ -167,8 +170,9 @@ public final class FluxionProcessor extends AbstractProcessor {
         }
     }
 
-    private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed)
-            throws IOException {
+    private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed,
+                          Map<String, TangentMethod> tangents) throws IOException {
+        Map<String, TangentMethod> ownTangents = new LinkedHashMap<>();
         List<DerivedMethod> derived = new ArrayList<>();
         MethodIr first = null;
         for (ExecutableElement m : methods) {
@@ -177,6 +181,9 @@ public final class FluxionProcessor extends AbstractProcessor {
                 return;
             }
             first = ir;
+            if (tangents.containsKey(ir.self().key())) {
+                ownTangents.put(ir.name(), tangents.get(ir.self().key()));
+            }
             DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
             derived.add(withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m))));
             verification.add(m, derived.getLast());
@@ -187,7 +194,7 @@ public final class FluxionProcessor extends AbstractProcessor {
         }
         JavaFile file;
         try {
-            file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived);
+            file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived, ownTangents);
         } catch (CodeTooLargeException e) {
             Element at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method())).findFirst()
                     .map(Element.class::cast).orElse(owner);

@@ -30,8 +30,22 @@ import javax.lang.model.element.Modifier;
 public final class GradClassWriter {
     private GradClassWriter() {}
 
+    /** Whether a method's {@code fJvp} fits one JVM method (else none is generated). */
+    public static boolean fits(dev.fluxion.processor.model.TangentMethod t) {
+        return TangentWriter.fits(t);
+    }
+
     /** The generated file for the methods of one class (all from the same owner). */
     public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods) {
+        return write(packageName, ownerSimpleName, methods, java.util.Map.of());
+    }
+
+    /**
+     * The generated file, with {@code fJvp} for each method that has its forward mode in
+     * {@code tangents} (by method name).
+     */
+    public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods,
+                                 java.util.Map<String, dev.fluxion.processor.model.TangentMethod> tangents) {
         ClassName owner = ClassName.get(packageName, ownerSimpleName.split("\\.")[0],
                 java.util.Arrays.copyOfRange(ownerSimpleName.split("\\."), 1, ownerSimpleName.split("\\.").length));
         TypeSpec.Builder type = TypeSpec.classBuilder(Names.gradClass(ownerSimpleName))
@@ -43,10 +57,15 @@ public final class GradClassWriter {
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
         Set<String> taken = new HashSet<>(List.of(Names.MODEL, Names.VALUE));
         methods.forEach(d -> taken.addAll(UsedNames.of(d)));
+        tangents.values().forEach(t -> taken.addAll(UsedNames.of(t)));
         SourceSites sites = new SourceSites(taken);
         for (DerivedMethod d : methods) {
-            new PerMethod(d, owner, ClassName.get(packageName, Names.gradClass(ownerSimpleName)), sites, taken)
-                    .addTo(type);
+            ClassName gradClass = ClassName.get(packageName, Names.gradClass(ownerSimpleName));
+            new PerMethod(d, owner, gradClass, sites, taken).addTo(type);
+            var tangent = tangents.get(d.method().name());
+            if (tangent != null) {
+                TangentWriter.addTo(type, tangent, owner, gradClass, sites, taken);
+            }
         }
         if (sites.table() != null) {
             type.addField(sites.table());
