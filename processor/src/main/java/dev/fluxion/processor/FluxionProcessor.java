@@ -187,6 +187,9 @@ public final class FluxionProcessor extends AbstractProcessor {
             DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
             derived.add(withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m))));
             verification.add(m, derived.getLast());
+            if (tangents.containsKey(ir.self().key())) {
+                verification.addTangent(m, derived.getLast(), tangents.get(ir.self().key()));
+            }
         }
         for (DerivedMethod custom : customRules.derivedFor(owner)) {
             derived.add(withComponentNames(custom));

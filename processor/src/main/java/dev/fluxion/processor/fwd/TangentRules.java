@@ -59,7 +59,7 @@ public final class TangentRules {
             return injected;
         }
         if (op.style() == Op.Style.MATH) {
-            return DerivativeRules.known(op, i, t, a, out);
+            return DerivativeRules.table(op, i, t, a, out);
         }
         Expr x = a.get(0);
         return switch (op) {
@@ -81,7 +81,7 @@ public final class TangentRules {
             case NEG, UNARY_MINUS -> tensor(Op.NEG, t);
             // Diagonal Jacobians: the reverse rule is the tangent rule.
             case ABS, EXP, LOG, LOG1P, SQRT, SQUARE, SIGMOID, TANH, RELU, GELU, SOFTPLUS, SIN, COS, LEAKY_RELU, CLAMP ->
-                    DerivativeRules.known(op, i, t, a, out);
+                    DerivativeRules.table(op, i, t, a, out);
             case WHERE -> tangents(i == 1 ? "whereA" : "whereB", t, x, out);
             // Linear in their tensor operand: the op applied to the tangent.
             case SUM, SUM_DIM, SUM_DIM_KEEP, SUM_DIMS, MEAN, MEAN_DIM, MEAN_DIM_KEEP, MEAN_DIMS, TRANSPOSE, T, RESHAPE,
