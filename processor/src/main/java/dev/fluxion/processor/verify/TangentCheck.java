@@ -32,7 +32,7 @@ final class TangentCheck {
 
     private TangentCheck() {}
 
-    static List<Diagnostic> check(TangentMethod t, Registry registry, InputSpec spec) {
+    static List<Diagnostic> check(TangentMethod t, DerivedMethod reverse, Registry registry, InputSpec spec) {
         MethodIr m = t.method();
         if (m.takesModel() || callsUserCode(t.body())) {
             return List.of();
@@ -61,14 +61,18 @@ final class TangentCheck {
             }
             double[] tangent;
             double[][] fd = new double[STEPS.length][];
+            double[][] noise = new double[STEPS.length][];
             try {
                 tangent = Point.flatten(tangent(t, registry, p, direction));
                 for (int s = 0; s < STEPS.length; s++) {
                     double[] plus = Point.flatten(value(m, registry, moved(m, p, direction, STEPS[s])));
                     double[] minus = Point.flatten(value(m, registry, moved(m, p, direction, -STEPS[s])));
                     fd[s] = new double[plus.length];
+                    noise[s] = new double[plus.length];
                     for (int k = 0; k < plus.length; k++) {
                         fd[s][k] = (plus[k] - minus[k]) / (2 * STEPS[s]);
+                        // Rounding of the values themselves: 1e17 + x moves by nothing at any step.
+                        noise[s][k] = 1e-13 * Math.max(Math.abs(plus[k]), Math.abs(minus[k])) / STEPS[s];
                     }
                 }
             } catch (RuntimeException e) {
@@ -82,7 +86,9 @@ final class TangentCheck {
             for (int k = 0; k < tangent.length; k++) {
                 double a = fd[0][k];
                 double b = fd[1][k];
-                if (!Double.isFinite(a) || !Double.isFinite(b) || Math.abs(a - b) > 1e-6 + 1e-4 * Math.abs(a)) {
+                double rounding = Math.max(noise[0][k], noise[1][k]);
+                if (!Double.isFinite(a) || !Double.isFinite(b) || Math.abs(a - b) > 1e-6 + 1e-4 * Math.abs(a) + rounding
+                        || rounding > 1e-3 * Math.max(1, Math.abs(a))) {
                     reliable = false;
                     break;
                 }
@@ -93,6 +99,11 @@ final class TangentCheck {
             if (!reliable) {
                 continue;
             }
+            if (wrong >= 0 && agreesWithReverse(reverse, registry, p, direction, tangent, rng)) {
+                // Rounding inside the method hides the derivative from finite differences (1e17 + x);
+                // forward and reverse mode, derived independently, agree.
+                continue;
+            }
             if (wrong >= 0) {
                 return List.of(new Diagnostic(Kind.ERROR, Messages.TANGENT_MISMATCH, m.pos(), List.of(m.name(),
                         p.describe(inputs), Numbers.brief(box(tangent)), Numbers.brief(box(fd[0])))));
@@ -100,6 +111,50 @@ final class TangentCheck {
             checked++;
         }
         return List.of();
+    }
+
+    /**
+     * The dot-product test: ⟨u, J·d⟩ from the tangent equals ⟨Jᵀ·u, d⟩ from the reverse pass, for
+     * u = 1 (a scalar result) or a random u.
+     */
+    private static boolean agreesWithReverse(DerivedMethod reverse, Registry registry, Point p, List<Object> direction,
+                                             double[] tangent, Random rng) {
+        try {
+            Interpreter interp = new Interpreter(registry, Verifier.fieldsOf(p.fields()));
+            Pullback pb = interp.forward(reverse, p.args());
+            double[] u = new double[tangent.length];
+            Object cotangent;
+            if (pb.value() instanceof Tensor v) {
+                for (int k = 0; k < u.length; k++) {
+                    u[k] = tangent.length == 1 ? 1 : rng.nextGaussian();
+                }
+                cotangent = Tensor.fromArray(u, v.shape());
+            } else {
+                u[0] = 1;
+                cotangent = 1.0;
+            }
+            GradientValues g = interp.backward(pb, cotangent);
+            double forward = 0;
+            for (int k = 0; k < u.length; k++) {
+                forward += u[k] * tangent[k];
+            }
+            double backward = 0;
+            double scale = 0;
+            for (int k = 0; k < reverse.gradients().size(); k++) {
+                double[] gk = Point.flatten(g.components().get(reverse.gradients().get(k).name()));
+                double[] dk = Point.flatten(direction.get(k));
+                for (int j = 0; j < gk.length; j++) {
+                    backward += gk[j] * dk[j];
+                    scale += Math.abs(gk[j] * dk[j]);
+                }
+            }
+            if (!Double.isFinite(forward) && !Double.isFinite(backward)) {
+                return true; // an intermediate overflows (0 · ∞ in both modes): nothing to compare
+            }
+            return Math.abs(forward - backward) <= 1e-9 + 1e-7 * scale;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static Object box(double[] v) {

@@ -122,7 +122,7 @@ public final class VerificationPhase {
                     continue;
                 }
                 try {
-                    TangentCheck.check(tangents.get(i), registry, e.spec()).forEach(d -> report.accept(d, e.element()));
+                    TangentCheck.check(tangents.get(i), e.derived(), registry, e.spec()).forEach(d -> report.accept(d, e.element()));
                 } catch (RuntimeException | StackOverflowError | LinkageError ex) {
                     // The reverse check already reported on this method; the verifier's limits never break a build.
                 }

@@ -26,6 +26,8 @@ record Failure(Category category, String key, String detail) {
         NONFINITE_GRADIENT,
         /** fVjp(args).backward(v) differs from v times fGrad's gradient. */
         VJP_MISMATCH,
+        /** fJvp(args, v) differs from the gradient's dot product with v (or its value from f). */
+        JVP_MISMATCH,
         /** Generated code threw where the user's method did not. */
         GENERATED_CODE_THREW,
         /** The generated program is not valid Java or throws by itself: a fault of the fuzzer. */

@@ -32,8 +32,13 @@ final class Oracle {
         long coordinates;
         long nonSmoothSkips;
         long overflowSkips;
+        /** Points where fJvp was checked against the gradient; programs without an fJvp. */
+        long jvpPoints;
+        long jvpMissing;
 
         synchronized void add(Stats o) {
+            jvpPoints += o.jvpPoints;
+            jvpMissing += o.jvpMissing;
             points += o.points;
             coordinates += o.coordinates;
             nonSmoothSkips += o.nonSmoothSkips;
@@ -43,7 +48,8 @@ final class Oracle {
         @Override
         public String toString() {
             return points + " points, " + coordinates + " gradient elements checked, " + nonSmoothSkips
-                    + " skipped as non-smooth, " + overflowSkips + " points skipped as non-finite";
+                    + " skipped as non-smooth, " + overflowSkips + " points skipped as non-finite, " + jvpPoints
+                    + " fJvp points checked, " + jvpMissing + " programs without fJvp";
         }
     }
 
@@ -52,6 +58,8 @@ final class Oracle {
     private final Method forward;
     private final Method grad;
     private final Method vjp;
+    /** {@code fJvp(args, tangents)}, or null where forward mode does not support the program yet. */
+    private final Method jvp;
     private final Stats stats;
 
     private Oracle(Program program, Harness.Loaded loaded, Stats stats) {
@@ -65,6 +73,10 @@ final class Oracle {
             forward = loaded.grad().getMethod(name, types);
             grad = loaded.grad().getMethod(name + "Grad", types);
             vjp = loaded.grad().getMethod(name + "Vjp", types);
+            jvp = jvpMethod(loaded.grad(), name, types);
+            if (jvp == null) {
+                stats.jvpMissing++;
+            }
         } catch (NoSuchMethodException e) {
             throw new AssertionError("generated class lacks " + e.getMessage(), e);
         }
@@ -255,6 +267,70 @@ final class Oracle {
                             + ") gives " + gv[j] + ", " + VJP_SEED + " × fGrad is " + VJP_SEED * g[j], args);
                 }
             }
+        }
+        return jvp == null ? null : jvp(args, gradient, expected, rnd);
+    }
+
+    private Method jvpMethod(Class<?> grad, String name, Class<?>[] types) {
+        List<Class<?>> all = new ArrayList<>(List.of(types));
+        List<Param> ps = program.main().params();
+        for (int i = 0; i < ps.size(); i++) {
+            if (ps.get(i).differentiable()) {
+                all.add(types[i]);
+            }
+        }
+        try {
+            return grad.getMethod(name + "Jvp", all.toArray(Class<?>[]::new));
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code fJvp(args, v)} for a random direction {@code v}: its value must be f's and its tangent
+     * the (checked) gradient's dot product with {@code v}, ⟨∇f, v⟩, up to rounding.
+     */
+    private Failure jvp(Object[] args, Object gradient, double expected, Random rnd) {
+        List<Param> ps = program.main().params();
+        List<Object> all = new ArrayList<>(List.of(copy(args)));
+        double dot = 0;
+        double scale = 0;
+        for (int i = 0; i < ps.size(); i++) {
+            Param p = ps.get(i);
+            if (!p.differentiable()) {
+                continue;
+            }
+            double[] g = elements(component(gradient, p.name()), args[i]);
+            double[] v = new double[g.length];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = uniform(rnd);
+                dot += g[j] * v[j];
+                scale += Math.abs(g[j] * v[j]);
+            }
+            all.add(switch (args[i]) {
+                case Double d -> v[0];
+                case double[] a -> v;
+                case Tensor t -> Tensor.fromArray(v, t.shape());
+                default -> throw new IllegalArgumentException(String.valueOf(args[i]));
+            });
+        }
+        if (!Double.isFinite(dot) || !Double.isFinite(scale)) {
+            return null;
+        }
+        Object r;
+        try {
+            r = call(jvp, null, all.toArray());
+        } catch (Throwable t) {
+            return fail(Category.GENERATED_CODE_THREW, t.getClass().getSimpleName(), "fJvp threw " + t, args);
+        }
+        stats.jvpPoints++;
+        double value = scalar(component(r, "value"));
+        if (!close(expected, value, 1e-12, 1e-9)) {
+            return fail(Category.JVP_MISMATCH, "fJvp value", "fJvp value: expected " + expected + ", got " + value, args);
+        }
+        double tangent = scalar(component(r, "tangent"));
+        if (!(Math.abs(tangent - dot) <= 1e-10 + 1e-8 * scale)) {
+            return fail(Category.JVP_MISMATCH, "fJvp tangent", "fJvp tangent " + tangent + ", <grad, v> = " + dot, args);
         }
         return null;
     }
