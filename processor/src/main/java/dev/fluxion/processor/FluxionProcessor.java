@@ -191,13 +191,32 @@ public final class FluxionProcessor extends AbstractProcessor {
                 verification.addTangent(m, derived.getLast(), tangents.get(ir.self().key()));
             }
         }
+        Map<String, String> directional = new LinkedHashMap<>();
+        Set<String> ownNames = new java.util.HashSet<>();
+        methods.forEach(m -> ownNames.add(m.getSimpleName().toString()));
+        for (TangentMethod t : ownTangents.values()) {
+            String name = dev.fluxion.processor.fwd.Directional.name(t.method().name());
+            if (ownNames.contains(name) || ownNames.contains(Names.hvpMethod(t.method().name()))
+                    || ownNames.contains(Names.hessianMethod(t.method().name()))) {
+                continue;
+            }
+            dev.fluxion.processor.fwd.Directional.of(t).ifPresent(ir -> {
+                try {
+                    derived.add(withComponentNames(Differentiator.derive(ir, note -> { })));
+                    directional.put(t.method().name(), name);
+                } catch (RuntimeException | StackOverflowError e) {
+                    // Second order is not supported for this method yet: it simply has no fHvp.
+                }
+            });
+        }
         for (DerivedMethod custom : customRules.derivedFor(owner)) {
             derived.add(withComponentNames(custom));
             first = first == null ? custom.method() : first;
         }
         JavaFile file;
         try {
-            file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived, ownTangents);
+            file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived, ownTangents,
+                    directional);
         } catch (CodeTooLargeException e) {
             Element at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method())).findFirst()
                     .map(Element.class::cast).orElse(owner);

@@ -112,6 +112,16 @@ public final class Names {
         return method + "Jvp";
     }
 
+    /** The Hessian-vector product: {@code f} → {@code fHvp}. */
+    public static String hvpMethod(String method) {
+        return method + "Hvp";
+    }
+
+    /** The Hessian: {@code f} → {@code fHessian}. */
+    public static String hessianMethod(String method) {
+        return method + "Hessian";
+    }
+
     /** The record {@code fJvp} returns: {@code f} → {@code FTangent}. */
     public static String tangentRecord(String method) {
         return capitalize(method) + "Tangent";

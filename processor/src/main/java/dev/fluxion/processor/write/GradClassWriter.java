@@ -46,6 +46,17 @@ public final class GradClassWriter {
      */
     public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods,
                                  java.util.Map<String, dev.fluxion.processor.model.TangentMethod> tangents) {
+        return write(packageName, ownerSimpleName, methods, tangents, java.util.Map.of());
+    }
+
+    /**
+     * The generated file, with {@code fJvp} for each method in {@code tangents}, and {@code fHvp} for
+     * each method in {@code directional} (method name → its directional-derivative method, one of
+     * {@code methods}).
+     */
+    public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods,
+                                 java.util.Map<String, dev.fluxion.processor.model.TangentMethod> tangents,
+                                 java.util.Map<String, String> directional) {
         ClassName owner = ClassName.get(packageName, ownerSimpleName.split("\\.")[0],
                 java.util.Arrays.copyOfRange(ownerSimpleName.split("\\."), 1, ownerSimpleName.split("\\.").length));
         TypeSpec.Builder type = TypeSpec.classBuilder(Names.gradClass(ownerSimpleName))
@@ -65,6 +76,9 @@ public final class GradClassWriter {
             var tangent = tangents.get(d.method().name());
             if (tangent != null) {
                 TangentWriter.addTo(type, tangent, owner, gradClass, sites, taken);
+                if (directional.containsKey(d.method().name())) {
+                    TangentWriter.addHvp(type, tangent, directional.get(d.method().name()), owner, gradClass);
+                }
             }
         }
         if (sites.table() != null) {
