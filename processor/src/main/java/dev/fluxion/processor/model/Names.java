@@ -112,6 +112,16 @@ public final class Names {
         return method + "Jvp";
     }
 
+    /** The whole Jacobian: {@code f} → {@code fJacobian}. */
+    public static String jacobianMethod(String method) {
+        return method + "Jacobian";
+    }
+
+    /** The record {@code fJacobian} returns: {@code f} → {@code FJacobian}. */
+    public static String jacobianRecord(String method) {
+        return capitalize(method) + "Jacobian";
+    }
+
     /** The Hessian-vector product: {@code f} → {@code fHvp}. */
     public static String hvpMethod(String method) {
         return method + "Hvp";

@@ -74,6 +74,10 @@ public final class GradClassWriter {
             ClassName gradClass = ClassName.get(packageName, Names.gradClass(ownerSimpleName));
             new PerMethod(d, owner, gradClass, sites, taken).addTo(type);
             var tangent = tangents.get(d.method().name());
+            if (JacobianWriter.eligible(d.method()) && methods.stream().noneMatch(o -> o.method().name()
+                    .equals(Names.jacobianMethod(d.method().name())))) {
+                JacobianWriter.addTo(type, d, tangent, owner, gradClass);
+            }
             if (tangent != null) {
                 TangentWriter.addTo(type, tangent, owner, gradClass, sites, taken);
                 if (directional.containsKey(d.method().name())) {
