@@ -22,6 +22,9 @@ public enum Messages {
     NO_GRAD_ARGUMENT(
             "not differentiable with respect to `{0}`: it is passed to {1}, whose parameter `{2}` has no gradient",
             "remove @NoGrad from `{2}` in {1} or wrap the argument in detach(...)"),
+    NESTED_DIFFERENTIATION(
+            "cannot differentiate a call to {0}: nested differentiation (a @Differentiable method calling generated derivative code) is not supported yet",
+            "compute the inner derivative in the method itself (write out its formula), or call {0} outside @Differentiable code; fJvp, fHvp and fJacobian give second-order quantities directly"),
     UNKNOWN_METHOD(
             "cannot differentiate a call to {0}: it is neither @Differentiable nor a known operation",
             "annotate {0} with @Differentiable, or use a Tensor/F/Math operation"),
