@@ -285,6 +285,52 @@ class ForwardModeTest {
         assertClose(fl, (Tensor) Generated.get(lp, "tangent"), 1e-6);
     }
 
+
+    private static final String HEADER = """
+            package demo;
+
+            import static dev.fluxion.F.*;
+            import dev.fluxion.DType;
+            import dev.fluxion.Tensor;
+            import dev.fluxion.annotation.Differentiable;
+            import dev.fluxion.nn.Linear;
+            import dev.fluxion.nn.Module;
+            import java.util.Random;
+
+            """;
+
+    private static final String BLK = HEADER + """
+            class Blk extends Module {
+                final Linear fc = new Linear(3, 2, true, DType.FLOAT64, new Random(4));
+
+                @Differentiable
+                Tensor forward(Tensor x) { return tanh(fc.forward(x)); }
+            }
+            """;
+
+    private static final String TWO = HEADER + """
+            class Two extends Module {
+                final Blk b1 = new Blk();
+
+                @Differentiable
+                Tensor out(Tensor x, double s) { return b1.forward(x.times(s)).square().sum(); }
+            }
+            """;
+
+    @Test
+    void moduleMethodsDifferentiateTheirArgumentsWithParametersFixed() {
+        Generated g = Generated.compileAll("demo.Blk", BLK, "demo.Two", TWO);
+        Object net = g.instance("demo.Two");
+        Random rnd = new Random(2);
+        Tensor x = Tensor.randn(rnd, 4, 3).toDouble();
+        Tensor dx = Tensor.randn(rnd, 4, 3).toDouble();
+        double s = 0.8;
+        Object r = g.call("demo.TwoGrad", "outJvp", net, x, s, dx, 0.5);
+        Tensor fd = ((Tensor) g.call("demo.TwoGrad", "out", net, x.plus(dx.times(H)), s + 0.5 * H))
+                .minus((Tensor) g.call("demo.TwoGrad", "out", net, x.minus(dx.times(H)), s - 0.5 * H)).div(2 * H);
+        assertClose(fd, (Tensor) Generated.get(r, "tangent"), 1e-6);
+    }
+
     static void assertClose(Tensor expected, Tensor actual, double tol) {
         assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()));
         double[] e = expected.toDoubleArray();
