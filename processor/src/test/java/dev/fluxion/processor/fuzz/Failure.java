@@ -28,6 +28,8 @@ record Failure(Category category, String key, String detail) {
         VJP_MISMATCH,
         /** fJvp(args, v) differs from the gradient's dot product with v (or its value from f). */
         JVP_MISMATCH,
+        /** fHvp(args, v) differs from central differences of fGrad along v. */
+        HVP_MISMATCH,
         /** Generated code threw where the user's method did not. */
         GENERATED_CODE_THREW,
         /** The generated program is not valid Java or throws by itself: a fault of the fuzzer. */
