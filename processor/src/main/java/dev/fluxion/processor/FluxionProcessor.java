@@ -196,7 +196,8 @@ public final class FluxionProcessor extends AbstractProcessor {
         methods.forEach(m -> ownNames.add(m.getSimpleName().toString()));
         for (TangentMethod t : ownTangents.values()) {
             String name = dev.fluxion.processor.fwd.Directional.name(t.method().name());
-            if (ownNames.contains(name) || ownNames.contains(Names.hvpMethod(t.method().name()))
+            if (ForwardModes.size(t.body(), ForwardModes.MAX_NODES) > ForwardModes.MAX_NODES
+                    || ownNames.contains(name) || ownNames.contains(Names.hvpMethod(t.method().name()))
                     || ownNames.contains(Names.hessianMethod(t.method().name()))) {
                 continue;
             }

@@ -26,7 +26,57 @@ import javax.lang.model.util.Elements;
  * {@code fJvp} would clash with another method's name, simply gets none.
  */
 final class ForwardModes {
+    /**
+     * Expression nodes above which a method gets no forward mode: normalising is quadratic in the
+     * body, and a 5,000-term expression's tangent program (three times its size) would make the
+     * build minutes slower for methods whose fJvp would not fit one JVM method anyway.
+     */
+    static final int MAX_NODES = 2_000;
+
     private ForwardModes() {}
+
+    /** The expression nodes of {@code stmts}, counting up to {@code limit}. */
+    static int size(List<dev.fluxion.processor.ir.Stmt> stmts, int limit) {
+        int n = 0;
+        java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>(stmts);
+        while (!todo.isEmpty() && n <= limit) {
+            Object o = todo.pop();
+            switch (o) {
+                case dev.fluxion.processor.ir.Expr e -> {
+                    n++;
+                    todo.addAll(e.children());
+                }
+                case dev.fluxion.processor.ir.Stmt.Let l -> { if (l.init() != null) todo.push(l.init()); }
+                case dev.fluxion.processor.ir.Stmt.Assign a -> todo.push(a.value());
+                case dev.fluxion.processor.ir.Stmt.Return r -> { if (r.value() != null) todo.push(r.value()); }
+                case dev.fluxion.processor.ir.Stmt.ExprStmt x -> todo.push(x.expr());
+                case dev.fluxion.processor.ir.Stmt.Block b -> todo.addAll(b.stmts());
+                case dev.fluxion.processor.ir.Stmt.If i -> {
+                    todo.push(i.condition());
+                    todo.push(i.then());
+                    todo.push(i.otherwise());
+                }
+                case dev.fluxion.processor.ir.Stmt.While w -> {
+                    todo.push(w.condition());
+                    todo.push(w.body());
+                }
+                case dev.fluxion.processor.ir.Stmt.DoWhile w -> {
+                    todo.push(w.condition());
+                    todo.push(w.body());
+                }
+                case dev.fluxion.processor.ir.Stmt.For f -> {
+                    todo.addAll(f.init());
+                    if (f.condition() != null) {
+                        todo.push(f.condition());
+                    }
+                    todo.addAll(f.update());
+                    todo.push(f.body());
+                }
+                default -> n++;
+            }
+        }
+        return n;
+    }
 
     /** Each method's forward mode, by {@link Callee.UserMethod#key()}. */
     static Map<String, TangentMethod> of(Collection<MethodIr> methods, Elements elements) {
@@ -43,7 +93,7 @@ final class ForwardModes {
             for (MethodIr m : methods) {
                 String key = m.self().key();
                 if (done.containsKey(key) || namesByOwner.get(m.self().ownerQualifiedName())
-                        .contains(Names.jvpMethod(m.name()))) {
+                        .contains(Names.jvpMethod(m.name())) || size(m.body().stmts(), MAX_NODES) > MAX_NODES) {
                     continue;
                 }
                 Optional<TangentMethod> t = ForwardMode.derive(m, callee -> inRound.contains(callee.key())
