@@ -20,6 +20,7 @@ import dev.fluxion.processor.parse.MethodParser;
 import dev.fluxion.processor.verify.VerificationPhase;
 import dev.fluxion.processor.write.CodeTooLargeException;
 import dev.fluxion.processor.write.GradClassWriter;
+import dev.fluxion.processor.model.TangentMethod;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -137,12 +138,14 @@ public final class FluxionProcessor extends AbstractProcessor {
                 parsed.remove(e.getKey());
             }
         }
+        Map<String, TangentMethod> tangents = new LinkedHashMap<>();
+        guard(anchor, reporter, () -> tangents.putAll(ForwardModes.of(parsed.values(), processingEnv.getElementUtils())));
         for (var entry : byClass.entrySet()) {
             TypeElement owner = entry.getKey();
             if (failed.containsKey(owner)) {
                 continue; // its errors are reported; a partial class would only add confusing ones
             }
-            guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed));
+            guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed, tangents));
         }
         guard(anchor, reporter, () -> verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report));
         return false;
@@ -169,8 +172,9 @@ public final class FluxionProcessor extends AbstractProcessor {
         }
     }
 
-    private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed)
-            throws IOException {
+    private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed,
+                          Map<String, TangentMethod> tangents) throws IOException {
+        Map<String, TangentMethod> ownTangents = new LinkedHashMap<>();
         List<DerivedMethod> derived = new ArrayList<>();
         MethodIr first = null;
         for (ExecutableElement m : methods) {
@@ -179,10 +183,35 @@ public final class FluxionProcessor extends AbstractProcessor {
                 return;
             }
             first = ir;
+            if (tangents.containsKey(ir.self().key())) {
+                ownTangents.put(ir.name(), tangents.get(ir.self().key()));
+            }
             DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
             DerivedMethod d = withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m)));
             derived.add(fuses() ? dev.fluxion.processor.opt.ElementwiseFusion.apply(d) : d);
             verification.add(m, derived.getLast());
+            if (tangents.containsKey(ir.self().key())) {
+                verification.addTangent(m, derived.getLast(), tangents.get(ir.self().key()));
+            }
+        }
+        Map<String, String> directional = new LinkedHashMap<>();
+        Set<String> ownNames = new java.util.HashSet<>();
+        methods.forEach(m -> ownNames.add(m.getSimpleName().toString()));
+        for (TangentMethod t : ownTangents.values()) {
+            String name = dev.fluxion.processor.fwd.Directional.name(t.method().name());
+            if (ForwardModes.size(t.body(), ForwardModes.MAX_NODES) > ForwardModes.MAX_NODES
+                    || ownNames.contains(name) || ownNames.contains(Names.hvpMethod(t.method().name()))
+                    || ownNames.contains(Names.hessianMethod(t.method().name()))) {
+                continue;
+            }
+            dev.fluxion.processor.fwd.Directional.of(t).ifPresent(ir -> {
+                try {
+                    derived.add(withComponentNames(Differentiator.derive(ir, note -> { })));
+                    directional.put(t.method().name(), name);
+                } catch (RuntimeException | StackOverflowError e) {
+                    // Second order is not supported for this method yet: it simply has no fHvp.
+                }
+            });
         }
         for (DerivedMethod custom : customRules.derivedFor(owner)) {
             derived.add(withComponentNames(custom));
@@ -190,7 +219,8 @@ public final class FluxionProcessor extends AbstractProcessor {
         }
         JavaFile file;
         try {
-            file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived);
+            file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived, ownTangents,
+                    directional);
         } catch (CodeTooLargeException e) {
             Element at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method())).findFirst()
                     .map(Element.class::cast).orElse(owner);

@@ -39,7 +39,8 @@ class PackageDependencyTest {
         noClasses().that().resideInAnyPackage("dev.fluxion.processor.ir..", "dev.fluxion.processor.model..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.fluxion.processor.parse..",
                         "dev.fluxion.processor.check..", "dev.fluxion.processor.diff..", "dev.fluxion.processor.opt..",
-                        "dev.fluxion.processor.verify..", "dev.fluxion.processor.write..", "dev.fluxion.processor.rules..")
+                        "dev.fluxion.processor.verify..", "dev.fluxion.processor.write..", "dev.fluxion.processor.rules..",
+                        "dev.fluxion.processor.fwd..")
                 .check(PROCESSOR);
     }
 

@@ -254,6 +254,10 @@ public final class BodyChecker {
         };
     }
 
+    /** A call of a generated derivative method: {@code SGrad.fGrad(...)}, {@code fVjp(...)}, {@code CGrad.fJvp(...)}. */
+    private static final java.util.regex.Pattern GENERATED_CALL = java.util.regex.Pattern.compile(
+            "(\\w+Grad\\.)?\\w+(Grad|Vjp|Jvp|Hvp|Hessian|Jacobian|Backward)\\(\\.\\.\\.\\)");
+
     private Diagnostic unsupported(Expr.Reason reason, String what, dev.fluxion.processor.ir.Pos pos) {
         return switch (reason) {
             case ARRAY_WRITE -> method.params().stream().anyMatch(p -> p.name().equals(what))
@@ -264,10 +268,13 @@ public final class BodyChecker {
             case UNNAMED_GRADIENTS -> Diagnostic.error(Messages.UNNAMED_GRADIENTS, pos, what);
             case SIDE_EFFECT -> Diagnostic.error(Messages.SIDE_EFFECT, pos, what);
             case CONSTRUCT -> Diagnostic.error(Messages.UNSUPPORTED, pos, what);
-            case UNKNOWN_METHOD -> Diagnostic.error(Messages.UNKNOWN_METHOD, pos, what);
+            case UNKNOWN_METHOD -> Diagnostic.error(GENERATED_CALL.matcher(what).matches()
+                    ? Messages.NESTED_DIFFERENTIATION : Messages.UNKNOWN_METHOD, pos, what);
             case MODULE_METHOD -> Diagnostic.error(Messages.MODULE_METHOD_NOT_DIFFERENTIABLE, pos,
                     what.substring(0, what.indexOf('|')), what.substring(what.indexOf('|') + 1));
-            case UNKNOWN_NAME -> Diagnostic.error(Messages.UNKNOWN_NAME, pos, what);
+            case UNKNOWN_NAME -> what.matches("[A-Z]\\w*Grad")
+                    ? Diagnostic.error(Messages.NESTED_DIFFERENTIATION, pos, what + "...")
+                    : Diagnostic.error(Messages.UNKNOWN_NAME, pos, what);
             case TYPE -> Diagnostic.error(Messages.UNSUPPORTED_TYPE, pos, what.substring(0, what.lastIndexOf(' ')),
                     what.substring(what.lastIndexOf(' ') + 1));
             case PRIVATE_FIELD -> Diagnostic.error(Messages.PRIVATE_FIELD, pos, what);

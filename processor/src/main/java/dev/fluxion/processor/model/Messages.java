@@ -25,6 +25,9 @@ public enum Messages {
     NO_GRAD_ARGUMENT(
             "not differentiable with respect to `{0}`: it is passed to {1}, whose parameter `{2}` has no gradient",
             "remove @NoGrad from `{2}` in {1} or wrap the argument in detach(...)"),
+    NESTED_DIFFERENTIATION(
+            "cannot differentiate a call to {0}: nested differentiation (a @Differentiable method calling generated derivative code) is not supported yet",
+            "compute the inner derivative in the method itself (write out its formula), or call {0} outside @Differentiable code; fJvp, fHvp and fJacobian give second-order quantities directly"),
     UNKNOWN_METHOD(
             "cannot differentiate a call to {0}: it is neither @Differentiable nor a known operation",
             "annotate {0} with @Differentiable, or use a Tensor/F/Math operation"),
@@ -97,6 +100,9 @@ public enum Messages {
     GRADIENT_MISMATCH(
             "gradient check failed for {0} with respect to `{1}` at {2}: vᵀJ for a random cotangent v of the result derived {3}, numerical {4}; largest error {5} at element {6}",
             "the derivative rule used here is wrong: fix your @Derivative rule, or report a Fluxion bug if none of yours is involved; @Differentiable(verify = false) turns the check off"),
+    TANGENT_MISMATCH(
+            "forward-mode check failed for {0}: at {1}, along a random direction, {0}Jvp gives the tangent {2}, central differences of {0} give {3}",
+            "the tangent rule used here is wrong: report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),
     VALUE_MISMATCH(
             "gradient check failed for {0}: the derived forward pass gives {1}, the method gives {2} at {3}",
             "report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),

@@ -107,6 +107,44 @@ public final class Names {
         return variable + "_grad";
     }
 
+    /** The forward-mode method: {@code f} → {@code fJvp}. */
+    public static String jvpMethod(String method) {
+        return method + "Jvp";
+    }
+
+    /** The whole Jacobian: {@code f} → {@code fJacobian}. */
+    public static String jacobianMethod(String method) {
+        return method + "Jacobian";
+    }
+
+    /** The record {@code fJacobian} returns: {@code f} → {@code FJacobian}. */
+    public static String jacobianRecord(String method) {
+        return capitalize(method) + "Jacobian";
+    }
+
+    /** The Hessian-vector product: {@code f} → {@code fHvp}. */
+    public static String hvpMethod(String method) {
+        return method + "Hvp";
+    }
+
+    /** The Hessian: {@code f} → {@code fHessian}. */
+    public static String hessianMethod(String method) {
+        return method + "Hessian";
+    }
+
+    /** The record {@code fJvp} returns: {@code f} → {@code FTangent}. */
+    public static String tangentRecord(String method) {
+        return capitalize(method) + "Tangent";
+    }
+
+    /** The tangent of a variable: {@code x} → {@code x_dot}, as Tapenade's {@code _d}. */
+    public static String tangent(String variable) {
+        return variable + "_dot";
+    }
+
+    /** The record component of a tangent record holding the value's tangent. */
+    public static final String TANGENT = "tangent";
+
     /** The local that caches a field read: {@code [fc1, weight]} → {@code fc1_weight}. */
     public static String fieldLocal(List<String> path) {
         return String.join("_", path);

@@ -3,6 +3,7 @@ package dev.fluxion.processor.verify;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.TangentMethod;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.InputSpec;
 import dev.fluxion.processor.model.Messages;
@@ -26,6 +27,16 @@ public final class VerificationPhase {
     private final List<Entry> entries = new ArrayList<>();
     private final List<DerivedMethod> callable = new ArrayList<>();
     private final List<MethodIr> plain = new ArrayList<>();
+    private final List<Entry> tangentEntries = new ArrayList<>();
+    private final List<TangentMethod> tangents = new ArrayList<>();
+
+    /** Adds a method's forward mode ({@code fJvp}), checked against central differences of the method. */
+    public void addTangent(ExecutableElement element, DerivedMethod derived, TangentMethod tangent) {
+        Differentiable d = element.getAnnotation(Differentiable.class);
+        tangentEntries.add(new Entry(element, derived, InputSpec.of(element), d == null || d.verify(),
+                derived.method().name()));
+        tangents.add(tangent);
+    }
 
     /** Adds a {@code @Differentiable} method's derivation. */
     public void add(ExecutableElement element, DerivedMethod derived) {
@@ -105,8 +116,21 @@ public final class VerificationPhase {
                 }
                 out.add(r);
             }
+            for (int i = 0; i < tangentEntries.size(); i++) {
+                Entry e = tangentEntries.get(i);
+                if (!e.wanted()) {
+                    continue;
+                }
+                try {
+                    TangentCheck.check(tangents.get(i), e.derived(), registry, e.spec()).forEach(d -> report.accept(d, e.element()));
+                } catch (RuntimeException | StackOverflowError | LinkageError ex) {
+                    // The reverse check already reported on this method; the verifier's limits never break a build.
+                }
+            }
             return out;
         } finally {
+            tangentEntries.clear();
+            tangents.clear();
             entries.clear();
             callable.clear();
             plain.clear();

@@ -30,8 +30,33 @@ import javax.lang.model.element.Modifier;
 public final class GradClassWriter {
     private GradClassWriter() {}
 
+    /** Whether a method's {@code fJvp} fits one JVM method (else none is generated). */
+    public static boolean fits(dev.fluxion.processor.model.TangentMethod t) {
+        return TangentWriter.fits(t);
+    }
+
     /** The generated file for the methods of one class (all from the same owner). */
     public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods) {
+        return write(packageName, ownerSimpleName, methods, java.util.Map.of());
+    }
+
+    /**
+     * The generated file, with {@code fJvp} for each method that has its forward mode in
+     * {@code tangents} (by method name).
+     */
+    public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods,
+                                 java.util.Map<String, dev.fluxion.processor.model.TangentMethod> tangents) {
+        return write(packageName, ownerSimpleName, methods, tangents, java.util.Map.of());
+    }
+
+    /**
+     * The generated file, with {@code fJvp} for each method in {@code tangents}, and {@code fHvp} for
+     * each method in {@code directional} (method name → its directional-derivative method, one of
+     * {@code methods}).
+     */
+    public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods,
+                                 java.util.Map<String, dev.fluxion.processor.model.TangentMethod> tangents,
+                                 java.util.Map<String, String> directional) {
         ClassName owner = ClassName.get(packageName, ownerSimpleName.split("\\.")[0],
                 java.util.Arrays.copyOfRange(ownerSimpleName.split("\\."), 1, ownerSimpleName.split("\\.").length));
         TypeSpec.Builder type = TypeSpec.classBuilder(Names.gradClass(ownerSimpleName))
@@ -43,10 +68,24 @@ public final class GradClassWriter {
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
         Set<String> taken = new HashSet<>(List.of(Names.MODEL, Names.VALUE));
         methods.forEach(d -> taken.addAll(UsedNames.of(d)));
+        tangents.values().forEach(t -> taken.addAll(UsedNames.of(t)));
         SourceSites sites = new SourceSites(taken);
         for (DerivedMethod d : methods) {
-            new PerMethod(d, owner, ClassName.get(packageName, Names.gradClass(ownerSimpleName)), sites, taken)
-                    .addTo(type);
+            ClassName gradClass = ClassName.get(packageName, Names.gradClass(ownerSimpleName));
+            // A directional-derivative method exists only in the generated class: its docs link there.
+            ClassName docOwner = directional.containsValue(d.method().name()) ? gradClass : owner;
+            new PerMethod(d, docOwner, gradClass, sites, taken).addTo(type);
+            var tangent = tangents.get(d.method().name());
+            if (JacobianWriter.eligible(d.method()) && methods.stream().noneMatch(o -> o.method().name()
+                    .equals(Names.jacobianMethod(d.method().name())))) {
+                JacobianWriter.addTo(type, d, tangent, owner, gradClass);
+            }
+            if (tangent != null) {
+                TangentWriter.addTo(type, tangent, owner, gradClass, sites, taken);
+                if (directional.containsKey(d.method().name())) {
+                    TangentWriter.addHvp(type, tangent, directional.get(d.method().name()), owner, gradClass);
+                }
+            }
         }
         if (sites.table() != null) {
             type.addField(sites.table());

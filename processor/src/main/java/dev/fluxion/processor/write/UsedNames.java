@@ -23,6 +23,15 @@ final class UsedNames {
         return out;
     }
 
+    /** Every name {@code t}'s generated {@code fJvp} declares or reads. */
+    static Set<String> of(dev.fluxion.processor.model.TangentMethod t) {
+        Set<String> out = new HashSet<>();
+        t.method().params().forEach(p -> out.add(p.name()));
+        t.tangents().forEach(p -> out.add(p.name()));
+        t.body().forEach(s -> collectNames(s, out));
+        return out;
+    }
+
     private static void collectNames(Stmt s, Set<String> out) {
         out.addAll(Exprs.vars(s));
         switch (s) {

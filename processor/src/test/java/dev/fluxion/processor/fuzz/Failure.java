@@ -26,6 +26,10 @@ record Failure(Category category, String key, String detail) {
         NONFINITE_GRADIENT,
         /** fVjp(args).backward(v) differs from v times fGrad's gradient. */
         VJP_MISMATCH,
+        /** fJvp(args, v) differs from the gradient's dot product with v (or its value from f). */
+        JVP_MISMATCH,
+        /** fHvp(args, v) differs from central differences of fGrad along v. */
+        HVP_MISMATCH,
         /** Generated code threw where the user's method did not. */
         GENERATED_CODE_THREW,
         /** The code compiled with elementwise fusion differs from the code compiled with -Afluxion.fuse=false. */

@@ -32,8 +32,16 @@ final class Oracle {
         long coordinates;
         long nonSmoothSkips;
         long overflowSkips;
+        /** Points where fJvp was checked against the gradient; programs without an fJvp. */
+        long jvpPoints;
+        long jvpMissing;
+        /** H·v elements checked against central differences of the gradient. */
+        long hvpElements;
 
         synchronized void add(Stats o) {
+            hvpElements += o.hvpElements;
+            jvpPoints += o.jvpPoints;
+            jvpMissing += o.jvpMissing;
             points += o.points;
             coordinates += o.coordinates;
             nonSmoothSkips += o.nonSmoothSkips;
@@ -43,7 +51,9 @@ final class Oracle {
         @Override
         public String toString() {
             return points + " points, " + coordinates + " gradient elements checked, " + nonSmoothSkips
-                    + " skipped as non-smooth, " + overflowSkips + " points skipped as non-finite";
+                    + " skipped as non-smooth, " + overflowSkips + " points skipped as non-finite, " + jvpPoints
+                    + " fJvp points checked, " + jvpMissing + " programs without fJvp, " + hvpElements
+                    + " fHvp elements checked";
         }
     }
 
@@ -52,6 +62,10 @@ final class Oracle {
     private final Method forward;
     private final Method grad;
     private final Method vjp;
+    /** {@code fJvp(args, tangents)}, or null where forward mode does not support the program yet. */
+    private final Method jvp;
+    /** {@code fHvp(args, v)}, or null where the program has none (tensor code). */
+    private final Method hvp;
     private final Stats stats;
 
     private Oracle(Program program, Harness.Loaded loaded, Stats stats) {
@@ -65,6 +79,11 @@ final class Oracle {
             forward = loaded.grad().getMethod(name, types);
             grad = loaded.grad().getMethod(name + "Grad", types);
             vjp = loaded.grad().getMethod(name + "Vjp", types);
+            jvp = jvpMethod(loaded.grad(), name, types, "Jvp");
+            hvp = jvpMethod(loaded.grad(), name, types, "Hvp");
+            if (jvp == null) {
+                stats.jvpMissing++;
+            }
         } catch (NoSuchMethodException e) {
             throw new AssertionError("generated class lacks " + e.getMessage(), e);
         }
@@ -266,7 +285,152 @@ final class Oracle {
                 }
             }
         }
+        return jvp == null ? null : jvp(args, gradient, expected, rnd);
+    }
+
+    private Method jvpMethod(Class<?> grad, String name, Class<?>[] types, String suffix) {
+        List<Class<?>> all = new ArrayList<>(List.of(types));
+        List<Param> ps = program.main().params();
+        for (int i = 0; i < ps.size(); i++) {
+            if (ps.get(i).differentiable()) {
+                all.add(types[i]);
+            }
+        }
+        try {
+            return grad.getMethod(name + suffix, all.toArray(Class<?>[]::new));
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code fJvp(args, v)} for a random direction {@code v}: its value must be f's and its tangent
+     * the (checked) gradient's dot product with {@code v}, ⟨∇f, v⟩, up to rounding.
+     */
+    private Failure jvp(Object[] args, Object gradient, double expected, Random rnd) {
+        List<Param> ps = program.main().params();
+        List<Object> all = new ArrayList<>(List.of(copy(args)));
+        double dot = 0;
+        double scale = 0;
+        for (int i = 0; i < ps.size(); i++) {
+            Param p = ps.get(i);
+            if (!p.differentiable()) {
+                continue;
+            }
+            double[] g = elements(component(gradient, p.name()), args[i]);
+            double[] v = new double[g.length];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = uniform(rnd);
+                dot += g[j] * v[j];
+                scale += Math.abs(g[j] * v[j]);
+            }
+            all.add(switch (args[i]) {
+                case Double d -> v[0];
+                case double[] a -> v;
+                case Tensor t -> Tensor.fromArray(v, t.shape());
+                default -> throw new IllegalArgumentException(String.valueOf(args[i]));
+            });
+        }
+        if (!Double.isFinite(dot) || !Double.isFinite(scale)) {
+            return null;
+        }
+        Object r;
+        try {
+            r = call(jvp, null, all.toArray());
+        } catch (Throwable t) {
+            return fail(Category.GENERATED_CODE_THREW, t.getClass().getSimpleName(), "fJvp threw " + t, args);
+        }
+        stats.jvpPoints++;
+        double value = scalar(component(r, "value"));
+        if (!close(expected, value, 1e-12, 1e-9)) {
+            return fail(Category.JVP_MISMATCH, "fJvp value", "fJvp value: expected " + expected + ", got " + value, args);
+        }
+        double tangent = scalar(component(r, "tangent"));
+        if (!(Math.abs(tangent - dot) <= 1e-10 + 1e-8 * scale)) {
+            return fail(Category.JVP_MISMATCH, "fJvp tangent", "fJvp tangent " + tangent + ", <grad, v> = " + dot, args);
+        }
+        return hvp == null ? null : hvp(args, all.subList(args.length, all.size()).toArray());
+    }
+
+    /**
+     * {@code fHvp(args, v)}: each element of H·v against the Richardson extrapolation of central
+     * differences of {@code fGrad} along {@code v}, skipped where two steps disagree (a kink or branch).
+     */
+    private Failure hvp(Object[] args, Object[] v) {
+        List<Object> all = new ArrayList<>(List.of(copy(args)));
+        all.addAll(List.of(v));
+        Object r;
+        try {
+            r = call(hvp, null, all.toArray());
+        } catch (Throwable t) {
+            return fail(Category.GENERATED_CODE_THREW, t.getClass().getSimpleName(), "fHvp threw " + t, args);
+        }
+        double h = 1e-5;
+        Object gp = gradient(args, v, h);
+        Object gm = gradient(args, v, -h);
+        Object gp2 = gradient(args, v, h / 2);
+        Object gm2 = gradient(args, v, -h / 2);
+        if (gp == null || gm == null || gp2 == null || gm2 == null) {
+            return null;
+        }
+        List<Param> ps = program.main().params();
+        for (int i = 0; i < ps.size(); i++) {
+            Param p = ps.get(i);
+            if (!p.differentiable()) {
+                continue;
+            }
+            double[] hv = elements(component(r, p.name()), args[i]);
+            double[] a = elements(component(gp, p.name()), args[i]);
+            double[] b = elements(component(gm, p.name()), args[i]);
+            double[] a2 = elements(component(gp2, p.name()), args[i]);
+            double[] b2 = elements(component(gm2, p.name()), args[i]);
+            for (int j = 0; j < hv.length; j++) {
+                double d1 = (a[j] - b[j]) / (2 * h);
+                double d2 = (a2[j] - b2[j]) / h;
+                double mag = Math.max(Math.abs(a[j]), Math.abs(b[j]));
+                double noise = 1e-13 * mag / h;
+                if (!Double.isFinite(d1) || !Double.isFinite(d2) || Math.abs(d1 - d2) > 1e-5 + 1e-4 * Math.abs(d2) + noise) {
+                    continue;
+                }
+                double d = (4 * d2 - d1) / 3;
+                stats.hvpElements++;
+                if (!(Math.abs(hv[j] - d) <= 1e-4 + 1e-3 * Math.abs(d) + noise)) {
+                    return fail(Category.HVP_MISMATCH, "fHvp", "(H v) of " + p.name() + "[" + j + "]: fHvp " + hv[j]
+                            + ", central differences of fGrad " + d, args);
+                }
+            }
+        }
         return null;
+    }
+
+    /** fGrad at args + h v (v for the differentiable parameters, in order), or null where it throws. */
+    private Object gradient(Object[] args, Object[] v, double h) {
+        Object[] moved = copy(args);
+        List<Param> ps = program.main().params();
+        int k = 0;
+        for (int i = 0; i < ps.size(); i++) {
+            if (!ps.get(i).differentiable()) {
+                continue;
+            }
+            Object d = v[k++];
+            moved[i] = switch (moved[i]) {
+                case Double x -> x + h * (Double) d;
+                case double[] x -> {
+                    double[] out = x.clone();
+                    for (int j = 0; j < out.length; j++) {
+                        out[j] += h * ((double[]) d)[j];
+                    }
+                    yield out;
+                }
+                case Tensor x -> x.plus(((Tensor) d).times(h));
+                default -> throw new IllegalArgumentException(String.valueOf(moved[i]));
+            };
+        }
+        try {
+            return call(grad, null, moved);
+        } catch (Throwable t) {
+            return null;
+        }
     }
 
     /** Checks one gradient element against central differences with two steps. */

@@ -1,0 +1,122 @@
+package dev.fluxion.processor;
+
+import dev.fluxion.processor.fwd.ForwardMode;
+import dev.fluxion.processor.ir.Callee;
+import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.model.Names;
+import dev.fluxion.processor.model.TangentMethod;
+import dev.fluxion.processor.write.GradClassWriter;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+
+/**
+ * The forward modes ({@code fJvp}) of a round's methods. A method calling another
+ * {@code @Differentiable} method gets one only where the callee has one, so the round's methods
+ * are derived until nothing changes (callees first); a callee compiled earlier has one where its
+ * generated class declares {@code gJvp}. A method forward mode does not support yet, or whose
+ * {@code fJvp} would clash with another method's name, simply gets none.
+ */
+final class ForwardModes {
+    /**
+     * Expression nodes above which a method gets no forward mode: normalising is quadratic in the
+     * body, and a 5,000-term expression's tangent program (three times its size) would make the
+     * build minutes slower for methods whose fJvp would not fit one JVM method anyway.
+     */
+    static final int MAX_NODES = 2_000;
+
+    private ForwardModes() {}
+
+    /** The expression nodes of {@code stmts}, counting up to {@code limit}. */
+    static int size(List<dev.fluxion.processor.ir.Stmt> stmts, int limit) {
+        int n = 0;
+        java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>(stmts);
+        while (!todo.isEmpty() && n <= limit) {
+            Object o = todo.pop();
+            switch (o) {
+                case dev.fluxion.processor.ir.Expr e -> {
+                    n++;
+                    todo.addAll(e.children());
+                }
+                case dev.fluxion.processor.ir.Stmt.Let l -> { if (l.init() != null) todo.push(l.init()); }
+                case dev.fluxion.processor.ir.Stmt.Assign a -> todo.push(a.value());
+                case dev.fluxion.processor.ir.Stmt.Return r -> { if (r.value() != null) todo.push(r.value()); }
+                case dev.fluxion.processor.ir.Stmt.ExprStmt x -> todo.push(x.expr());
+                case dev.fluxion.processor.ir.Stmt.Block b -> todo.addAll(b.stmts());
+                case dev.fluxion.processor.ir.Stmt.If i -> {
+                    todo.push(i.condition());
+                    todo.push(i.then());
+                    todo.push(i.otherwise());
+                }
+                case dev.fluxion.processor.ir.Stmt.While w -> {
+                    todo.push(w.condition());
+                    todo.push(w.body());
+                }
+                case dev.fluxion.processor.ir.Stmt.DoWhile w -> {
+                    todo.push(w.condition());
+                    todo.push(w.body());
+                }
+                case dev.fluxion.processor.ir.Stmt.For f -> {
+                    todo.addAll(f.init());
+                    if (f.condition() != null) {
+                        todo.push(f.condition());
+                    }
+                    todo.addAll(f.update());
+                    todo.push(f.body());
+                }
+                default -> n++;
+            }
+        }
+        return n;
+    }
+
+    /** Each method's forward mode, by {@link Callee.UserMethod#key()}. */
+    static Map<String, TangentMethod> of(Collection<MethodIr> methods, Elements elements) {
+        Set<String> inRound = new HashSet<>();
+        Map<String, Set<String>> namesByOwner = new LinkedHashMap<>();
+        for (MethodIr m : methods) {
+            inRound.add(m.self().key());
+            namesByOwner.computeIfAbsent(m.self().ownerQualifiedName(), k -> new HashSet<>()).add(m.name());
+        }
+        Map<String, TangentMethod> done = new LinkedHashMap<>();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (MethodIr m : methods) {
+                String key = m.self().key();
+                if (done.containsKey(key) || namesByOwner.get(m.self().ownerQualifiedName())
+                        .contains(Names.jvpMethod(m.name())) || size(m.body().stmts(), MAX_NODES) > MAX_NODES) {
+                    continue;
+                }
+                Optional<TangentMethod> t = ForwardMode.derive(m, callee -> inRound.contains(callee.key())
+                        ? done.containsKey(callee.key()) : compiledWithJvp(callee, elements));
+                if (t.isPresent() && GradClassWriter.fits(t.get())) {
+                    done.put(key, t.get());
+                    changed = true;
+                }
+            }
+        }
+        return done;
+    }
+
+    /** Whether {@code m}'s generated class, compiled earlier, declares {@code mJvp}. */
+    private static boolean compiledWithJvp(Callee.UserMethod m, Elements elements) {
+        String owner = m.ownerQualifiedName();
+        int dot = owner.lastIndexOf('.');
+        String grad = (dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1));
+        TypeElement type = elements.getTypeElement(grad);
+        if (type == null) {
+            return false;
+        }
+        List<ExecutableElement> ms = ElementFilter.methodsIn(type.getEnclosedElements());
+        return ms.stream().anyMatch(e -> e.getSimpleName().contentEquals(Names.jvpMethod(m.name())));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.fluxion.processor.write;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Param;
+import dev.fluxion.processor.model.Names;
+import dev.fluxion.processor.model.TangentMethod;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes a method's forward mode: {@code fJvp(args, tangents)} returning the record
+ * {@code FTangent(value, tangent)}, the primal statements with the tangent statements interleaved.
+ */
+final class TangentWriter {
+    private TangentWriter() {}
+
+    /**
+     * Whether {@code t}'s body fits one JVM method. The processor generates no {@code fJvp} where it
+     * does not (forward mode has no parts classes yet), and callers then call no {@code fJvp} either.
+     */
+    static boolean fits(TangentMethod t) {
+        return !Parts.needed(t.body());
+    }
+
+    /** Adds {@code fJvp} and its record to {@code type}. */
+    static void addTo(TypeSpec.Builder type, TangentMethod t, ClassName owner, ClassName gradClass, SourceSites sites,
+                      Set<String> taken) {
+        MethodIr m = t.method();
+        TypeName result = JavaTypes.of(m.returnType());
+        ClassName record = gradClass.nestedClass(Names.tangentRecord(m.name()));
+        type.addType(TypeSpec.recordBuilder(record).addModifiers(Modifier.PUBLIC)
+                .addJavadoc("The value of {@code $N} and its directional derivative (the tangent of the value).\n",
+                        m.name())
+                .recordConstructor(MethodSpec.constructorBuilder().addParameter(result, Names.VALUE)
+                        .addParameter(result, Names.TANGENT).build())
+                .build());
+        MethodSpec.Builder b = MethodSpec.methodBuilder(Names.jvpMethod(m.name()))
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(record);
+        if (m.takesModel()) {
+            b.addParameter(owner, Names.MODEL);
+        }
+        for (Param p : m.params()) {
+            b.addParameter(JavaTypes.of(p.type()), p.name());
+        }
+        for (Param p : t.tangents()) {
+            b.addParameter(JavaTypes.of(p.type()), p.name());
+        }
+        List<String> directions = t.tangents().stream().map(p -> "{@code " + p.name() + "}").toList();
+        b.addJavadoc("The value of {@link $T#$N} and its derivative in the direction $L, in one pass\n"
+                + "(forward mode: each statement's tangent is computed beside it, nothing is saved).\n"
+                + "The tangent is the Jacobian-vector product {@code J·v}; for a scalar result, the gradient's\n"
+                + "dot product with the direction.\n", owner, m.name(),
+                directions.isEmpty() ? "(none)" : String.join(", ", directions));
+        CodeBlock.Builder code = CodeBlock.builder();
+        SourceSites.Tracker tracker = sites.tracker(t.body(), taken);
+        if (tracker != null) {
+            tracker.open(code);
+        }
+        new StmtWriter(code, "", false, tracker).writeAll(t.body());
+        code.addStatement("return new $T($L, $L)", record, ExprWriter.write(t.value()), ExprWriter.write(t.tangent()));
+        if (tracker != null) {
+            tracker.close(code);
+        }
+        type.addMethod(b.addCode(code.build()).build());
+    }
+
+    /**
+     * Adds {@code fHvp(args, v)}, the Hessian-vector product through {@code fDirectionalGrad}, and,
+     * for a method of one differentiable {@code double[]}, {@code fHessian(args)} column by column.
+     */
+    static void addHvp(TypeSpec.Builder type, TangentMethod t, String directional, ClassName owner, ClassName gradClass) {
+        MethodIr m = t.method();
+        ClassName record = gradClass.nestedClass(Names.gradientRecord(directional));
+        MethodSpec.Builder b = MethodSpec.methodBuilder(Names.hvpMethod(m.name()))
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(record);
+        List<String> args = new java.util.ArrayList<>();
+        for (Param p : m.params()) {
+            b.addParameter(JavaTypes.of(p.type()), p.name());
+            args.add(p.name());
+        }
+        for (Param p : t.tangents()) {
+            b.addParameter(JavaTypes.of(p.type()), p.name());
+            args.add(p.name());
+        }
+        b.addJavadoc("The Hessian-vector product of {@link $T#$N} in the direction $L: each component of the\n"
+                + "result is {@code H·v} for that input, and {@code value()} is {@code ⟨∇f, v⟩}. One forward and one\n"
+                + "backward pass of the tangent program {@code $N} (reverse over forward), not a gradient per input.\n",
+                owner, m.name(), String.join(", ", t.tangents().stream().map(p -> "{@code " + p.name() + "}").toList()),
+                directional);
+        b.addStatement("return $N($L)", Names.gradMethod(directional), String.join(", ", args));
+        type.addMethod(b.build());
+        List<Param> diff = m.differentiableParams();
+        if (diff.size() != 1 || !(diff.getFirst().type() instanceof dev.fluxion.processor.ir.Type.ArrayOf a)
+                || a.element() != dev.fluxion.processor.ir.Type.Prim.DOUBLE) {
+            return;
+        }
+        String x = diff.getFirst().name();
+        java.util.Set<String> taken = new java.util.HashSet<>(args);
+        String hessian = fresh("hessian", taken);
+        String direction = fresh("direction", taken);
+        String i = fresh("i", taken);
+        List<String> callArgs = new java.util.ArrayList<>();
+        m.params().forEach(p -> callArgs.add(p.name()));
+        callArgs.add(direction);
+        MethodSpec.Builder h = MethodSpec.methodBuilder(Names.hessianMethod(m.name()))
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(double[][].class);
+        m.params().forEach(p -> h.addParameter(JavaTypes.of(p.type()), p.name()));
+        h.addJavadoc("The Hessian of {@link $T#$N} with respect to {@code $N}, one Hessian-vector product per\n"
+                + "column: for small inputs ({@code n} passes of the tangent program and its backward).\n",
+                owner, m.name(), x);
+        h.addStatement("double[][] $N = new double[$N.length][]", hessian, x)
+                .addStatement("double[] $N = new double[$N.length]", direction, x)
+                .beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", i, i, x, i)
+                .addStatement("$N[$N] = 1", direction, i)
+                .addStatement("$N[$N] = $N($L).$N()", hessian, i, Names.gradMethod(directional), String.join(", ", callArgs),
+                        Names.gradientComponents(m.params().stream().map(Param::name).toList())
+                                .get(m.params().indexOf(diff.getFirst())))
+                .addStatement("$N[$N] = 0", direction, i)
+                .endControlFlow()
+                .addStatement("return $N", hessian);
+        type.addMethod(h.build());
+    }
+
+    private static String fresh(String base, java.util.Set<String> taken) {
+        String n = base;
+        while (taken.contains(n)) {
+            n = n + "_";
+        }
+        taken.add(n);
+        return n;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.fluxion;
+
+/**
+ * Whole Jacobians from a method's forward mode ({@code fJvp}) or its pullback, as the generated
+ * {@code fJacobian} computes them: by columns (one JVP per input element) where the inputs have
+ * fewer elements than the value, else by rows (one backward pass per value element, all through
+ * the one pullback). Each Jacobian has the value's shape followed by its input's shape, in float64,
+ * as {@code torch.autograd.functional.jacobian}.
+ */
+public final class Jacobians {
+    private Jacobians() {}
+
+    /** The tangent of the value for one direction per input (each shaped like its input). */
+    @FunctionalInterface
+    public interface Jvp {
+        /** {@code J·d} for the directions {@code d}, one per input. */
+        Tensor tangent(Tensor[] directions);
+    }
+
+    /** The cotangent of each input for a cotangent of the value. */
+    @FunctionalInterface
+    public interface Vjp {
+        /** {@code Jᵀ·g} for each input, each shaped like its input. */
+        Tensor[] cotangents(Tensor g);
+    }
+
+    /** Which way {@link #of} goes: forward (by columns) where there are fewer input than value elements. */
+    public static boolean forward(Tensor value, Tensor[] inputs) {
+        long n = 0;
+        for (Tensor in : inputs) {
+            n += in.numel();
+        }
+        return n < value.numel();
+    }
+
+    /**
+     * The Jacobian of {@code value} with respect to each input: forward with {@code jvp} (which may
+     * be null: then always reverse) where {@link #forward} says so, else reverse with {@code vjp}.
+     */
+    public static Tensor[] of(Tensor value, Tensor[] inputs, Jvp jvp, Vjp vjp) {
+        int m = value.numel();
+        double[][] out = new double[inputs.length][];
+        for (int k = 0; k < inputs.length; k++) {
+            out[k] = new double[m * inputs[k].numel()];
+        }
+        if (jvp != null && forward(value, inputs)) {
+            Tensor[] zeros = new Tensor[inputs.length];
+            for (int k = 0; k < inputs.length; k++) {
+                zeros[k] = Tensor.zerosLike(inputs[k]);
+            }
+            for (int k = 0; k < inputs.length; k++) {
+                int n = inputs[k].numel();
+                for (int e = 0; e < n; e++) {
+                    Tensor[] d = zeros.clone();
+                    d[k] = oneHot(inputs[k], e);
+                    double[] column = jvp.tangent(d).toDoubleArray();
+                    for (int o = 0; o < m; o++) {
+                        out[k][o * n + e] = column[o];
+                    }
+                }
+            }
+        } else {
+            for (int o = 0; o < m; o++) {
+                Tensor[] rows = vjp.cotangents(oneHot(value, o));
+                for (int k = 0; k < inputs.length; k++) {
+                    int n = inputs[k].numel();
+                    double[] row = rows[k] == null ? new double[n] : rows[k].toDoubleArray();
+                    System.arraycopy(row, 0, out[k], o * n, n);
+                }
+            }
+        }
+        Tensor[] result = new Tensor[inputs.length];
+        for (int k = 0; k < inputs.length; k++) {
+            int[] vs = value.shape();
+            int[] is = inputs[k].shape();
+            int[] shape = new int[vs.length + is.length];
+            System.arraycopy(vs, 0, shape, 0, vs.length);
+            System.arraycopy(is, 0, shape, vs.length, is.length);
+            result[k] = Tensor.fromArray(out[k], shape);
+        }
+        return result;
+    }
+
+    /** A tensor like {@code like} (shape and dtype), 1 at flat index {@code i}, 0 elsewhere. */
+    static Tensor oneHot(Tensor like, int i) {
+        double[] a = new double[like.numel()];
+        a[i] = 1;
+        Tensor t = Tensor.fromArray(a, like.shape());
+        return like.dtype() == DType.FLOAT32 ? t.toFloat() : t;
+    }
+}
