@@ -304,10 +304,10 @@ class LayerCollectionsTest {
 
                 class Loop {
                     @Differentiable
-                    static double f(double[] xs) {
+                    static double f(double[][] rows) {
                         double s = 0;
-                        for (double v : xs) {
-                            s = s + v;
+                        for (double[] r : rows) {
+                            s = s + r[0];
                         }
                         return s;
                     }
@@ -315,7 +315,7 @@ class LayerCollectionsTest {
                 """);
         Compilation c = Generated.javac().compile(src);
         assertThat(c).failed();
-        assertThat(c).hadErrorContaining("an enhanced for loop over double[]").inFile(src).onLine(9);
+        assertThat(c).hadErrorContaining("an enhanced for loop over `rows`").inFile(src).onLine(9);
     }
 
     /** Each Parameter's gradient from lossBackward against float64 central differences of loss. */
