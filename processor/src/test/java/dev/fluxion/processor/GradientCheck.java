@@ -112,4 +112,26 @@ final class GradientCheck {
     static void checkAgainstMethod(Generated g, String name, String names, Object... args) {
         check(g, name, names, args, plain(g, name, args), null);
     }
+
+    /**
+     * Central differences (float64, step 1e-6) of {@code loss} in each element of {@code p},
+     * perturbing the parameter in place and putting it back.
+     */
+    static double[] centralInParameter(dev.fluxion.Parameter p, java.util.function.DoubleSupplier loss) {
+        double h = 1e-6;
+        int n = (int) p.numel();
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double[] d = new double[n];
+            d[i] = h;
+            dev.fluxion.Tensor delta = dev.fluxion.Tensor.fromArray(d, p.shape());
+            p.addInPlace(delta, 1);
+            double up = loss.getAsDouble();
+            p.addInPlace(delta, -2);
+            double down = loss.getAsDouble();
+            p.addInPlace(delta, 1);
+            out[i] = (up - down) / (2 * h);
+        }
+        return out;
+    }
 }

@@ -223,22 +223,7 @@ class ModuleCompositionTest {
         return out;
     }
 
-    /** Central differences (float64, step 1e-6) of the loss in each element of {@code p}. */
     private static double[] central(Generated g, String grad, Object model, Parameter p, Tensor y) {
-        double h = 1e-6;
-        int n = (int) p.numel();
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            double[] d = new double[n];
-            d[i] = h;
-            Tensor delta = Tensor.fromArray(d, p.shape());
-            p.addInPlace(delta, 1);
-            double up = ((Tensor) g.call(grad, "loss", model, X, y)).item();
-            p.addInPlace(delta, -2);
-            double down = ((Tensor) g.call(grad, "loss", model, X, y)).item();
-            p.addInPlace(delta, 1);
-            out[i] = (up - down) / (2 * h);
-        }
-        return out;
+        return GradientCheck.centralInParameter(p, () -> ((Tensor) g.call(grad, "loss", model, X, y)).item());
     }
 }
