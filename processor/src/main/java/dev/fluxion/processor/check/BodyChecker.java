@@ -7,6 +7,7 @@ import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Op;
 import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Stmts;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.Messages;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ public final class BodyChecker {
                 // A literal assigned to a local is written element by element: its elements keep
                 // their gradients (diff/ArrayLiterals).
                 localLiteral = s instanceof Stmt.Let l ? l.init() : s instanceof Stmt.Assign a ? a.value() : null;
-                for (Expr e : IrWalker.exprsOf(s)) {
+                for (Expr e : Stmts.expressionsOf(s)) {
                     checkExpr(e);
                 }
                 localLiteral = null;

@@ -4,6 +4,7 @@ import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Stmts;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.Messages;
 import java.util.ArrayDeque;
@@ -108,7 +109,7 @@ public final class RecursionChecker {
             }
             default -> { }
         }
-        for (Expr e : IrWalker.exprsOf(s)) {
+        for (Expr e : Stmts.expressionsOf(s)) {
             IrWalker.postOrder(e, x -> {
                 if (x instanceof Expr.Call c && c.callee() instanceof Callee.User) {
                     out.add(c);

@@ -4,6 +4,7 @@ import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Stmts;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.Messages;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ public final class RuleCalls {
     }
 
     private static void walk(Stmt s, Set<String> invalid, List<Diagnostic> out) {
-        for (Expr e : IrWalker.exprsOf(s)) {
+        for (Expr e : Stmts.expressionsOf(s)) {
             IrWalker.postOrder(e, x -> {
                 if (x instanceof Expr.Call c && c.callee() instanceof Callee.User u
                         && invalid.contains(u.method().key())) {

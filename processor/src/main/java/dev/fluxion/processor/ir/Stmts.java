@@ -1,5 +1,6 @@
 package dev.fluxion.processor.ir;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Questions about statement lists that several phases ask. */
@@ -39,19 +40,46 @@ public final class Stmts {
                 case Stmt.DoWhile d -> true;
                 case Stmt.For f -> true;
                 case Stmt.Block b -> branchesOrLoops(b.stmts());
-                case Stmt.Let l -> l.init() != null && choosesAValue(l.init());
-                case Stmt.Assign a -> choosesAValue(a.value());
-                case Stmt.ArrayAccumulate a -> choosesAValue(a.value());
-                case Stmt.ArrayStore a -> choosesAValue(a.index()) || choosesAValue(a.value());
-                case Stmt.Return r -> r.value() != null && choosesAValue(r.value());
-                case Stmt.ExprStmt x -> choosesAValue(x.expr());
-                default -> false;
+                default -> expressionsOf(s).stream().anyMatch(Stmts::choosesAValue);
             };
             if (found) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The expressions directly held by a statement (not those of nested statements). */
+    public static List<Expr> expressionsOf(Stmt s) {
+        List<Expr> out = new ArrayList<>();
+        switch (s) {
+            case Stmt.Let l -> {
+                if (l.init() != null) {
+                    out.add(l.init());
+                }
+            }
+            case Stmt.Assign a -> out.add(a.value());
+            case Stmt.ArrayAccumulate a -> {
+                out.add(a.index());
+                out.add(a.value());
+            }
+            case Stmt.ArrayStore a -> {
+                out.add(a.index());
+                out.add(a.value());
+            }
+            case Stmt.Return r -> out.add(r.value());
+            case Stmt.ExprStmt e -> out.add(e.expr());
+            case Stmt.If i -> out.add(i.condition());
+            case Stmt.While w -> out.add(w.condition());
+            case Stmt.DoWhile d -> out.add(d.condition());
+            case Stmt.For f -> {
+                if (f.condition() != null) {
+                    out.add(f.condition());
+                }
+            }
+            default -> { }
+        }
+        return out;
     }
 
     private static boolean choosesAValue(Expr e) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.IntStream;
 import javax.tools.Diagnostic.Kind;
 
@@ -85,18 +86,23 @@ final class PointCheck {
         return zeroCotangentsSkipped;
     }
 
-    /** Whether the method evaluates to a finite value at {@code point} while some intermediate value overflows. */
-    boolean overflowsAt(Point point) {
-        Interpreter primal = new Interpreter(registry, Verifier.fieldsOf(point.fields())).watchingOverflow();
+    /**
+     * The path the method takes at {@code point} where it evaluates to a finite value while some
+     * intermediate value overflows; null elsewhere.
+     */
+    Set<BranchSites.Direction> overflowingPath(Point point) {
+        PathRecorder recorder = new PathRecorder(sites);
+        Interpreter primal = new Interpreter(registry, Verifier.fieldsOf(point.fields())).watchingOverflow()
+                .recording(recorder);
         try {
             for (double d : Point.flatten(primal.call(method, point.args()))) {
                 if (!Double.isFinite(d)) {
-                    return false;
+                    return null;
                 }
             }
-            return primal.overflowed();
+            return primal.overflowed() ? recorder.path() : null;
         } catch (RuntimeException e) {
-            return false;
+            return null;
         }
     }
 

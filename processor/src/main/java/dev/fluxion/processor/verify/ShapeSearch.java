@@ -130,10 +130,7 @@ final class ShapeSearch {
      * the plain scale gets a point where it does not. It may not evaluate.
      */
     Point rescaled(int i) {
-        Random rng = new Random(seed ^ (0x2545F4914F6CDD1DL + 7919L * i));
-        double scale = FALLBACK_SCALES[i % FALLBACK_SCALES.length];
-        return gen.draw(found, foundStyle[0], foundStyle[1], rng,
-                sized(scale, 1));
+        return scaled(new Random(seed ^ (0x2545F4914F6CDD1DL + 7919L * i)), FALLBACK_SCALES[i % FALLBACK_SCALES.length]);
     }
 
     /**
@@ -141,9 +138,11 @@ final class ShapeSearch {
      * powers overflow. It may not evaluate.
      */
     Point large(int i) {
-        Random rng = new Random(seed ^ (0x7F4A7C15F39CC060L + 15485863L * i));
-        double scale = LARGE_SCALES[i % LARGE_SCALES.length];
-        return gen.draw(found, foundStyle[0], foundStyle[1], rng,
-                new Inputs.Variation(scale, 1, Inputs.INT_VALUE, Inputs.DEFAULT_SIZE));
+        return scaled(new Random(seed ^ (0x7F4A7C15F39CC060L + 15485863L * i)), LARGE_SCALES[i % LARGE_SCALES.length]);
+    }
+
+    /** A draw of the shapes found, every floating input scaled by {@code scale}. */
+    private Point scaled(Random rng, double scale) {
+        return gen.draw(found, foundStyle[0], foundStyle[1], rng, sized(scale, 1));
     }
 }

@@ -196,12 +196,9 @@ public final class Verifier {
      * Points that cannot be checked there are passed over; they say nothing of the derivation.
      */
     private Diagnostic probeOverflow(ShapeSearch search) {
-        for (int i = 0; i < OVERFLOW_PROBES && searchSteps <= SEARCH_BUDGET; i++) {
+        for (int i = 0; i < OVERFLOW_PROBES; i++) {
             Point p = search.large(i);
-            if (p == null || !check.overflowsAt(p)) {
-                continue;
-            }
-            Set<BranchSites.Direction> path = pathOf(p, true);
+            Set<BranchSites.Direction> path = p == null ? null : check.overflowingPath(p);
             if (path == null) {
                 continue;
             }
