@@ -74,4 +74,30 @@ class TangentVerificationTest {
         assertThat(c).hadErrorCount(1);
         Verification.assertVerified(Verification.compile("demo.WT", TENSOR));
     }
+
+    /**
+     * Verifier 10,000-method run after forward mode landed (R4:366): {@code t} overflows to
+     * infinity, so the tangent of {@code tanh(… - t)} is {@code 0 · ∞} = NaN where the derivative is
+     * 0. A non-finite tangent where an intermediate value overflows is unmeasurable, not wrong.
+     */
+    @Test
+    void nanTangentWhereAnIntermediateOverflowsIsNoFalseAlarm() {
+        Compilation c = Verification.compile(List.of("-Afluxion.verify=strict"), "demo.O", """
+                package demo;
+
+                import dev.fluxion.annotation.Differentiable;
+
+                class O {
+                    @Differentiable
+                    static double m58(double x, double y) {
+                        double t = ((x + x) * Math.exp(1e17));
+                        if ((2000.0 + 0.76) > (x / (t * t + 1))) {
+                            return Math.tanh(((4e7 > y ? 4e7 : y * 2) - (t > x ? t : x * 2)));
+                        }
+                        return ((Math.cosh(t) * Math.tanh(x)) - Math.tanh(t));
+                    }
+                }
+                """);
+        assertThat(c).succeeded();
+    }
 }
