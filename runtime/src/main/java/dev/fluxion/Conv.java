@@ -23,6 +23,11 @@ final class Conv {
             return c * kh * kw;
         }
 
+        /** The window as a device backend takes it. */
+        DeviceBackend.Window window() {
+            return new DeviceBackend.Window(kh, kw, stride, pad, oh, ow);
+        }
+
         int positions() {
             return oh * ow;
         }
@@ -71,8 +76,8 @@ final class Conv {
     }
 
     static Tensor conv2d(Tensor x, Tensor weight, @Nullable Tensor bias, int stride, int pad) {
-        Devices.requireCpu("conv2d", x, weight);
         Geometry g = convGeometry("conv2d", x, weight, stride, pad);
+        Devices.common("conv2d", x, weight);
         int oc = weight.shape[0];
         if (bias != null && (bias.shape.length != 1 || bias.shape[0] != oc)) {
             throw new FluxionException("conv2d: bias must have shape [" + oc + "], got " + Shapes.str(bias.shape));
@@ -88,6 +93,9 @@ final class Conv {
 
     /** {@code [N, C·KH·KW, OH·OW]} patches of contiguous-or-not {@code x} (converted to its own storage type). */
     static Tensor im2col(Tensor x, Geometry g) {
+        if (x.buffer != null) {
+            return Devices.backendOf("im2col", x).im2col(x, g.window());
+        }
         Tensor src = Conversions.dense(x);
         Tensor cols = Tensor.empty(src.dtype, new int[] {g.n(), g.patch(), g.positions()});
         int rowsPerImage = g.patch();
@@ -117,6 +125,9 @@ final class Conv {
 
     /** The adjoint of {@link #im2col}: {@code [N, C, H, W]} with every column entry added back at its pixel. */
     static Tensor col2im(Tensor cols, Geometry g) {
+        if (cols.buffer != null) {
+            return Devices.backendOf("col2im", cols).col2im(cols, new int[] {g.n(), g.c(), g.h(), g.w()}, g.window());
+        }
         Tensor src = Conversions.dense(cols);
         Tensor img = Tensor.empty(src.dtype, new int[] {g.n(), g.c(), g.h(), g.w()});
         int perChannel = g.kh() * g.kw();
@@ -157,9 +168,11 @@ final class Conv {
      * window in row-major order; NaN counts as the maximum, as PyTorch).
      */
     static Tensor maxPool2d(Tensor x, int k, int stride, int @Nullable [] argmax) {
-        Devices.requireCpu("maxPool2d", x);
         floating("maxPool2d", x);
         Geometry g = geometry("maxPool2d", x.shape, k, k, stride, 0);
+        if (x.buffer != null && argmax == null) {
+            return Tensor.checked("maxPool2d", Devices.backendOf("maxPool2d", x).maxPool2d(x, g.window()));
+        }
         Tensor src = Conversions.dense(x);
         Tensor out = Tensor.empty(src.dtype, new int[] {g.n(), g.c(), g.oh(), g.ow()});
         int[] index = argmax != null ? argmax : new int[out.numel()];

@@ -22,7 +22,7 @@ public final class ConvDerivatives {
      * @return the cotangent of {@code x}, shape and dtype of {@code x}
      */
     public static Tensor conv2dGradInput(Tensor g, Tensor x, Tensor w, int stride, int padding) {
-        Devices.requireCpu("conv2dGradInput", g, x, w);
+        Devices.common("conv2dGradInput", g, x, w);
         Conv.Geometry geo = Conv.convGeometry("conv2dGradInput", x, w, stride, padding);
         checkOutput("conv2dGradInput", g, geo, w.shape[0]);
         DType dt = Conv.floating("conv2dGradInput", g, x, w);
@@ -43,7 +43,7 @@ public final class ConvDerivatives {
      * @return the cotangent of {@code w}, shape and dtype of {@code w}
      */
     public static Tensor conv2dGradWeight(Tensor g, Tensor x, Tensor w, int stride, int padding) {
-        Devices.requireCpu("conv2dGradWeight", g, x, w);
+        Devices.common("conv2dGradWeight", g, x, w);
         Conv.Geometry geo = Conv.convGeometry("conv2dGradWeight", x, w, stride, padding);
         int oc = w.shape[0];
         checkOutput("conv2dGradWeight", g, geo, oc);
@@ -79,9 +79,13 @@ public final class ConvDerivatives {
      * @return the cotangent of {@code x}, shape and dtype of {@code x}
      */
     public static Tensor maxPool2dGrad(Tensor g, Tensor x, int kernel, int stride) {
-        Devices.requireCpu("maxPool2dGrad", g, x);
+        Device device = Devices.common("maxPool2dGrad", g, x);
         Conv.Geometry geo = Conv.geometry("maxPool2dGrad", x.shape, kernel, kernel, stride, 0);
         checkOutput("maxPool2dGrad", g, geo, geo.c());
+        if (device.isCuda()) {
+            Conv.floating("maxPool2dGrad", x);
+            return Devices.backend("maxPool2dGrad", device).maxPool2dGrad(g.to(x.dtype), x, geo.window());
+        }
         int[] argmax = new int[geo.n() * geo.c() * geo.positions()];
         Conv.maxPool2d(x, kernel, stride, argmax);
         Tensor gd = Conversions.dense(g.to(x.dtype));

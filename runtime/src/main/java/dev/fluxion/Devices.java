@@ -47,19 +47,6 @@ public final class Devices {
                 + " .cpu() for this op (and back with .to(" + deviceSpelling(device) + "))");
     }
 
-    /**
-     * Throws {@link #unsupported} when any of {@code tensors} is on a device: the guard of the ops
-     * whose kernels read the CPU arrays directly (gather, conv, pooling), so that a device tensor
-     * there is a clear error naming the op, not a NullPointerException.
-     */
-    static void requireCpu(String op, @Nullable Tensor... tensors) {
-        for (Tensor t : tensors) {
-            if (t != null && t.buffer != null) {
-                throw unsupported(op, t.device());
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- lookup
 
     /** The backend of {@code device}, or an error naming what is missing. */

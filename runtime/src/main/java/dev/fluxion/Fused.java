@@ -23,6 +23,10 @@ package dev.fluxion;
  * in the L1 cache), and a trailing reduction runs the unfused reduction on the group's result.
  * Shapes broadcast as the ops would; operands that are not float32 or float64, a group the fast
  * path does not cover, and anomaly detection run the ops one by one, with their errors.
+ *
+ * <p>On a device (operands moved with {@code to(Device.cuda())}) the same groups run as one kernel
+ * of the device's backend ({@link DeviceBackend#fused}; for CUDA, generated from the expression and
+ * compiled once), each op rounding as it would alone; the rest runs op by op on the device.
  */
 public final class Fused {
     private static final double[] NO_SCALARS = {};

@@ -56,21 +56,46 @@ final class FusedLoop {
             case FusedExpr.Unbroadcast u -> u.x();
             default -> e;
         };
-        // Planning allocates; a training step calls the same group on the same layouts every time.
-        Plan plan = c.last;
-        if (plan == null || !plan.fits(in)) {
-            plan = Plan.of(body, in);
-            if (plan == null) {
-                return reference(e, scalars, in);
-            }
-            c.last = plan;
+        Tensor out = FusedOnDevice.anyOnDevice(in) ? FusedOnDevice.run(body, scalars, in) : onCpu(c, body, scalars, in);
+        if (out == null) {
+            return reference(e, scalars, in);
         }
-        Tensor out = plan.run(scalars, in);
         return switch (e) {
             case FusedExpr.Reduce r -> r.mean() ? out.mean() : out.sum();
             case FusedExpr.Unbroadcast u -> Derivatives.unbroadcast(out, in[u.index()]);
             default -> out;
         };
+    }
+
+    /** The group's body in chunks on the CPU, or null where the fast path does not apply. */
+    private static Tensor onCpu(Compiled c, FusedExpr body, double[] scalars, Tensor[] in) {
+        // Planning allocates; a training step calls the same group on the same layouts every time.
+        Plan plan = c.last;
+        if (plan == null || !plan.fits(in)) {
+            plan = Plan.of(body, in);
+            if (plan == null) {
+                return null;
+            }
+            c.last = plan;
+        }
+        return plan.run(scalars, in);
+    }
+
+    /**
+     * The broadcast shape of a group's body over {@code in}, or null where the one-pass path does
+     * not apply: a root that is not an op, an op over scalars only, an inner {@code unbroadcast}
+     * that would sum or cast, or shapes that do not broadcast (the ops one by one then report it).
+     */
+    static int[] bodyShape(FusedExpr body, Tensor[] in) {
+        if (!(body instanceof FusedExpr.Unary || body instanceof FusedExpr.Binary)) {
+            return null;
+        }
+        try {
+            Plan.Typed root = Plan.type(body, in);
+            return root == null ? null : root.shape;
+        } catch (FluxionException e) {
+            return null;
+        }
     }
 
     /** The ops one by one, as the unfused code calls them. */
@@ -128,28 +153,20 @@ final class FusedLoop {
 
         /** The plan of {@code body}, or null where the fast path does not apply. */
         static Plan of(FusedExpr body, Tensor[] in) {
-            if (!(body instanceof FusedExpr.Unary || body instanceof FusedExpr.Binary)) {
-                return null;
-            }
             for (Tensor t : in) {
-                if (!t.dtype.isFloatingPoint() || t.buffer != null) { // device tensors: the ops one by one, on the device
+                if (!t.dtype.isFloatingPoint() || t.buffer != null) { // device tensors: FusedOnDevice
                     return null;
                 }
             }
-            Plan p = new Plan();
-            Typed root;
-            try {
-                root = p.type(body, in);
-            } catch (FluxionException e) {
-                return null; // a shape error: the ops one by one report it as the unfused code does
-            }
-            if (root == null) {
+            int[] shape = bodyShape(body, in);
+            if (shape == null) {
                 return null;
             }
-            p.shape = root.shape;
-            p.dbl = root.dbl;
+            Plan p = new Plan();
+            p.shape = shape;
+            p.dbl = typeOf(body, in);
             p.slots = 0;
-            p.compile(body, in, root.dbl);
+            p.compile(body, in, p.dbl);
             p.steps = p.stepList.toArray(new Step[0]);
             p.reads = p.readList.toArray(new Read[0]);
             p.scalarArray = p.scalarSlots.toArray(new Object[0][]);
@@ -181,7 +198,7 @@ final class FusedLoop {
         /** A node's shape and dtype; null shape for a scalar. */
         private record Typed(int[] shape, boolean dbl) {}
 
-        private Typed type(FusedExpr e, Tensor[] in) {
+        private static Typed type(FusedExpr e, Tensor[] in) {
             return switch (e) {
                 case FusedExpr.Input i -> new Typed(in[i.index()].shape, in[i.index()].dtype == DType.FLOAT64);
                 case FusedExpr.Scalar s -> new Typed(null, false);
@@ -247,7 +264,7 @@ final class FusedLoop {
             };
         }
 
-        private boolean typeOf(FusedExpr e, Tensor[] in) {
+        private static boolean typeOf(FusedExpr e, Tensor[] in) {
             Typed t = type(e, in);
             return t != null && t.dbl;
         }

@@ -18,8 +18,8 @@ final class FusedLosses {
     /** {@code mean/sum/none of lse(x_n) − x_{n,t_n}}: log-softmax and NLL in one pass per row. */
     static @Nullable Tensor crossEntropy(Tensor logits, Tensor target, Reduction r) {
         if (onDevice(logits, target)) {
-            if (Losses.isProbabilities(logits, target)) {
-                return null; // composed from log-softmax and elementwise ops, which run on the device
+            if (Losses.isProbabilities(logits, target) || r == Reduction.NONE || logits.dim() != 2) {
+                return null; // composed from log-softmax, gather and elementwise ops, which run on the device
             }
             Device device = Devices.common("crossEntropy", logits, target);
             return Tensor.checked("crossEntropy", Devices.backend("crossEntropy", device).crossEntropy(logits, target, r));
@@ -39,8 +39,8 @@ final class FusedLosses {
     /** {@code (softmax(x_n) − onehot(t_n)) · s_n}, s_n = g/N (MEAN), g (SUM) or g_n (NONE). */
     static @Nullable Tensor crossEntropyGrad(Tensor g, Tensor logits, Tensor target, Reduction r) {
         if (onDevice(g, logits) || target.buffer != null) {
-            if (Losses.isProbabilities(logits, target)) {
-                return null;
+            if (Losses.isProbabilities(logits, target) || r == Reduction.NONE || logits.dim() != 2) {
+                return null; // composed: softmax minus the one-hot (a scatter), on the device
             }
             Device device = Devices.common("crossEntropyGrad", g, logits, target);
             return Tensor.checked("crossEntropyGrad",
@@ -68,7 +68,7 @@ final class FusedLosses {
     /** {@code mean/sum/none of −logProbs[n, t_n]}. */
     static @Nullable Tensor nll(String name, Tensor logProbs, Tensor target, Reduction r) {
         if (onDevice(logProbs, target)) {
-            return null; // the composed rule; its gather is not on the device yet (a clear error there)
+            return null; // the composed rule: a gather (forward) or a scatter (gradient), on the device
         }
         if (!logProbs.dtype.isFloatingPoint() || !logProbs.isContiguous()) {
             return null;
@@ -88,7 +88,7 @@ final class FusedLosses {
     /** {@code −s_n} at {@code [n, t_n]}, 0 elsewhere. */
     static @Nullable Tensor nllGrad(Tensor g, Tensor logProbs, Tensor target, Reduction r) {
         if (onDevice(logProbs, target)) {
-            return null; // the composed rule; its gather is not on the device yet (a clear error there)
+            return null; // the composed rule: a gather (forward) or a scatter (gradient), on the device
         }
         if (!logProbs.dtype.isFloatingPoint() || !scaleApplies(g, logProbs.dtype, rowShape(logProbs), r)) {
             return null;

@@ -22,10 +22,13 @@ final class Gather {
     }
 
     static Tensor index(Tensor t, int dim, int[] indices) {
-        Devices.requireCpu("index", t);
         int d = Shapes.dim("index", dim, t.shape);
         int[] shape = t.shape.clone();
         shape[d] = indices.length;
+        if (t.buffer != null) {
+            Tensor index = indexAlong("index", indices, d, t.shape, shape, t.device());
+            return Tensor.checked("index", Devices.backendOf("index", t).gather(t, d, index));
+        }
         Tensor out = Tensor.empty(t.dtype, shape);
         for (int k = 0; k < indices.length; k++) {
             int i = checkIndex("index", indices[k], t.shape[d], d, t.shape);
@@ -38,8 +41,12 @@ final class Gather {
 
     /** {@code out} of x's shape, zeros plus {@code out[indices[k]] += g[k]} along {@code dim}. */
     static Tensor indexAdd(Tensor g, int[] xShape, DType dtype, int dim, int[] indices) {
-        Devices.requireCpu("indexAdd", g);
         int d = Shapes.dim("indexGrad", dim, xShape);
+        if (g.buffer != null) {
+            Tensor index = indexAlong("indexGrad", indices, d, xShape, g.shape, g.device());
+            checkGather("indexGrad", xShape, d, index);
+            return Devices.backendOf("indexGrad", g).scatterAdd(g, xShape, dtype, d, index);
+        }
         Tensor out = Tensor.empty(dtype, xShape.clone());
         for (int k = 0; k < indices.length; k++) {
             int i = checkIndex("indexGrad", indices[k], xShape[d], d, xShape);
@@ -48,9 +55,36 @@ final class Gather {
         return out;
     }
 
+    /**
+     * {@code indices} (each checked, negative ones counted from the end) as an INT64 index of
+     * {@code shape} on {@code device} that repeats them along every dim but {@code d}: index(t, d, i)
+     * is then t.gather(d, that index), and its adjoint a scatter-add of it.
+     */
+    private static Tensor indexAlong(String op, int[] indices, int d, int[] sourceShape, int[] shape, Device device) {
+        Tensor column = Tensor.empty(DType.INT64, new int[] {indices.length});
+        for (int k = 0; k < indices.length; k++) {
+            column.d[k] = checkIndex(op, indices[k], sourceShape[d], d, sourceShape);
+        }
+        int[] along = new int[shape.length];
+        java.util.Arrays.fill(along, 1);
+        along[d] = indices.length;
+        return column.to(device).reshape(along).expand(shape);
+    }
+
+    /** Checks every value of a device index against {@code shape[d]} on the host, as the CPU loop does. */
+    private static void checkIndices(String op, Tensor index, int[] shape, int d) {
+        for (double v : Conversions.toDoubleArray(index)) {
+            checkIndex(op, (int) v, shape[d], d, shape);
+        }
+    }
+
     static Tensor gather(Tensor t, int dim, Tensor index) {
-        Devices.requireCpu("gather", t, index);
         int d = checkGather("gather", t.shape, dim, index);
+        if (t.buffer != null || index.buffer != null) {
+            Device device = Devices.common("gather", t, index);
+            checkIndices("gather", index, t.shape, d);
+            return Tensor.checked("gather", Devices.backend("gather", device).gather(t.to(device), d, index.to(device)));
+        }
         Tensor out = Tensor.empty(t.dtype, index.shape.clone());
         double[] idx = Conversions.toDoubleArray(index);
         Tensor src = Pointwise.inStorage(t, t.dtype);
@@ -73,8 +107,13 @@ final class Gather {
 
     /** Zeros of {@code xShape} with {@code out[.., index[i], ..] += g[i]} (the adjoint of gather). */
     static Tensor scatterAdd(Tensor g, int[] xShape, DType dtype, int dim, Tensor index) {
-        Devices.requireCpu("scatterAdd", g, index);
         int d = checkGather("gatherGrad", xShape, dim, index);
+        if (g.buffer != null || index.buffer != null) {
+            Device device = Devices.common("gatherGrad", g, index);
+            checkIndices("gatherGrad", index, xShape, d);
+            return Devices.backend("gatherGrad", device).scatterAdd(g.to(device).expand(index.shape), xShape, dtype, d,
+                    index.to(device));
+        }
         Tensor out = Tensor.empty(dtype, xShape.clone());
         double[] idx = Conversions.toDoubleArray(index);
         double[] gv = Conversions.toDoubleArray(g.expand(index.shape));
@@ -128,7 +167,6 @@ final class Gather {
     }
 
     static Tensor cat(int dim, List<Tensor> tensors) {
-        Devices.requireCpu("cat", tensors.toArray(Tensor[]::new));
         if (tensors.isEmpty()) {
             throw new FluxionException("cat: expects at least one tensor");
         }
@@ -153,12 +191,21 @@ final class Gather {
         }
         int[] shape = first.shape.clone();
         shape[d] = total;
-        Tensor out = Tensor.empty(dtype, shape);
+        Device device = first.device();
+        for (Tensor t : tensors) {
+            device = Devices.common("cat", first, t); // one device for all (an error naming both otherwise)
+        }
+        DeviceBackend backend = device.isCuda() ? Devices.backend("cat", device) : null;
+        Tensor out = backend != null ? backend.full(device, dtype, 0, shape) : Tensor.empty(dtype, shape);
         int at = 0;
         for (Tensor t : tensors) {
             int n = t.shape[d];
             Tensor dst = Views.slice(out, d, at, at + n, 1);
-            Conversions.copyInto(t, t.strides, dst, dst.strides, dst.offset);
+            if (backend != null) {
+                backend.copyInto(t, dst);
+            } else {
+                Conversions.copyInto(t, t.strides, dst, dst.strides, dst.offset);
+            }
             at += n;
         }
         return Tensor.checked("cat", out);

@@ -77,19 +77,13 @@ final class LossGrads {
         return oneHot(logProbs, idx).neg().times(rowScale(g, logProbs, reduction));
     }
 
-    /** Zeros like input with 1 at [n, target_n] (or [target] for unbatched input). */
+    /**
+     * Zeros like input with 1 at [n, target_n] (or [target] for unbatched input): ones scattered at
+     * the class indices, on the input's device.
+     */
     private static Tensor oneHot(Tensor input, Tensor target) {
-        Devices.requireCpu("nllLoss", input, target);
-        Tensor r = Tensor.zeros(input.dtype.isFloatingPoint() ? input.dtype : DType.FLOAT32, input.shape);
-        double[] t = target.toDoubleArray();
-        int c = input.shape[input.shape.length - 1];
-        for (int n = 0; n < t.length; n++) {
-            if (r.f != null) {
-                r.f[n * c + (int) t[n]] = 1;
-            } else {
-                r.d[n * c + (int) t[n]] = 1;
-            }
-        }
-        return r;
+        DType dtype = input.dtype.isFloatingPoint() ? input.dtype : DType.FLOAT32;
+        Tensor index = target.unsqueeze(target.dim()); // [N, 1], or [1] for an unbatched input
+        return Gather.scatterAdd(Factories.full(dtype, 1), input.shape, dtype, input.dim() - 1, index);
     }
 }

@@ -120,6 +120,7 @@ final class Norms {
         if (weight.shape.length != 2) {
             throw new FluxionException("embedding: weight must be 2-D [rows, dim], got " + Shapes.str(weight.shape));
         }
+        Devices.common("embedding", indices, weight);
         int[] flat = embeddingIndices("embedding", indices, weight.shape[0]);
         int[] shape = Arrays.copyOf(indices.shape, indices.shape.length + 1);
         shape[indices.shape.length] = weight.shape[1];

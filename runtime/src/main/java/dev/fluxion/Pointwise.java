@@ -24,9 +24,6 @@ final class Pointwise {
     }
 
     static Tensor unary(String name, UnaryOp op, double p, double q, Tensor x) {
-        if (x.buffer != null) {
-            return Tensor.checked(name, Devices.backendOf(name, x).unary(name, op, p, q, x));
-        }
         DType dtype = x.dtype;
         if (!dtype.isFloatingPoint()) {
             boolean keepsIntegers = switch (op) {
@@ -35,8 +32,11 @@ final class Pointwise {
                 default -> false;
             };
             dtype = keepsIntegers ? DType.INT64 : DType.FLOAT32;
-            x = Conversions.to(x, dtype);
         }
+        if (x.buffer != null) {
+            return Tensor.checked(name, Devices.backendOf(name, x).unary(name, op, p, q, x, dtype));
+        }
+        x = Conversions.to(x, dtype);
         long cost = cost(op);
         if (x.isContiguous() && (long) x.numel() * cost <= Parallel.GRAIN) {
             return Tensor.checked(name, denseUnary(op, p, q, dtype, x));
@@ -55,17 +55,16 @@ final class Pointwise {
     }
 
     static Tensor binary(String name, BinaryOp op, Tensor a, Tensor b) {
-        if (a.buffer != null || b.buffer != null) {
-            Device device = Devices.common(name, a, b);
-            return Tensor.checked(name, Devices.backend(name, device).binary(name, op, a, b));
-        }
-        if (a.dtype == b.dtype && a.dtype.isFloatingPoint() && !op.isComparison()) {
+        boolean onDevice = a.buffer != null || b.buffer != null;
+        if (!onDevice && a.dtype == b.dtype && a.dtype.isFloatingPoint() && !op.isComparison()) {
             Tensor fast = denseBinary(op, a, b);
             if (fast != null) {
                 return Tensor.checked(name, fast);
             }
         }
+        Device device = onDevice ? Devices.common(name, a, b) : null;
         int[] shape = Shapes.broadcast(name, a.shape, b.shape);
+        // An integer division gives FLOAT32; an integer power stays INT64 unless an exponent is negative.
         DType compute = DType.promote(a.dtype, b.dtype);
         if (compute == DType.INT64 && (op == BinaryOp.DIV || op == BinaryOp.POW && hasNegative(b))) {
             compute = DType.FLOAT32;
@@ -76,6 +75,9 @@ final class Pointwise {
             if (compute == DType.FLOAT32) {
                 compute = DType.FLOAT64;
             }
+        }
+        if (device != null) {
+            return Tensor.checked(name, Devices.backend(name, device).binary(name, op, a, b, compute, result));
         }
         a = inStorage(a, compute);
         b = inStorage(b, compute);
@@ -193,7 +195,11 @@ final class Pointwise {
         return t.f != null ? Conversions.copy(t, dtype) : t;
     }
 
+    /** Whether {@code t} holds a value below 0 (on a device: its minimum, one scalar read back). */
     private static boolean hasNegative(Tensor t) {
+        if (t.buffer != null) {
+            return t.numel() > 0 && t.min().item() < 0;
+        }
         for (double v : Conversions.toDoubleArray(t)) {
             if (v < 0) {
                 return true;

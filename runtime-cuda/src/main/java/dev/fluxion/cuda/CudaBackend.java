@@ -4,6 +4,7 @@ import dev.fluxion.DType;
 import dev.fluxion.Device;
 import dev.fluxion.DeviceBackend;
 import dev.fluxion.Devices;
+import dev.fluxion.FusedExpr;
 import dev.fluxion.Reduction;
 import dev.fluxion.Tensor;
 import dev.fluxion.cuda.OpKernels.Operand;
@@ -19,9 +20,11 @@ import java.util.List;
 /**
  * The runtime's {@link DeviceBackend} for CUDA, registered for {@link java.util.ServiceLoader}: what
  * {@code tensor.to(Device.cuda())} and every op on the resulting tensors run. Elementwise ops are
- * generated kernels ({@link OpKernels}, following the CPU's dtype rules: integer inputs, promotion,
- * comparisons in float64); reductions, softmax and cross-entropy use the hand-written kernels of
- * {@link CudaReductions} and {@link CudaNN} (and {@code argmax_dim}); matmul is cuBLAS ({@link DeviceMatmul}).
+ * generated kernels ({@link OpKernels}, in the dtypes the runtime decides as for the CPU), and so
+ * are the fused groups of generated code ({@link FusedGroups}); reductions, softmax and
+ * cross-entropy use the hand-written kernels of {@link CudaReductions} and {@link CudaNN} (and
+ * {@code argmax_dim}); gather, scatter-add and copies into views those of {@link DeviceIndexing};
+ * convolution and pooling those of {@link DeviceConv}; matmul is cuBLAS ({@link DeviceMatmul}).
  */
 public final class CudaBackend implements DeviceBackend {
 
@@ -58,34 +61,14 @@ public final class CudaBackend implements DeviceBackend {
     }
 
     @Override
-    public Tensor unary(String name, UnaryOp op, double p, double q, Tensor x) {
-        DType dtype = x.dtype();
-        if (!dtype.isFloatingPoint()) {
-            boolean keepsIntegers = switch (op) {
-                case NEG, ABS, SIGN, SQUARE, RELU, IDENTITY -> true;
-                case CLAMP -> p == Math.rint(p) && q == Math.rint(q);
-                default -> false;
-            };
-            dtype = keepsIntegers ? DType.INT64 : DType.FLOAT32;
-        }
+    public Tensor unary(String name, UnaryOp op, double p, double q, Tensor x, DType dtype) {
         ScalarType in = ScalarType.storageOf(x.dtype()), out = ScalarType.storageOf(dtype);
         ElementwiseKernel k = OpKernels.unary(op, p, q, in, out, out);
         return FusedElementwise.apply(k, dtype, new double[0], x);
     }
 
     @Override
-    public Tensor binary(String name, BinaryOp op, Tensor a, Tensor b) {
-        DType compute = DType.promote(a.dtype(), b.dtype());
-        if (compute == DType.INT64 && (op == BinaryOp.DIV || op == BinaryOp.POW)) {
-            compute = DType.FLOAT32;
-        }
-        DType result = compute;
-        if (op.isComparison()) {
-            result = DType.BOOL;
-            if (compute == DType.FLOAT32) {
-                compute = DType.FLOAT64; // as the CPU: comparisons of float32 run in float64
-            }
-        }
+    public Tensor binary(String name, BinaryOp op, Tensor a, Tensor b, DType compute, DType result) {
         Operands ops = new Operands();
         Operand oa = ops.add(a), ob = ops.add(b);
         ElementwiseKernel k = OpKernels.binary(op, oa, ob, ScalarType.storageOf(compute), ScalarType.storageOf(result));
@@ -187,6 +170,46 @@ public final class CudaBackend implements DeviceBackend {
         ElementwiseKernel k = OpKernels.inPlace(update, type, operandTypes);
         double[] params = update == InPlaceUpdate.COPY ? new double[0] : new double[] {alpha};
         FusedElementwise.applyInto(k, dst, params, inputs.toArray(Tensor[]::new));
+    }
+
+    @Override
+    public Tensor fused(FusedExpr body, double[] scalars, Tensor[] inputs) {
+        return FusedGroups.run(body, scalars, inputs);
+    }
+
+    @Override
+    public Tensor gather(Tensor x, int dim, Tensor index) {
+        return DeviceIndexing.gather(x, dim, index);
+    }
+
+    @Override
+    public Tensor scatterAdd(Tensor g, int[] shape, DType dtype, int dim, Tensor index) {
+        return DeviceIndexing.scatterAdd(g, shape, dtype, dim, index);
+    }
+
+    @Override
+    public void copyInto(Tensor src, Tensor dst) {
+        DeviceIndexing.copyInto(src, dst);
+    }
+
+    @Override
+    public Tensor im2col(Tensor x, Window w) {
+        return DeviceConv.im2col(x, w);
+    }
+
+    @Override
+    public Tensor col2im(Tensor cols, int[] imageShape, Window w) {
+        return DeviceConv.col2im(cols, imageShape, w);
+    }
+
+    @Override
+    public Tensor maxPool2d(Tensor x, Window w) {
+        return DeviceConv.maxPool2d(x, w);
+    }
+
+    @Override
+    public Tensor maxPool2dGrad(Tensor g, Tensor x, Window w) {
+        return DeviceConv.maxPool2dGrad(g, x, w);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -23,7 +23,7 @@ public final class CudaBlas {
     private CudaBlas() {
     }
 
-    /** a · b: [m, k]·[k, n], or batched [B, m, k]·[B, k, n] and [B, m, k]·[k, n]. */
+    /** a · b: [m, k]·[k, n], or batched [B, m, k]·[B, k, n], [B, m, k]·[k, n] and [m, k]·[B, k, n]. */
     public static CudaTensor matmul(CudaTensor a, CudaTensor b) {
         return matmul(a, b, false, false);
     }
@@ -35,8 +35,8 @@ public final class CudaBlas {
     public static CudaTensor matmul(CudaTensor a, CudaTensor b, boolean transA, boolean transB) {
         Checks.compatible("matmul", a, b);
         Checks.floating("matmul", a);
-        if (a.dim() < 2 || a.dim() > 3 || b.dim() < 2 || b.dim() > 3 || (a.dim() == 2 && b.dim() == 3)) {
-            throw new IllegalArgumentException("matmul on the device: needs [m,k]·[k,n], [B,m,k]·[B,k,n] or [B,m,k]·[k,n]; got "
+        if (a.dim() < 2 || a.dim() > 3 || b.dim() < 2 || b.dim() > 3) {
+            throw new IllegalArgumentException("matmul on the device: needs [m,k]·[k,n], [B,m,k]·[B,k,n], [B,m,k]·[k,n] or [m,k]·[B,k,n]; got "
                     + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()));
         }
         int m = transA ? a.size(-1) : a.size(-2);
@@ -47,12 +47,13 @@ public final class CudaBlas {
             throw new IllegalArgumentException("matmul: inner sizes differ: " + Arrays.toString(a.shape())
                     + (transA ? "ᵀ" : "") + " · " + Arrays.toString(b.shape()) + (transB ? "ᵀ" : ""));
         }
-        int batch = a.dim() == 3 ? a.size(0) : 1;
-        if (b.dim() == 3 && b.size(0) != batch) {
+        int batch = a.dim() == 3 ? a.size(0) : b.dim() == 3 ? b.size(0) : 1;
+        if (a.dim() == 3 && b.dim() == 3 && b.size(0) != batch) {
             throw new IllegalArgumentException("matmul: batch sizes differ: " + Arrays.toString(a.shape()) + " and "
                     + Arrays.toString(b.shape()));
         }
-        CudaTensor c = a.dim() == 3 ? CudaTensor.empty(a.context(), a.dtype(), batch, m, n)
+        boolean batched = a.dim() == 3 || b.dim() == 3;
+        CudaTensor c = batched ? CudaTensor.empty(a.context(), a.dtype(), batch, m, n)
                 : CudaTensor.empty(a.context(), a.dtype(), m, n);
         if (c.numel() == 0) {
             return c;
@@ -70,10 +71,10 @@ public final class CudaBlas {
         int opB = transB ? Cublas.OP_T : Cublas.OP_N;
         MemorySegment one = dbl ? ONE_D : ONE_F;
         MemorySegment zero = dbl ? ZERO_D : ZERO_F;
-        if (batch == 1 && a.dim() == 2) {
+        if (!batched) {
             cublas.gemm(dbl, handle, opB, opA, n, m, k, one, b.pointer(), ldb, a.pointer(), lda, zero, c.pointer(), n);
         } else {
-            long strideA = (long) m * k;
+            long strideA = a.dim() == 3 ? (long) m * k : 0; // one matrix times a stack: the same a for each
             long strideB = b.dim() == 3 ? (long) k * n : 0;
             cublas.gemmStridedBatched(dbl, handle, opB, opA, n, m, k, one, b.pointer(), ldb, strideB, a.pointer(), lda,
                     strideA, zero, c.pointer(), n, (long) m * n, batch);

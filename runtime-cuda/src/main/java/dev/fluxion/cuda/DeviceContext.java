@@ -133,7 +133,8 @@ final class DeviceContext {
         MemorySegment f = generated.get(source);
         if (f == null) {
             makeCurrent();
-            MemorySegment module = loadModule(name, source);
+            // No a·b + c contracted into one FMA: a fused group rounds each op as the op alone does.
+            MemorySegment module = loadModule(name, source, "--fmad=false");
             f = runtime.driver().moduleFunction(module, name);
             generated.put(source, f);
         }
@@ -154,8 +155,10 @@ final class DeviceContext {
         return loadModule(file.moduleName(), file.source());
     }
 
-    private MemorySegment loadModule(String moduleName, String source) {
-        List<String> options = List.of("--gpu-architecture=compute_" + computeCapability, "--std=c++17");
+    private MemorySegment loadModule(String moduleName, String source, String... extraOptions) {
+        List<String> options = new java.util.ArrayList<>(List.of("--gpu-architecture=compute_" + computeCapability,
+                "--std=c++17"));
+        options.addAll(List.of(extraOptions));
         String compilerKey = String.join(" ", options) + " " + runtime.nvrtc().origin();
         String ptx = cache.ptx(moduleName, source, compilerKey, computeCapability,
                 () -> runtime.nvrtc().compileToPtx(source, moduleName + ".cu", options));

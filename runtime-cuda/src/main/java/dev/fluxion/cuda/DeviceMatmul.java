@@ -8,8 +8,9 @@ import java.util.Arrays;
 
 /**
  * {@code torch.matmul} on CUDA tensors through cuBLAS ({@link CudaBlas}): 1-D operands as a row or
- * column, 2-D products, a stack of matrices times one matrix (folded into one GEMM) and batches of
- * one shape (a strided-batched GEMM). A 2-D operand that is the transpose of a contiguous matrix
+ * column, 2-D products, a stack of matrices times one matrix (folded into one GEMM), one matrix
+ * times a stack (a strided-batched GEMM with batch stride 0) and batches of one shape (a
+ * strided-batched GEMM). A 2-D operand that is the transpose of a contiguous matrix
  * (a weight read as {@code Wᵀ} by {@code F.linear}, or the {@code aᵀ} of a derivative rule) goes
  * to cuBLAS with its transpose flag, not copied.
  */
@@ -44,6 +45,12 @@ final class DeviceMatmul {
             int[] lead = Arrays.copyOf(x.shape(), x.dim() - 2);
             Tensor folded = gemm(x.reshape(-1, k), y);
             out = folded.reshape(concat(lead, m, n));
+        } else if (x.dim() == 2) {
+            // One matrix times a stack (a convolution's weight times its patches): batch stride 0 for x.
+            int[] lead = Arrays.copyOf(y.shape(), y.dim() - 2);
+            boolean tx = readsTransposed(x);
+            CudaTensor cy = CudaBuffer.contiguous(y).reshape(batch(lead), k, n);
+            out = CudaBuffer.wrap(CudaBlas.matmul(matrix(x, tx), cy, tx, false)).reshape(concat(lead, m, n));
         } else if (Arrays.equals(Arrays.copyOf(x.shape(), x.dim() - 2), Arrays.copyOf(y.shape(), y.dim() - 2))) {
             int[] lead = Arrays.copyOf(x.shape(), x.dim() - 2);
             CudaTensor cx = CudaBuffer.contiguous(x).reshape(batch(lead), m, k);
@@ -65,9 +72,12 @@ final class DeviceMatmul {
     /** A 2-D product, passing a transposed-contiguous operand to cuBLAS as a transpose. */
     private static Tensor gemm(Tensor x, Tensor y) {
         boolean tx = readsTransposed(x), ty = readsTransposed(y);
-        CudaTensor cx = tx ? CudaBuffer.storage(x).window(Devices.offset(x), x.size(1), x.size(0)) : CudaBuffer.contiguous(x);
-        CudaTensor cy = ty ? CudaBuffer.storage(y).window(Devices.offset(y), y.size(1), y.size(0)) : CudaBuffer.contiguous(y);
-        return CudaBuffer.wrap(CudaBlas.matmul(cx, cy, tx, ty));
+        return CudaBuffer.wrap(CudaBlas.matmul(matrix(x, tx), matrix(y, ty), tx, ty));
+    }
+
+    /** 2-D {@code t} as cuBLAS reads it: the contiguous matrix it transposes when {@code transposed}, else contiguous. */
+    private static CudaTensor matrix(Tensor t, boolean transposed) {
+        return transposed ? CudaBuffer.storage(t).window(Devices.offset(t), t.size(1), t.size(0)) : CudaBuffer.contiguous(t);
     }
 
     /** Whether 2-D {@code t} is the transpose of a contiguous matrix (strides [1, rows]) and not itself contiguous. */

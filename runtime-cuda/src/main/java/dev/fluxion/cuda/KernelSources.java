@@ -8,19 +8,27 @@ import java.util.List;
 
 /**
  * The CUDA C kernel files shipped as resources ({@code dev/fluxion/cuda/kernels/*.cu}); each is
- * compiled as {@code common.cuh} followed by the file, into one module.
+ * compiled as its header followed by the file, into one module: {@code common.cuh}, or for the
+ * files whose kernels find their operands through an {@code FxGeometry}, {@code fused.cuh} (the
+ * generated kernels' header).
  */
 public enum KernelSources {
-    ELEMENTWISE("elementwise"),
-    REDUCE("reduce"),
-    SOFTMAX("softmax"),
-    LOSSES("losses");
+    ELEMENTWISE("elementwise", "common.cuh"),
+    REDUCE("reduce", "common.cuh"),
+    SOFTMAX("softmax", "common.cuh"),
+    LOSSES("losses", "common.cuh"),
+    /** Gather, its scatter-add adjoint, copies into views. */
+    INDEXING("indexing", "fused.cuh"),
+    /** im2col, col2im, max pooling and its gradient. */
+    CONV("conv", "common.cuh");
 
     private final String fileName;
+    private final String header;
     private volatile String source;
 
-    KernelSources(String fileName) {
+    KernelSources(String fileName, String header) {
         this.fileName = fileName;
+        this.header = header;
     }
 
     /** The module's name: its file name without {@code .cu}. */
@@ -32,7 +40,7 @@ public enum KernelSources {
     public String source() {
         String s = source;
         if (s == null) {
-            s = read("common.cuh") + "\n" + read(fileName + ".cu");
+            s = read(header) + "\n" + read(fileName + ".cu");
             source = s;
         }
         return s;

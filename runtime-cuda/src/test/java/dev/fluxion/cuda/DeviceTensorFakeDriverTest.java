@@ -5,6 +5,7 @@ import dev.fluxion.Derivatives;
 import dev.fluxion.Device;
 import dev.fluxion.F;
 import dev.fluxion.FluxionException;
+import dev.fluxion.Fused;
 import dev.fluxion.Parameter;
 import dev.fluxion.Tensor;
 import dev.fluxion.nn.BatchNorm1d;
@@ -133,16 +134,10 @@ class DeviceTensorFakeDriverTest {
 
     @Test
     void opsNotOnTheDeviceYetNameTheOpAndTheDevice() {
-        Tensor d = Tensor.ones(2, 3).cuda();
-        FluxionException index = assertThrows(FluxionException.class, () -> d.index(0, new int[] {1}));
-        assertTrue(index.getMessage().startsWith("index: not supported on cuda:0 yet; move the operands to the CPU"),
-                index.getMessage());
-        FluxionException conv = assertThrows(FluxionException.class,
-                () -> F.conv2d(Tensor.ones(1, 1, 4, 4).cuda(), Tensor.ones(1, 1, 2, 2).cuda(), null, 1, 0));
-        assertTrue(conv.getMessage().startsWith("conv2d: not supported on cuda:0"), conv.getMessage());
-        FluxionException none = assertThrows(FluxionException.class,
-                () -> F.crossEntropy(d, Tensor.of(0.0, 1).cuda(), dev.fluxion.Reduction.NONE));
-        assertTrue(none.getMessage().contains("Reduction.NONE") && none.getMessage().contains("cuda:0"), none.getMessage());
+        Tensor stack = Tensor.ones(2, 1, 3, 4).cuda(), other = Tensor.ones(5, 4, 2).cuda();
+        FluxionException e = assertThrows(FluxionException.class, () -> stack.matmul(other));
+        assertTrue(e.getMessage().startsWith("matmul of shapes [2, 1, 3, 4] and [5, 4, 2] (broadcast batch dims): not supported"
+                + " on cuda:0 yet; move the operands to the CPU"), e.getMessage());
     }
 
     @Test
@@ -351,6 +346,52 @@ class DeviceTensorFakeDriverTest {
     @Test
     void everyOpAndDerivativeRuleOfTheGpuTestMatchesTheCpuWithKernelsRunOnTheHost() {
         DeviceTrainingGpuTest.checkEveryOpAndDerivativeRule();
+    }
+
+    @Test
+    void everyLayerOpAndDerivativeRuleOfTheGpuTestMatchesTheCpuWithKernelsRunOnTheHost() {
+        DeviceLayersGpuTest.checkEveryLayerOpAndDerivativeRule();
+    }
+
+    @Test
+    void fusedGroupsOfTheGpuTestMatchTheCpuAndTheirOpsOneByOneWithKernelsRunOnTheHost() {
+        DeviceFusedGroupsGpuTest.checkGroupsMatchTheCpuAndTheOpsOneByOne();
+        DeviceFusedGroupsGpuTest.checkFallbacks();
+    }
+
+    @Test
+    void aFusedGroupIsOneGeneratedKernelCompiledWithoutFmaContractionAndCachedOnDisk() throws IOException {
+        Random rng = new Random(4);
+        Tensor x = Tensor.randn(rng, 3, 4), w = Tensor.randn(rng, 4), b = Tensor.randn(rng, 3, 1);
+        Tensor dx = x.cuda(), dw = w.cuda(), db = b.cuda();
+        String group = "sigmoid(t0 * t1 + t2)";
+        Fused.map(group, dx, dw, db); // compiles it
+        int before = fake.emulatedLaunches();
+        Tensor out = Fused.map(group, dx, dw, db);
+        assertEquals(before + 1, fake.emulatedLaunches(), "one launch for the whole group");
+        String kernel = fake.lastKernel();
+        assertTrue(kernel.matches("fx_fused_[0-9a-f]{8}_float"), kernel);
+        assertClose(Fused.map(group, x, w, b), out, group);
+        before = fake.emulatedLaunches();
+        Fused.reference(group, new double[0], dx, dw, db);
+        assertEquals(before + 3, fake.emulatedLaunches(), "op by op: times, plus, sigmoid");
+        Path ptx;
+        try (Stream<Path> files = Files.list(fake.cacheDir().resolve("sm_90"))) {
+            ptx = files.filter(f -> f.getFileName().toString().startsWith(kernel + "-")).findFirst().orElseThrow();
+        }
+        assertTrue(Files.readString(ptx).contains("--fmad=false"), "compiled so that each op rounds as alone: " + ptx);
+        // A new value of a scalar operand is a kernel argument: the same kernel, no new compile.
+        String scaled = "clamp(t0 * s0, -0.5, 0.5) + t1";
+        Fused.map(scaled, new double[] {0.5}, dx, dw);
+        long cached;
+        try (Stream<Path> files = Files.list(fake.cacheDir().resolve("sm_90"))) {
+            cached = files.count();
+        }
+        Tensor again = Fused.map(scaled, new double[] {-2.0}, dx, dw);
+        try (Stream<Path> files = Files.list(fake.cacheDir().resolve("sm_90"))) {
+            assertEquals(cached, files.count(), "no kernel compiled for a new scalar value");
+        }
+        assertClose(Fused.map(scaled, new double[] {-2.0}, x, w), again, scaled);
     }
 
     @Test

@@ -126,6 +126,11 @@ class DeviceTrainingGpuTest {
                 new OpCase("crossEntropyGrad", t -> Derivatives.crossEntropyGrad(t[2], t[0], t[1], Reduction.MEAN), x, labels, one),
                 new OpCase("mseGradA", t -> Derivatives.mseGradA(t[2], t[0], t[1], Reduction.MEAN), x, y, one),
                 new OpCase("bceGrad", t -> Derivatives.bceGrad(t[2], t[0], t[1], Reduction.MEAN), probs, targets, one)));
+        assertEveryCaseMatchesTheCpu(cases);
+    }
+
+    /** Runs each case on the CPU tensors and on their CUDA copies; one failure lists every case that differs. */
+    static void assertEveryCaseMatchesTheCpu(List<OpCase> cases) {
         List<String> failures = new ArrayList<>();
         for (OpCase c : cases) {
             try {
@@ -225,7 +230,7 @@ class DeviceTrainingGpuTest {
         assertEquals(x.sum().item(), d.sum().item(), 1e-4);
     }
 
-    private static String difference(Tensor expected, Tensor got) {
+    static String difference(Tensor expected, Tensor got) {
         return difference(expected, got, RTOL, ATOL);
     }
 

@@ -49,7 +49,8 @@ public final class Dropout extends Module implements Layer {
         }
         double scale = p == 1 ? 0 : 1 / (1 - p);
         // Draws a uniform per element in row-major order: keep where u >= p.
-        return Tensor.rand(rng, x.dtype(), x.shape()).ge(p).to(x.dtype()).times(scale);
+        // On the host (the same draws on every device), then moved to x's device.
+        return Tensor.rand(rng, x.dtype(), x.shape()).ge(p).to(x.dtype()).times(scale).to(x.device());
     }
 
     /**
