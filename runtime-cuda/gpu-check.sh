@@ -7,7 +7,10 @@
 # system), runs runtime-cuda's tests with the JUnit console launcher (the GPU tests compare every
 # op with the CPU runtime and train an MLP; DeviceTrainingGpuTest runs the runtime's Tensor API on
 # tensors moved with to(Device.cuda()): every op and derivative rule, views, the to()/cpu() round
-# trip, and W4 training steps with SGD and Adam against the CPU), then the benchmarks: CudaBench
+# trip, and W4 training steps with SGD and Adam against the CPU; DeviceLayersGpuTest the ops of the
+# layers and losses: index, gather, cat, conv2d, max pooling, embedding, NLL, norms, dropout, integer
+# pow/div dtypes; DeviceFusedGroupsGpuTest the generated code's Fused.map groups, one generated
+# kernel each, against the CPU and bit for bit against their ops one by one), then the benchmarks: CudaBench
 # (Java: the device API and the Tensor API), the same cuBLAS SGEMM from C, and PyTorch eager on the
 # same GPU, and writes everything to $OUT:
 #   env.txt nvidia-smi.txt junit.txt junit/ kernel-cache/ java-bench.txt c-sgemm.txt
@@ -75,11 +78,12 @@ if grep -q "no CUDA driver" "$OUT/junit.txt"; then
     TEST_RC=3
 fi
 log "kernel cache: $(find "$OUT/kernel-cache" -name '*.ptx' 2>/dev/null | wc -l) PTX files," \
-    "$(find "$OUT/kernel-cache" -name 'fx_*.ptx' 2>/dev/null | wc -l) of them generated elementwise kernels"
+    "$(find "$OUT/kernel-cache" -name 'fx_*.ptx' 2>/dev/null | wc -l) of them generated elementwise kernels," \
+    "$(find "$OUT/kernel-cache" -name 'fx_fused_*.ptx' 2>/dev/null | wc -l) of those fused groups"
 # The device path of the runtime's Tensor API, test by test (the tree lines of these classes).
-grep -E "DeviceTrainingGpuTest|DeviceTensorFakeDriverTest|everyOpAndDerivative|w4Training|viewsAndRoundTrips|CudaMlpTraining" \
+grep -E "DeviceTrainingGpuTest|DeviceLayersGpuTest|DeviceFusedGroupsGpuTest|DeviceTensorFakeDriverTest|everyOpAndDerivative|everyLayerOp|fusedGroups|groupsThatDoNotFuse|w4Training|viewsAndRoundTrips|CudaMlpTraining" \
     "$OUT/junit.txt" > "$OUT/device-path.txt" 2>/dev/null
-grep -A40 "ops differ on CUDA" "$OUT/junit.txt" >> "$OUT/device-path.txt" 2>/dev/null
+grep -A40 "ops differ on CUDA\|fused groups differ on CUDA" "$OUT/junit.txt" >> "$OUT/device-path.txt" 2>/dev/null
 log "device path (Tensor.to(cuda), training step vs CPU): see device-path.txt"
 
 # 3. Benchmarks: Java, C (same cuBLAS call), PyTorch eager.

@@ -354,9 +354,14 @@ class DeviceTensorFakeDriverTest {
     }
 
     @Test
-    void fusedGroupsOfTheGpuTestMatchTheCpuAndTheirOpsOneByOneWithKernelsRunOnTheHost() {
+    void fusedGroupsOfTheGpuTestMatchTheCpuAndTheirOpsOneByOneWithKernelsRunOnTheHost() throws IOException {
         DeviceFusedGroupsGpuTest.checkGroupsMatchTheCpuAndTheOpsOneByOne();
         DeviceFusedGroupsGpuTest.checkFallbacks();
+        try (Stream<Path> files = Files.list(fake.cacheDir().resolve("sm_90"))) {
+            long kernels = files.filter(f -> f.getFileName().toString().startsWith("fx_fused_")).count();
+            assertTrue(kernels >= 2L * DeviceFusedGroupsGpuTest.GROUPS.size(),
+                    "each group and dtype ran as its own generated kernel: " + kernels + " compiled");
+        }
     }
 
     @Test

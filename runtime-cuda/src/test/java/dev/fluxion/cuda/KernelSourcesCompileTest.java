@@ -41,6 +41,8 @@ class KernelSourcesCompileTest {
             case SOFTMAX -> names.addAll(List.of("softmax_rows", "softmax_rows_backward"));
             case LOSSES -> names.addAll(List.of("mse_partial", "mse_backward", "bce_partial", "bce_backward",
                     "cross_entropy_rows", "cross_entropy_backward"));
+            case INDEXING -> names.addAll(List.of("gather", "scatter_add", "copy_into"));
+            case CONV -> names.addAll(List.of("im2col", "col2im", "max_pool", "max_pool_backward"));
         }
         return names;
     }
