@@ -4,15 +4,12 @@ import dev.fluxion.FusedExpr;
 import dev.fluxion.cuda.codegen.CudaSourceGenerator;
 import dev.fluxion.cuda.codegen.ElementwiseKernel;
 import dev.fluxion.cuda.codegen.ScalarType;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -45,26 +42,7 @@ class FusedGroupKernelsCompileTest {
 
     @Test
     void everyFusedGroupKernelCompilesWithNvcc(@TempDir Path dir) throws Exception {
-        Path nvcc = KernelSourcesCompileTest.nvcc();
-        Assumptions.assumeTrue(nvcc != null, "nvcc not found on PATH or in /usr/local/cuda/bin: fused-group compile check skipped");
-        List<ElementwiseKernel> kernels = kernels();
-        StringBuilder unit = new StringBuilder(CudaSourceGenerator.header());
-        for (ElementwiseKernel k : kernels) {
-            unit.append('\n').append(CudaSourceGenerator.kernel(k));
-        }
-        Path src = dir.resolve("fused_groups.cu");
-        Files.writeString(src, unit);
-        Path ptx = dir.resolve("fused_groups.ptx");
-        Process p = new ProcessBuilder(nvcc.toString(), "-ptx", "--gpu-architecture=compute_90", "--std=c++17",
-                "--fmad=false", "-Werror", "all-warnings", src.toString(), "-o", ptx.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "nvcc timed out");
-        assertEquals(0, p.exitValue(), () -> "nvcc failed on the fused-group kernels:\n" + output);
-        String text = Files.readString(ptx);
-        for (ElementwiseKernel k : kernels) {
-            assertTrue(text.contains(".entry " + k.name() + "("), () -> "no kernel " + k.name() + " in the PTX");
-        }
+        KernelSourcesTesting.assertKernelsCompile(dir, "fused_groups", kernels(), "--fmad=false");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.fluxion.cuda;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -10,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -65,18 +62,7 @@ class KernelSourcesCompileTest {
     @ParameterizedTest
     @EnumSource(KernelSources.class)
     void compilesWithNvccAndDefinesEveryLaunchedKernel(KernelSources file, @TempDir Path dir) throws Exception {
-        Path nvcc = nvcc();
-        Assumptions.assumeTrue(nvcc != null, "nvcc not found on PATH or in /usr/local/cuda/bin: kernel compile check skipped");
-        Path src = dir.resolve(file.moduleName() + ".cu");
-        Files.writeString(src, file.source());
-        Path ptx = dir.resolve(file.moduleName() + ".ptx");
-        Process p = new ProcessBuilder(nvcc.toString(), "-ptx", "--gpu-architecture=compute_90", "--std=c++17",
-                "-Werror", "all-warnings", src.toString(), "-o", ptx.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "nvcc timed out");
-        assertEquals(0, p.exitValue(), () -> "nvcc failed on " + file.moduleName() + ".cu:\n" + output);
-        String text = Files.readString(ptx);
+        String text = KernelSourcesTesting.ptx(dir, file.moduleName(), file.source());
         for (String name : expectedKernels(file)) {
             for (String suffix : List.of("_f32", "_f64")) {
                 assertTrue(text.contains(".entry " + name + suffix + "("),

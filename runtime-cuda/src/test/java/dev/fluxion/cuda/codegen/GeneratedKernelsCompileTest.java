@@ -1,19 +1,16 @@
 package dev.fluxion.cuda.codegen;
 
 import dev.fluxion.DType;
+import dev.fluxion.cuda.KernelSourcesTesting;
 import dev.fluxion.kernel.BinaryOp;
 import dev.fluxion.kernel.UnaryOp;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -80,43 +77,15 @@ class GeneratedKernelsCompileTest {
 
     @Test
     void everyGeneratedKernelCompilesWithNvcc(@TempDir Path dir) throws Exception {
-        Path nvcc = dev.fluxion.cuda.KernelSourcesTesting.nvcc();
-        Assumptions.assumeTrue(nvcc != null, "nvcc not found on PATH or in /usr/local/cuda/bin: generated-kernel compile check skipped");
-        List<ElementwiseKernel> kernels = everyKernel();
-        // One translation unit: the header once, then every kernel (as many modules would hold them).
-        StringBuilder unit = new StringBuilder(CudaSourceGenerator.header());
-        for (ElementwiseKernel k : kernels) {
-            unit.append('\n').append(CudaSourceGenerator.kernel(k));
-        }
-        Path src = dir.resolve("generated.cu");
-        Files.writeString(src, unit);
-        Path ptx = dir.resolve("generated.ptx");
-        Process p = new ProcessBuilder(nvcc.toString(), "-ptx", "--gpu-architecture=compute_90", "--std=c++17",
-                "-Werror", "all-warnings", src.toString(), "-o", ptx.toString()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "nvcc timed out");
-        assertEquals(0, p.exitValue(), () -> "nvcc failed on the generated kernels:\n" + output);
-        String text = Files.readString(ptx);
-        for (ElementwiseKernel k : kernels) {
-            assertTrue(text.contains(".entry " + k.name() + "("), () -> "no kernel " + k.name() + " in the PTX");
-        }
+        KernelSourcesTesting.assertKernelsCompile(dir, "generated", everyKernel());
     }
 
     @Test
     void eachKernelAloneIsACompleteTranslationUnitForNvrtc(@TempDir Path dir) throws Exception {
-        Path nvcc = dev.fluxion.cuda.KernelSourcesTesting.nvcc();
-        Assumptions.assumeTrue(nvcc != null, "nvcc not found: skipped");
         for (ElementwiseKernel k : fusedExamples()) {
             String source = CudaSourceGenerator.source(k);
             assertTrue(!source.contains("#include"), "NVRTC has no system headers: " + k.name());
-            Path src = dir.resolve(k.name() + ".cu");
-            Files.writeString(src, source);
-            Process p = new ProcessBuilder(nvcc.toString(), "-ptx", "--gpu-architecture=compute_90", "--std=c++17",
-                    "-Werror", "all-warnings", src.toString(), "-o", dir.resolve(k.name() + ".ptx").toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes());
-            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "nvcc timed out");
-            assertEquals(0, p.exitValue(), () -> "nvcc failed on " + k.name() + ":\n" + output);
+            KernelSourcesTesting.ptx(dir, k.name(), source);
         }
     }
 }
