@@ -54,6 +54,10 @@ row("Tensor API: x.relu() dispatch (enqueue)", "tensor_dispatch_relu1024_enqueue
     1.0, "dispatch_relu1024_enqueue_us")
 row("Tensor API: x.relu() dispatch (with sync)", "tensor_dispatch_relu1024_total_us", "µs/op", "torch", "≤ PyTorch", False,
     1.0, "dispatch_relu1024_total_us")
+row("Fused.map(\"sigmoid(t0 * t1 + t2)\") 1024×4096: one kernel", "tensor_fused_sigmoid_mul_add_1024x4096_us", "µs",
+    "torch", "(info) faster than eager's three", False, 1.0, "fused_sigmoid_mul_add_1024x4096_us")
+row("the same group op by op on the device", "tensor_fused_sigmoid_mul_add_1024x4096_op_by_op_us", "µs", "torch",
+    "(info)", False, 0.0, "fused_sigmoid_mul_add_1024x4096_us")
 row("Tensor API: W4 step, SGD (Module.to)", "tensor_mlp_784_256_10_b64_step_ms", "ms", "torch", "≥ 2× PyTorch", False,
     2.0, "mlp_784_256_10_b64_step_ms")
 row("Tensor API: W4 step, Adam", "tensor_mlp_784_256_10_b64_adam_step_ms", "ms", "torch", "≥ 2× PyTorch", False,

@@ -2,7 +2,8 @@
 
 Writes `key value unit` lines to OUT/torch-bench.txt:
 SGEMM 4096³ (torch.mm, TF32 off), per-op dispatch (torch.relu on 1024 floats, enqueue only and
-with the final synchronisation), and an MLP step (784-256-10 batch 64 with SGD and with Adam;
+with the final synchronisation), sigmoid(x * w + b) over 1024×4096 floats (eager: three kernels),
+and an MLP step (784-256-10 batch 64 with SGD and with Adam;
 4096-4096-4096 batch 1024 with SGD).
 """
 import sys
@@ -55,6 +56,23 @@ def dispatch():
     record("dispatch_relu1024_total_us", (t2 - t0) * 1e6 / reps, "us/op")
 
 
+def fused_group():
+    """sigmoid(x * w + b) over 1024×4096 floats, eager: three kernels (Fluxion's Fused.map: one)."""
+    g = torch.Generator(device=dev).manual_seed(6)
+    x = torch.randn(1024, 4096, device=dev, generator=g)
+    w = torch.randn(4096, device=dev, generator=g)
+    b = torch.randn(1024, 1, device=dev, generator=g)
+    for _ in range(20):
+        torch.sigmoid(x * w + b)
+    torch.cuda.synchronize()
+    reps = 200
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        torch.sigmoid(x * w + b)
+    torch.cuda.synchronize()
+    record("fused_sigmoid_mul_add_1024x4096_us", (time.perf_counter() - t0) * 1e6 / reps, "us")
+
+
 def mlp(inp, hidden, classes, batch, steps, adam=False):
     torch.manual_seed(3)
     model = torch.nn.Sequential(torch.nn.Linear(inp, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, classes)).to(dev)
@@ -81,6 +99,7 @@ record("device", torch.cuda.get_device_name().replace(" ", "_"))
 record("torch_version", torch.__version__)
 sgemm(4096)
 dispatch()
+fused_group()
 mlp(784, 256, 10, 64, 200)
 mlp(784, 256, 10, 64, 200, adam=True)
 mlp(4096, 4096, 4096, 1024, 20)

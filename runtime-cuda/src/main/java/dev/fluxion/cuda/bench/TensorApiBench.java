@@ -4,6 +4,7 @@ import dev.fluxion.DType;
 import dev.fluxion.Derivatives;
 import dev.fluxion.Device;
 import dev.fluxion.F;
+import dev.fluxion.Fused;
 import dev.fluxion.Reduction;
 import dev.fluxion.Tensor;
 import dev.fluxion.cuda.Cuda;
@@ -18,7 +19,8 @@ import java.util.Random;
 /**
  * The user's path on the GPU: the runtime's {@link Tensor} API with tensors moved by
  * {@code to(Device.cuda())}, every op dispatched through the {@code DeviceBackend} to a generated
- * or hand-written kernel. Figures: per-op dispatch of {@code x.relu()}, the upload and download of
+ * or hand-written kernel. Figures: per-op dispatch of {@code x.relu()}, a fused group of generated
+ * code as one kernel and op by op, the upload and download of
  * a batch, and training steps of an MLP as its generated code runs them ({@link Mlp#lossBackward}),
  * with SGD and with Adam, beside the CPU runtime's loss for the same step (the agreement check).
  */
@@ -39,6 +41,7 @@ final class TensorApiBench {
 
     void run() {
         dispatch();
+        fusedGroup();
         transfers();
         for (boolean adam : new boolean[] {false, true}) {
             step(784, 256, 10, 64, 200, adam);
@@ -62,6 +65,36 @@ final class TensorApiBench {
         long done = System.nanoTime();
         out.record("tensor_dispatch_relu1024_enqueue_us", (enqueued - t0) / 1e3 / reps, "us/op");
         out.record("tensor_dispatch_relu1024_total_us", (done - t0) / 1e3 / reps, "us/op");
+    }
+
+    /**
+     * A fused group of generated code, {@code sigmoid(x * w + b)} over 1024×4096 floats, as one
+     * generated kernel ({@link Fused#map}) and as its three ops one by one ({@link Fused#reference}).
+     */
+    private void fusedGroup() {
+        Random rng = new Random(6);
+        Tensor x = Tensor.randn(rng, 1024, 4096).to(device), w = Tensor.randn(rng, 4096).to(device);
+        Tensor b = Tensor.randn(rng, 1024, 1).to(device);
+        String group = "sigmoid(t0 * t1 + t2)";
+        double[] none = {};
+        for (boolean fused : new boolean[] {true, false}) {
+            for (int i = 0; i < 20; i++) {
+                run(fused, group, none, x, w, b);
+            }
+            Cuda.synchronize(device);
+            int reps = 200;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                run(fused, group, none, x, w, b);
+            }
+            Cuda.synchronize(device);
+            out.record("tensor_fused_sigmoid_mul_add_1024x4096" + (fused ? "" : "_op_by_op") + "_us",
+                    (System.nanoTime() - t0) / 1e3 / reps, "us");
+        }
+    }
+
+    private static Tensor run(boolean fused, String group, double[] scalars, Tensor... operands) {
+        return fused ? Fused.map(group, scalars, operands) : Fused.reference(group, scalars, operands);
     }
 
     private void transfers() {
