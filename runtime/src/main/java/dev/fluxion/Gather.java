@@ -193,7 +193,7 @@ final class Gather {
         shape[d] = total;
         Device device = first.device();
         for (Tensor t : tensors) {
-            device = Devices.common("cat", first, t); // one device for all (an error naming both otherwise)
+            Devices.common("cat", first, t); // one device for all (an error naming both otherwise)
         }
         DeviceBackend backend = device.isCuda() ? Devices.backend("cat", device) : null;
         Tensor out = backend != null ? backend.full(device, dtype, 0, shape) : Tensor.empty(dtype, shape);
