@@ -26,12 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@link dev.fluxion.bench.CallCounts} calls one side a fixed number of times, for callgrind
  * instruction counts ({@code benchmarks/callgrind.sh}).
  */
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class GmmBenchmark {
     @Param("10")
     int d;

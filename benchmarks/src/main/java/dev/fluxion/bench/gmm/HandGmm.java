@@ -25,11 +25,9 @@ public final class HandGmm {
         double[] gL = new double[k * lSize];
         double[] qDiags = new double[k * d];
         double[] sumQs = new double[k];
-        for (int ik = 0; ik < k; ik++) {
-            for (int j = 0; j < d; j++) {
-                sumQs[ik] += q[ik * d + j];
-                qDiags[ik * d + j] = Math.exp(q[ik * d + j]);
-            }
+        for (int t = 0; t < k * d; t++) { // the diagonals exp(q) and Σ q per component
+            qDiags[t] = Math.exp(q[t]);
+            sumQs[t / d] += q[t];
         }
         double[] xc = new double[k * d];
         double[] z = new double[k * d];
