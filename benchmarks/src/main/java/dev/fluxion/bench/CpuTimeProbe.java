@@ -32,6 +32,12 @@ public final class CpuTimeProbe {
         work.put("gemm.w4.forward", () -> gemm.forward(counter));
         work.put("gemm.w4.weightGradient", () -> gemm.weightGradient(counter));
         CpuTimeWorkloads.register(work);
+        dev.fluxion.bench.gmm.GmmBenchmark gmm = dev.fluxion.bench.gmm.GmmBenchmark.issueSize();
+        work.put("gmm.objective", gmm::objective);
+        work.put("gmm.gradient", gmm::gradient);
+        work.put("gmm.streamedObjective", gmm::streamedObjective);
+        work.put("gmm.streamedGradient", gmm::streamedGradient);
+        work.put("gmm.handGradient", gmm::handGradient);
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         for (Map.Entry<String, Supplier<Object>> e : work.entrySet()) {
             if (!e.getKey().matches(".*(" + filter + ").*")) {

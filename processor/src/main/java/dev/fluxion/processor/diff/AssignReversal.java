@@ -26,6 +26,7 @@ final class AssignReversal {
     private final Names.Scope scope;
     private final Adjoints adjoints;
     private final TapePlan tapes;
+    private final RestorePlan restores;
     private final Set<String> recorded;
     private final Map<String, Type> extraDecls;
     private final boolean guardZeroCotangents;
@@ -33,19 +34,21 @@ final class AssignReversal {
     Set<String> writtenArrays = Set.of();
 
     /**
+     * @param restores which overwrites of a recorded local save the old value ({@link RestorePlan})
      * @param recorded the locals whose old value the backward pass must get back ({@link ToBeRecorded})
      * @param extraDecls where locals this transform adds (pullbacks) are declared
      * @param guardZeroCotangents whether a scalar cotangent of zero skips its statement's
      *     contributions ({@link #whereCotangentIsNotZero})
      */
     AssignReversal(MethodIr method, Set<String> varied, Map<String, Type> types, Names.Scope scope, Adjoints adjoints,
-                   TapePlan tapes, Set<String> recorded, Map<String, Type> extraDecls, boolean guardZeroCotangents) {
+                   TapePlan tapes, RestorePlan restores, Set<String> recorded, Map<String, Type> extraDecls, boolean guardZeroCotangents) {
         this.method = method;
         this.varied = varied;
         this.types = types;
         this.scope = scope;
         this.adjoints = adjoints;
         this.tapes = tapes;
+        this.restores = restores;
         this.recorded = recorded;
         this.extraDecls = extraDecls;
         this.guardZeroCotangents = guardZeroCotangents;
@@ -61,7 +64,7 @@ final class AssignReversal {
         String v = a.name();
         Type t = types.get(v);
         List<Stmt> restore = new ArrayList<>();
-        if (!first && !recomputed && recorded.contains(v)) {
+        if (!first && !recomputed && recorded.contains(v) && restores.saves(a)) {
             Integer step = invertibleStep(a, types);
             if (step != null) {
                 restore.add(new Stmt.Assign(v, new Expr.Binary(Expr.BinOp.MINUS, var(v), intLit(step), t, Pos.NONE),

@@ -32,13 +32,14 @@ final class Reversal {
     private final Map<String, Integer> assignCount;
     private final Map<String, Type> extraDecls;
     private final LoopFusion fusion;
+    private final RestorePlan restores;
     private final ArrayWrites arrayWrites;
     private final List<ReverseMode.LoopNote> notes = new ArrayList<>();
 
     Reversal(Flattener.Flat flat, Map<String, Type> types, Names.Scope scope, TapePlan tapes,
              TapeCapacity capacities, AssignReversal assignments, Set<String> recorded,
              Map<String, Integer> assignCount, Map<String, Type> extraDecls, LoopFusion fusion,
-             ArrayWrites arrayWrites) {
+             RestorePlan restores, ArrayWrites arrayWrites) {
         this.flat = flat;
         this.types = types;
         this.scope = scope;
@@ -49,6 +50,7 @@ final class Reversal {
         this.assignCount = assignCount;
         this.extraDecls = extraDecls;
         this.fusion = fusion;
+        this.restores = restores;
         this.arrayWrites = arrayWrites;
     }
 
@@ -181,10 +183,26 @@ final class Reversal {
         notes.add(new ReverseMode.LoopNote(pos, tapes.pushes().describeSince(before)));
         String k = scope.temp("iteration");
         Expr kVar = new Expr.Var(k, Type.Prim.INT, Pos.NONE);
-        return List.of(new Stmt.For(List.of(new Stmt.Let(k, Type.Prim.INT, tripCount, pos)),
-                Build.cmp(Expr.BinOp.GT, kVar, AssignReversal.intLit(0)),
-                List.of(new Stmt.Assign(k, new Expr.Binary(Expr.BinOp.MINUS, kVar, AssignReversal.intLit(1),
-                        Type.Prim.INT, Pos.NONE), pos)), new Stmt.Block(bodyBwd, pos), pos));
+        Expr condition = Build.cmp(Expr.BinOp.GT, kVar, AssignReversal.intLit(0));
+        List<Stmt> countDown = List.of(new Stmt.Assign(k, new Expr.Binary(Expr.BinOp.MINUS, kVar,
+                AssignReversal.intLit(1), Type.Prim.INT, Pos.NONE), pos));
+        Stmt.Let trips0 = new Stmt.Let(k, Type.Prim.INT, tripCount, pos);
+        List<RestorePlan.Counter> counters = restores.counters(w);
+        if (counters.isEmpty()) {
+            return List.of(new Stmt.For(List.of(trips0), condition, countDown, new Stmt.Block(bodyBwd, pos), pos));
+        }
+        // The counters' values after the loop, recomputed from the trip count instead of saved.
+        List<Stmt> out = new ArrayList<>();
+        out.add(trips0);
+        for (RestorePlan.Counter c : counters) {
+            Expr steps = c.step() == 1 ? kVar : new Expr.Binary(Expr.BinOp.TIMES, kVar,
+                    AssignReversal.intLit(c.step()), Type.Prim.INT, Pos.NONE);
+            boolean fromZero = c.init() instanceof Expr.Literal l && l.text().equals("0");
+            out.add(new Stmt.Assign(c.name(), fromZero ? steps : new Expr.Binary(Expr.BinOp.PLUS, c.init(), steps,
+                    Type.Prim.INT, Pos.NONE), pos));
+        }
+        out.add(new Stmt.For(List.of(), condition, countDown, new Stmt.Block(bodyBwd, pos), pos));
+        return out;
     }
 
     private Expr.Var var(String name) {

@@ -74,17 +74,19 @@ public final class ReverseMode {
         types.putAll(flat.decls());
         flat.leaves().forEach(l -> types.put(l.local(), Type.TENSOR));
         StmtScan.countAssigns(flat.body(), assignCount);
-        Set<String> recorded = ToBeRecorded.of(flat, types, assignCount);
+        ToBeRecorded toBeRecorded = ToBeRecorded.of(flat, types, assignCount);
+        Set<String> recorded = toBeRecorded.locals();
+        RestorePlan restores = RestorePlan.of(flat, types, assignCount, toBeRecorded);
         this.adjoints = new Adjoints(flat.varied(), types, scope);
         this.tapes = new TapePlan(scope, types);
         this.capacities = new TapeCapacity(method, assignCount, tapes.pushes());
         this.fusion = new LoopFusion(method, flat, types, adjoints.all());
-        AssignReversal assignments = new AssignReversal(method, flat.varied(), types, scope, adjoints, tapes, recorded,
-                extraDecls, Stmts.branchesOrLoops(method.body().stmts()));
+        AssignReversal assignments = new AssignReversal(method, flat.varied(), types, scope, adjoints, tapes, restores,
+                recorded, extraDecls, Stmts.branchesOrLoops(method.body().stmts()));
         this.written = ArrayWrites.written(flat.body());
         assignments.writtenArrays = written;
         this.reversal = new Reversal(flat, types, scope, tapes, capacities, assignments, recorded, assignCount,
-                extraDecls, fusion, new ArrayWrites(written, flat.varied(), types, adjoints, tapes, recorded));
+                extraDecls, fusion, restores, new ArrayWrites(written, flat.varied(), types, adjoints, tapes, recorded));
     }
 
     /** Derives the forward-with-tape and backward passes of {@code method}. */

@@ -37,8 +37,17 @@ final class ToBeRecorded {
         this.dryRun = new Adjoints(flat.varied(), types, new Names.Scope(types.keySet()));
     }
 
-    /** The locals of {@code flat} the backward pass reads. */
-    static Set<String> of(Flattener.Flat flat, Map<String, Type> types, Map<String, Integer> assignCount) {
+    /**
+     * What the backward of one assignment {@code v = e} reads: locals as they were before the
+     * assignment ({@code before}, v itself where a rule reads its old value) and, where
+     * {@code output}, v's new value (as {@code exp}'s rule does).
+     */
+    record Reads(Set<String> before, boolean output) {
+        static final Reads NOTHING = new Reads(Set.of(), false);
+    }
+
+    /** The analysis of {@code flat}: {@link #locals} and each assignment's {@link #readsOf}. */
+    static ToBeRecorded of(Flattener.Flat flat, Map<String, Type> types, Map<String, Integer> assignCount) {
         ToBeRecorded t = new ToBeRecorded(flat, types, assignCount);
         t.block(flat.body());
         boolean changed = true;
@@ -52,7 +61,12 @@ final class ToBeRecorded {
             }
         }
         t.reads.retainAll(types.keySet());
-        return t.reads;
+        return t;
+    }
+
+    /** The locals of the method the backward pass reads. */
+    Set<String> locals() {
+        return reads;
     }
 
     private void block(List<Stmt> stmts) {
@@ -74,21 +88,33 @@ final class ToBeRecorded {
     }
 
     private void assign(Stmt.Assign a) {
+        Reads r = readsOf(a);
+        reads.addAll(r.before());
+        if (r.output()) {
+            reads.add(a.name());
+        }
+    }
+
+    /** What the backward of {@code a} reads (the callee's pullback keeps what a call's backward reads). */
+    Reads readsOf(Stmt.Assign a) {
         String v = a.name();
         if (!flat.varied().contains(v) || !dryRun.isVaried(a.value())) {
-            return; // no cotangent flows through it
+            return Reads.NOTHING; // no cotangent flows through it
         }
         if (a.value() instanceof Expr.Call c && c.callee() instanceof Callee.User) {
-            return; // the callee's pullback keeps what its backward pass reads
+            return Reads.NOTHING; // the callee's pullback keeps what its backward pass reads
         }
         Type adjType = Adjoints.adjointType(types.get(v));
         if (!adjType.isTensor() && LoopFusion.accumulated(a) != null) {
-            return; // v = v ± t passes its cotangent on, reading nothing
+            return Reads.NOTHING; // v = v ± t passes its cotangent on, reading nothing
         }
         String g = "$g";
+        String out = "$out";
         List<Stmt> backward = new ArrayList<>();
-        dryRun.contributions(a.value(), new Expr.Var(g, adjType, Pos.NONE), new Expr.Var(v, types.get(v), Pos.NONE),
+        dryRun.contributions(a.value(), new Expr.Var(g, adjType, Pos.NONE), new Expr.Var(out, types.get(v), Pos.NONE),
                 backward, Pos.NONE);
+        Set<String> before = new HashSet<>();
+        boolean output = false;
         for (Stmt s : backward) {
             Set<String> vars = Exprs.vars(s);
             if (s instanceof Stmt.Assign add) {
@@ -98,8 +124,10 @@ final class ToBeRecorded {
                 vars.remove(acc.array());
             }
             vars.remove(g);
+            output |= vars.remove(out);
             vars.removeAll(dryRun.all().values());
-            reads.addAll(vars);
+            before.addAll(vars);
         }
+        return new Reads(before, output);
     }
 }

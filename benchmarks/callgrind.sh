@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Instructions per call of generated and hand-written workloads under callgrind, which do not
+# depend on the machine's load: each workload runs N and 2N times (CallCounts), and the difference
+# of the two totals over N is one call without the JVM's start-up and warm-up (repeatable to a
+# fraction of a percent with -Xbatch). A W1/W2 call is a whole training run (2,000 / 1,000 steps);
+# the table gives instructions per step.
+#
+#   benchmarks/callgrind.sh [WORKLOAD...]    (default: W1 W2 and GMM at d = 10, k = 25, n = 1000)
+#
+# Env: CALLS (N, default 20 for W1/W2, 10 for GMM: enough that the JIT has compiled the workload
+# within the first N calls), FLUXION_SKIP_BUILD=1 skips the Maven build,
+# JAVA (default Temurin 25). Output: target/callgrind/WORKLOAD-CALLS.out per run and a Markdown table.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+WORKLOADS=${*:-W1.fluxion W1.hand W2.fluxion W2.hand gmm.objective gmm.gradient gmm.handGradient}
+if [ -z "${FLUXION_SKIP_BUILD:-}" ]; then
+  (cd "$ROOT" && mvn -o -q -B -ntp package -DskipTests -pl benchmarks -am)
+fi
+CP="$HERE/target/classes:$(cat "$HERE/target/classpath.txt")"
+OUT="$HERE/target/callgrind"
+mkdir -p "$OUT"
+
+# Total instructions (Ir) of one run of WORKLOAD with CALLS calls.
+instructions() {
+  local file="$OUT/$1-$2.out"
+  valgrind --tool=callgrind --callgrind-out-file="$file" --trace-children=no \
+    "$JAVA" -Xbatch -XX:ActiveProcessorCount=1 -XX:+UseSerialGC --add-modules=jdk.incubator.vector \
+    -cp "$CP" dev.fluxion.bench.CallCounts "$1" "$2" > "$OUT/$1-$2.log" 2>&1
+  callgrind_annotate "$file" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }'
+}
+
+echo "| workload | calls | instructions per call | per step |"
+echo "| --- | ---: | ---: | ---: |"
+for w in $WORKLOADS; do
+  case $w in
+    W1.*) n=${CALLS:-20}; steps=2000 ;;
+    W2.*) n=${CALLS:-20}; steps=1000 ;;
+    *) n=${CALLS:-10}; steps=1 ;;
+  esac
+  one=$(instructions "$w" "$n")
+  two=$(instructions "$w" $((2 * n)))
+  per=$(( (two - one) / n ))
+  echo "| $w | $n vs $((2 * n)) | $per | $(( per / steps )) |"
+done
