@@ -349,10 +349,13 @@ public final class F {
         return x.matmul(weight.t());
     }
 
-    /** {@code out = x · Wᵀ + b} for x [..., in], weight [out, in] and bias [out] (nullable). */
+    /**
+     * {@code out = x · Wᵀ + b} for x [..., in], weight [out, in] and bias [out] (nullable); the bias
+     * is added to the product in place ({@link Epilogues#linear}), the same bits as
+     * {@code x.matmul(weight.t()).plus(bias)}.
+     */
     public static Tensor linear(Tensor x, Tensor weight, @Nullable Tensor bias) {
-        Tensor y = x.matmul(weight.t());
-        return bias == null ? y : y.plus(bias);
+        return Epilogues.linear(x, weight, bias);
     }
 
     /**

@@ -49,7 +49,7 @@ import javax.tools.Diagnostic.Kind;
 public final class FluxionProcessor extends AbstractProcessor {
     /** The option that sets compile-time gradient verification: {@code off}, {@code on}, {@code strict}. */
     public static final String VERIFY_OPTION = "fluxion.verify";
-    /** The option that turns elementwise fusion off: {@code -Afluxion.fuse=false} (on by default). */
+    /** The option that turns elementwise fusion and matmul epilogues off: {@code -Afluxion.fuse=false} (on by default). */
     public static final String FUSE_OPTION = "fluxion.fuse";
 
     /** Runs after each method is parsed; tests use it to simulate a processor bug. */
@@ -188,7 +188,7 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
             DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
             DerivedMethod d = withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m)));
-            derived.add(fuses() ? dev.fluxion.processor.opt.ElementwiseFusion.apply(d) : d);
+            derived.add(fuses() ? dev.fluxion.processor.opt.MatmulEpilogues.apply(dev.fluxion.processor.opt.ElementwiseFusion.apply(d)) : d);
             verification.add(m, derived.getLast());
             if (tangents.containsKey(ir.self().key())) {
                 verification.addTangent(m, derived.getLast(), tangents.get(ir.self().key()));
@@ -244,7 +244,7 @@ public final class FluxionProcessor extends AbstractProcessor {
         }
     }
 
-    /** Whether elementwise fusion is on ({@link #FUSE_OPTION}): anything but {@code false} keeps it on. */
+    /** Whether fusion (elementwise groups, matmul epilogues) is on ({@link #FUSE_OPTION}): anything but {@code false} keeps it on. */
     private boolean fuses() {
         return !"false".equalsIgnoreCase(processingEnv.getOptions().getOrDefault(FUSE_OPTION, "true").trim());
     }

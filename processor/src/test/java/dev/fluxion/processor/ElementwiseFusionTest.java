@@ -170,8 +170,13 @@ class ElementwiseFusionTest {
      * verifier checks them).
      */
     private static void agree(String method, Object... args) {
-        Object a = fused.call("demo.FusionGrad", method + "Grad", args);
-        Object b = unfused.call("demo.FusionGrad", method + "Grad", args);
+        agreeBitForBit(fused, unfused, "demo.FusionGrad", method, args);
+    }
+
+    /** {@code fGrad} of {@code method} in two compilations of {@code gradClass}: the value and every component, bit for bit. */
+    static void agreeBitForBit(Generated fused, Generated unfused, String gradClass, String method, Object... args) {
+        Object a = fused.call(gradClass, method + "Grad", args);
+        Object b = unfused.call(gradClass, method + "Grad", args);
         for (RecordComponent c : a.getClass().getRecordComponents()) {
             Object va = Generated.get(a, c.getName());
             Object vb = Generated.get(b, c.getName());

@@ -15,7 +15,9 @@ package dev.fluxion.kernel;
  * place (the fast path packs panels of it internally), never copied by the caller.
  *
  * <p>Dispatch: problems under {@value #SMALL_WORK} multiply-adds take the plain blocked loop
- * ({@link GemmPlain}); larger float ones with both operands contiguous along K and at most
+ * ({@link GemmPlain}); larger float ones with skinny shapes take {@link SkinnyGemm} (at most 16
+ * columns and 16 terms: a small layer over a large batch; or C at most 16×16 summed over many
+ * terms: its weight gradient); other larger float ones with both operands contiguous along K and at most
  * 128 rows (a linear layer's {@code x·Wᵀ} on a batch) take the unpacked
  * dot-product kernel {@link GemmNt}; other larger ones take the packed Vector API kernels ({@link GemmVector},
  * {@link GemmVectorDouble}) when {@code jdk.incubator.vector} is in the boot layer
@@ -73,10 +75,24 @@ public final class Gemm {
         if (m == 0 || n == 0) return;
         long work = (long) m * n * k;
         boolean fast = VECTOR && work >= SMALL_WORK;
-        boolean nt = fast && GemmNt.applies(m, k, aColStride, bRowStride);
+        if (fast && k > 0 && SkinnyGemm.longSumApplies(m, n, k, bColStride)) {
+            // The sum over k is the long side: split over threads it would change the bits.
+            SkinnyGemm.longSum(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, c, cOff, ldc, accumulate);
+            return;
+        }
+        boolean tall = fast && k > 0 && SkinnyGemm.tallApplies(m, n, k);
+        if (tall && (threads == 1 || work < PARALLEL_WORK)) {
+            SkinnyGemm.tall(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                    c, cOff, ldc, accumulate);
+            return;
+        }
+        boolean nt = fast && !tall && GemmNt.applies(m, k, aColStride, bRowStride);
         GemmThreads.Block block = (i0, i1, j0, j1) -> {
             int ao = aOff + i0 * aRowStride, bo = bOff + j0 * bColStride, co = cOff + i0 * ldc + j0;
-            if (nt) {
+            if (tall) {
+                SkinnyGemm.tall(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride, b, bo, bRowStride, bColStride,
+                        c, co, ldc, accumulate);
+            } else if (nt) {
                 GemmNt.sgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, b, bo, bColStride, c, co, ldc, accumulate);
             } else if (fast) {
                 GemmVector.sgemm(i1 - i0, j1 - j0, k, a, ao, aRowStride, aColStride,
@@ -88,6 +104,8 @@ public final class Gemm {
         };
         if (threads == 1 || work < PARALLEL_WORK) {
             block.run(0, m, 0, n);
+        } else if (tall) {
+            GemmThreads.split(m, n, threads, work, SkinnyGemm.ROWS, SkinnyGemm.MAX_N, block);
         } else if (nt) {
             GemmThreads.split(m, n, threads, work, GemmNt.MR, GemmNt.NR, block);
         } else if (fast) {

@@ -3,7 +3,6 @@ package dev.fluxion.kernel;
 import org.jspecify.annotations.Nullable;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -42,7 +41,9 @@ final class VectorBce {
             t.intoArray(logP, i);
             acc = acc.add(t);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        float[] lanes = LaneSums.floatRow();
+        acc.intoArray(lanes, 0);
+        double s = LaneSums.sum(lanes, FS.length());
         for (int i = upper; i < n; i++) {
             float lp = Math.max(logP[i], -100f);
             float lq = Math.max(logOneMinusP[i], -100f);
@@ -64,7 +65,9 @@ final class VectorBce {
             t.intoArray(terms, i);
             acc = acc.add(t);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        float[] lanes = LaneSums.floatRow();
+        acc.intoArray(lanes, 0);
+        double s = LaneSums.sum(lanes, FS.length());
         for (int i = upper; i < n; i++) {
             terms[i] -= z[zOff + i] * y[yOff + i];
             s += terms[i];

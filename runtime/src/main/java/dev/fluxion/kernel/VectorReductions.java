@@ -5,7 +5,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API reductions of one contiguous row. Loaded only when {@link Vectors#AVAILABLE}. */
+/**
+ * Vector API reductions of one contiguous row. A sum adds its lanes in a fixed order
+ * ({@link LaneSums}), so a row gives the same bits on every call. Loaded only when {@link Vectors#AVAILABLE}.
+ */
 final class VectorReductions {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
@@ -30,7 +33,14 @@ final class VectorReductions {
             a0 = combine(op, a0, FloatVector.fromArray(FS, x, off + i));
         }
         FloatVector acc = combine(op, combine(op, a0, a1), combine(op, a2, a3));
-        double r = acc.reduceLanes(lanes);
+        double r;
+        if (op == ReduceOp.SUM) {
+            float[] row = LaneSums.floatRow();
+            acc.intoArray(row, 0);
+            r = LaneSums.sum(row, len);
+        } else {
+            r = acc.reduceLanes(lanes);
+        }
         for (; i < n; i++) {
             r = op.combine(r, x[off + i]);
         }
@@ -53,7 +63,14 @@ final class VectorReductions {
             a0 = combine(op, a0, DoubleVector.fromArray(DS, x, off + i));
         }
         DoubleVector acc = combine(op, combine(op, a0, a1), combine(op, a2, a3));
-        double r = acc.reduceLanes(lanes(op));
+        double r;
+        if (op == ReduceOp.SUM) {
+            double[] row = LaneSums.doubleRow();
+            acc.intoArray(row, 0);
+            r = LaneSums.sum(row, len);
+        } else {
+            r = acc.reduceLanes(lanes(op));
+        }
         for (; i < n; i++) {
             r = op.combine(r, x[off + i]);
         }

@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API pieces of a float softmax row for {@link SoftmaxRows}: max, Σ e^(x − m), the
  * normalised row. Loaded only when {@link Vectors#AVAILABLE}. Arithmetic is float, the exp is
- * {@link FloatVectorMath#exp} (within 1 ulp, the same bits in every JIT tier), and the last
- * partial vector goes through the same code under a mask: a row gives the same bits every time.
+ * {@link FloatVectorMath#exp} (within 1 ulp, the same bits in every JIT tier), the lanes are
+ * summed in a fixed order ({@link LaneSums}), and the last partial vector goes through the same
+ * code under a mask: a row gives the same bits every time.
  */
 final class VectorSoftmax {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
@@ -38,7 +39,9 @@ final class VectorSoftmax {
             VectorMask<Float> m = FS.indexInRange(i, n);
             acc = acc.add(FloatVectorMath.exp(FloatVector.fromArray(FS, x, off + i, m).sub(shift)), m);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        float[] lanes = LaneSums.floatRow();
+        acc.intoArray(lanes, 0);
+        return LaneSums.sum(lanes, FS.length());
     }
 
     /** o = softmax (or log-softmax) of the row, max-shifted. */
@@ -60,7 +63,9 @@ final class VectorSoftmax {
             e.intoArray(o, oOff + i, m);
             acc = acc.add(e, m);
         }
-        scale(o, oOff, n, (float) (1.0 / acc.reduceLanes(VectorOperators.ADD)));
+        float[] lanes = LaneSums.floatRow();
+        acc.intoArray(lanes, 0);
+        scale(o, oOff, n, (float) (1.0 / LaneSums.sum(lanes, FS.length())));
     }
 
     /** o[off .. off+n) *= s. */

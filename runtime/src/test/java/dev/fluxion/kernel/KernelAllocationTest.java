@@ -78,7 +78,7 @@ class KernelAllocationTest {
         assertTrue(grad < 64, "bceWithLogitsGrad allocates " + grad + " B a call");
     }
 
-    /** The kernels of a training step added for issue 11: the NT product, the long dot product, the Adam update. */
+    /** The kernels of a training step added for issue 11: the NT and skinny products, the long dot product, the Adam update. */
     @Test
     void trainingStepKernelsAllocateNothingAfterExpHasRun() {
         Assumptions.assumeTrue(Vectors.AVAILABLE, "jdk.incubator.vector is not present");
@@ -92,6 +92,11 @@ class KernelAllocationTest {
         // [16, 130]·[130, 24]ᵀ-stored: full tiles, edge tiles and a K tail.
         long nt = bestBytesPerCall(() -> GemmNt.sgemm(16, 23, 130, x, 0, 130, y, 0, 130, o, 0, 23, false));
         assertTrue(nt < 64, "GemmNt allocates " + nt + " B a call");
+        // W3's skinny products: [759, 8]·[8, 6]ᵀ-stored, and the weight gradient [6, 759]·[759, 8].
+        long tall = bestBytesPerCall(() -> Gemm.sgemm(759, 6, 8, x, 0, 8, 1, y, 0, 1, 8, o, 0, 6, false, 1));
+        assertTrue(tall < 64, "the tall skinny product allocates " + tall + " B a call");
+        long longSum = bestBytesPerCall(() -> Gemm.sgemm(6, 8, 759, x, 0, 1, 6, y, 0, 8, 1, o, 0, 8, false, 1));
+        assertTrue(longSum < 64, "the long skinny sum allocates " + longSum + " B a call");
         long dot = bestBytesPerCall(() -> SmallMatmul.sgemm(1, 1, 500, x, 0, 500, 1, y, 0, 1, 1, o, 0, 1));
         assertTrue(dot < 64, "the long dot product allocates " + dot + " B a call");
         float[] m = new float[N], v = new float[N], p = x.clone();

@@ -34,13 +34,12 @@ public final class ElementwiseFusion {
     public static final String FUSED = "dev.fluxion.Fused";
     private static final Type STRING = new Type.Declared("java.lang.String");
 
-    private final Map<String, Integer> reads = new HashMap<>();
-    private final Map<String, Integer> defs = new HashMap<>();
+    private final UseCounts uses;
     private final Set<String> readAfter;
 
     private ElementwiseFusion(List<Stmt> stmts, Set<String> readAfter) {
         this.readAfter = readAfter;
-        stmts.forEach(this::count);
+        this.uses = new UseCounts(stmts);
     }
 
     /** {@code d} with its forward, backward and one-pass statements fused. */
@@ -67,65 +66,10 @@ public final class ElementwiseFusion {
         return new ElementwiseFusion(stmts, readAfter).block(stmts);
     }
 
-    // ------------------------------------------------------------------ counting
-
-    private void count(Stmt s) {
-        switch (s) {
-            case Stmt.Let l -> {
-                if (l.init() != null) {
-                    defs.merge(l.name(), 1, Integer::sum);
-                    countReads(l.init());
-                }
-            }
-            case Stmt.Assign a -> {
-                defs.merge(a.name(), 1, Integer::sum);
-                countReads(a.value());
-            }
-            case Stmt.ArrayAccumulate a -> {
-                defs.merge(a.array(), 1, Integer::sum);
-                reads.merge(a.array(), 1, Integer::sum);
-                countReads(a.index());
-                countReads(a.value());
-            }
-            case Stmt.Return r -> countReads(r.value());
-            case Stmt.ExprStmt x -> countReads(x.expr());
-            case Stmt.Block b -> b.stmts().forEach(this::count);
-            case Stmt.If i -> {
-                countReads(i.condition());
-                count(i.then());
-                count(i.otherwise());
-            }
-            case Stmt.While w -> {
-                countReads(w.condition());
-                count(w.body());
-            }
-            case Stmt.DoWhile w -> {
-                countReads(w.condition());
-                count(w.body());
-            }
-            case Stmt.For f -> {
-                f.init().forEach(this::count);
-                if (f.condition() != null) {
-                    countReads(f.condition());
-                }
-                f.update().forEach(this::count);
-                count(f.body());
-            }
-            default -> { }
-        }
-    }
-
-    private void countReads(Expr e) {
-        if (e instanceof Expr.Var v) {
-            reads.merge(v.name(), 1, Integer::sum);
-        }
-        e.children().forEach(this::countReads);
-    }
-
     // ------------------------------------------------------------------ fusing one block
 
     /** A statement {@code name = value} of a block. */
-    private record Def(String name, Expr value, Stmt stmt) {}
+    record Def(String name, Expr value, Stmt stmt) {}
 
     private List<Stmt> block(List<Stmt> stmts) {
         List<Stmt> in = new ArrayList<>();
@@ -137,7 +81,7 @@ public final class ElementwiseFusion {
         for (int i = 0; i < in.size(); i++) {
             Def d = def(in.get(i));
             if (d == null || FusibleOps.of(d.value()) == null || !d.value().type().isTensor()
-                    || reads.getOrDefault(d.name(), 0) != 1 || defs.getOrDefault(d.name(), 0) != 1
+                    || uses.reads(d.name()) != 1 || uses.defs(d.name()) != 1
                     || readAfter.contains(d.name())) {
                 continue;
             }
@@ -214,7 +158,8 @@ public final class ElementwiseFusion {
         return uses == 1;
     }
 
-    private static boolean assignsAny(List<Stmt> stmts, Set<String> names) {
+    /** Whether any of {@code stmts} assigns one of {@code names}. */
+    static boolean assignsAny(List<Stmt> stmts, Set<String> names) {
         Set<String> assigned = new HashSet<>();
         stmts.forEach(s -> assigned(s, assigned));
         assigned.retainAll(names);
@@ -257,7 +202,8 @@ public final class ElementwiseFusion {
         };
     }
 
-    private static Def def(Stmt s) {
+    /** {@code s} as a definition {@code name = value}, or null. */
+    static Def def(Stmt s) {
         return switch (s) {
             case Stmt.Let l when l.init() != null -> new Def(l.name(), l.init(), s);
             case Stmt.Assign a -> new Def(a.name(), a.value(), s);

@@ -2,7 +2,6 @@ package dev.fluxion.processor.opt;
 
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
-import dev.fluxion.processor.ir.Exprs;
 import dev.fluxion.processor.ir.Stmt;
 import java.util.List;
 import java.util.Set;
@@ -25,33 +24,13 @@ final class ShapeOnlyReads {
     private ShapeOnlyReads() {}
 
     static List<Stmt> apply(List<Stmt> stmts) {
-        return stmts.stream().map(ShapeOnlyReads::stmt).toList();
+        return StmtExprs.map(stmts, ShapeOnlyReads::rewrite);
     }
 
-    private static Stmt stmt(Stmt s) {
-        return switch (s) {
-            case Stmt.Let l -> l.init() == null ? l : new Stmt.Let(l.name(), l.type(), rewrite(l.init()), l.pos());
-            case Stmt.Assign a -> new Stmt.Assign(a.name(), rewrite(a.value()), a.pos());
-            case Stmt.ArrayAccumulate a -> new Stmt.ArrayAccumulate(a.array(), a.index(), rewrite(a.value()), a.pos());
-            case Stmt.Return r -> new Stmt.Return(rewrite(r.value()), r.pos());
-            case Stmt.ExprStmt x -> new Stmt.ExprStmt(rewrite(x.expr()), x.pos());
-            case Stmt.Block b -> block(b);
-            case Stmt.If i -> new Stmt.If(i.condition(), block(i.then()), block(i.otherwise()), i.pos());
-            case Stmt.While w -> new Stmt.While(w.condition(), block(w.body()), w.pos());
-            case Stmt.DoWhile d -> new Stmt.DoWhile(block(d.body()), d.condition(), d.pos());
-            case Stmt.For f -> new Stmt.For(f.init(), f.condition(), f.update(), block(f.body()), f.pos());
-            default -> s;
-        };
-    }
-
-    private static Stmt.Block block(Stmt.Block b) {
-        return new Stmt.Block(apply(b.stmts()), b.pos());
-    }
-
-    private static Expr rewrite(Expr e) {
-        return Exprs.map(e, x -> x instanceof Expr.Call c && c.callee() instanceof Callee.Static s
+    private static Expr rewrite(Expr x) {
+        return x instanceof Expr.Call c && c.callee() instanceof Callee.Static s
                 && s.ownerQualifiedName().equals("dev.fluxion.Derivatives") && RULES.contains(s.name())
                 && c.args().size() == 3 && c.args().get(1) instanceof Expr.Var && c.args().get(2) instanceof Expr.Var out
-                ? new Expr.Call(c.callee(), List.of(c.args().get(0), out, out), c.type(), c.pos()) : x);
+                ? new Expr.Call(c.callee(), List.of(c.args().get(0), out, out), c.type(), c.pos()) : x;
     }
 }

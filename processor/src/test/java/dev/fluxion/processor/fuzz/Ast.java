@@ -13,7 +13,7 @@ final class Ast {
 
     /** A double (scalar) or Tensor expression. */
     sealed interface Expr permits Num, Var, IntVar, ArrRead, Bin, SafeDiv, Neg, MathCall, Ternary, Call,
-            TUnary, TScalar, TScaled, TBin, TReduce, TMatmul {
+            TUnary, TScalar, TScaled, TBin, TReduce, TMatmul, TLinear {
     }
 
     /** A double literal. */
@@ -78,6 +78,13 @@ final class Ast {
 
     /** {@code a.matmul(b)}. */
     record TMatmul(Expr a, Expr b) implements Expr {
+    }
+
+    /**
+     * {@code linear(a, w.t(), w.sum(0))}: a linear layer of weight {@code wᵀ} and bias
+     * {@code w.sum(0)} ({@code a} [r, c], {@code w} [c, k]), the pattern of the matmul epilogues.
+     */
+    record TLinear(Expr a, Expr w) implements Expr {
     }
 
     /** A condition. */

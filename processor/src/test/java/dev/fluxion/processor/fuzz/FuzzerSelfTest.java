@@ -39,7 +39,7 @@ class FuzzerSelfTest {
         }
         for (String construct : List.of("for (", "while (", "do {", " && k", "break;", "continue;", "? ", "+=", "-=",
                 "*=", "Math.exp", "Math.log", "Math.pow", "Math.max", "x[", "@NoGrad double", "Tensor ",
-                ".matmul(", ".sum(1", ".mean()", "sigmoid(", "relu(", ".times(s)")) {
+                ".matmul(", ".sum(1", ".mean()", "sigmoid(", "relu(", ".times(s)", "sigmoid(linear(", "linear(")) {
             assertTrue(all.toString().contains(construct), construct);
         }
         Set<Feature> noJumps = Feature.all();

@@ -173,6 +173,7 @@ final class Printer {
             case TBin b -> expr(b.a()) + "." + b.op() + "(" + expr(b.b()) + ")";
             case TReduce r -> expr(r.a()) + "." + r.op() + "(" + (r.dim() < 0 ? "" : r.dim() + (r.keepDim() ? ", true" : "")) + ")";
             case TMatmul m -> expr(m.a()) + ".matmul(" + expr(m.b()) + ")";
+            case TLinear l -> "linear(" + expr(l.a()) + ", " + expr(l.w()) + ".t(), " + expr(l.w()) + ".sum(0))";
         };
     }
 }

@@ -29,6 +29,7 @@ final class Rewrite {
             case TBin b -> List.of(b.a(), b.b());
             case TReduce r -> List.of(r.a());
             case TMatmul m -> List.of(m.a(), m.b());
+            case TLinear l -> List.of(l.a(), l.w());
         };
     }
 
@@ -51,6 +52,7 @@ final class Rewrite {
             case TBin b -> new TBin(b.op(), kids.get(0), kids.get(1));
             case TReduce r -> new TReduce(r.op(), kids.get(0), r.dim(), r.keepDim());
             case TMatmul m -> new TMatmul(kids.get(0), kids.get(1));
+            case TLinear l -> new TLinear(kids.get(0), kids.get(1));
         };
     }
 

@@ -228,6 +228,16 @@ final class TensorGenerator {
             return new TReduce(rnd.nextBoolean() ? "sum" : "mean", gen(rc, depth - 1, scope), 1, true);
         }
         if (r < 0.62 && on(Feature.TENSOR_MATMUL) && scope.containsValue(ck) && shape.equals(rk)) {
+            if (rnd.nextBoolean()) {
+                // A linear layer, bare or under an activation: the matmul epilogues' pattern.
+                Expr linear = new TLinear(gen(rc, depth - 1, scope), leaf(ck, scope));
+                return switch (rnd.nextInt(4)) {
+                    case 0 -> new TUnary("sigmoid", linear);
+                    case 1 -> new TUnary("tanh", linear);
+                    case 2 -> new TUnary("relu", linear);
+                    default -> linear;
+                };
+            }
             return new TMatmul(gen(rc, depth - 1, scope), leaf(ck, scope));
         }
         if (r < 0.62 && on(Feature.TENSOR_MATMUL) && shape.equals(rows)) {

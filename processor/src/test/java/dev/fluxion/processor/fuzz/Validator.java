@@ -326,6 +326,14 @@ final class Validator {
                 }
                 yield Ty.tensor(shape);
             }
+            case TLinear l -> {
+                List<Integer> a = tensor(l.a(), scope).shape(), w = tensor(l.w(), scope).shape();
+                List<Integer> shape = Shapes.matmul(a, w);
+                if (shape == null || a.size() != 2 || w.size() != 2) {
+                    throw new Invalid("linear shapes");
+                }
+                yield Ty.tensor(shape);
+            }
         };
     }
 
