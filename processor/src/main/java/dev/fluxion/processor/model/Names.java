@@ -38,6 +38,14 @@ public final class Names {
         return method + "Grad";
     }
 
+    /**
+     * The method a call of {@code gGrad(...).x()} inside differentiable code becomes
+     * ({@link NestedCall}): {@code gGrad_x}.
+     */
+    public static String nestedGradient(String method, String component) {
+        return gradMethod(method) + "_" + component;
+    }
+
     /** {@code e} → {@code eVjp}. */
     public static String vjpMethod(String method) {
         return method + "Vjp";
