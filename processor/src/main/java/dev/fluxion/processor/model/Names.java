@@ -46,6 +46,11 @@ public final class Names {
         return gradMethod(method) + "_" + component;
     }
 
+    /** Whether {@code name} is a {@link #nestedGradient} adapter's. */
+    public static boolean isNestedGradient(String name) {
+        return name.matches("\\w+Grad_\\w+");
+    }
+
     /** {@code e} → {@code eVjp}. */
     public static String vjpMethod(String method) {
         return method + "Vjp";
