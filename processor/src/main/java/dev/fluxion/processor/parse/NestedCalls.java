@@ -50,8 +50,13 @@ final class NestedCalls {
         Optional<TypeElement> owner = ownerOfGenerated(receiver);
         if (owner.isPresent()) {
             // OtherGrad.g(args): the generated forward pass is g itself.
-            return differentiable(owner.get(), name, m.getArguments().size())
+            Optional<Expr> plain = differentiable(owner.get(), name, m.getArguments().size())
                     .flatMap(g -> call(g, m.getArguments(), pos, null));
+            if (plain.isEmpty() && cx.imports.resolveType(receiver.toString()).isEmpty()) {
+                // Another method of a class generated in this round: named in the error as written.
+                return Optional.of(new Expr.Unsupported(Expr.Reason.UNKNOWN_METHOD, receiver + "." + name + "(...)", pos));
+            }
+            return plain;
         }
         if (!(receiver instanceof MethodInvocationTree inner) || !m.getArguments().isEmpty()
                 || !(inner.getMethodSelect() instanceof MemberSelectTree innerSelect)) {
