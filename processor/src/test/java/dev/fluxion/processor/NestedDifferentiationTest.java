@@ -105,6 +105,21 @@ class NestedDifferentiationTest {
     }
 
     @Test
+    void gradientsOfTwoClassesMethodsOfOneNameGetAnAdapterEach() {
+        Generated g = Generated.compileAll(
+                "demo.A", "package demo;\nimport dev.fluxion.annotation.Differentiable;\n"
+                        + "class A { @Differentiable static double f(double x) { return x * x * x; } }\n",
+                "demo.B", "package demo;\nimport dev.fluxion.annotation.Differentiable;\n"
+                        + "class B { @Differentiable static double f(double x) { return Math.sin(x); } }\n",
+                "demo.C", "package demo;\nimport dev.fluxion.annotation.Differentiable;\n"
+                        + "class C { @Differentiable static double both(double x) { return AGrad.fGrad(x).x() * BGrad.fGrad(x).x(); } }\n");
+        double x = 0.9;
+        // d/dx (3x² cos x) = 6x cos x − 3x² sin x
+        assertEquals(6 * x * Math.cos(x) - 3 * x * x * Math.sin(x),
+                (double) Generated.get(g.call("demo.CGrad", "bothGrad", x), "x"), 1e-12);
+    }
+
+    @Test
     void compileTimeVerificationCoversMethodsWithNestedCalls() {
         Compilation c = Generated.javac().withOptions("--add-modules=jdk.incubator.vector", "-Xlint:-incubating",
                 "-Afluxion.verify=on").compile(JavaFileObjects.forSourceString("demo.R",

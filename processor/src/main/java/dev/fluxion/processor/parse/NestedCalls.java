@@ -98,9 +98,15 @@ final class NestedCalls {
         if (k < 0) {
             return Optional.of(new Expr.Call(new Callee.User(callee), args, callee.returnType(), pos));
         }
-        Callee.UserMethod adapter = new Callee.UserMethod(cx.owner.getQualifiedName().toString(),
-                Names.nestedGradient(callee.name(), component), true, callee.paramNames(), callee.paramTypes(),
-                callee.differentiable(), callee.paramTypes().get(k), callee.gradientNames());
+        String name = Names.nestedGradient(callee.name(), component);
+        String caller = cx.owner.getQualifiedName().toString();
+        // Another class's g with the same name and component: a name of its own (fGrad_x_2).
+        for (int n = 2; cx.nested.containsKey(caller + "#" + name)
+                && !cx.nested.get(caller + "#" + name).callee().key().equals(callee.key()); n++) {
+            name = Names.nestedGradient(callee.name(), component) + "_" + n;
+        }
+        Callee.UserMethod adapter = new Callee.UserMethod(caller, name, true, callee.paramNames(),
+                callee.paramTypes(), callee.differentiable(), callee.paramTypes().get(k), callee.gradientNames());
         cx.nested.putIfAbsent(adapter.key(), new NestedCall(adapter, callee, k, pos));
         return Optional.of(new Expr.Call(new Callee.User(adapter), args, adapter.returnType(), pos));
     }
