@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one eval on several tools, one after the other, and prints a Markdown table of each
-# evaluation's validity and minimum `evaluate` time per tool, with each tool's ratio to manual.
+# evaluation's validity and minimum `evaluate` time per tool, with each tool's ratio to manual (to finite where GradBench has no manual tool).
 #
 #   benchmarks/gradbench/compare.sh EVAL "TOOL..." [EVAL ARGS...]
 #   e.g. benchmarks/gradbench/compare.sh lse "fluxion manual pytorch" --min-seconds 1
@@ -44,6 +44,6 @@ def cell(r, base):
 print(f"| {ev} function | input | " + " | ".join(tools) + " |")
 print("| --- | --- | " + " | ".join("---" for _ in tools) + " |")
 for key in order:
-    base = rows[key].get("manual")
+    base = rows[key].get("manual") or rows[key].get("finite")  # particle and saddle have no manual tool
     print(f"| {key[0]} | {key[1]} | " + " | ".join(cell(rows[key].get(t), base) for t in tools) + " |")
 PY

@@ -5,7 +5,8 @@
 #
 # EVAL: hello, lse, llsq, gmm, kmeans, ... (GradBench's python/gradbench/gradbench/evals/EVAL/run.py)
 # TOOL: fluxion (default; this module's GradBenchTool), manual (GradBench's hand-written C++ tool,
-#       built with g++ and nlohmann-json3-dev), pytorch (needs python3-torch)
+#       built with g++ and nlohmann-json3-dev), finite (GradBench's C++ finite-differences tool, the
+#       only C++ one for particle and saddle, which manual lacks), pytorch (needs python3-torch)
 # EVAL ARGS go to the eval, e.g. `-n 2500 5000 --min-runs 5 --min-seconds 0`.
 #
 # GradBench's source comes from the bare mirror GRADBENCH_MIRROR (default
@@ -34,6 +35,7 @@ if [ ! -f "$SRC/cpp/json.hpp" ]; then
   extract python; extract cpp; extract tools/manual
   cp /usr/include/nlohmann/json.hpp "$SRC/cpp/json.hpp"  # GradBench's cpp/Makefile would wget it
 fi
+[ -d "$SRC/tools/finite" ] || extract tools/finite
 if [ ! -d "$SRC/evals/$EVAL" ]; then
   # file by file: the mirror lacks some large data files (it says so and the eval uses another)
   git -C "$MIRROR" ls-tree -r --name-only "HEAD:evals/$EVAL" | while read -r f; do
@@ -52,8 +54,10 @@ if [ "$EVAL" = lstm ] && [ ! -s "$LSTM_TEXT" ]; then
   done | LC_ALL=C tr -cd '\11\12\40-\176' > "$LSTM_TEXT"
   echo "# lstm: the mirror lacks lstm_full.txt; using $(wc -c < "$LSTM_TEXT") characters of GradBench's Markdown" >&2
 fi
-# The reference the eval validates against.
-make -s -C "$SRC/tools/manual" "bin/$EVAL" >/dev/null
+# The reference the eval validates against (particle and saddle validate against fixed values: no manual tool).
+if [ -f "$SRC/tools/manual/$EVAL.cpp" ]; then
+  make -s -C "$SRC/tools/manual" "bin/$EVAL" >/dev/null
+fi
 
 case "$TOOL" in
   fluxion)
@@ -64,6 +68,7 @@ case "$TOOL" in
     TOOL_CMD="$JAVA --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m -cp $CP dev.fluxion.gradbench.GradBenchTool"
     ;;
   manual) TOOL_CMD="python3 python/gradbench/gradbench/cpp.py manual" ;;
+  finite) TOOL_CMD="python3 python/gradbench/gradbench/cpp.py finite" ;;
   # Debian's python3-torch is installed for /usr/bin/python3, which may differ from `python3`.
   pytorch) TOOL_CMD="${TORCH_PYTHON:-/usr/bin/python3} python/gradbench/gradbench/tools/pytorch/run.py" ;;
   *) echo "unknown tool $TOOL" >&2; exit 2 ;;

@@ -140,12 +140,20 @@ public final class FluxionProcessor extends AbstractProcessor {
         }
         Map<String, TangentMethod> tangents = new LinkedHashMap<>();
         guard(anchor, reporter, () -> tangents.putAll(ForwardModes.of(parsed.values(), processingEnv.getElementUtils())));
+        Map<String, List<DerivedMethod>> adapters = new LinkedHashMap<>();
+        guard(anchor, reporter, () -> adapters.putAll(NestedAdapters.of(parser.nestedCalls(), parsed.values(), tangents,
+                processingEnv.getElementUtils(), (d, caller) -> {
+                    TypeElement owner = processingEnv.getElementUtils().getTypeElement(caller);
+                    reporter.report(d, owner);
+                    failed.put(owner, true);
+                })));
         for (var entry : byClass.entrySet()) {
             TypeElement owner = entry.getKey();
             if (failed.containsKey(owner)) {
                 continue; // its errors are reported; a partial class would only add confusing ones
             }
-            guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed, tangents));
+            guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed, tangents,
+                    adapters.getOrDefault(owner.getQualifiedName().toString(), List.of())));
         }
         guard(anchor, reporter, () -> verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report));
         return false;
@@ -173,7 +181,7 @@ public final class FluxionProcessor extends AbstractProcessor {
     }
 
     private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed,
-                          Map<String, TangentMethod> tangents) throws IOException {
+                          Map<String, TangentMethod> tangents, List<DerivedMethod> adapters) throws IOException {
         Map<String, TangentMethod> ownTangents = new LinkedHashMap<>();
         List<DerivedMethod> derived = new ArrayList<>();
         MethodIr first = null;
@@ -207,11 +215,16 @@ public final class FluxionProcessor extends AbstractProcessor {
             dev.fluxion.processor.fwd.Directional.of(t).ifPresent(ir -> {
                 try {
                     derived.add(withComponentNames(Differentiator.derive(ir, note -> { })));
+                    verification.addCallable(derived.getLast());
                     directional.put(t.method().name(), name);
                 } catch (RuntimeException | StackOverflowError e) {
                     // Second order is not supported for this method yet: it simply has no fHvp.
                 }
             });
+        }
+        for (DerivedMethod adapter : adapters) {
+            derived.add(withComponentNames(adapter));
+            verification.addCallable(derived.getLast());
         }
         for (DerivedMethod custom : customRules.derivedFor(owner)) {
             derived.add(withComponentNames(custom));

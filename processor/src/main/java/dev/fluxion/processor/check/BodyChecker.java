@@ -55,7 +55,7 @@ public final class BodyChecker {
 
     /**
      * Checks {@code s}. Inside loops and branches ({@code inFlow}) a local stays varied once any
-     * path makes it so; a loop body is walked twice so that values fed back by the loop count.
+     * path makes it so; a loop body is walked until no more local becomes varied, so that values fed back by the loop count.
      */
     private void statement(Stmt s, boolean inFlow) {
         switch (s) {
@@ -110,13 +110,19 @@ public final class BodyChecker {
 
     private void loop(List<Stmt> init, Expr condition, Stmt.Block body, List<Stmt> update) {
         init.forEach(x -> statement(x, true));
-        for (int pass = 0; pass < 2; pass++) {
+        // Until no more local becomes varied (in a loop none stops being varied): a value fed back
+        // through a chain of k statements is varied only after k passes (x += v; v -= f(new double[] {x})).
+        int pass = 0;
+        int varied;
+        do {
+            varied = variedBy.size();
             if (condition != null) {
                 condition(condition);
             }
             statement(body, true);
             update.forEach(x -> statement(x, true));
-        }
+            pass++;
+        } while (pass < 2 || variedBy.size() != varied);
     }
 
     /** A condition only steers: it is not differentiated, so only unsupported constructs matter. */

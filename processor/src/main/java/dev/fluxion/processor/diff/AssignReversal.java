@@ -164,8 +164,13 @@ final class AssignReversal {
         Type adjT = Adjoints.adjointType(types.get(v));
         String adj = adjoints.of(v);
         String gName = scope.temp(adj + "_");
-        out.add(new Stmt.Let(gName, adjT, new Expr.Var(adj, adjT, Pos.NONE), at));
-        out.add(new Stmt.Assign(adj, Adjoints.zeroOf(adjT), at));
+        Expr.Var adjVar = new Expr.Var(adj, adjT, Pos.NONE);
+        out.add(new Stmt.Let(gName, adjT, adjVar, at));
+        // An array result (a nested call's gradient component): the cotangent array goes to the
+        // pullback, and the local's adjoint starts again from a zero array of its length.
+        boolean array = adjT instanceof Type.ArrayOf;
+        out.add(new Stmt.Assign(adj, array ? new Expr.NewArray((Type.ArrayOf) adjT, List.of(),
+                new Expr.ArrayLength(adjVar, Pos.NONE), Pos.NONE) : Adjoints.zeroOf(adjT), at));
         adjoints.step(Names.capitalize(m.name()) + "Backward");
         String recordType = gradClass(m) + "." + Names.gradientRecord(m.name());
         Expr gVar = new Expr.Var(gName, adjT, Pos.NONE);
@@ -185,7 +190,7 @@ final class AssignReversal {
         if (adjT.isTensor()) {
             out.add(new Stmt.If(Build.cmp(Expr.BinOp.NE, gVar, Adjoints.nullOf(Type.TENSOR)),
                     new Stmt.Block(inner, at), Lowering.empty(), at));
-        } else if (guardZeroCotangents) {
+        } else if (guardZeroCotangents && !array) {
             out.add(whereCotangentIsNotZero(gVar, inner, at));
         } else {
             out.addAll(inner);

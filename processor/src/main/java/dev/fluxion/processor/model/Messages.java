@@ -26,8 +26,11 @@ public enum Messages {
             "not differentiable with respect to `{0}`: it is passed to {1}, whose parameter `{2}` has no gradient",
             "remove @NoGrad from `{2}` in {1} or wrap the argument in detach(...)"),
     NESTED_DIFFERENTIATION(
-            "cannot differentiate a call to {0}: nested differentiation (a @Differentiable method calling generated derivative code) is not supported yet",
-            "compute the inner derivative in the method itself (write out its formula), or call {0} outside @Differentiable code; fJvp, fHvp and fJacobian give second-order quantities directly"),
+            "cannot differentiate a call to {0}: of generated derivative code, a @Differentiable method may call only gGrad(...).x() (one gradient component), gGrad(...).value() and g(...) of a static @Differentiable method g",
+            "read the gradient as OtherGrad.gGrad(args).x(), one component per call, or call {0} outside @Differentiable code"),
+    NESTED_CALL(
+            "cannot differentiate through {0}: {1}",
+            "differentiating a gradient needs the Hessian-vector product of a scalar method on double and double[] inputs; write the inner derivative out, or detach it (call it outside @Differentiable code and pass the result as @NoGrad)"),
     UNKNOWN_METHOD(
             "cannot differentiate a call to {0}: it is neither @Differentiable nor a known operation",
             "annotate {0} with @Differentiable, or use a Tensor/F/Math operation"),

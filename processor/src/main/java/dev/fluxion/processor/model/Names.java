@@ -38,6 +38,19 @@ public final class Names {
         return method + "Grad";
     }
 
+    /**
+     * The method a call of {@code gGrad(...).x()} inside differentiable code becomes
+     * ({@link NestedCall}): {@code gGrad_x}.
+     */
+    public static String nestedGradient(String method, String component) {
+        return gradMethod(method) + "_" + component;
+    }
+
+    /** Whether {@code name} is a {@link #nestedGradient} adapter's. */
+    public static boolean isNestedGradient(String name) {
+        return name.matches("\\w+Grad_\\w+");
+    }
+
     /** {@code e} → {@code eVjp}. */
     public static String vjpMethod(String method) {
         return method + "Vjp";

@@ -30,13 +30,19 @@ final class CallResolver {
 
     private final ParseContext cx;
     private final ExprParser exprs;
+    private final NestedCalls nested;
 
     CallResolver(ParseContext cx, ExprParser exprs) {
         this.cx = cx;
         this.exprs = exprs;
+        this.nested = new NestedCalls(cx, exprs);
     }
 
     Expr resolve(MethodInvocationTree m, Pos pos) {
+        Optional<Expr> generated = nested.resolve(m, pos);
+        if (generated.isPresent()) {
+            return generated.get();
+        }
         List<Expr> args = new ArrayList<>();
         for (ExpressionTree a : m.getArguments()) {
             Expr e = exprs.parse(a);

@@ -30,8 +30,11 @@ import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.NestedCall;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -46,10 +49,19 @@ import javax.lang.model.util.Elements;
 public final class MethodParser {
     private final Trees trees;
     private final Elements elements;
+    private final Map<String, NestedCall> nested = new LinkedHashMap<>();
 
     public MethodParser(Trees trees, Elements elements) {
         this.trees = trees;
         this.elements = elements;
+    }
+
+    /**
+     * The calls of generated derivative code ({@code OtherGrad.gGrad(x).x()}) in the methods parsed
+     * so far, each once: the adapters the callers' generated classes must declare.
+     */
+    public List<NestedCall> nestedCalls() {
+        return List.copyOf(nested.values());
     }
 
     /** Parses {@code method}, which must have a body. */
@@ -59,7 +71,7 @@ public final class MethodParser {
         MethodTree tree = (MethodTree) path.getLeaf();
         TypeElement owner = (TypeElement) method.getEnclosingElement();
         boolean instance = !method.getModifiers().contains(Modifier.STATIC);
-        ParseContext cx = new ParseContext(trees, elements, unit, owner, instance);
+        ParseContext cx = new ParseContext(trees, elements, unit, owner, instance, nested);
         Callee.UserMethod self = Signatures.userMethod(method);
         List<Param> params = new ArrayList<>();
         for (int i = 0; i < method.getParameters().size(); i++) {

@@ -7,6 +7,7 @@ import com.sun.source.util.Trees;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Type;
 import dev.fluxion.processor.model.Names;
+import dev.fluxion.processor.model.NestedCall;
 import dev.fluxion.processor.model.SourceRef;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -31,8 +32,12 @@ final class ParseContext {
     private final Deque<Map<String, Type>> scopes = new ArrayDeque<>();
     /** Names that stand for an expression: the variable of {@code for (Linear l : layers)}. */
     private final Deque<Map<String, dev.fluxion.processor.ir.Expr>> aliases = new ArrayDeque<>();
+    /** The calls of generated derivative code met so far, by adapter key ({@link NestedCalls}). */
+    final Map<String, NestedCall> nested;
 
-    ParseContext(Trees trees, Elements elements, CompilationUnitTree unit, TypeElement owner, boolean instance) {
+    ParseContext(Trees trees, Elements elements, CompilationUnitTree unit, TypeElement owner, boolean instance,
+                 Map<String, NestedCall> nested) {
+        this.nested = nested;
         this.trees = trees;
         this.elements = elements;
         this.unit = unit;

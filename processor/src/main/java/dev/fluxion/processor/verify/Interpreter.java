@@ -494,6 +494,11 @@ final class Interpreter {
             if (vjp.isPresent()) {
                 return Interpreter.this.forward(vjp.get(), args);
             }
+            var gradient = registry.gradient(s.ownerQualifiedName(), s.name());
+            if (gradient.isPresent()) {
+                // OtherGrad.fGrad(x) and fHvp(x, v) inside a nested call's adapter: seed 1.
+                return backward(Interpreter.this.forward(gradient.get(), args), 1.0);
+            }
             var plain = registry.plain(s.ownerQualifiedName() + "#" + s.name());
             if (plain.isPresent()) {
                 return Interpreter.this.call(plain.get(), args);

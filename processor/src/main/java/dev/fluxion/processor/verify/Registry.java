@@ -18,6 +18,10 @@ public final class Registry {
     private final Map<String, DerivedMethod> byKey = new HashMap<>();
     private final Map<String, DerivedMethod> byVjp = new HashMap<>();
     private final Map<String, MethodIr> plain = new HashMap<>();
+    /** {@code OwnerGrad#fGrad} and {@code OwnerGrad#fHvp} (the gradient of {@code fDirectional}). */
+    private final Map<String, DerivedMethod> byGrad = new HashMap<>();
+
+    private static final String DIRECTIONAL = "Directional";
 
     /** A registry of {@code derived}. */
     public Registry(List<DerivedMethod> derived) {
@@ -36,6 +40,11 @@ public final class Registry {
         byVjp.put((dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1)) + "#" + vjp, d);
         String pkg = d.method().packageName();
         byVjp.put(Names.gradClassQualified(pkg, d.method().ownerSimpleName()) + "#" + vjp, d);
+        String gradClass = (dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1));
+        byGrad.put(gradClass + "#" + Names.gradMethod(m.name()), d);
+        if (m.name().endsWith(DIRECTIONAL)) {
+            byGrad.put(gradClass + "#" + Names.hvpMethod(m.name().substring(0, m.name().length() - DIRECTIONAL.length())), d);
+        }
     }
 
     /** Adds a plain method (evaluated, never differentiated), such as a {@code @Derivative} rule. */
@@ -45,6 +54,14 @@ public final class Registry {
 
     Optional<DerivedMethod> derived(String key) {
         return Optional.ofNullable(byKey.get(key));
+    }
+
+    /**
+     * The method whose value and gradients (seed 1) the generated {@code owner.name} returns:
+     * {@code fGrad} of {@code f}, {@code fHvp} of {@code fDirectional}; empty for any other name.
+     */
+    Optional<DerivedMethod> gradient(String owner, String name) {
+        return Optional.ofNullable(byGrad.get(owner + "#" + name));
     }
 
     Optional<DerivedMethod> vjp(String owner, String name) {

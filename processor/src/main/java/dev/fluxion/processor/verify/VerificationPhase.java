@@ -52,6 +52,14 @@ public final class VerificationPhase {
         callable.add(derived);
     }
 
+    /**
+     * Adds a derivation that other methods' checks call but that is not checked on its own: a
+     * method's {@code fDirectional} (its gradient is {@code fHvp}) and a nested call's adapter.
+     */
+    public void addCallable(DerivedMethod derived) {
+        callable.add(derived);
+    }
+
     /** Adds a method that is only evaluated (a {@code @Derivative} rule and its primal). */
     public void addPlain(MethodIr m) {
         plain.add(m);

@@ -72,8 +72,9 @@ public final class GradClassWriter {
         SourceSites sites = new SourceSites(taken);
         for (DerivedMethod d : methods) {
             ClassName gradClass = ClassName.get(packageName, Names.gradClass(ownerSimpleName));
-            // A directional-derivative method exists only in the generated class: its docs link there.
-            ClassName docOwner = directional.containsValue(d.method().name()) ? gradClass : owner;
+            // A directional-derivative method and a nested call's adapter exist only in the generated class: their docs link there.
+            ClassName docOwner = directional.containsValue(d.method().name())
+                    || Names.isNestedGradient(d.method().name()) ? gradClass : owner;
             new PerMethod(d, docOwner, gradClass, sites, taken).addTo(type);
             var tangent = tangents.get(d.method().name());
             if (JacobianWriter.eligible(d.method()) && methods.stream().noneMatch(o -> o.method().name()

@@ -70,6 +70,8 @@ enum Feature {
     CALLS,
     /** Calls to a helper inside a loop. */
     CALLS_IN_LOOP,
+    /** A component of the helper's generated gradient, {@code CGrad.hGrad(a, b).u()} (nested differentiation). */
+    NESTED_CALLS,
     /** Tensor programs. */
     TENSOR,
     /** Double parameters and loop counters in tensor programs: {@code x.times(s)}, {@code x.plus(i)}. */

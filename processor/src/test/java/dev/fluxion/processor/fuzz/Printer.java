@@ -7,6 +7,9 @@ import java.util.stream.Collectors;
 
 /** Prints generated programs as Java source: one class per batch, one method per program. */
 final class Printer {
+    /** Stands for the class's generated class in a nested call, until the class's name is known. */
+    private static final String GENERATED_CLASS = "$Generated";
+
     private final StringBuilder out = new StringBuilder();
     private int indent;
 
@@ -35,7 +38,7 @@ final class Printer {
             p.method(prog.main());
         }
         p.out.append("}\n");
-        return p.out.toString();
+        return p.out.toString().replace(GENERATED_CLASS, simpleName + "Grad");
     }
 
     /** The methods of one program, for a failure message. */
@@ -166,6 +169,12 @@ final class Printer {
             case MathCall m -> "Math." + m.fn() + "(" + m.args().stream().map(Printer::expr)
                     .collect(Collectors.joining(", ")) + ")";
             case Ternary t -> "(" + cond(t.cond()) + " ? " + expr(t.a()) + " : " + expr(t.b()) + ")";
+            case Call c when c.method().contains(ScalarGenerator.NESTED) -> {
+                // nested differentiation: one component of the helper's generated gradient
+                String[] parts = c.method().split(java.util.regex.Pattern.quote(ScalarGenerator.NESTED));
+                yield GENERATED_CLASS + "." + parts[0] + "Grad(" + c.args().stream().map(Printer::expr)
+                        .collect(Collectors.joining(", ")) + ")." + parts[1] + "()";
+            }
             case Call c -> c.method() + "(" + c.args().stream().map(Printer::expr).collect(Collectors.joining(", ")) + ")";
             case TUnary u -> u.fn() + "(" + expr(u.a()) + ")";
             case TScalar s -> expr(s.a()) + "." + s.op() + "(" + number(s.c()) + ")";

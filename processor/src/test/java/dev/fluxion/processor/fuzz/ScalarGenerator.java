@@ -22,6 +22,9 @@ final class ScalarGenerator {
     private final String methodName;
     private int names;
     private int arrayLength;
+    /** In a {@link Call}'s method: {@code h#u} is {@code CGrad.hGrad(a, b).u()} (nested differentiation). */
+    static final String NESTED = "#";
+
     private Method helper;
     private int loops;
 
@@ -393,7 +396,10 @@ final class ScalarGenerator {
             return new Ternary(cond(scope, ctx), expr(scope, depth - 1, ctx), expr(scope, depth - 1, ctx));
         }
         if (r < 0.93 && helper != null && !ctx.inHelper() && (ctx.loopDepth() == 0 || on(Feature.CALLS_IN_LOOP))) {
-            return new Call(helper.name(), List.of(expr(scope, depth - 1, ctx), expr(scope, depth - 1, ctx)));
+            // nested differentiation: a component of the helper's gradient, hGrad(a, b).u()
+            String callee = on(Feature.NESTED_CALLS) && rnd.nextDouble() < 0.3
+                    ? helper.name() + NESTED + (rnd.nextBoolean() ? "u" : "w") : helper.name();
+            return new Call(callee, List.of(expr(scope, depth - 1, ctx), expr(scope, depth - 1, ctx)));
         }
         return new Bin("+-*".charAt(rnd.nextInt(3)), expr(scope, depth - 1, ctx), leaf(scope));
     }

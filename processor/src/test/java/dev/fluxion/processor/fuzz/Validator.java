@@ -288,7 +288,7 @@ final class Validator {
                 yield Ty.DOUBLE;
             }
             case Call c -> {
-                Method h = helpers.get(c.method());
+                Method h = helpers.get(c.method().split(java.util.regex.Pattern.quote(ScalarGenerator.NESTED))[0]);
                 if (h == null || h.params().size() != c.args().size()) {
                     throw new Invalid("call");
                 }
