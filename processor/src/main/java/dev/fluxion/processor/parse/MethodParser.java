@@ -69,11 +69,17 @@ public final class MethodParser {
             cx.declare(name, type);
             params.add(new Param(cx.irName(name), type, self.differentiable().get(i), cx.pos(tree.getParameters().get(i))));
         }
-        Statements statements = new Statements(cx, new ExprParser(cx));
+        ExprParser exprs = new ExprParser(cx);
+        Statements statements = new Statements(cx, exprs);
         // An abstract or native method has no body: parsing never fails, the checks say what is wrong.
         Stmt.Block body = tree.getBody() != null ? statements.block(tree.getBody())
                 : new Stmt.Block(List.of(new Stmt.Unsupported(Reason.CONSTRUCT, "a method without a body",
                         cx.pos(tree))), cx.pos(tree));
+        if (!exprs.tables.copies().isEmpty()) {
+            List<Stmt> withTables = new ArrayList<>(exprs.tables.copies());
+            withTables.addAll(body.stmts());
+            body = new Stmt.Block(withTables, body.pos());
+        }
         String pkg = elements.getPackageOf(owner).getQualifiedName().toString();
         String qualified = owner.getQualifiedName().toString();
         String simple = pkg.isEmpty() ? qualified : qualified.substring(pkg.length() + 1);
@@ -85,16 +91,18 @@ public final class MethodParser {
     private record Statements(ParseContext cx, ExprParser exprs) {
 
         Stmt.Block block(BlockTree tree) {
+            return block(tree.getStatements(), cx.pos(tree));
+        }
+
+        /** {@code trees} in a scope of their own. */
+        Stmt.Block block(List<? extends StatementTree> trees, Pos pos) {
             cx.enterScope();
             try {
                 List<Stmt> out = new ArrayList<>();
-                for (StatementTree s : tree.getStatements()) {
-                    Stmt stmt = statement(s);
-                    if (stmt != null) {
-                        out.add(stmt);
-                    }
+                for (StatementTree s : trees) {
+                    out.addAll(statements(s));
                 }
-                return new Stmt.Block(out, cx.pos(tree));
+                return new Stmt.Block(out, pos);
             } finally {
                 cx.exitScope();
             }
@@ -104,13 +112,30 @@ public final class MethodParser {
             if (tree instanceof BlockTree b) {
                 return block(b);
             }
-            cx.enterScope();
-            try {
-                Stmt s = statement(tree);
-                return new Stmt.Block(s == null ? List.of() : List.of(s), cx.pos(tree));
-            } finally {
-                cx.exitScope();
+            return block(List.of(tree), cx.pos(tree));
+        }
+
+        /**
+         * One statement as the statements it means: itself, with the {@code ++}/{@code --} inside
+         * its expressions before or after it ({@link Increments}), or a {@code switch}'s
+         * {@code if} chain ({@link Switches}).
+         */
+        private List<Stmt> statements(StatementTree tree) {
+            if (tree instanceof com.sun.source.tree.SwitchTree s) {
+                return Switches.statement(s, exprs, cx, this::block, cx.pos(tree));
             }
+            if (!(tree instanceof VariableTree || tree instanceof ExpressionStatementTree || tree instanceof ReturnTree)) {
+                Stmt s = statement(tree);
+                return s == null ? List.of() : List.of(s);
+            }
+            Increments increments = new Increments(cx, tree);
+            Stmt s = exprs.collecting(increments, () -> statement(tree));
+            List<Stmt> out = new ArrayList<>(increments.before());
+            out.add(s);
+            if (!(s instanceof Stmt.Return)) {
+                out.addAll(increments.after());
+            }
+            return out;
         }
 
         Stmt statement(StatementTree tree) {
@@ -146,7 +171,6 @@ public final class MethodParser {
                 case TRY -> "try";
                 case SYNCHRONIZED -> "synchronized";
                 case THROW -> "throw";
-                case SWITCH -> "switch";
                 case ENHANCED_FOR_LOOP -> "an enhanced for loop";
                 case CLASS, RECORD, INTERFACE, ENUM -> "a local class";
                 default -> "`" + tree.getKind().name().toLowerCase().replace('_', ' ') + "`";
@@ -246,10 +270,7 @@ public final class MethodParser {
                     }
                     List<Stmt> body = new ArrayList<>();
                     body.add(new Stmt.Let(cx.irName(element), elementType, read, pos));
-                    Stmt inner = statement(f.getStatement());
-                    if (inner != null) {
-                        body.add(inner);
-                    }
+                    body.addAll(statements(f.getStatement()));
                     return new Stmt.For(List.of(init), condition, List.of(update), new Stmt.Block(body, pos), pos);
                 } finally {
                     cx.exitScope();
