@@ -201,4 +201,42 @@ class NumericJavaTest {
         assertEquals(value, GradientCheck.plain(g, "f", (Object) x), 1e-12);
         verifiesStrictly(TABLES);
     }
+
+    @Test
+    void tensorFactoriesOnConstantData() {
+        // f = sum(w * x * x) + sum(m * x) * sum(ones(2)): df/dx_i = 2 w_i x_i + 2 m_i
+        String source = """
+                package demo;
+
+                import dev.fluxion.DType;
+                import dev.fluxion.Tensor;
+                import dev.fluxion.annotation.Differentiable;
+
+                class T {
+                    static final double[] M = {1, -2, 0.5};
+
+                    @Differentiable
+                    static Tensor f(Tensor x) {
+                        Tensor w = Tensor.of(0.5, -2.0, 1.5);
+                        Tensor m = Tensor.fromArray(M, 3);
+                        Tensor two = Tensor.ones(DType.FLOAT64, 2).sum();
+                        return x.times(w).times(x).sum().plus(m.times(x).sum().times(two));
+                    }
+                }
+                """;
+        Generated g = Generated.compileWith(List.of("-Afluxion.verify=strict"), "demo.T", source);
+        double[] x = {0.3, -1.2, 2.0};
+        double[] w = {0.5, -2.0, 1.5};
+        double[] m = {1, -2, 0.5};
+        Object r = g.call("demo.TGrad", "fGrad", dev.fluxion.Tensor.of(x));
+        double value = 0;
+        double[] grad = new double[3];
+        for (int i = 0; i < 3; i++) {
+            value += w[i] * x[i] * x[i] + 2 * m[i] * x[i];
+            grad[i] = 2 * w[i] * x[i] + 2 * m[i];
+        }
+        assertEquals(value, ((dev.fluxion.Tensor) Generated.get(r, "value")).item(), 1e-12);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(grad,
+                ((dev.fluxion.Tensor) Generated.get(r, "x")).toDoubleArray(), 1e-12);
+    }
 }

@@ -31,6 +31,8 @@ final class ParseContext {
     private final Deque<Map<String, Type>> scopes = new ArrayDeque<>();
     /** Names that stand for an expression: the variable of {@code for (Linear l : layers)}. */
     private final Deque<Map<String, dev.fluxion.processor.ir.Expr>> aliases = new ArrayDeque<>();
+    /** The plain helpers the method calls ({@link PlainHelpers}), for the verifier to evaluate. */
+    final java.util.Set<javax.lang.model.element.ExecutableElement> helpers = new java.util.LinkedHashSet<>();
 
     ParseContext(Trees trees, Elements elements, CompilationUnitTree unit, TypeElement owner, boolean instance) {
         this.trees = trees;
