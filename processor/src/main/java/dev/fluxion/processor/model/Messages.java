@@ -96,7 +96,7 @@ public enum Messages {
             "use a boolean flag instead of the label: set it and break out of the inner loop, then test it in the outer loop (for example while (!done && i < n))"),
     VERIFY_WITH(
             "verifyWith = \"{0}\" cannot give the example arguments: {1}",
-            "write a static method without parameters in the same class that ends with return new Object[] '{' arg1, arg2, ... '}'; (Tensor.of(...), new double[] '{'...'}', ints, doubles), one value per parameter in order"),
+            "write a static method without parameters in the same class whose last statement returns new Object[] with one value per parameter, in order (Tensor.of(...), double arrays, ints, doubles)"),
     SIDE_EFFECT(
             "`{0}` changes a variable inside an expression, which is not supported in a @Differentiable method: conditions and other expressions must not assign",
             "make the assignment (or ++/--) a statement of its own: do it before the loop and again at the end of its body, then test the variable in the condition"),

@@ -1,9 +1,6 @@
 package dev.fluxion.gradbench.evals;
 
-import static dev.fluxion.F.cat;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fluxion.Tensor;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.annotation.NoGrad;
 import dev.fluxion.gradbench.EvalFunction;
@@ -14,53 +11,63 @@ import java.util.Map;
 /**
  * GradBench's {@code ode} (from cmpad): y' = f(x, y) with f_0 = x_0 and f_i = x_i y_{i−1}, y(0) = 0,
  * integrated to t = 2 by s steps of fourth-order Runge–Kutta; {@code gradient} is ∂y_{n−1}(2)/∂x.
- *
- * <p>Written with the tensor DSL: the scalar version needs writes to local arrays (k1..k4, y),
- * which the processor refuses ({@code writing an element of the array `k1` is not supported}).
+ * Written as GradBench's C++ writes it: the state and the four slopes are scratch arrays updated in
+ * place every step.
  */
 public final class Ode {
     private Ode() {}
 
-    /** f(x, y) = (x_0, x_1 y_0, ..., x_{n−1} y_{n−2}). */
-    @Differentiable
-    static Tensor rate(Tensor x, Tensor y, @NoGrad int n) {
-        return cat(0, x.slice(0, 0, 1), x.slice(0, 1, n).times(y.slice(0, 0, n - 1)));
-    }
-
     /** y(2) by s steps of RK4 from y(0) = 0. */
     @Differentiable
-    static Tensor solve(Tensor x, @NoGrad int n, @NoGrad int s) {
+    static double[] solve(double[] x, @NoGrad int s) {
+        int n = x.length;
         double h = 2.0 / s;
-        Tensor y = x.times(0.0);
+        double[] y = new double[n];
+        double[] k1 = new double[n];
+        double[] k2 = new double[n];
+        double[] k3 = new double[n];
+        double[] k4 = new double[n];
         for (int step = 0; step < s; step++) {
-            Tensor k1 = rate(x, y, n);
-            Tensor k2 = rate(x, y.plus(k1.times(h / 2)), n);
-            Tensor k3 = rate(x, y.plus(k2.times(h / 2)), n);
-            Tensor k4 = rate(x, y.plus(k3.times(h)), n);
-            y = y.plus(k1.plus(k2.times(2.0)).plus(k3.times(2.0)).plus(k4).times(h / 6));
+            k1[0] = x[0];
+            for (int i = 1; i < n; i++) {
+                k1[i] = x[i] * y[i - 1];
+            }
+            k2[0] = x[0];
+            for (int i = 1; i < n; i++) {
+                k2[i] = x[i] * (y[i - 1] + h / 2 * k1[i - 1]);
+            }
+            k3[0] = x[0];
+            for (int i = 1; i < n; i++) {
+                k3[i] = x[i] * (y[i - 1] + h / 2 * k2[i - 1]);
+            }
+            k4[0] = x[0];
+            for (int i = 1; i < n; i++) {
+                k4[i] = x[i] * (y[i - 1] + h * k3[i - 1]);
+            }
+            for (int i = 0; i < n; i++) {
+                y[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+            }
         }
         return y;
     }
 
     /** y_{n−1}(2), whose gradient GradBench asks for. */
     @Differentiable
-    static Tensor last(Tensor x, @NoGrad int n, @NoGrad int s) {
-        return solve(x, n, s).slice(0, n - 1, n).sum();
+    static double last(double[] x, @NoGrad int s) {
+        double[] y = solve(x, s);
+        return y[x.length - 1];
     }
 
-    /** The prepared input: x as a float64 tensor, its length and the number of steps. */
-    record Input(Tensor x, int n, int s) {}
+    /** The prepared input: x and the number of steps. */
+    record Input(double[] x, int s) {}
 
     static Input input(JsonNode in) {
-        double[] x = Json.vector(in.get("x"));
-        return new Input(Tensor.fromArray(x, x.length), x.length, in.get("s").asInt());
+        return new Input(Json.vector(in.get("x")), in.get("s").asInt());
     }
 
     static EvalModule module() {
         return new EvalModule("ode", Map.of(
-                "primal", new EvalFunction<>(Ode::input, in -> OdeGrad.solve(in.x(), in.n(), in.s()),
-                        Tensor::toDoubleArray),
-                "gradient", new EvalFunction<>(Ode::input, in -> OdeGrad.lastGrad(in.x(), in.n(), in.s()).x(),
-                        Tensor::toDoubleArray)));
+                "primal", EvalFunction.of(Ode::input, in -> OdeGrad.solve(in.x(), in.s())),
+                "gradient", EvalFunction.of(Ode::input, in -> OdeGrad.lastGrad(in.x(), in.s()).x())));
     }
 }

@@ -1,8 +1,8 @@
 package dev.fluxion.gradbench.evals;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.fluxion.Tensor;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -76,28 +76,26 @@ class EvalGradientsTest {
         // GradBench's smallest lstm has l = 2 layers and c = 1024 characters of b = 7 bits; c = 5 here
         int l = 2;
         int c = 5;
-        int b = 3;
+        int b = 7;
         Random r = new Random(5);
         double[] main = uniform(r, 8 * l * b, 0, 1);
         double[] extra = uniform(r, 3 * b, 0, 1);
-        Tensor state = Tensor.fromArray(uniform(r, 2 * l * b, 0, 1), 2 * l * b);
-        double[] bits = new double[c * b];
-        for (int i = 0; i < bits.length; i++) {
-            bits[i] = r.nextBoolean() ? 1 : 0;
+        double[] state = uniform(r, 2 * l * b, 0, 1);
+        double[] sequence = new double[c * b];
+        for (int i = 0; i < sequence.length; i++) {
+            sequence[i] = r.nextBoolean() ? 1 : 0;
         }
-        Tensor sequence = Tensor.fromArray(bits, bits.length);
-        Lstm.Input in = new Lstm.Input(Tensor.fromArray(main.clone(), main.length),
-                Tensor.fromArray(extra.clone(), extra.length), state, sequence, l, c, b);
+        Lstm.Input in = new Lstm.Input(main.clone(), extra.clone(), state.clone(), sequence, l, c, b);
         double[] g = Lstm.jacobian(in);
-        double[] numericMain = CentralDifferences.gradient(v -> Lstm.objective(Tensor.fromArray(v.clone(), v.length),
-                Tensor.fromArray(extra, extra.length), state, sequence, l, c, b).item(), main.clone());
-        double[] numericExtra = CentralDifferences.gradient(v -> Lstm.objective(Tensor.fromArray(main, main.length),
-                Tensor.fromArray(v.clone(), v.length), state, sequence, l, c, b).item(), extra.clone());
+        double[] numericMain = CentralDifferences.gradient(
+                v -> Lstm.objective(v.clone(), extra, state, sequence, l, c, b), main.clone());
+        double[] numericExtra = CentralDifferences.gradient(
+                v -> Lstm.objective(main, v.clone(), state, sequence, l, c, b), extra.clone());
         CentralDifferences.assertClose("main", numericMain, java.util.Arrays.copyOf(g, main.length));
         CentralDifferences.assertClose("extra", numericExtra,
                 java.util.Arrays.copyOfRange(g, main.length, g.length));
-        assertEquals(Lstm.objective(in.mainParams(), in.extraParams(), state, sequence, l, c, b).item(),
-                Lstm.objective(in), 1e-12);
+        assertEquals(Lstm.objective(main, extra, state, sequence, l, c, b), Lstm.objective(in), 1e-12);
+        assertArrayEquals(state, in.state()); // the state is copied, not updated in place
     }
 
     @Test
@@ -106,13 +104,13 @@ class EvalGradientsTest {
         for (int s : new int[] {1, 3}) {
             int n = 40;
             double[] x = uniform(new Random(4), n, 0, 1);
-            double[] g = OdeGrad.lastGrad(Tensor.fromArray(x.clone(), n), n, s).x().toDoubleArray();
-            double[] numeric = CentralDifferences.gradient(
-                    v -> Ode.last(Tensor.fromArray(v.clone(), n), n, s).item(), x.clone());
+            double[] g = OdeGrad.lastGrad(x.clone(), s).x();
+            double[] numeric = CentralDifferences.gradient(v -> Ode.last(v.clone(), s), x.clone());
             CentralDifferences.assertClose("x", numeric, g);
-            double[] y = OdeGrad.solve(Tensor.fromArray(x.clone(), n), n, s).toDoubleArray();
+            double[] y = OdeGrad.solve(x.clone(), s);
             assertEquals(n, y.length);
             assertEquals(2 * x[0], y[0], 1e-12); // y_0' = x_0 is integrated exactly
+            assertEquals(Ode.last(x, s), y[n - 1], 1e-12);
         }
     }
 
