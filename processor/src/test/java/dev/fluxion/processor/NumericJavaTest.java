@@ -239,4 +239,25 @@ class NumericJavaTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(grad,
                 ((dev.fluxion.Tensor) Generated.get(r, "x")).toDoubleArray(), 1e-12);
     }
+
+    @Test
+    void tensorFactoryOnADifferentiableValueIsRefused() {
+        JavaFileObject src = JavaFileObjects.forSourceString("demo.Bad", """
+                package demo;
+
+                import dev.fluxion.Tensor;
+                import dev.fluxion.annotation.Differentiable;
+
+                class Bad {
+                    @Differentiable
+                    static Tensor f(double x) {
+                        return Tensor.of(x, 2.0).sum();
+                    }
+                }
+                """);
+        Compilation c = Generated.javac().compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("not differentiable with respect to `x`: `Tensor.of(x, 2.0)` builds a constant "
+                + "tensor from it").inFile(src).onLine(9);
+    }
 }

@@ -88,6 +88,9 @@ public enum Messages {
     PLAIN_HELPER_ARGUMENT(
             "not differentiable with respect to `{0}`: `{1}` passes it to {2}, which is not @Differentiable, so its gradient would be lost",
             "annotate {2} with @Differentiable, or pass it only constants and @NoGrad data"),
+    TENSOR_FACTORY_ARGUMENT(
+            "not differentiable with respect to `{0}`: `{1}` builds a constant tensor from it, so its gradient would be lost",
+            "build the tensor from differentiable values with Tensor operations (stack(0, Tensor.scalar(a), Tensor.scalar(b))), or pass the factory only constants and @NoGrad data"),
     ARRAY_WRITE_ALIAS(
             "`{0}` is written element by element, so it must hold a new array of its own: `{1}` would make it share the array of another variable",
             "create it with new double[n] (or an array literal) and copy the values in a loop"),

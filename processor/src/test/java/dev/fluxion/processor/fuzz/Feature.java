@@ -70,6 +70,11 @@ enum Feature {
     CALLS,
     /** Calls to a helper inside a loop. */
     CALLS_IN_LOOP,
+    /**
+     * Other spellings of the same program ({@code Printer}): some {@code if}s as {@code switch} on an
+     * int, some element writes as {@code w[p++] = v} / {@code w[--p] = v}.
+     */
+    SPELLINGS,
     /** Tensor programs. */
     TENSOR,
     /** Double parameters and loop counters in tensor programs: {@code x.times(s)}, {@code x.plus(i)}. */

@@ -52,7 +52,7 @@ public final class Kmeans {
         double[] j = KmeansGrad.costGrad(in.points(), in.centroids(), in.d()).centroids();
         double[] ones = new double[j.length];
         java.util.Arrays.fill(ones, 1);
-        double[] h = KmeansGrad.costHvp(in.points(), in.centroids(), in.d(), ones);
+        double[] h = KmeansGrad.costHvp(in.points(), in.centroids(), in.d(), ones).centroids();
         double[] dir = new double[j.length];
         for (int i = 0; i < dir.length; i++) {
             dir[i] = j[i] / h[i];

@@ -1,6 +1,9 @@
 package dev.fluxion.gradbench.evals;
 
+import static dev.fluxion.F.cat;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fluxion.Tensor;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.annotation.NoGrad;
 import dev.fluxion.gradbench.EvalFunction;
@@ -11,63 +14,60 @@ import java.util.Map;
 /**
  * GradBench's {@code ode} (from cmpad): y' = f(x, y) with f_0 = x_0 and f_i = x_i y_{i−1}, y(0) = 0,
  * integrated to t = 2 by s steps of fourth-order Runge–Kutta; {@code gradient} is ∂y_{n−1}(2)/∂x.
- * Written as GradBench's C++ writes it: the state and the four slopes are scratch arrays updated in
- * place every step.
+ *
+ * <p>Written with the tensor DSL: the scalar version (k1..k4 and y as scratch arrays, which the
+ * processor now accepts) would have to return y, a {@code double[]}, and a {@code @Differentiable}
+ * method returns a double, float or Tensor only. The methods are verified at compile time on
+ * {@link #sample}: their inputs' lengths are tied to {@code n}, which the verifier does not guess.
  */
 public final class Ode {
     private Ode() {}
 
-    /** y(2) by s steps of RK4 from y(0) = 0. */
+    /** f(x, y) = (x_0, x_1 y_0, ..., x_{n−1} y_{n−2}). */
     @Differentiable
-    static double[] solve(double[] x, @NoGrad int s) {
-        int n = x.length;
+    static Tensor rate(Tensor x, Tensor y, @NoGrad int n) {
+        return cat(0, x.slice(0, 0, 1), x.slice(0, 1, n).times(y.slice(0, 0, n - 1)));
+    }
+
+    /** Example arguments for compile-time verification: x of length n = 5, s = 3 steps. */
+    static Object[] sample() {
+        return new Object[] {Tensor.of(0.3, -0.7, 1.1, 0.4, 0.9), 5, 3};
+    }
+
+    /** y(2) by s steps of RK4 from y(0) = 0. */
+    @Differentiable(verifyWith = "sample")
+    static Tensor solve(Tensor x, @NoGrad int n, @NoGrad int s) {
         double h = 2.0 / s;
-        double[] y = new double[n];
-        double[] k1 = new double[n];
-        double[] k2 = new double[n];
-        double[] k3 = new double[n];
-        double[] k4 = new double[n];
+        Tensor y = x.times(0.0);
         for (int step = 0; step < s; step++) {
-            k1[0] = x[0];
-            for (int i = 1; i < n; i++) {
-                k1[i] = x[i] * y[i - 1];
-            }
-            k2[0] = x[0];
-            for (int i = 1; i < n; i++) {
-                k2[i] = x[i] * (y[i - 1] + h / 2 * k1[i - 1]);
-            }
-            k3[0] = x[0];
-            for (int i = 1; i < n; i++) {
-                k3[i] = x[i] * (y[i - 1] + h / 2 * k2[i - 1]);
-            }
-            k4[0] = x[0];
-            for (int i = 1; i < n; i++) {
-                k4[i] = x[i] * (y[i - 1] + h * k3[i - 1]);
-            }
-            for (int i = 0; i < n; i++) {
-                y[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
-            }
+            Tensor k1 = rate(x, y, n);
+            Tensor k2 = rate(x, y.plus(k1.times(h / 2)), n);
+            Tensor k3 = rate(x, y.plus(k2.times(h / 2)), n);
+            Tensor k4 = rate(x, y.plus(k3.times(h)), n);
+            y = y.plus(k1.plus(k2.times(2.0)).plus(k3.times(2.0)).plus(k4).times(h / 6));
         }
         return y;
     }
 
     /** y_{n−1}(2), whose gradient GradBench asks for. */
-    @Differentiable
-    static double last(double[] x, @NoGrad int s) {
-        double[] y = solve(x, s);
-        return y[x.length - 1];
+    @Differentiable(verifyWith = "sample")
+    static Tensor last(Tensor x, @NoGrad int n, @NoGrad int s) {
+        return solve(x, n, s).slice(0, n - 1, n).sum();
     }
 
-    /** The prepared input: x and the number of steps. */
-    record Input(double[] x, int s) {}
+    /** The prepared input: x as a float64 tensor, its length and the number of steps. */
+    record Input(Tensor x, int n, int s) {}
 
     static Input input(JsonNode in) {
-        return new Input(Json.vector(in.get("x")), in.get("s").asInt());
+        double[] x = Json.vector(in.get("x"));
+        return new Input(Tensor.fromArray(x, x.length), x.length, in.get("s").asInt());
     }
 
     static EvalModule module() {
         return new EvalModule("ode", Map.of(
-                "primal", EvalFunction.of(Ode::input, in -> OdeGrad.solve(in.x(), in.s())),
-                "gradient", EvalFunction.of(Ode::input, in -> OdeGrad.lastGrad(in.x(), in.s()).x())));
+                "primal", new EvalFunction<>(Ode::input, in -> OdeGrad.solve(in.x(), in.n(), in.s()),
+                        Tensor::toDoubleArray),
+                "gradient", new EvalFunction<>(Ode::input, in -> OdeGrad.lastGrad(in.x(), in.n(), in.s()).x(),
+                        Tensor::toDoubleArray)));
     }
 }

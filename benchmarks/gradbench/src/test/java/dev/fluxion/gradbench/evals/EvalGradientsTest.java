@@ -3,6 +3,7 @@ package dev.fluxion.gradbench.evals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fluxion.Tensor;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +73,44 @@ class EvalGradientsTest {
     }
 
     @Test
+    void kmeansDirIsTheNewtonStepOfEachCluster() {
+        // dir = J / diag(H) = centroid − mean of its points (GradBench's manual kmeans)
+        int d = 8;
+        int k = 10;
+        int n = 1000;
+        double[] points = uniform(new Random(6), n * d, 0, 1);
+        double[] centroids = new double[k * d];
+        System.arraycopy(points, (n - k) * d, centroids, 0, k * d);
+        double[] dir = Kmeans.dir(new Kmeans.Input(points, centroids, d));
+        double[] sums = new double[k * d];
+        int[] sizes = new int[k];
+        for (int i = 0; i < n; i++) {
+            int closest = 0;
+            double best = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                double dist = 0;
+                for (int l = 0; l < d; l++) {
+                    dist += Math.pow(points[i * d + l] - centroids[j * d + l], 2);
+                }
+                if (dist < best) {
+                    best = dist;
+                    closest = j;
+                }
+            }
+            sizes[closest]++;
+            for (int l = 0; l < d; l++) {
+                sums[closest * d + l] += points[i * d + l];
+            }
+        }
+        assertEquals(k * d, dir.length);
+        for (int j = 0; j < k; j++) {
+            for (int l = 0; l < d; l++) {
+                assertEquals(centroids[j * d + l] - sums[j * d + l] / sizes[j], dir[j * d + l], 1e-10);
+            }
+        }
+    }
+
+    @Test
     void lstmGradientMatchesCentralDifferences() {
         // GradBench's smallest lstm has l = 2 layers and c = 1024 characters of b = 7 bits; c = 5 here
         int l = 2;
@@ -104,13 +143,13 @@ class EvalGradientsTest {
         for (int s : new int[] {1, 3}) {
             int n = 40;
             double[] x = uniform(new Random(4), n, 0, 1);
-            double[] g = OdeGrad.lastGrad(x.clone(), s).x();
-            double[] numeric = CentralDifferences.gradient(v -> Ode.last(v.clone(), s), x.clone());
+            double[] g = OdeGrad.lastGrad(Tensor.fromArray(x.clone(), n), n, s).x().toDoubleArray();
+            double[] numeric = CentralDifferences.gradient(
+                    v -> Ode.last(Tensor.fromArray(v.clone(), n), n, s).item(), x.clone());
             CentralDifferences.assertClose("x", numeric, g);
-            double[] y = OdeGrad.solve(x.clone(), s);
+            double[] y = OdeGrad.solve(Tensor.fromArray(x.clone(), n), n, s).toDoubleArray();
             assertEquals(n, y.length);
             assertEquals(2 * x[0], y[0], 1e-12); // y_0' = x_0 is integrated exactly
-            assertEquals(Ode.last(x, s), y[n - 1], 1e-12);
         }
     }
 
