@@ -54,15 +54,23 @@ class EvalGradientsTest {
         CentralDifferences.assertClose("a", CentralDifferences.gradient(c -> Det.det(c, 5), a.clone()), g.a());
     }
 
-    @Test
-    void kmeansGradientMatchesCentralDifferences() {
-        // GradBench's smallest shape: k = 10, d = 8, n = 1000; the centroids are the last k points
+    /** GradBench's smallest kmeans: k = 10, d = 8, n = 1000 uniform points; the centroids are the last k. */
+    private static Kmeans.Input smallestKmeans(long seed) {
         int d = 8;
         int k = 10;
         int n = 1000;
-        double[] points = uniform(new Random(3), n * d, 0, 1);
+        double[] points = uniform(new Random(seed), n * d, 0, 1);
         double[] centroids = new double[k * d];
         System.arraycopy(points, (n - k) * d, centroids, 0, k * d);
+        return new Kmeans.Input(points, centroids, d);
+    }
+
+    @Test
+    void kmeansGradientMatchesCentralDifferences() {
+        Kmeans.Input in = smallestKmeans(3);
+        int d = in.d();
+        double[] points = in.points();
+        double[] centroids = in.centroids();
         for (int i = 0; i < centroids.length; i++) {
             centroids[i] += 1e-3 * Math.sin(i); // off the points, so no distance is exactly 0
         }
@@ -75,13 +83,13 @@ class EvalGradientsTest {
     @Test
     void kmeansDirIsTheNewtonStepOfEachCluster() {
         // dir = J / diag(H) = centroid − mean of its points (GradBench's manual kmeans)
-        int d = 8;
-        int k = 10;
-        int n = 1000;
-        double[] points = uniform(new Random(6), n * d, 0, 1);
-        double[] centroids = new double[k * d];
-        System.arraycopy(points, (n - k) * d, centroids, 0, k * d);
-        double[] dir = Kmeans.dir(new Kmeans.Input(points, centroids, d));
+        Kmeans.Input in = smallestKmeans(6);
+        int d = in.d();
+        int k = in.centroids().length / d;
+        int n = in.points().length / d;
+        double[] points = in.points();
+        double[] centroids = in.centroids();
+        double[] dir = Kmeans.dir(in);
         double[] sums = new double[k * d];
         int[] sizes = new int[k];
         for (int i = 0; i < n; i++) {
