@@ -50,4 +50,16 @@ public @interface Differentiable {
      * {@code -Afluxion.verify=off|on|strict} sets it for a whole build.
      */
     boolean verify() default true;
+
+    /**
+     * The name of a static method of the same class, without parameters, that returns example
+     * arguments for this method as {@code new Object[] {...}}, one per parameter in order
+     * ({@code Tensor.of(...)}, {@code new double[] {...}}, ints, doubles; locals and loops may
+     * compute them first). Compile-time verification then checks the gradient at these arguments
+     * (and slight perturbations of their floating-point values) instead of searching for inputs of
+     * its own: for a method whose valid inputs it cannot guess, such as array lengths tied to int
+     * parameters or tensor shapes that must match. The processor evaluates the method's body itself;
+     * it is not run.
+     */
+    String verifyWith() default "";
 }

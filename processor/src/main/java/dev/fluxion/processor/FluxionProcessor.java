@@ -14,6 +14,7 @@ import dev.fluxion.processor.diff.Differentiator;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.Diagnostic;
+import dev.fluxion.processor.model.InputSpec;
 import dev.fluxion.processor.model.Messages;
 import dev.fluxion.processor.model.Names;
 import dev.fluxion.processor.parse.MethodParser;
@@ -56,6 +57,8 @@ public final class FluxionProcessor extends AbstractProcessor {
     private final Consumer<MethodIr> afterParse;
     /** Compile-time gradient verification of the round's derived methods (package verify). */
     private final VerificationPhase verification = new VerificationPhase();
+    /** Inputs for verification with a {@code verifyWith} sample, by method. */
+    private final Map<ExecutableElement, InputSpec> specs = new java.util.HashMap<>();
     /** The round's {@code @Derivative} rules (package diff). */
     private final dev.fluxion.processor.rules.CustomRuleRound customRules = new dev.fluxion.processor.rules.CustomRuleRound();
 
@@ -116,6 +119,7 @@ public final class FluxionProcessor extends AbstractProcessor {
                     if (problems.stream().noneMatch(Diagnostic::isError)) {
                         MethodIr ir = parser.parse(m);
                         afterParse.accept(ir);
+                        problems.addAll(sample(parser, m, ir));
                         problems.addAll(BodyChecker.check(ir));
                         problems.addAll(RuleCalls.check(ir, customRules.invalidPrimals()));
                         problems.addAll(dev.fluxion.processor.check.ShapeChecker.check(ir, m));
@@ -129,6 +133,7 @@ public final class FluxionProcessor extends AbstractProcessor {
                 });
             }
         }
+        guard(anchor, reporter, () -> parser.helpersCalled().forEach(verification::addPlain));
         List<MethodIr> all = List.copyOf(parsed.values());
         Set<String> recursive = RecursionChecker.recursiveMethods(all);
         for (var e : List.copyOf(parsed.entrySet())) {
@@ -157,6 +162,23 @@ public final class FluxionProcessor extends AbstractProcessor {
         }
         guard(anchor, reporter, () -> verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report));
         return false;
+    }
+
+    /**
+     * Parses the example arguments of {@code @Differentiable(verifyWith = ...)} on {@code m} into
+     * {@link #specs}; an error where the sample method cannot give them.
+     */
+    private List<Diagnostic> sample(MethodParser parser, ExecutableElement m, MethodIr ir) {
+        Differentiable d = m.getAnnotation(Differentiable.class);
+        if (d == null || d.verifyWith().isEmpty()) {
+            return List.of();
+        }
+        MethodParser.Sample s = parser.parseSample(m, d.verifyWith());
+        if (s.problem() != null) {
+            return List.of(Diagnostic.error(Messages.VERIFY_WITH, ir.pos(), d.verifyWith(), s.problem()));
+        }
+        specs.put(m, InputSpec.of(m).withSample(s.values()));
+        return List.of();
     }
 
     /** Errors on {@code @Differentiable} methods of anonymous and local classes, which javac hides from processors. */
@@ -197,9 +219,10 @@ public final class FluxionProcessor extends AbstractProcessor {
             DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
             DerivedMethod d = withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m)));
             derived.add(fuses() ? dev.fluxion.processor.opt.MatmulEpilogues.apply(dev.fluxion.processor.opt.ElementwiseFusion.apply(d)) : d);
-            verification.add(m, derived.getLast());
+            InputSpec spec = specs.getOrDefault(m, InputSpec.of(m));
+            verification.add(m, derived.getLast(), spec);
             if (tangents.containsKey(ir.self().key())) {
-                verification.addTangent(m, derived.getLast(), tangents.get(ir.self().key()));
+                verification.addTangent(m, derived.getLast(), tangents.get(ir.self().key()), spec);
             }
         }
         Map<String, String> directional = new LinkedHashMap<>();

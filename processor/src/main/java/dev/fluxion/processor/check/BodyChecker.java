@@ -8,6 +8,7 @@ import dev.fluxion.processor.ir.Op;
 import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Stmts;
+import dev.fluxion.processor.ir.Type;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.Messages;
 import java.util.ArrayList;
@@ -161,7 +162,9 @@ public final class BodyChecker {
                 case Expr.Call c when c.callee() instanceof Callee.Static s -> c.args().forEach(arg -> {
                     // a plain helper's value is a constant: a gradient into it would be lost
                     String input = inputOf(arg);
-                    if (input != null) {
+                    if (input != null && s.ownerQualifiedName().equals(Type.TENSOR_CLASS)) {
+                        out.add(Diagnostic.error(Messages.TENSOR_FACTORY_ARGUMENT, arg.pos(), input, c.pos().source()));
+                    } else if (input != null) {
                         out.add(Diagnostic.error(Messages.PLAIN_HELPER_ARGUMENT, arg.pos(), input, c.pos().source(),
                                 s.ownerQualifiedName().substring(s.ownerQualifiedName().lastIndexOf('.') + 1) + "."
                                         + s.name()));

@@ -13,13 +13,29 @@ import javax.lang.model.element.VariableElement;
  * {@code @Shape} of each parameter that has one, as dimension names or sizes.
  *
  * @param shapes parameter name to its dimensions ({@code ["n", "2"]}; empty for a 0-dim tensor)
+ * @param sample the arguments of {@code @Differentiable(verifyWith = ...)}, one method without
+ *     parameters per argument computing it; empty where there is none
  */
-public record InputSpec(Map<String, List<String>> shapes) {
+public record InputSpec(Map<String, List<String>> shapes, List<dev.fluxion.processor.ir.MethodIr> sample) {
     /** No declared shapes: every tensor's shape is inferred. */
     public static final InputSpec NONE = new InputSpec(Map.of());
 
     public InputSpec {
         shapes = Map.copyOf(shapes);
+        sample = List.copyOf(sample);
+    }
+
+    /** Declared shapes only, no sample. */
+    public InputSpec(Map<String, List<String>> shapes) {
+        this(shapes, List.of());
+    }
+
+    /**
+     * These shapes with a sample: one method per parameter, each computing that argument
+     * ({@code @Differentiable(verifyWith = ...)}; empty: none).
+     */
+    public InputSpec withSample(List<dev.fluxion.processor.ir.MethodIr> values) {
+        return new InputSpec(shapes, values);
     }
 
     /** The {@code @Shape} annotations on {@code method}'s parameters. */

@@ -91,12 +91,18 @@ public enum Messages {
     PLAIN_HELPER_ARGUMENT(
             "not differentiable with respect to `{0}`: `{1}` passes it to {2}, which is not @Differentiable, so its gradient would be lost",
             "annotate {2} with @Differentiable, or pass it only constants and @NoGrad data"),
+    TENSOR_FACTORY_ARGUMENT(
+            "not differentiable with respect to `{0}`: `{1}` builds a constant tensor from it, so its gradient would be lost",
+            "build the tensor from differentiable values with Tensor operations (stack(0, Tensor.scalar(a), Tensor.scalar(b))), or pass the factory only constants and @NoGrad data"),
     ARRAY_WRITE_ALIAS(
             "`{0}` is written element by element, so it must hold a new array of its own: `{1}` would make it share the array of another variable",
             "create it with new double[n] (or an array literal) and copy the values in a loop"),
     LABELED_JUMP(
             "{0} is not supported in a @Differentiable method",
             "use a boolean flag instead of the label: set it and break out of the inner loop, then test it in the outer loop (for example while (!done && i < n))"),
+    VERIFY_WITH(
+            "verifyWith = \"{0}\" cannot give the example arguments: {1}",
+            "write a static method without parameters in the same class whose last statement returns new Object[] with one value per parameter, in order (Tensor.of(...), double arrays, ints, doubles)"),
     SIDE_EFFECT(
             "`{0}` changes a variable inside an expression, which is not supported in a @Differentiable method: conditions and other expressions must not assign",
             "make the assignment (or ++/--) a statement of its own: do it before the loop and again at the end of its body, then test the variable in the condition"),

@@ -118,6 +118,15 @@ final class CallResolver {
         }
         TypeElement type = cx.elements.getTypeElement(owner);
         String simple = owner.substring(owner.lastIndexOf('.') + 1);
+        if (type != null && owner.equals(Type.TENSOR_CLASS)) {
+            // a factory (Tensor.of, fromArray, ones, ...) on constant data: a constant tensor
+            for (ExecutableElement m : methods(type, name)) {
+                Expr factory = PlainHelpers.call(m, args, pos);
+                if (factory != null) {
+                    return factory;
+                }
+            }
+        }
         if (type == null || owner.equals(MATH) || owner.equals(F) || owner.equals(Type.TENSOR_CLASS)) {
             return new Expr.Unsupported(Reason.UNKNOWN_METHOD, simple + "." + name + "(...)", pos);
         }
@@ -222,6 +231,7 @@ final class CallResolver {
         for (ExecutableElement m : candidates) {
             Expr plain = PlainHelpers.call(m, args, pos);
             if (plain != null) {
+                cx.helpers.add(m);
                 return plain;
             }
         }

@@ -38,10 +38,14 @@ final class ExprParser {
     private final ParseContext cx;
     private final CallResolver calls;
     final LayerCalls layers;
+    final ConstantTables tables;
+    /** Where the statement being translated collects its {@code x[k++]} increments; null: refused. */
+    private Increments increments;
 
     ExprParser(ParseContext cx) {
         this.cx = cx;
         this.layers = new LayerCalls(cx);
+        this.tables = new ConstantTables(cx, this);
         this.calls = new CallResolver(cx, this);
     }
 
@@ -59,9 +63,10 @@ final class ExprParser {
                     new Expr.Unsupported(Reason.SIDE_EFFECT, cx.rawText(a), pos);
             case UnaryTree u when u.getKind() == Tree.Kind.POSTFIX_INCREMENT
                     || u.getKind() == Tree.Kind.PREFIX_INCREMENT || u.getKind() == Tree.Kind.POSTFIX_DECREMENT
-                    || u.getKind() == Tree.Kind.PREFIX_DECREMENT ->
-                    new Expr.Unsupported(Reason.SIDE_EFFECT, cx.rawText(u), pos);
+                    || u.getKind() == Tree.Kind.PREFIX_DECREMENT -> increments != null ? increments.lower(u, pos)
+                    : new Expr.Unsupported(Reason.SIDE_EFFECT, cx.rawText(u), pos);
             case UnaryTree u -> unary(u, pos);
+            case com.sun.source.tree.SwitchExpressionTree s -> Switches.expression(s, this, cx, pos);
             case ConditionalExpressionTree c -> conditional(c, pos);
             case TypeCastTree c -> cast(c, pos);
             case ArrayAccessTree a -> arrayRead(a, pos);
@@ -71,6 +76,33 @@ final class ExprParser {
                     n.getClassBody() != null ? "an anonymous class" : "`new " + n.getIdentifier() + "(...)`", pos);
             default -> new Expr.Unsupported(Reason.CONSTRUCT, describe(tree), pos);
         };
+    }
+
+    /**
+     * Translates one statement's expressions with {@code increments} collecting their
+     * {@code ++}/{@code --}; returns what {@code translate} returns.
+     */
+    <T> T collecting(Increments increments, java.util.function.Supplier<T> translate) {
+        Increments outer = this.increments;
+        this.increments = increments;
+        try {
+            return translate.get();
+        } finally {
+            this.increments = outer;
+        }
+    }
+
+    /** Translates a subexpression Java may not evaluate (a branch of {@code ?:}, the right of {@code &&}). */
+    Expr guarded(ExpressionTree tree) {
+        if (increments == null) {
+            return parse(tree);
+        }
+        increments.enterGuarded();
+        try {
+            return parse(tree);
+        } finally {
+            increments.exitGuarded();
+        }
     }
 
     /** A user-facing name for a construct. */
@@ -163,6 +195,10 @@ final class ExprParser {
                 return new Expr.Literal(constantText(f.getConstantValue()),
                         TypeMapper.map(f.asType()), pos);
             }
+            Expr table = tables.read(f, pos);
+            if (table != null) {
+                return table;
+            }
             if (f.getModifiers().contains(Modifier.STATIC) || !cx.instance) {
                 return new Expr.Unsupported(Reason.CONSTRUCT, "reading the non-constant field `" + name + "`", pos);
             }
@@ -247,6 +283,11 @@ final class ExprParser {
                     return new Expr.Literal(constantText(v.getConstantValue()),
                             TypeMapper.map(v.asType()), pos);
                 }
+                Expr table = m instanceof VariableElement v && m.getSimpleName().contentEquals(name)
+                        ? tables.read(v, pos) : null;
+                if (table != null) {
+                    return table;
+                }
             }
         }
         return new Expr.Unsupported(Reason.UNKNOWN_NAME, owner + "." + name, pos);
@@ -279,7 +320,8 @@ final class ExprParser {
             return new Expr.Unsupported(Reason.CONSTRUCT, "the operator in `" + cx.rawText(b) + "`", pos);
         }
         Expr left = parse(b.getLeftOperand());
-        Expr right = parse(b.getRightOperand());
+        Expr right = op == Expr.BinOp.AND || op == Expr.BinOp.OR ? guarded(b.getRightOperand())
+                : parse(b.getRightOperand());
         if (left instanceof Expr.Unsupported) {
             return left;
         }
@@ -318,8 +360,8 @@ final class ExprParser {
 
     private Expr conditional(ConditionalExpressionTree c, Pos pos) {
         Expr cond = parse(c.getCondition());
-        Expr t = parse(c.getTrueExpression());
-        Expr f = parse(c.getFalseExpression());
+        Expr t = guarded(c.getTrueExpression());
+        Expr f = guarded(c.getFalseExpression());
         for (Expr e : List.of(cond, t, f)) {
             if (e instanceof Expr.Unsupported) {
                 return e;

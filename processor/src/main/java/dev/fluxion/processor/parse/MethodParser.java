@@ -50,6 +50,8 @@ public final class MethodParser {
     private final Trees trees;
     private final Elements elements;
     private final Map<String, NestedCall> nested = new LinkedHashMap<>();
+    private final java.util.Set<ExecutableElement> helpers = new java.util.LinkedHashSet<>();
+    private final java.util.Set<ExecutableElement> helpersParsed = new java.util.HashSet<>();
 
     public MethodParser(Trees trees, Elements elements) {
         this.trees = trees;
@@ -81,11 +83,14 @@ public final class MethodParser {
             cx.declare(name, type);
             params.add(new Param(cx.irName(name), type, self.differentiable().get(i), cx.pos(tree.getParameters().get(i))));
         }
-        Statements statements = new Statements(cx, new ExprParser(cx));
+        ExprParser exprs = new ExprParser(cx);
+        Statements statements = new Statements(cx, exprs);
         // An abstract or native method has no body: parsing never fails, the checks say what is wrong.
         Stmt.Block body = tree.getBody() != null ? statements.block(tree.getBody())
                 : new Stmt.Block(List.of(new Stmt.Unsupported(Reason.CONSTRUCT, "a method without a body",
                         cx.pos(tree))), cx.pos(tree));
+        body = withTables(body, exprs);
+        helpers.addAll(cx.helpers);
         String pkg = elements.getPackageOf(owner).getQualifiedName().toString();
         String qualified = owner.getQualifiedName().toString();
         String simple = pkg.isEmpty() ? qualified : qualified.substring(pkg.length() + 1);
@@ -93,20 +98,108 @@ public final class MethodParser {
                 cx.pos(tree));
     }
 
+    /** {@code body} with the local copies of the constant tables it reads declared first. */
+    private static Stmt.Block withTables(Stmt.Block body, ExprParser exprs) {
+        if (exprs.tables.copies().isEmpty()) {
+            return body;
+        }
+        List<Stmt> out = new ArrayList<>(exprs.tables.copies());
+        out.addAll(body.stmts());
+        return new Stmt.Block(out, body.pos());
+    }
+
+    /**
+     * The example arguments of {@code @Differentiable(verifyWith = name)} on {@code method}: one
+     * method without parameters per argument, each the sample method's statements then
+     * {@code return} that argument; or what is wrong with the sample method.
+     *
+     * @param values the arguments' methods (empty where {@code problem} is set)
+     * @param problem why there is no sample (null where there is one)
+     */
+    public record Sample(List<MethodIr> values, String problem) {}
+
+    /** Parses the sample method {@code name} of {@code method}'s class (see {@link Sample}). */
+    public Sample parseSample(ExecutableElement method, String name) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        ExecutableElement found = javax.lang.model.util.ElementFilter.methodsIn(owner.getEnclosedElements()).stream()
+                .filter(m -> m.getSimpleName().contentEquals(name) && m.getParameters().isEmpty()
+                        && m.getModifiers().contains(Modifier.STATIC))
+                .findFirst().orElse(null);
+        TreePath path = found == null ? null : trees.getPath(found);
+        if (path == null || ((MethodTree) path.getLeaf()).getBody() == null) {
+            return new Sample(List.of(), "no static method " + name + "() with a body in " + owner.getSimpleName());
+        }
+        List<? extends StatementTree> stmts = ((MethodTree) path.getLeaf()).getBody().getStatements();
+        if (stmts.isEmpty() || !(stmts.getLast() instanceof ReturnTree r)
+                || !(r.getExpression() instanceof NewArrayTree array) || array.getInitializers() == null) {
+            return new Sample(List.of(), name + "() must end with `return new Object[] {...};`, one value per parameter");
+        }
+        if (array.getInitializers().size() != method.getParameters().size()) {
+            return new Sample(List.of(), name + "() returns " + array.getInitializers().size() + " values for "
+                    + method.getParameters().size() + " parameters");
+        }
+        ParseContext cx = new ParseContext(trees, elements, path.getCompilationUnit(), owner, false);
+        ExprParser exprs = new ExprParser(cx);
+        Statements statements = new Statements(cx, exprs);
+        List<Stmt> body = new ArrayList<>();
+        for (StatementTree st : stmts.subList(0, stmts.size() - 1)) {
+            body.addAll(statements.statements(st));
+        }
+        List<Expr> values = new ArrayList<>();
+        for (ExpressionTree e : array.getInitializers()) {
+            Expr v = exprs.parse(e);
+            if (v instanceof Expr.Unsupported u) {
+                return new Sample(List.of(), "cannot evaluate `" + cx.rawText(e) + "` in " + name + "() (" + u.what() + ")");
+            }
+            values.add(v);
+        }
+        helpers.addAll(cx.helpers);
+        Callee.UserMethod self = Signatures.userMethod(found);
+        String pkg = elements.getPackageOf(owner).getQualifiedName().toString();
+        String simple = owner.getQualifiedName().toString().substring(pkg.isEmpty() ? 0 : pkg.length() + 1);
+        List<MethodIr> out = new ArrayList<>();
+        for (Expr v : values) {
+            List<Stmt> one = new ArrayList<>(body);
+            one.add(new Stmt.Return(v, v.pos()));
+            out.add(new MethodIr(self, pkg, simple, false, List.of(),
+                    withTables(new Stmt.Block(one, cx.pos(path.getLeaf())), exprs), cx.pos(path.getLeaf())));
+        }
+        return new Sample(out, null);
+    }
+
+    /**
+     * The plain helpers called by the methods parsed so far (and by those helpers), each parsed once,
+     * for the verifier to evaluate ({@code Registry.addPlain}): only those whose source is in this
+     * compilation; another's compiled class cannot be loaded at compile time.
+     */
+    public List<MethodIr> helpersCalled() {
+        List<MethodIr> out = new ArrayList<>();
+        while (!helpers.isEmpty()) {
+            ExecutableElement h = helpers.iterator().next();
+            helpers.remove(h);
+            if (helpersParsed.add(h) && trees.getPath(h) != null) {
+                out.add(parse(h));
+            }
+        }
+        return out;
+    }
+
     /** Statement translation, with block scoping of locals. */
     private record Statements(ParseContext cx, ExprParser exprs) {
 
         Stmt.Block block(BlockTree tree) {
+            return block(tree.getStatements(), cx.pos(tree));
+        }
+
+        /** {@code trees} in a scope of their own. */
+        Stmt.Block block(List<? extends StatementTree> trees, Pos pos) {
             cx.enterScope();
             try {
                 List<Stmt> out = new ArrayList<>();
-                for (StatementTree s : tree.getStatements()) {
-                    Stmt stmt = statement(s);
-                    if (stmt != null) {
-                        out.add(stmt);
-                    }
+                for (StatementTree s : trees) {
+                    out.addAll(statements(s));
                 }
-                return new Stmt.Block(out, cx.pos(tree));
+                return new Stmt.Block(out, pos);
             } finally {
                 cx.exitScope();
             }
@@ -116,13 +209,30 @@ public final class MethodParser {
             if (tree instanceof BlockTree b) {
                 return block(b);
             }
-            cx.enterScope();
-            try {
-                Stmt s = statement(tree);
-                return new Stmt.Block(s == null ? List.of() : List.of(s), cx.pos(tree));
-            } finally {
-                cx.exitScope();
+            return block(List.of(tree), cx.pos(tree));
+        }
+
+        /**
+         * One statement as the statements it means: itself, with the {@code ++}/{@code --} inside
+         * its expressions before or after it ({@link Increments}), or a {@code switch}'s
+         * {@code if} chain ({@link Switches}).
+         */
+        List<Stmt> statements(StatementTree tree) {
+            if (tree instanceof com.sun.source.tree.SwitchTree s) {
+                return Switches.statement(s, exprs, cx, this::block, cx.pos(tree));
             }
+            if (!(tree instanceof VariableTree || tree instanceof ExpressionStatementTree || tree instanceof ReturnTree)) {
+                Stmt s = statement(tree);
+                return s == null ? List.of() : List.of(s);
+            }
+            Increments increments = new Increments(cx, tree);
+            Stmt s = exprs.collecting(increments, () -> statement(tree));
+            List<Stmt> out = new ArrayList<>(increments.before());
+            out.add(s);
+            if (!(s instanceof Stmt.Return)) {
+                out.addAll(increments.after());
+            }
+            return out;
         }
 
         Stmt statement(StatementTree tree) {
@@ -158,7 +268,6 @@ public final class MethodParser {
                 case TRY -> "try";
                 case SYNCHRONIZED -> "synchronized";
                 case THROW -> "throw";
-                case SWITCH -> "switch";
                 case ENHANCED_FOR_LOOP -> "an enhanced for loop";
                 case CLASS, RECORD, INTERFACE, ENUM -> "a local class";
                 default -> "`" + tree.getKind().name().toLowerCase().replace('_', ' ') + "`";
@@ -258,10 +367,7 @@ public final class MethodParser {
                     }
                     List<Stmt> body = new ArrayList<>();
                     body.add(new Stmt.Let(cx.irName(element), elementType, read, pos));
-                    Stmt inner = statement(f.getStatement());
-                    if (inner != null) {
-                        body.add(inner);
-                    }
+                    body.addAll(statements(f.getStatement()));
                     return new Stmt.For(List.of(init), condition, List.of(update), new Stmt.Block(body, pos), pos);
                 } finally {
                     cx.exitScope();

@@ -34,6 +34,8 @@ final class ParseContext {
     private final Deque<Map<String, dev.fluxion.processor.ir.Expr>> aliases = new ArrayDeque<>();
     /** The calls of generated derivative code met so far, by adapter key ({@link NestedCalls}). */
     final Map<String, NestedCall> nested;
+    /** The plain helpers the method calls ({@link PlainHelpers}), for the verifier to evaluate. */
+    final java.util.Set<javax.lang.model.element.ExecutableElement> helpers = new java.util.LinkedHashSet<>();
 
     ParseContext(Trees trees, Elements elements, CompilationUnitTree unit, TypeElement owner, boolean instance,
                  Map<String, NestedCall> nested) {

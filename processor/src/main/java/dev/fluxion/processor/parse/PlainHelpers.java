@@ -11,7 +11,9 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * Calls to plain (not {@code @Differentiable}) static helpers on primitives and primitive arrays,
- * such as {@code lgamma(d)} or {@code wishartConstant(d, gamma, m)}: a {@link Callee.Static} call
+ * such as {@code lgamma(d)} or {@code wishartConstant(d, gamma, m)}, and the {@code Tensor} factories
+ * on such data ({@code Tensor.of(1, 0.5)}, {@code Tensor.fromArray(table, 2, 2)}, {@code Tensor.ones(DType.FLOAT64, 1)}):
+ * a {@link Callee.Static} call
  * the generated code makes as written. Its value carries no gradient, so {@code check} accepts it
  * only where every argument is a constant or {@code @NoGrad} data
  * ({@code Messages.PLAIN_HELPER_ARGUMENT} otherwise).
@@ -21,21 +23,27 @@ final class PlainHelpers {
 
     /** The call of {@code m} with {@code args}, or null where {@code m} is not such a helper or does not fit. */
     static Expr call(ExecutableElement m, List<Expr> args, Pos pos) {
+        String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+        boolean factory = owner.equals(Type.TENSOR_CLASS);
+        int fixed = m.isVarArgs() ? m.getParameters().size() - 1 : m.getParameters().size();
         if (!m.getModifiers().contains(Modifier.STATIC) || m.getModifiers().contains(Modifier.PRIVATE)
-                || m.isVarArgs() || m.getParameters().size() != args.size()) {
+                || (m.isVarArgs() ? args.size() < fixed : args.size() != fixed)) {
             return null;
         }
         Type result = TypeMapper.map(m.getReturnType());
-        if (!plain(result) || result == Type.Prim.VOID) {
+        if (!(plain(result) || factory && result.isTensor()) || result == Type.Prim.VOID) {
             return null;
         }
         for (int i = 0; i < args.size(); i++) {
-            Type param = TypeMapper.map(m.getParameters().get(i).asType());
-            if (!plain(param) || !fits(args.get(i).type(), param)) {
+            Type param = TypeMapper.map(m.getParameters().get(Math.min(i, m.getParameters().size() - 1)).asType());
+            if (i >= fixed && param instanceof Type.ArrayOf varargs
+                    && !(args.size() == fixed + 1 && fits(args.get(i).type(), param))) {
+                param = varargs.element();
+            }
+            if (!(plain(param) || factory && param instanceof Type.Declared) || !fits(args.get(i).type(), param)) {
                 return null;
             }
         }
-        String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
         return new Expr.Call(new Callee.Static(owner, m.getSimpleName().toString()), args, result, pos);
     }
 

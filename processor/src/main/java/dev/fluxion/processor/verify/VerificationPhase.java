@@ -31,18 +31,16 @@ public final class VerificationPhase {
     private final List<TangentMethod> tangents = new ArrayList<>();
 
     /** Adds a method's forward mode ({@code fJvp}), checked against central differences of the method. */
-    public void addTangent(ExecutableElement element, DerivedMethod derived, TangentMethod tangent) {
+    public void addTangent(ExecutableElement element, DerivedMethod derived, TangentMethod tangent, InputSpec spec) {
         Differentiable d = element.getAnnotation(Differentiable.class);
-        tangentEntries.add(new Entry(element, derived, InputSpec.of(element), d == null || d.verify(),
-                derived.method().name()));
+        tangentEntries.add(new Entry(element, derived, spec, d == null || d.verify(), derived.method().name()));
         tangents.add(tangent);
     }
 
-    /** Adds a {@code @Differentiable} method's derivation. */
-    public void add(ExecutableElement element, DerivedMethod derived) {
+    /** Adds a {@code @Differentiable} method's derivation, verified on the inputs {@code spec} describes. */
+    public void add(ExecutableElement element, DerivedMethod derived, InputSpec spec) {
         Differentiable d = element.getAnnotation(Differentiable.class);
-        entries.add(new Entry(element, derived, InputSpec.of(element), d == null || d.verify(),
-                derived.method().name()));
+        entries.add(new Entry(element, derived, spec, d == null || d.verify(), derived.method().name()));
         callable.add(derived);
     }
 

@@ -116,6 +116,9 @@ public final class Verifier {
         }
         sites = BranchSites.of(method);
         check.sites(sites);
+        if (!spec.sample().isEmpty()) {
+            return verifyOnSample();
+        }
         ShapeSearch search = new ShapeSearch(gen, options.seed(), p -> pathOf(p, false) != null);
         Point first;
         try {
@@ -135,6 +138,41 @@ public final class Verifier {
             groups = new PathSearch(sites.directions(), p -> pathOf(p, true), search::varied, () -> searchSteps > SEARCH_BUDGET)
                     .explore(start);
         }
+        return verifyAt(groups, search);
+    }
+
+    /**
+     * Verifies at the points of {@code @Differentiable(verifyWith = ...)}: the sample, then
+     * perturbed copies of it where finite differences cannot be trusted there ({@link SampleInputs}).
+     */
+    private List<Diagnostic> verifyOnSample() {
+        Point sample;
+        try {
+            sample = SampleInputs.point(method, spec.sample(), registry);
+        } catch (EvalException | ArithmeticException | IndexOutOfBoundsException | NegativeArraySizeException
+                 | ClassCastException e) {
+            return skipped("evaluating the verifyWith sample failed (" + e.getMessage() + ")");
+        }
+        Random rng = new Random(options.seed());
+        List<PathSearch.Candidate> candidates = new ArrayList<>();
+        for (int i = 0; i < TRIES_PER_PATH; i++) {
+            Point p = i == 0 ? sample : SampleInputs.perturbed(method, sample, rng);
+            Set<BranchSites.Direction> path = pathOf(p, false);
+            if (path != null) {
+                candidates.add(new PathSearch.Candidate(p, path));
+            }
+        }
+        if (candidates.isEmpty()) {
+            return skipped("the verifyWith sample does not evaluate (" + lastError + ")");
+        }
+        return verifyAt(List.of(candidates), null);
+    }
+
+    /**
+     * Checks the gradient at one point per group of candidates (trying the group's next one, then
+     * fresh points from {@code search} where it is not null, while a point is unreliable).
+     */
+    private List<Diagnostic> verifyAt(List<List<PathSearch.Candidate>> groups, ShapeSearch search) {
         Set<BranchSites.Direction> verified = new LinkedHashSet<>();
         int verifiedPoints = 0;
         int attempt = 0;
@@ -143,7 +181,8 @@ public final class Verifier {
         List<String> failures = new ArrayList<>(); // evaluation failed
         for (List<PathSearch.Candidate> group : groups) {
             for (int t = 0; t < TRIES_PER_PATH; t++) {
-                PathSearch.Candidate c = t < group.size() ? group.get(t) : freshCandidate(search, fresh++);
+                PathSearch.Candidate c = t < group.size() ? group.get(t)
+                        : search == null ? null : freshCandidate(search, fresh++);
                 if (c == null) {
                     continue;
                 }
@@ -171,7 +210,7 @@ public final class Verifier {
                 break;
             }
         }
-        if (verifiedPoints > 0 && check.skipsZeroCotangents() && options.coverage()) {
+        if (verifiedPoints > 0 && check.skipsZeroCotangents() && options.coverage() && search != null) {
             Diagnostic overflow = probeOverflow(search);
             if (overflow != null) {
                 return List.of(overflow);

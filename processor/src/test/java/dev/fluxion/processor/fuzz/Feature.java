@@ -72,6 +72,11 @@ enum Feature {
     CALLS_IN_LOOP,
     /** A component of the helper's generated gradient, {@code CGrad.hGrad(a, b).u()} (nested differentiation). */
     NESTED_CALLS,
+    /**
+     * Other spellings of the same program ({@code Printer}): some {@code if}s as {@code switch} on an
+     * int, some element writes as {@code w[p++] = v} / {@code w[--p] = v}.
+     */
+    SPELLINGS,
     /** Tensor programs. */
     TENSOR,
     /** Double parameters and loop counters in tensor programs: {@code x.times(s)}, {@code x.plus(i)}. */

@@ -29,9 +29,9 @@ final class FuzzRun {
     }
 
     /** A distinct failure: the original and the shrunk program. */
-    record Found(Failure failure, Program original, Program shrunk, Failure shrunkFailure) {
+    record Found(Failure failure, Program original, Program shrunk, Failure shrunkFailure, boolean spellings) {
         String report() {
-            return failure.category() + " [" + failure.key() + "]\n" + Printer.programSource(shrunk)
+            return failure.category() + " [" + failure.key() + "]\n" + Printer.programSource(shrunk, spellings)
                     + (shrunkFailure == null ? failure.detail() : shrunkFailure.detail()) + "\n";
         }
     }
@@ -126,7 +126,7 @@ final class FuzzRun {
         String name = "Fuzz" + (++classes);
         compilations++;
         long t0 = System.nanoTime();
-        Harness.Result r = Harness.compile(name, programs, verify);
+        Harness.Result r = Harness.compile(name, programs, verify, true, spellings());
         long t1 = System.nanoTime();
         compileNanos += t1 - t0;
         List<Failure> out = new ArrayList<>();
@@ -172,7 +172,7 @@ final class FuzzRun {
         }
         compilations++;
         long t0 = System.nanoTime();
-        Harness.Result r = Harness.compile(name, tensor.stream().map(programs::get).toList(), "off", false);
+        Harness.Result r = Harness.compile(name, tensor.stream().map(programs::get).toList(), "off", false, spellings());
         compileNanos += System.nanoTime() - t0;
         for (int i : tensor) {
             Failure f = r.ok() ? FusionAgreement.judge(programs.get(i), fused, r.loaded())
@@ -181,12 +181,17 @@ final class FuzzRun {
         }
     }
 
+    /** Whether programs print with {@link Feature#SPELLINGS}. */
+    private boolean spellings() {
+        return config.features().contains(Feature.SPELLINGS);
+    }
+
     private void record(Program p, Failure f) {
         failures.merge(f.category(), 1, Integer::sum);
         String key = f.category() + "/" + f.key();
         int shrunkSoFar = shrunkPerKey.getOrDefault(key, 0);
         if (shrunkSoFar >= 3 || found.size() >= config.shrinkLimit()) {
-            System.out.println("FUZZ FAILURE (not shrunk) " + f + "\n" + Printer.programSource(p));
+            System.out.println("FUZZ FAILURE (not shrunk) " + f + "\n" + Printer.programSource(p, spellings()));
             return;
         }
         shrunkPerKey.put(key, shrunkSoFar + 1);
@@ -196,11 +201,11 @@ final class FuzzRun {
             small = Shrinker.shrink(p, f, batch -> evaluate(batch, "off"));
             smallFailure = evaluate(List.of(small), "off").get(0);
         }
-        String text = Printer.programSource(small);
+        String text = Printer.programSource(small, spellings());
         if (!reported.add(key + "\n" + text)) {
             return;
         }
-        Found entry = new Found(f, p, small, smallFailure);
+        Found entry = new Found(f, p, small, smallFailure, spellings());
         found.add(entry);
         System.out.println("FUZZ FAILURE " + entry.report());
         if (config.findings() != null) {
@@ -212,7 +217,7 @@ final class FuzzRun {
         String text = "\n### " + entry.failure().category() + " — " + entry.failure().key()
                 + " (fuzzer seed " + config.seed() + ", program " + entry.original().main().name()
                 + ", features " + (config.features().equals(Feature.all()) ? "all" : config.features()) + ")\n\n"
-                + "```java\n" + Printer.programSource(entry.shrunk()) + "```\n\n"
+                + "```java\n" + Printer.programSource(entry.shrunk(), spellings()) + "```\n\n"
                 + "```\n" + (entry.shrunkFailure() == null ? entry.failure().detail() : entry.shrunkFailure().detail())
                 + "\n```\n";
         try {

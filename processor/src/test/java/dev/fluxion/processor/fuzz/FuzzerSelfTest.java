@@ -51,6 +51,21 @@ class FuzzerSelfTest {
         }
     }
 
+    @Test
+    void spellingsPrintSwitchesAndIncrementsOnlyWhenAsked() {
+        StringBuilder spelled = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            Program p = FuzzRun.program(5, i, Feature.all(), 0.3);
+            String plain = Printer.programSource(p);
+            assertTrue(!plain.contains("switch (") && !plain.contains("_p++]") && !plain.contains("[--"), plain);
+            spelled.append(Printer.programSource(p, true));
+            assertEquals(Printer.programSource(p, true), Printer.programSource(p, true));
+        }
+        for (String construct : List.of("switch ((", "case 1 -> {", "default -> {", "_p++] ", "[--")) {
+            assertTrue(spelled.toString().contains(construct), construct);
+        }
+    }
+
     private static final String USER = """
             package demo;
             class Fake {

@@ -42,7 +42,12 @@ final class Harness {
 
     /** Compiles as {@link #compile(String, List, String)}, with elementwise fusion on or off ({@code -Afluxion.fuse}). */
     static Result compile(String simpleName, List<Program> programs, String verify, boolean fuse) {
-        String source = Printer.classSource(simpleName, programs);
+        return compile(simpleName, programs, verify, fuse, false);
+    }
+
+    /** As {@link #compile(String, List, String, boolean)}, printed with {@link Feature#SPELLINGS} where {@code spellings}. */
+    static Result compile(String simpleName, List<Program> programs, String verify, boolean fuse, boolean spellings) {
+        String source = Printer.classSource(simpleName, programs, spellings);
         Compilation c;
         try {
             c = Compiler.javac().withProcessors(new FluxionProcessor())

@@ -5,20 +5,37 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Prints generated programs as Java source: one class per batch, one method per program. */
+/**
+ * Prints generated programs as Java source: one class per batch, one method per program. With
+ * {@link Feature#SPELLINGS} some constructs get another spelling of the same meaning, chosen by the
+ * method's name and the construct's place (so a program prints alike in a batch and alone): an
+ * {@code if} without {@code break} as {@code switch ((c) ? 1 : 0) { case 1 -> {...} default -> {...} }}
+ * and an element write {@code w[i] op= v} as
+ * {@code { int w_p = i; w[w_p++] op= v; }} or {@code { int w_p = i + 1; w[--w_p] op= v; }}.
+ */
 final class Printer {
     /** Stands for the class's generated class in a nested call, until the class's name is known. */
     private static final String GENERATED_CLASS = "$Generated";
 
     private final StringBuilder out = new StringBuilder();
+    private final boolean spellings;
     private int indent;
+    /** The method being printed, and how many constructs of it could be spelled otherwise so far. */
+    private String method = "";
+    private int site;
 
-    private Printer() {
+    private Printer(boolean spellings) {
+        this.spellings = spellings;
     }
 
     /** The source of class {@code demo.<simpleName>} holding every program's methods. */
     static String classSource(String simpleName, List<Program> programs) {
-        Printer p = new Printer();
+        return classSource(simpleName, programs, false);
+    }
+
+    /** As {@link #classSource(String, List)}, with the other spellings where {@code spellings}. */
+    static String classSource(String simpleName, List<Program> programs, boolean spellings) {
+        Printer p = new Printer(spellings);
         p.out.append("""
                 package demo;
 
@@ -43,7 +60,12 @@ final class Printer {
 
     /** The methods of one program, for a failure message. */
     static String programSource(Program prog) {
-        Printer p = new Printer();
+        return programSource(prog, false);
+    }
+
+    /** As {@link #programSource(Program)}, with the other spellings where {@code spellings}. */
+    static String programSource(Program prog, boolean spellings) {
+        Printer p = new Printer(spellings);
         for (Method h : prog.helpers()) {
             p.method(h);
         }
@@ -57,6 +79,8 @@ final class Printer {
 
     private void method(Method m) {
         String params = m.params().stream().map(Printer::param).collect(Collectors.joining(", "));
+        method = m.name();
+        site = 0;
         line("@Differentiable");
         line("static " + (m.returnsTensor() ? "Tensor " : "double ") + m.name() + "(" + params + ") {");
         indent++;
@@ -87,7 +111,29 @@ final class Printer {
             case Decl d -> line((d.tensor() ? "Tensor " : "double ") + d.name() + " = " + expr(d.init()) + ";");
             case Assign a -> line(a.name() + " " + a.op() + " " + expr(a.value()) + ";");
             case ArrDecl d -> line("double[] " + d.name() + " = new double[" + d.length() + "];");
+            case ArrWrite w when respelled() -> {
+                String p = w.array() + "_p";
+                boolean up = site % 2 == 0;
+                line("{");
+                indent++;
+                line("int " + p + " = " + w.index() + (up ? "" : " + 1") + ";");
+                line(w.array() + "[" + (up ? p + "++" : "--" + p) + "] " + w.op() + " " + expr(w.value()) + ";");
+                indent--;
+                line("}");
+            }
             case ArrWrite w -> line(w.array() + "[" + w.index() + "] " + w.op() + " " + expr(w.value()) + ";");
+            case If i when !breaks(i.then()) && !breaks(i.orElse()) && respelled() -> {
+                line("switch ((" + cond(i.cond()) + ") ? 1 : 0) {");
+                indent++;
+                line("case 1 -> {");
+                nested(i.then());
+                line("}");
+                line("default -> {");
+                nested(i.orElse());
+                line("}");
+                indent--;
+                line("}");
+            }
             case If i -> {
                 line("if (" + cond(i.cond()) + ") {");
                 nested(i.then());
@@ -133,6 +179,30 @@ final class Printer {
             case Continue c -> line("continue;");
             case Return r -> line("return " + expr(r.value()) + ";");
         }
+    }
+
+    /** Whether the next construct that could be spelled otherwise is (about one in three). */
+    private boolean respelled() {
+        return spellings && Math.floorMod(java.util.Objects.hash(method, site++), 3) == 0;
+    }
+
+    /** Whether {@code body} holds a {@code break} (inside a switch case it would leave the switch). */
+    private static boolean breaks(List<Stmt> body) {
+        for (Stmt s : body) {
+            boolean inner = switch (s) {
+                case Break b -> true;
+                case If i -> breaks(i.then()) || breaks(i.orElse());
+                case For f -> breaks(f.body());
+                case While w -> breaks(w.body());
+                case DoWhile w -> breaks(w.body());
+                case DataWhile w -> breaks(w.body());
+                default -> false;
+            };
+            if (inner) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void nested(List<Stmt> body) {

@@ -43,8 +43,35 @@ public final class Kmeans {
         return new Input(Json.rows(in.get("points")), Json.rows(in.get("centroids")), in.get("points").get(0).size());
     }
 
+    /**
+     * One Newton step's direction, J / diag(H): the cost's Hessian is diagonal (each centroid
+     * coordinate's own points, twice their number), so its diagonal is the Hessian-vector product
+     * with ones ({@code costHvp}, forward over reverse), as GradBench's other tools compute it.
+     */
+    static double[] dir(Input in) {
+        double[] j = KmeansGrad.costGrad(in.points(), in.centroids(), in.d()).centroids();
+        double[] ones = new double[j.length];
+        java.util.Arrays.fill(ones, 1);
+        double[] h = KmeansGrad.costHvp(in.points(), in.centroids(), in.d(), ones).centroids();
+        double[] dir = new double[j.length];
+        for (int i = 0; i < dir.length; i++) {
+            dir[i] = j[i] / h[i];
+        }
+        return dir;
+    }
+
+    /** {@code dir} as GradBench's k × d rows. */
+    private static double[][] rows(double[] dir, int d) {
+        double[][] out = new double[dir.length / d][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(dir, i * d, (i + 1) * d);
+        }
+        return out;
+    }
+
     static EvalModule module() {
         return new EvalModule("kmeans", Map.of(
-                "cost", EvalFunction.of(Kmeans::input, in -> KmeansGrad.cost(in.points(), in.centroids(), in.d()))));
+                "cost", EvalFunction.of(Kmeans::input, in -> KmeansGrad.cost(in.points(), in.centroids(), in.d())),
+                "dir", EvalFunction.of(Kmeans::input, in -> rows(dir(in), in.d()))));
     }
 }

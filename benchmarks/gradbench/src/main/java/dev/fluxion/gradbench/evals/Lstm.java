@@ -1,13 +1,6 @@
 package dev.fluxion.gradbench.evals;
 
-import static dev.fluxion.F.cat;
-import static dev.fluxion.F.exp;
-import static dev.fluxion.F.log;
-import static dev.fluxion.F.sigmoid;
-import static dev.fluxion.F.tanh;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fluxion.Tensor;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.annotation.NoGrad;
 import dev.fluxion.gradbench.EvalFunction;
@@ -22,78 +15,95 @@ import java.util.Map;
  * change gates (8b); {@code extraParams} the input weights, output weights and output biases (3b);
  * {@code state} per layer the hidden then the cell state (2b).
  *
- * <p>Written with the tensor DSL: the scalar version updates the state array in place, which the
- * processor refuses ({@code writing an element of the array `state` is not supported}). Without
- * Tensor[] locals the layers' new states are concatenated into one tensor per step.
+ * <p>Written as GradBench's C++ writes it: the state is a scratch array updated in place, layer by
+ * layer and bit by bit, and the layer's input {@code x} is overwritten by its output.
  */
 public final class Lstm {
     private Lstm() {}
 
-    /** −(1 / (c−1) b) Σ_t ⟨sequence_{t+1}, ypred_t − log(Σ exp(ypred_t) + 2)⟩. */
-    @Differentiable
-    static Tensor objective(Tensor mainParams, Tensor extraParams, @NoGrad Tensor state0, @NoGrad Tensor sequence,
-            @NoGrad int l, @NoGrad int c, @NoGrad int b) {
-        Tensor state = state0;
-        Tensor total = sequence.slice(0, 0, 1).sum().times(0.0);
-        for (int t = 0; t < c - 1; t++) {
-            Tensor x = sequence.slice(0, t * b, (t + 1) * b).times(extraParams.slice(0, 0, b));
-            Tensor next = x;
-            for (int i = 0; i < l; i++) {
-                Tensor weight = mainParams.slice(0, 8 * b * i, 8 * b * i + 4 * b);
-                Tensor bias = mainParams.slice(0, 8 * b * i + 4 * b, 8 * b * (i + 1));
-                Tensor hidden = state.slice(0, 2 * b * i, 2 * b * i + b);
-                Tensor cell = state.slice(0, 2 * b * i + b, 2 * b * (i + 1));
-                Tensor gates = cat(0, x, hidden, x, hidden).times(weight).plus(bias);
-                Tensor forget = sigmoid(gates.slice(0, 0, b));
-                Tensor ingate = sigmoid(gates.slice(0, b, 2 * b));
-                Tensor outgate = sigmoid(gates.slice(0, 2 * b, 3 * b));
-                Tensor change = tanh(gates.slice(0, 3 * b, 4 * b));
-                Tensor newCell = cell.times(forget).plus(ingate.times(change));
-                Tensor newHidden = outgate.times(tanh(newCell));
-                if (i == 0) {
-                    next = cat(0, newHidden, newCell);
-                } else {
-                    next = cat(0, next, newHidden, newCell);
-                }
-                x = newHidden;
-            }
-            state = next;
-            Tensor ypred = x.times(extraParams.slice(0, b, 2 * b)).plus(extraParams.slice(0, 2 * b, 3 * b));
-            Tensor ynorm = ypred.minus(log(exp(ypred).sum().plus(2.0)));
-            total = total.plus(sequence.slice(0, (t + 1) * b, (t + 2) * b).times(ynorm).sum());
+    static Object[] sample() {
+        int l = 2;
+        int c = 3;
+        int b = 2;
+        double[] main = new double[8 * l * b];
+        for (int i = 0; i < main.length; i++) {
+            main[i] = 0.3 * Math.sin(i + 1.0);
         }
-        return total.times(-1.0 / ((c - 1) * b));
+        double[] extra = {0.9, -0.4, 0.5, 1.1, -0.2, 0.3};
+        double[] state = {0.1, -0.2, 0.3, 0.05, -0.15, 0.25, 0.2, -0.1};
+        double[] sequence = {1, 0, 0, 1, 1, 1};
+        return new Object[] {main, extra, state, sequence, l, c, b};
+    }
+
+    /** −(1 / (c−1) b) Σ_t ⟨sequence_{t+1}, ypred_t − log(Σ exp(ypred_t) + 2)⟩. */
+    @Differentiable(verifyWith = "sample")
+    static double objective(double[] mainParams, double[] extraParams, @NoGrad double[] state0,
+            @NoGrad double[] sequence, @NoGrad int l, @NoGrad int c, @NoGrad int b) {
+        double[] state = new double[2 * l * b];
+        for (int i = 0; i < 2 * l * b; i++) {
+            state[i] = state0[i];
+        }
+        double[] x = new double[b];
+        double total = 0;
+        for (int t = 0; t < c - 1; t++) {
+            for (int j = 0; j < b; j++) {
+                x[j] = sequence[t * b + j] * extraParams[j];
+            }
+            for (int i = 0; i < l; i++) {
+                int w = 8 * b * i;
+                int bias = w + 4 * b;
+                int hidden = 2 * b * i;
+                int cell = hidden + b;
+                for (int j = 0; j < b; j++) {
+                    double forget = sigmoid(x[j] * mainParams[w + j] + mainParams[bias + j]);
+                    double ingate = sigmoid(state[hidden + j] * mainParams[w + b + j] + mainParams[bias + b + j]);
+                    double outgate = sigmoid(x[j] * mainParams[w + 2 * b + j] + mainParams[bias + 2 * b + j]);
+                    double change = Math.tanh(state[hidden + j] * mainParams[w + 3 * b + j]
+                            + mainParams[bias + 3 * b + j]);
+                    state[cell + j] = state[cell + j] * forget + ingate * change;
+                    state[hidden + j] = outgate * Math.tanh(state[cell + j]);
+                    x[j] = state[hidden + j];
+                }
+            }
+            double sumExp = 0;
+            for (int j = 0; j < b; j++) {
+                sumExp += Math.exp(x[j] * extraParams[b + j] + extraParams[2 * b + j]);
+            }
+            double lse = Math.log(sumExp + 2);
+            for (int j = 0; j < b; j++) {
+                total += sequence[(t + 1) * b + j] * (x[j] * extraParams[b + j] + extraParams[2 * b + j] - lse);
+            }
+        }
+        return -total / ((c - 1) * b);
+    }
+
+    @Differentiable
+    static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
     }
 
     /** The prepared input, flattened as {@code lstm::from_json} flattens it. */
-    record Input(Tensor mainParams, Tensor extraParams, Tensor state, Tensor sequence, int l, int c, int b) {}
+    record Input(double[] mainParams, double[] extraParams, double[] state, double[] sequence, int l, int c, int b) {}
 
     static Input input(JsonNode in) {
-        double[] main = Json.rows(in.get("main_params"));
-        double[] extra = Json.rows(in.get("extra_params"));
-        double[] state = Json.rows(in.get("state"));
-        double[] sequence = Json.rows(in.get("sequence"));
         int l = in.get("main_params").size() / 2;
         int b = in.get("main_params").get(0).size() / 4;
         int c = in.get("sequence").size();
-        return new Input(Tensor.fromArray(main, main.length), Tensor.fromArray(extra, extra.length),
-                Tensor.fromArray(state, state.length), Tensor.fromArray(sequence, sequence.length), l, c, b);
+        return new Input(Json.rows(in.get("main_params")), Json.rows(in.get("extra_params")),
+                Json.rows(in.get("state")), Json.rows(in.get("sequence")), l, c, b);
     }
 
     static double objective(Input in) {
-        return LstmGrad.objective(in.mainParams(), in.extraParams(), in.state(), in.sequence(), in.l(), in.c(), in.b())
-                .item();
+        return LstmGrad.objective(in.mainParams(), in.extraParams(), in.state(), in.sequence(), in.l(), in.c(), in.b());
     }
 
     /** The gradient with respect to the main then the extra parameters, as {@code lstm::JacOutput}. */
     static double[] jacobian(Input in) {
         LstmGrad.ObjectiveGradient g = LstmGrad.objectiveGrad(in.mainParams(), in.extraParams(), in.state(),
                 in.sequence(), in.l(), in.c(), in.b());
-        double[] main = g.mainParams().toDoubleArray();
-        double[] extra = g.extraParams().toDoubleArray();
-        double[] out = new double[main.length + extra.length];
-        System.arraycopy(main, 0, out, 0, main.length);
-        System.arraycopy(extra, 0, out, main.length, extra.length);
+        double[] out = new double[g.mainParams().length + g.extraParams().length];
+        System.arraycopy(g.mainParams(), 0, out, 0, g.mainParams().length);
+        System.arraycopy(g.extraParams(), 0, out, g.mainParams().length, g.extraParams().length);
         return out;
     }
 

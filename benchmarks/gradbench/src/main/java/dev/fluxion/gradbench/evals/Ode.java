@@ -15,8 +15,10 @@ import java.util.Map;
  * GradBench's {@code ode} (from cmpad): y' = f(x, y) with f_0 = x_0 and f_i = x_i y_{i−1}, y(0) = 0,
  * integrated to t = 2 by s steps of fourth-order Runge–Kutta; {@code gradient} is ∂y_{n−1}(2)/∂x.
  *
- * <p>Written with the tensor DSL: the scalar version needs writes to local arrays (k1..k4, y),
- * which the processor refuses ({@code writing an element of the array `k1` is not supported}).
+ * <p>Written with the tensor DSL: the scalar version (k1..k4 and y as scratch arrays, which the
+ * processor now accepts) would have to return y, a {@code double[]}, and a {@code @Differentiable}
+ * method returns a double, float or Tensor only. The methods are verified at compile time on
+ * {@link #sample}: their inputs' lengths are tied to {@code n}, which the verifier does not guess.
  */
 public final class Ode {
     private Ode() {}
@@ -27,8 +29,13 @@ public final class Ode {
         return cat(0, x.slice(0, 0, 1), x.slice(0, 1, n).times(y.slice(0, 0, n - 1)));
     }
 
+    /** Example arguments for compile-time verification: x of length n = 5, s = 3 steps. */
+    static Object[] sample() {
+        return new Object[] {Tensor.of(0.3, -0.7, 1.1, 0.4, 0.9), 5, 3};
+    }
+
     /** y(2) by s steps of RK4 from y(0) = 0. */
-    @Differentiable
+    @Differentiable(verifyWith = "sample")
     static Tensor solve(Tensor x, @NoGrad int n, @NoGrad int s) {
         double h = 2.0 / s;
         Tensor y = x.times(0.0);
@@ -43,7 +50,7 @@ public final class Ode {
     }
 
     /** y_{n−1}(2), whose gradient GradBench asks for. */
-    @Differentiable
+    @Differentiable(verifyWith = "sample")
     static Tensor last(Tensor x, @NoGrad int n, @NoGrad int s) {
         return solve(x, n, s).slice(0, n - 1, n).sum();
     }

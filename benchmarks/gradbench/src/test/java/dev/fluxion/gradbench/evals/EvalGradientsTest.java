@@ -1,5 +1,6 @@
 package dev.fluxion.gradbench.evals;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fluxion.Tensor;
@@ -53,15 +54,23 @@ class EvalGradientsTest {
         CentralDifferences.assertClose("a", CentralDifferences.gradient(c -> Det.det(c, 5), a.clone()), g.a());
     }
 
-    @Test
-    void kmeansGradientMatchesCentralDifferences() {
-        // GradBench's smallest shape: k = 10, d = 8, n = 1000; the centroids are the last k points
+    /** GradBench's smallest kmeans: k = 10, d = 8, n = 1000 uniform points; the centroids are the last k. */
+    private static Kmeans.Input smallestKmeans(long seed) {
         int d = 8;
         int k = 10;
         int n = 1000;
-        double[] points = uniform(new Random(3), n * d, 0, 1);
+        double[] points = uniform(new Random(seed), n * d, 0, 1);
         double[] centroids = new double[k * d];
         System.arraycopy(points, (n - k) * d, centroids, 0, k * d);
+        return new Kmeans.Input(points, centroids, d);
+    }
+
+    @Test
+    void kmeansGradientMatchesCentralDifferences() {
+        Kmeans.Input in = smallestKmeans(3);
+        int d = in.d();
+        double[] points = in.points();
+        double[] centroids = in.centroids();
         for (int i = 0; i < centroids.length; i++) {
             centroids[i] += 1e-3 * Math.sin(i); // off the points, so no distance is exactly 0
         }
@@ -72,32 +81,68 @@ class EvalGradientsTest {
     }
 
     @Test
+    void kmeansDirIsTheNewtonStepOfEachCluster() {
+        // dir = J / diag(H) = centroid − mean of its points (GradBench's manual kmeans)
+        Kmeans.Input in = smallestKmeans(6);
+        int d = in.d();
+        int k = in.centroids().length / d;
+        int n = in.points().length / d;
+        double[] points = in.points();
+        double[] centroids = in.centroids();
+        double[] dir = Kmeans.dir(in);
+        double[] sums = new double[k * d];
+        int[] sizes = new int[k];
+        for (int i = 0; i < n; i++) {
+            int closest = 0;
+            double best = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                double dist = 0;
+                for (int l = 0; l < d; l++) {
+                    dist += Math.pow(points[i * d + l] - centroids[j * d + l], 2);
+                }
+                if (dist < best) {
+                    best = dist;
+                    closest = j;
+                }
+            }
+            sizes[closest]++;
+            for (int l = 0; l < d; l++) {
+                sums[closest * d + l] += points[i * d + l];
+            }
+        }
+        assertEquals(k * d, dir.length);
+        for (int j = 0; j < k; j++) {
+            for (int l = 0; l < d; l++) {
+                assertEquals(centroids[j * d + l] - sums[j * d + l] / sizes[j], dir[j * d + l], 1e-10);
+            }
+        }
+    }
+
+    @Test
     void lstmGradientMatchesCentralDifferences() {
         // GradBench's smallest lstm has l = 2 layers and c = 1024 characters of b = 7 bits; c = 5 here
         int l = 2;
         int c = 5;
-        int b = 3;
+        int b = 7;
         Random r = new Random(5);
         double[] main = uniform(r, 8 * l * b, 0, 1);
         double[] extra = uniform(r, 3 * b, 0, 1);
-        Tensor state = Tensor.fromArray(uniform(r, 2 * l * b, 0, 1), 2 * l * b);
-        double[] bits = new double[c * b];
-        for (int i = 0; i < bits.length; i++) {
-            bits[i] = r.nextBoolean() ? 1 : 0;
+        double[] state = uniform(r, 2 * l * b, 0, 1);
+        double[] sequence = new double[c * b];
+        for (int i = 0; i < sequence.length; i++) {
+            sequence[i] = r.nextBoolean() ? 1 : 0;
         }
-        Tensor sequence = Tensor.fromArray(bits, bits.length);
-        Lstm.Input in = new Lstm.Input(Tensor.fromArray(main.clone(), main.length),
-                Tensor.fromArray(extra.clone(), extra.length), state, sequence, l, c, b);
+        Lstm.Input in = new Lstm.Input(main.clone(), extra.clone(), state.clone(), sequence, l, c, b);
         double[] g = Lstm.jacobian(in);
-        double[] numericMain = CentralDifferences.gradient(v -> Lstm.objective(Tensor.fromArray(v.clone(), v.length),
-                Tensor.fromArray(extra, extra.length), state, sequence, l, c, b).item(), main.clone());
-        double[] numericExtra = CentralDifferences.gradient(v -> Lstm.objective(Tensor.fromArray(main, main.length),
-                Tensor.fromArray(v.clone(), v.length), state, sequence, l, c, b).item(), extra.clone());
+        double[] numericMain = CentralDifferences.gradient(
+                v -> Lstm.objective(v.clone(), extra, state, sequence, l, c, b), main.clone());
+        double[] numericExtra = CentralDifferences.gradient(
+                v -> Lstm.objective(main, v.clone(), state, sequence, l, c, b), extra.clone());
         CentralDifferences.assertClose("main", numericMain, java.util.Arrays.copyOf(g, main.length));
         CentralDifferences.assertClose("extra", numericExtra,
                 java.util.Arrays.copyOfRange(g, main.length, g.length));
-        assertEquals(Lstm.objective(in.mainParams(), in.extraParams(), state, sequence, l, c, b).item(),
-                Lstm.objective(in), 1e-12);
+        assertEquals(Lstm.objective(main, extra, state, sequence, l, c, b), Lstm.objective(in), 1e-12);
+        assertArrayEquals(state, in.state()); // the state is copied, not updated in place
     }
 
     @Test
