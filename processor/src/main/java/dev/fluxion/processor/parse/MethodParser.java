@@ -138,7 +138,7 @@ public final class MethodParser {
             return new Sample(List.of(), name + "() returns " + array.getInitializers().size() + " values for "
                     + method.getParameters().size() + " parameters");
         }
-        ParseContext cx = new ParseContext(trees, elements, path.getCompilationUnit(), owner, false);
+        ParseContext cx = new ParseContext(trees, elements, path.getCompilationUnit(), owner, false, new LinkedHashMap<>());
         ExprParser exprs = new ExprParser(cx);
         Statements statements = new Statements(cx, exprs);
         List<Stmt> body = new ArrayList<>();
