@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.testing.compile.Compilation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The cost of verification: compiling 100 annotated methods (scalar and tensor, with declared and
@@ -91,7 +92,13 @@ class CompileCostTest {
         return best / 1e9;
     }
 
+    /**
+     * Wall-clock: the SPEC's 2 s target for the whole compile. Timing targets do not belong in the
+     * suite (a loaded machine fails them), so this runs only with {@code -Dfluxion.timing=true};
+     * the two CPU-time tests above stand for it in the suite.
+     */
     @Test
+    @EnabledIfSystemProperty(named = "fluxion.timing", matches = "true")
     void verificationOf100MethodsCostsUnderTwoSeconds() {
         String src = hundredMethods();
         best(List.of(), src); // warm up javac and the runtime's classes
