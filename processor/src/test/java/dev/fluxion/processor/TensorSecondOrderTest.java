@@ -3,7 +3,13 @@ package dev.fluxion.processor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
 import dev.fluxion.Tensor;
+import dev.fluxion.processor.fwd.ExpandedTangentRules;
+import dev.fluxion.processor.ir.Op;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -19,7 +25,13 @@ class TensorSecondOrderTest {
             package demo;
 
             import static dev.fluxion.F.*;
-            import dev.fluxion.Tensor;
+            import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import dev.fluxion.Tensor;
+import dev.fluxion.processor.fwd.ExpandedTangentRules;
+import dev.fluxion.processor.ir.Op;
             import dev.fluxion.annotation.Differentiable;
             import dev.fluxion.annotation.NoGrad;
 
@@ -50,6 +62,20 @@ class TensorSecondOrderTest {
                         }
                     }
                     return mse(h, x.times(0.5));
+                }
+
+                // Every expanded tangent rule, each once.
+                @Differentiable
+                static Tensor everyRule(Tensor x, Tensor row, double s, @NoGrad Tensor y) {
+                    Tensor p = sigmoid(x);
+                    Tensor a = x.neg().exp().plus(x.square().log1p()).plus(x.abs().plus(1.0).sqrt())
+                            .plus(x.square().plus(0.5).log());
+                    Tensor b = tanh(x).times(x.sin()).plus(x.cos()).plus(softplus(x)).plus(relu(x))
+                            .plus(x.abs().plus(0.1).pow(1.5));
+                    Tensor c = a.div(b.square().plus(1.0)).plus(x.plus(row)).plus(x.plus(s))
+                            .plus(x.square().plus(1.0).rdiv(2.0));
+                    Tensor d = softmax(c, 1).times(c).sum().plus(logSoftmax(c, 1).mean()).plus(c.logSumExp());
+                    return d.plus(mse(c, y)).plus(bce(p, y.sigmoid())).plus(bceWithLogits(x, y.sigmoid()));
                 }
 
                 // ½ xᵀAx + bᵀx: the Hessian is (A + Aᵀ)/2 ... = A for a symmetric A.
@@ -105,6 +131,41 @@ class TensorSecondOrderTest {
             Object lm = g.call("demo.T2Grad", "loopGrad", xl.minus(vl.times(H)), 3);
             ForwardModeTest.assertClose(((Tensor) Generated.get(lp, "x")).minus((Tensor) Generated.get(lm, "x"))
                     .div(2 * H), (Tensor) Generated.get(lh, "x"), 1e-6);
+        }
+    }
+
+    @Test
+    void everyExpandedRuleAgreesWithItsRuntimeRuleAndCentralDifferences() {
+        Generated g = Generated.compile("demo.T2", SOURCE);
+        Random rnd = new Random(12);
+        Tensor x = randn(rnd, 3, 4);
+        Tensor row = randn(rnd, 4);
+        double s = 0.4;
+        Tensor y = randn(rnd, 3, 4);
+        Tensor vx = randn(rnd, 3, 4);
+        Tensor vr = randn(rnd, 4);
+        double vs = 0.9;
+        // value() of fHvp is ⟨∇f, v⟩ from the expanded rules; fJvp's tangent is the same from the runtime's.
+        Object hvp = g.call("demo.T2Grad", "everyRuleHvp", x, row, s, y, vx, vr, vs);
+        Object jvp = g.call("demo.T2Grad", "everyRuleJvp", x, row, s, y, vx, vr, vs);
+        ForwardModeTest.assertClose((Tensor) Generated.get(jvp, "tangent"), (Tensor) Generated.get(hvp, "value"), 1e-12);
+        Object gp = g.call("demo.T2Grad", "everyRuleGrad", x.plus(vx.times(H)), row.plus(vr.times(H)), s + H * vs, y);
+        Object gm = g.call("demo.T2Grad", "everyRuleGrad", x.minus(vx.times(H)), row.minus(vr.times(H)), s - H * vs, y);
+        for (String n : new String[] {"x", "row"}) {
+            ForwardModeTest.assertClose(((Tensor) Generated.get(gp, n)).minus((Tensor) Generated.get(gm, n)).div(2 * H),
+                    (Tensor) Generated.get(hvp, n), 1e-6);
+        }
+        double fds = ((double) Generated.get(gp, "s") - (double) Generated.get(gm, "s")) / (2 * H);
+        assertEquals(fds, (double) Generated.get(hvp, "s"), 1e-6 * Math.max(1, Math.abs(fds)));
+    }
+
+    @Test
+    void aWrongSecondOrderRuleFailsTheBuild() throws Exception {
+        // σ' written as t·σ (missing the 1 − σ): fJvp (the runtime rule) stays right, fHvp does not.
+        try (AutoCloseable ignored = ExpandedTangentRules.overrideForTesting((owner, name, a) -> name.equals("sigmoidGrad")
+                ? ExpandedTangentRules.op(Op.TIMES, a.get(0), a.get(2)) : null)) {
+            Compilation c = Generated.javac().compile(JavaFileObjects.forSourceString("demo.T2", SOURCE));
+            assertThat(c).hadErrorContaining("second-order check failed for mlp");
         }
     }
 
