@@ -219,7 +219,7 @@ final class TangentCheck {
         return new Point(args, p.fields());
     }
 
-    private static Object axpy(Object x, Object d, double h) {
+    static Object axpy(Object x, Object d, double h) {
         return switch (x) {
             case Double v -> v + h * (Double) d;
             case double[] a -> {
