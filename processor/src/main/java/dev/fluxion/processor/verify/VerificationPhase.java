@@ -136,8 +136,10 @@ public final class VerificationPhase {
                     continue;
                 }
                 try {
-                    TangentCheck.check(tangents.get(i), e.derived(), registry, e.spec()).forEach(d -> report.accept(d, e.element()));
-                    if (directionals.get(i) != null) {
+                    List<Diagnostic> first = TangentCheck.check(tangents.get(i), e.derived(), registry, e.spec());
+                    first.forEach(d -> report.accept(d, e.element()));
+                    // A wrong tangent rule is one error: fHvp, built on the same rules, is then not checked.
+                    if (directionals.get(i) != null && first.isEmpty()) {
                         HvpCheck.check(tangents.get(i), e.derived(), directionals.get(i), registry, e.spec())
                                 .forEach(d -> report.accept(d, e.element()));
                     }
