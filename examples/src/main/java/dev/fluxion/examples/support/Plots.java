@@ -91,7 +91,7 @@ public final class Plots {
      */
     public static Path convergence(String name, String title, String yTitle, java.util.Map<String, double[]> curves) {
         XYChart chart = new XYChartBuilder().width(800).height(500)
-                .title(title).xAxisTitle("iteration").yAxisTitle(yTitle + " (log scale)").build();
+                .title(title).xAxisTitle("iteration (log scale)").yAxisTitle(yTitle + " (log scale)").build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setMarkerSize(0);
