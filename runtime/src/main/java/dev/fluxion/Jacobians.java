@@ -38,37 +38,56 @@ public final class Jacobians {
      * be null: then always reverse) where {@link #forward} says so, else reverse with {@code vjp}.
      */
     public static Tensor[] of(Tensor value, Tensor[] inputs, Jvp jvp, Vjp vjp) {
+        return jvp != null && forward(value, inputs) ? byColumns(value, inputs, jvp) : byRows(value, inputs, vjp);
+    }
+
+    /**
+     * The Jacobian of {@code value} with respect to each input by columns: one {@code jvp} per input
+     * element. For a Module's method, whose pullback would also accumulate into its parameters'
+     * gradients, this is the only way.
+     */
+    public static Tensor[] byColumns(Tensor value, Tensor[] inputs, Jvp jvp) {
+        int m = value.numel();
+        double[][] out = new double[inputs.length][];
+        Tensor[] zeros = new Tensor[inputs.length];
+        for (int k = 0; k < inputs.length; k++) {
+            out[k] = new double[m * inputs[k].numel()];
+            zeros[k] = Tensor.zerosLike(inputs[k]);
+        }
+        for (int k = 0; k < inputs.length; k++) {
+            int n = inputs[k].numel();
+            for (int e = 0; e < n; e++) {
+                Tensor[] d = zeros.clone();
+                d[k] = oneHot(inputs[k], e);
+                double[] column = jvp.tangent(d).toDoubleArray();
+                for (int o = 0; o < m; o++) {
+                    out[k][o * n + e] = column[o];
+                }
+            }
+        }
+        return shaped(value, inputs, out);
+    }
+
+    /** The Jacobian by rows: one backward pass of {@code vjp} per value element. */
+    private static Tensor[] byRows(Tensor value, Tensor[] inputs, Vjp vjp) {
         int m = value.numel();
         double[][] out = new double[inputs.length][];
         for (int k = 0; k < inputs.length; k++) {
             out[k] = new double[m * inputs[k].numel()];
         }
-        if (jvp != null && forward(value, inputs)) {
-            Tensor[] zeros = new Tensor[inputs.length];
-            for (int k = 0; k < inputs.length; k++) {
-                zeros[k] = Tensor.zerosLike(inputs[k]);
-            }
+        for (int o = 0; o < m; o++) {
+            Tensor[] rows = vjp.cotangents(oneHot(value, o));
             for (int k = 0; k < inputs.length; k++) {
                 int n = inputs[k].numel();
-                for (int e = 0; e < n; e++) {
-                    Tensor[] d = zeros.clone();
-                    d[k] = oneHot(inputs[k], e);
-                    double[] column = jvp.tangent(d).toDoubleArray();
-                    for (int o = 0; o < m; o++) {
-                        out[k][o * n + e] = column[o];
-                    }
-                }
-            }
-        } else {
-            for (int o = 0; o < m; o++) {
-                Tensor[] rows = vjp.cotangents(oneHot(value, o));
-                for (int k = 0; k < inputs.length; k++) {
-                    int n = inputs[k].numel();
-                    double[] row = rows[k] == null ? new double[n] : rows[k].toDoubleArray();
-                    System.arraycopy(row, 0, out[k], o * n, n);
-                }
+                double[] row = rows[k] == null ? new double[n] : rows[k].toDoubleArray();
+                System.arraycopy(row, 0, out[k], o * n, n);
             }
         }
+        return shaped(value, inputs, out);
+    }
+
+    /** Each flat Jacobian as a tensor of the value's shape followed by its input's. */
+    private static Tensor[] shaped(Tensor value, Tensor[] inputs, double[][] flat) {
         Tensor[] result = new Tensor[inputs.length];
         for (int k = 0; k < inputs.length; k++) {
             int[] vs = value.shape();
@@ -76,7 +95,7 @@ public final class Jacobians {
             int[] shape = new int[vs.length + is.length];
             System.arraycopy(vs, 0, shape, 0, vs.length);
             System.arraycopy(is, 0, shape, vs.length, is.length);
-            result[k] = Tensor.fromArray(out[k], shape);
+            result[k] = Tensor.fromArray(flat[k], shape);
         }
         return result;
     }

@@ -240,6 +240,7 @@ public final class FluxionProcessor extends AbstractProcessor {
                     derived.add(withComponentNames(Differentiator.derive(ir, note -> { })));
                     verification.addCallable(derived.getLast());
                     directional.put(t.method().name(), name);
+                    verification.addHvp(t, derived.getLast());
                 } catch (RuntimeException | StackOverflowError e) {
                     // Second order is not supported for this method yet: it simply has no fHvp.
                 }

@@ -85,6 +85,26 @@ public final class Plots {
         return save(chart, name);
     }
 
+    /**
+     * Plots each method's objective against its iteration number, on a log scale (every value must
+     * be positive), one line per method; writes {@code name}.png.
+     */
+    public static Path convergence(String name, String title, String yTitle, java.util.Map<String, double[]> curves) {
+        XYChart chart = new XYChartBuilder().width(800).height(500)
+                .title(title).xAxisTitle("iteration (log scale)").yAxisTitle(yTitle + " (log scale)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setMarkerSize(0);
+        curves.forEach((label, values) -> {
+            double[] steps = new double[values.length];
+            for (int i = 0; i < steps.length; i++) {
+                steps[i] = i + 1;
+            }
+            chart.addSeries(label, steps, values).setMarker(SeriesMarkers.NONE);
+        });
+        return save(chart, name);
+    }
+
     private static Path save(XYChart chart, String name) {
         Path file = outputDir().resolve(name + ".png");
         try {

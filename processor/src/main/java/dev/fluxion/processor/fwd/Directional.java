@@ -19,9 +19,10 @@ import java.util.Optional;
  * reverse engine derives like any other method's, is the Hessian-vector product {@code H·v}: one
  * forward and one backward pass of the tangent program (reverse-over-forward), not n gradients.
  * <p>
- * For scalar code only (doubles, floats and their arrays): the tangent statements of tensor code
- * call {@code Tangents} and {@code Derivatives} rules, which the reverse engine does not
- * differentiate.
+ * For tensor code the runtime tangent rules the statements call ({@code Tangents},
+ * {@code Derivatives}), which the reverse engine does not differentiate, are first written out in
+ * tensor operations ({@link ExpandedTangentRules}); a method calling a rule without such a form,
+ * another {@code @Differentiable} method or a layer gets no {@code fHvp}.
  */
 public final class Directional {
     private Directional() {}
@@ -34,8 +35,19 @@ public final class Directional {
     /** {@code fDirectional} as a method the reverse engine can derive, or empty where {@code t} is not scalar code. */
     public static Optional<MethodIr> of(TangentMethod t) {
         MethodIr m = t.method();
-        if (m.takesModel() || m.returnType().isTensor() || !scalarOnly(t.body())
-                || m.params().stream().anyMatch(p -> p.type().isTensor())) {
+        if (m.takesModel()) {
+            return Optional.empty();
+        }
+        List<Stmt> expanded = new ArrayList<>();
+        for (Stmt s : t.body()) {
+            Optional<Stmt> e = expand(s);
+            if (e.isEmpty()) {
+                return Optional.empty();
+            }
+            expanded.add(e.get());
+        }
+        Optional<Expr> tangent = ExpandedTangentRules.expand(t.tangent());
+        if (tangent.isEmpty() || !reverseDerivable(expanded) || !reverseDerivable(tangent.get())) {
             return Optional.empty();
         }
         List<Param> params = new ArrayList<>();
@@ -50,20 +62,56 @@ public final class Directional {
         List<Boolean> diff = params.stream().map(Param::differentiable).toList();
         Callee.UserMethod self = new Callee.UserMethod(m.self().ownerQualifiedName(), name(m.name()), true, names, types,
                 diff, m.returnType(), Names.gradientComponents(names));
-        List<Stmt> body = new ArrayList<>(t.body());
-        body.add(new Stmt.Return(t.tangent(), m.pos()));
+        List<Stmt> body = new ArrayList<>(expanded);
+        body.add(new Stmt.Return(tangent.get(), m.pos()));
         return Optional.of(new MethodIr(self, m.packageName(), m.ownerSimpleName(), false, params,
                 new Stmt.Block(body, m.body().pos()), m.pos()));
     }
 
-    private static boolean scalarOnly(List<Stmt> stmts) {
+    /** {@code s} with its runtime tangent rules expanded, or empty where one has no expansion. */
+    private static Optional<Stmt> expand(Stmt s) {
+        return switch (s) {
+            case Stmt.Let l -> l.init() == null ? Optional.of(l)
+                    : ExpandedTangentRules.expand(l.init()).map(e -> new Stmt.Let(l.name(), l.type(), e, l.pos()));
+            case Stmt.Assign a -> ExpandedTangentRules.expand(a.value()).map(e -> new Stmt.Assign(a.name(), e, a.pos()));
+            case Stmt.If i -> {
+                Optional<Expr> c = ExpandedTangentRules.expand(i.condition());
+                Optional<Stmt.Block> then = expand(i.then());
+                Optional<Stmt.Block> otherwise = expand(i.otherwise());
+                yield c.isEmpty() || then.isEmpty() || otherwise.isEmpty() ? Optional.empty()
+                        : Optional.of(new Stmt.If(c.get(), then.get(), otherwise.get(), i.pos()));
+            }
+            case Stmt.While w -> {
+                Optional<Expr> c = ExpandedTangentRules.expand(w.condition());
+                Optional<Stmt.Block> body = expand(w.body());
+                yield c.isEmpty() || body.isEmpty() ? Optional.empty()
+                        : Optional.of(new Stmt.While(c.get(), body.get(), w.pos()));
+            }
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<Stmt.Block> expand(Stmt.Block b) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : b.stmts()) {
+            Optional<Stmt> e = expand(s);
+            if (e.isEmpty()) {
+                return Optional.empty();
+            }
+            out.add(e.get());
+        }
+        return Optional.of(new Stmt.Block(out, b.pos()));
+    }
+
+    /** Whether the reverse engine derives {@code stmts}: no records of calls, fields or calls but known operations. */
+    private static boolean reverseDerivable(List<Stmt> stmts) {
         for (Stmt s : stmts) {
             boolean ok = switch (s) {
-                case Stmt.Let l -> !l.type().isTensor() && !(l.type() instanceof Type.Declared)
-                        && (l.init() == null || scalar(l.init()));
-                case Stmt.Assign a -> scalar(a.value());
-                case Stmt.If i -> scalar(i.condition()) && scalarOnly(i.then().stmts()) && scalarOnly(i.otherwise().stmts());
-                case Stmt.While w -> scalar(w.condition()) && scalarOnly(w.body().stmts());
+                case Stmt.Let l -> !(l.type() instanceof Type.Declared) && (l.init() == null || reverseDerivable(l.init()));
+                case Stmt.Assign a -> reverseDerivable(a.value());
+                case Stmt.If i -> reverseDerivable(i.condition()) && reverseDerivable(i.then().stmts())
+                        && reverseDerivable(i.otherwise().stmts());
+                case Stmt.While w -> reverseDerivable(w.condition()) && reverseDerivable(w.body().stmts());
                 default -> false;
             };
             if (!ok) {
@@ -73,14 +121,13 @@ public final class Directional {
         return true;
     }
 
-    private static boolean scalar(Expr e) {
-        if (e.type().isTensor() || e instanceof Expr.FieldRead || e instanceof Expr.Unsupported) {
+    private static boolean reverseDerivable(Expr e) {
+        if (e instanceof Expr.FieldRead || e instanceof Expr.Unsupported) {
             return false;
         }
         if (e instanceof Expr.Call c && !(c.callee() instanceof Callee.Known)) {
             return false;
         }
-        return e.children().stream().allMatch(Directional::scalar);
+        return e.children().stream().allMatch(Directional::reverseDerivable);
     }
-
 }

@@ -162,11 +162,11 @@ final class TangentCheck {
         }
     }
 
-    private static Object box(double[] v) {
+    static Object box(double[] v) {
         return v.length == 1 ? (Object) v[0] : v;
     }
 
-    private static boolean finite(Object v) {
+    static boolean finite(Object v) {
         for (double d : Point.flatten(v)) {
             if (!Double.isFinite(d)) {
                 return false;
@@ -186,7 +186,7 @@ final class TangentCheck {
         return primal.overflowed();
     }
 
-    private static Object value(MethodIr m, Registry registry, Point p) {
+    static Object value(MethodIr m, Registry registry, Point p) {
         try {
             return new Interpreter(registry, Verifier.fieldsOf(p.fields())).call(m, p.args());
         } catch (RuntimeException e) {
@@ -208,7 +208,7 @@ final class TangentCheck {
         return new Interpreter(registry, Verifier.fieldsOf(p.fields())).forward(asForward, args).value();
     }
 
-    private static Point moved(MethodIr m, Point p, List<Object> direction, double h) {
+    static Point moved(MethodIr m, Point p, List<Object> direction, double h) {
         List<Object> args = new ArrayList<>(p.args());
         int k = 0;
         for (int i = 0; i < m.params().size(); i++) {
@@ -219,7 +219,7 @@ final class TangentCheck {
         return new Point(args, p.fields());
     }
 
-    private static Object axpy(Object x, Object d, double h) {
+    static Object axpy(Object x, Object d, double h) {
         return switch (x) {
             case Double v -> v + h * (Double) d;
             case double[] a -> {
@@ -235,7 +235,7 @@ final class TangentCheck {
         };
     }
 
-    private static Object randomLike(Object x, Random rng) {
+    static Object randomLike(Object x, Random rng) {
         return switch (x) {
             case Double v -> rng.nextGaussian();
             case double[] a -> {
@@ -250,7 +250,7 @@ final class TangentCheck {
         };
     }
 
-    private static boolean callsUserCode(List<Stmt> stmts) {
+    static boolean callsUserCode(List<Stmt> stmts) {
         for (Stmt s : stmts) {
             if (dev.fluxion.processor.ir.Exprs.vars(s) != null && mentionsUser(s)) {
                 return true;

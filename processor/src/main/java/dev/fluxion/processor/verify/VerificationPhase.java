@@ -29,12 +29,26 @@ public final class VerificationPhase {
     private final List<MethodIr> plain = new ArrayList<>();
     private final List<Entry> tangentEntries = new ArrayList<>();
     private final List<TangentMethod> tangents = new ArrayList<>();
+    /** Per tangent entry, the derivation of its {@code fDirectional} where it has an {@code fHvp}, else null. */
+    private final List<DerivedMethod> directionals = new ArrayList<>();
 
     /** Adds a method's forward mode ({@code fJvp}), checked against central differences of the method. */
     public void addTangent(ExecutableElement element, DerivedMethod derived, TangentMethod tangent, InputSpec spec) {
         Differentiable d = element.getAnnotation(Differentiable.class);
         tangentEntries.add(new Entry(element, derived, spec, d == null || d.verify(), derived.method().name()));
         tangents.add(tangent);
+        directionals.add(null);
+    }
+
+    /**
+     * Adds the second order of a method added by {@link #addTangent}: {@code fHvp}, the gradient of
+     * {@code directional}, checked against central differences of the method's gradient.
+     */
+    public void addHvp(TangentMethod tangent, DerivedMethod directional) {
+        int i = tangents.indexOf(tangent);
+        if (i >= 0) {
+            directionals.set(i, directional);
+        }
     }
 
     /** Adds a {@code @Differentiable} method's derivation, verified on the inputs {@code spec} describes. */
@@ -128,7 +142,13 @@ public final class VerificationPhase {
                     continue;
                 }
                 try {
-                    TangentCheck.check(tangents.get(i), e.derived(), registry, e.spec()).forEach(d -> report.accept(d, e.element()));
+                    List<Diagnostic> first = TangentCheck.check(tangents.get(i), e.derived(), registry, e.spec());
+                    first.forEach(d -> report.accept(d, e.element()));
+                    // A wrong tangent rule is one error: fHvp, built on the same rules, is then not checked.
+                    if (directionals.get(i) != null && first.isEmpty()) {
+                        HvpCheck.check(tangents.get(i), e.derived(), directionals.get(i), registry, e.spec())
+                                .forEach(d -> report.accept(d, e.element()));
+                    }
                 } catch (RuntimeException | StackOverflowError | LinkageError ex) {
                     // The reverse check already reported on this method; the verifier's limits never break a build.
                 }
@@ -137,6 +157,7 @@ public final class VerificationPhase {
         } finally {
             tangentEntries.clear();
             tangents.clear();
+            directionals.clear();
             entries.clear();
             callable.clear();
             plain.clear();

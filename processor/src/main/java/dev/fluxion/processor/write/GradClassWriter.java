@@ -77,7 +77,7 @@ public final class GradClassWriter {
                     || Names.isNestedGradient(d.method().name()) ? gradClass : owner;
             new PerMethod(d, docOwner, gradClass, sites, taken).addTo(type);
             var tangent = tangents.get(d.method().name());
-            if (JacobianWriter.eligible(d.method()) && methods.stream().noneMatch(o -> o.method().name()
+            if (JacobianWriter.eligible(d.method(), tangent) && methods.stream().noneMatch(o -> o.method().name()
                     .equals(Names.jacobianMethod(d.method().name())))) {
                 JacobianWriter.addTo(type, d, tangent, owner, gradClass);
             }

@@ -96,34 +96,63 @@ final class TangentWriter {
         b.addStatement("return $N($L)", Names.gradMethod(directional), String.join(", ", args));
         type.addMethod(b.build());
         List<Param> diff = m.differentiableParams();
-        if (diff.size() != 1 || !(diff.getFirst().type() instanceof dev.fluxion.processor.ir.Type.ArrayOf a)
-                || a.element() != dev.fluxion.processor.ir.Type.Prim.DOUBLE) {
+        if (diff.size() != 1) {
             return;
         }
-        String x = diff.getFirst().name();
+        Param x = diff.getFirst();
+        boolean tensor = x.type().isTensor();
+        if (!tensor && !(x.type() instanceof dev.fluxion.processor.ir.Type.ArrayOf a
+                && a.element() == dev.fluxion.processor.ir.Type.Prim.DOUBLE)) {
+            return;
+        }
         java.util.Set<String> taken = new java.util.HashSet<>(args);
         String hessian = fresh("hessian", taken);
         String direction = fresh("direction", taken);
         String i = fresh("i", taken);
+        String n = fresh("n", taken);
         List<String> callArgs = new java.util.ArrayList<>();
+        String oneHot = tensor ? fresh(direction + "Tensor", taken) : direction;
+        String shape = fresh("shape", taken);
         m.params().forEach(p -> callArgs.add(p.name()));
-        callArgs.add(direction);
+        callArgs.add(oneHot);
+        String component = Names.gradientComponents(m.params().stream().map(Param::name).toList())
+                .get(m.params().indexOf(x));
+        String call = Names.gradMethod(directional) + "(" + String.join(", ", callArgs) + ")." + component + "()";
         MethodSpec.Builder h = MethodSpec.methodBuilder(Names.hessianMethod(m.name()))
-                .addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(double[][].class);
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(tensor ? JavaTypes.of(x.type()) : TypeName.get(double[][].class));
         m.params().forEach(p -> h.addParameter(JavaTypes.of(p.type()), p.name()));
         h.addJavadoc("The Hessian of {@link $T#$N} with respect to {@code $N}, one Hessian-vector product per\n"
-                + "column: for small inputs ({@code n} passes of the tangent program and its backward).\n",
-                owner, m.name(), x);
-        h.addStatement("double[][] $N = new double[$N.length][]", hessian, x)
-                .addStatement("double[] $N = new double[$N.length]", direction, x)
-                .beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", i, i, x, i)
-                .addStatement("$N[$N] = 1", direction, i)
-                .addStatement("$N[$N] = $N($L).$N()", hessian, i, Names.gradMethod(directional), String.join(", ", callArgs),
-                        Names.gradientComponents(m.params().stream().map(Param::name).toList())
-                                .get(m.params().indexOf(diff.getFirst())))
-                .addStatement("$N[$N] = 0", direction, i)
-                .endControlFlow()
-                .addStatement("return $N", hessian);
+                + "column: for small inputs ({@code n} passes of the tangent program and its backward)"
+                + (tensor ? ".\nFor an input of shape {@code s}, the result has shape {@code s ++ s}, float64.\n" : ".\n"),
+                owner, m.name(), x.name());
+        if (tensor) {
+            // The direction is one-hot, of x's shape and dtype; row i of the result is H·e_i (H is symmetric).
+            h.addStatement("int $N = $N.numel()", n, x.name())
+                    .addStatement("double[] $N = new double[$N * $N]", hessian, n, n)
+                    .addStatement("double[] $N = new double[$N]", direction, n)
+                    .beginControlFlow("for (int $N = 0; $N < $N; $N++)", i, i, n, i)
+                    .addStatement("$N[$N] = 1", direction, i)
+                    .addStatement("$T $N = $T.fromArray($N, $N.shape()).to($N.dtype())", JavaTypes.of(x.type()),
+                            oneHot, JavaTypes.of(x.type()), direction, x.name(), x.name())
+                    .addStatement("$T.arraycopy($L.toDoubleArray(), 0, $N, $N * $N, $N)", System.class, call,
+                            hessian, i, n, n)
+                    .addStatement("$N[$N] = 0", direction, i)
+                    .endControlFlow()
+                    .addStatement("int[] $N = $N.shape()", shape, x.name())
+                    .addStatement("return $T.fromArray($N, $T.concat($T.stream($N), $T.stream($N)).toArray())",
+                            JavaTypes.of(x.type()), hessian, java.util.stream.IntStream.class, java.util.Arrays.class,
+                            shape, java.util.Arrays.class, shape);
+        } else {
+            h.addStatement("double[][] $N = new double[$N.length][]", hessian, x.name())
+                    .addStatement("double[] $N = new double[$N.length]", direction, x.name())
+                    .beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", i, i, x.name(), i)
+                    .addStatement("$N[$N] = 1", direction, i)
+                    .addStatement("$N[$N] = $L", hessian, i, call)
+                    .addStatement("$N[$N] = 0", direction, i)
+                    .endControlFlow()
+                    .addStatement("return $N", hessian);
+        }
         type.addMethod(h.build());
     }
 

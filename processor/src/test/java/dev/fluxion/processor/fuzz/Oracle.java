@@ -64,7 +64,7 @@ final class Oracle {
     private final Method vjp;
     /** {@code fJvp(args, tangents)}, or null where forward mode does not support the program yet. */
     private final Method jvp;
-    /** {@code fHvp(args, v)}, or null where the program has none (tensor code). */
+    /** {@code fHvp(args, v)}, or null where the program has none (a tangent rule without a second order). */
     private final Method hvp;
     private final Stats stats;
 
