@@ -10,16 +10,28 @@ import javax.lang.model.element.VariableElement;
 
 /**
  * What the verifier knows about a method's inputs before evaluating it: the declared
- * {@code @Shape} of each parameter that has one, as dimension names or sizes.
+ * {@code @Shape} of each parameter that has one, as dimension names or sizes, and how the class's
+ * fields of runtime layers are built.
  *
  * @param shapes parameter name to its dimensions ({@code ["n", "2"]}; empty for a 0-dim tensor)
+ * @param layers the owner's fields of runtime layers
  */
-public record InputSpec(Map<String, List<String>> shapes) {
+public record InputSpec(Map<String, List<String>> shapes, LayerSource.Fields layers) {
     /** No declared shapes: every tensor's shape is inferred. */
     public static final InputSpec NONE = new InputSpec(Map.of());
 
     public InputSpec {
         shapes = Map.copyOf(shapes);
+    }
+
+    /** Declared shapes, no layer fields. */
+    public InputSpec(Map<String, List<String>> shapes) {
+        this(shapes, LayerSource.Fields.NONE);
+    }
+
+    /** This spec with the owner's layer fields {@code layers}. */
+    public InputSpec withLayers(LayerSource.Fields layers) {
+        return new InputSpec(shapes, layers);
     }
 
     /** The {@code @Shape} annotations on {@code method}'s parameters. */

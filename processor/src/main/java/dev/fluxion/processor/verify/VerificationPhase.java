@@ -6,6 +6,7 @@ import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.TangentMethod;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.InputSpec;
+import dev.fluxion.processor.model.LayerSource;
 import dev.fluxion.processor.model.Messages;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +39,10 @@ public final class VerificationPhase {
         tangents.add(tangent);
     }
 
-    /** Adds a {@code @Differentiable} method's derivation. */
-    public void add(ExecutableElement element, DerivedMethod derived) {
+    /** Adds a {@code @Differentiable} method's derivation; {@code layers}: how its class builds its layer fields. */
+    public void add(ExecutableElement element, DerivedMethod derived, LayerSource.Fields layers) {
         Differentiable d = element.getAnnotation(Differentiable.class);
-        entries.add(new Entry(element, derived, InputSpec.of(element), d == null || d.verify(),
+        entries.add(new Entry(element, derived, InputSpec.of(element).withLayers(layers), d == null || d.verify(),
                 derived.method().name()));
         callable.add(derived);
     }
