@@ -1,8 +1,9 @@
 """W6 in PyTorch CPU eager float32: the MNIST CNN of examples/MnistCnn.java, batch 64, SGD lr 0.01.
 
-conv 5x5 (1->16) . ReLU . max-pool 2 . conv 5x5 (16->32) . ReLU . max-pool 2 . linear (512->10),
-cross-entropy. Prints us per training step (forward, backward, update): min, median and max over
-repetitions of a 20-step run, after one warm-up run, as ../shared/bench/torch_workloads.py does.
+conv 5x5 (1->16) . ReLU . max-pool 2 . conv 5x5 (16->32) . ReLU . max-pool 2 . dropout 0.3 .
+linear (512->128) . ReLU . dropout 0.3 . linear (128->10), cross-entropy, in training mode.
+Prints us per training step (forward, backward, update): min, median and max over repetitions of
+a 20-step run, after one warm-up run, as ../shared/bench/torch_workloads.py does.
 
     OMP_NUM_THREADS=1 /usr/bin/python3 benchmarks/torch_cnn.py --threads 1
 """
@@ -28,7 +29,8 @@ y = torch.randint(0, 10, (64,))
 def make():
     model = nn.Sequential(nn.Conv2d(1, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
                           nn.Conv2d(16, 32, 5), nn.ReLU(), nn.MaxPool2d(2),
-                          nn.Flatten(), nn.Linear(512, 10))
+                          nn.Flatten(), nn.Dropout(0.3), nn.Linear(512, 128), nn.ReLU(),
+                          nn.Dropout(0.3), nn.Linear(128, 10))
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     loss_fn = nn.CrossEntropyLoss()
 

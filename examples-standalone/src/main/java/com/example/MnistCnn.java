@@ -6,6 +6,7 @@ import dev.fluxion.Tensor;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.annotation.NoGrad;
 import dev.fluxion.nn.Conv2d;
+import dev.fluxion.nn.Dropout;
 import dev.fluxion.nn.Flatten;
 import dev.fluxion.nn.Linear;
 import dev.fluxion.nn.MaxPool2d;
@@ -13,13 +14,20 @@ import dev.fluxion.nn.Module;
 import dev.fluxion.nn.ReLU;
 import java.util.Random;
 
-/** conv 5×5 (1→16) · ReLU · pool 2 · conv 5×5 (16→32) · ReLU · pool 2 · linear (512→10). */
+/**
+ * conv 5×5 (1→16) · ReLU · pool 2 · conv 5×5 (16→32) · ReLU · pool 2 · dropout 0.3 · linear
+ * (512→128) · ReLU · dropout 0.3 · linear (128→10). Dropout draws its masks from a generator of
+ * its own ({@link #seedDropout}), reseeded per epoch so that a resumed run draws the same masks.
+ */
 public final class MnistCnn extends Module {
     final Conv2d conv1;
     final Conv2d conv2;
     final MaxPool2d pool = new MaxPool2d(2);
     final ReLU relu = new ReLU();
     final Flatten flatten = new Flatten();
+    private final Random dropoutRng = new Random(0);
+    final Dropout dropout = new Dropout(0.3, dropoutRng);
+    final Linear hidden;
     final Linear fc;
 
     /** Weights drawn with PyTorch's default initialisation from {@code seed}. */
@@ -27,7 +35,13 @@ public final class MnistCnn extends Module {
         Random rng = new Random(seed);
         conv1 = new Conv2d(1, 16, 5, rng);
         conv2 = new Conv2d(16, 32, 5, rng);
-        fc = new Linear(32 * 4 * 4, 10, rng);
+        hidden = new Linear(32 * 4 * 4, 128, rng);
+        fc = new Linear(128, 10, rng);
+    }
+
+    /** Reseeds the generator of the dropout masks. */
+    public void seedDropout(long seed) {
+        dropoutRng.setSeed(seed);
     }
 
     /** Class scores [n, 10] of images [n, 1, 28, 28]. */
@@ -35,7 +49,8 @@ public final class MnistCnn extends Module {
     Tensor logits(@NoGrad Tensor images) {
         Tensor h = pool.forward(relu.forward(conv1.forward(images)));
         h = pool.forward(relu.forward(conv2.forward(h)));
-        return fc.forward(flatten.forward(h));
+        h = relu.forward(hidden.forward(dropout.forward(flatten.forward(h))));
+        return fc.forward(dropout.forward(h));
     }
 
     /** Mean cross-entropy against the digits {@code labels} [n]. */

@@ -30,17 +30,17 @@ class MnistDigitsTest {
 
         MnistCnn through = new MnistCnn(4);
         Adam throughOpt = new Adam(through.parameters(), 1e-3);
-        MnistDigits.train(through, throughOpt, loader, 0, 2);
+        MnistDigits.train(through, throughOpt, loader, 0, 2, 2);
 
         MnistCnn first = new MnistCnn(4);
         Adam firstOpt = new Adam(first.parameters(), 1e-3);
-        MnistDigits.train(first, firstOpt, loader, 0, 1);
+        MnistDigits.train(first, firstOpt, loader, 0, 1, 2);
         Path file = dir.resolve("half.safetensors");
         Checkpoint.save(file, first, firstOpt);
         MnistCnn resumed = new MnistCnn(77);
         Adam resumedOpt = new Adam(resumed.parameters(), 1e-3);
         Checkpoint.load(file, resumed, resumedOpt);
-        MnistDigits.train(resumed, resumedOpt, loader, 1, 2);
+        MnistDigits.train(resumed, resumedOpt, loader, 1, 2, 2);
 
         var a = through.stateDict();
         var b = resumed.stateDict();
@@ -55,7 +55,7 @@ class MnistDigitsTest {
         TensorDataset train = new TensorDataset(data[0].slice(0, 0, 2000), data[1].slice(0, 0, 2000));
         DataLoader loader = DataLoader.builder(train).batchSize(32).shuffle(1).build();
         MnistCnn model = new MnistCnn(2);
-        MnistDigits.train(model, new Adam(model.parameters(), 1e-3), loader, 0, 1);
+        MnistDigits.train(model, new Adam(model.parameters(), 1e-3), loader, 0, 1, 1);
         double accuracy = MnistDigits.accuracy(model, data[0].slice(0, 8000, 10_000), data[1].slice(0, 8000, 10_000));
         assertTrue(accuracy > 0.8, "held-out accuracy after one epoch on 2,000 digits: " + accuracy);
     }

@@ -119,6 +119,20 @@ public final class Parameter extends Tensor {
         return moved;
     }
 
+    /**
+     * This parameter's values converted to {@code dtype} as a new parameter (this one when it
+     * already is of it), keeping {@link #requiresGrad()}; the gradient buffer is not carried over.
+     * Used by {@link dev.fluxion.nn.Module#to(DType)}.
+     */
+    public Parameter to(DType dtype) {
+        if (dtype == this.dtype) {
+            return this;
+        }
+        Parameter cast = new Parameter(super.to(dtype));
+        cast.requiresGrad = requiresGrad;
+        return cast;
+    }
+
     /** Sets every element of the gradient buffer to 0, keeping the buffer (no-op if there is none). */
     public synchronized void zeroGrad() {
         if (grad != null) {

@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The MNIST CNN example learns (two epochs: ≥ 95% of the 2,000 held-out digits; the full eight
- * epochs of {@code main} reach 98.5%), writes its checkpoint and charts, and a run resumed from the
- * checkpoint after one epoch ends exactly where a run straight through does.
+ * The MNIST CNN example learns (two epochs: ≥ 95% of the 2,000 held-out digits; the fifteen epochs
+ * of {@code main} reach 98.5%, README), writes its checkpoint and charts, and a run resumed from the
+ * checkpoint after one epoch ends exactly where a run straight through does (same shifts, dropout
+ * masks and learning rate).
  */
 class MnistCnnTrainingTest {
     @Test
@@ -22,7 +23,8 @@ class MnistCnnTrainingTest {
         assertTrue(through.finalTestAccuracy() >= 0.95, "held-out accuracy " + through.finalTestAccuracy());
         assertTrue(through.trainLoss()[1] < through.trainLoss()[0], "the training loss falls");
         assertTrue(Files.size(through.lossChart()) > 1000 && Files.size(through.accuracyChart()) > 1000);
-        assertTrue(Files.size(straight) > 4 * (16 * 25 + 32 * 16 * 25 + 512 * 10), "weights and Adam's moments");
+        assertTrue(Files.size(straight) > 3 * 4 * (16 * 25 + 32 * 16 * 25 + 512 * 128 + 128 * 10),
+                "weights and Adam's two moments, float32");
 
         Path halves = dir.resolve("halves.safetensors");
         MnistCnnTraining.train(1, 64, 1e-3, 0, halves, false);

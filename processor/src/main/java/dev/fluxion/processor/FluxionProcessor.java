@@ -13,10 +13,12 @@ import dev.fluxion.processor.check.SignatureChecker;
 import dev.fluxion.processor.diff.Differentiator;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.model.DerivedMethod;
+import dev.fluxion.processor.model.LayerSource;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.InputSpec;
 import dev.fluxion.processor.model.Messages;
 import dev.fluxion.processor.model.Names;
+import dev.fluxion.processor.parse.LayerSources;
 import dev.fluxion.processor.parse.MethodParser;
 import dev.fluxion.processor.verify.VerificationPhase;
 import dev.fluxion.processor.write.CodeTooLargeException;
@@ -207,6 +209,8 @@ public final class FluxionProcessor extends AbstractProcessor {
         Map<String, TangentMethod> ownTangents = new LinkedHashMap<>();
         List<DerivedMethod> derived = new ArrayList<>();
         MethodIr first = null;
+        LayerSource.Fields layers = LayerSources.of(owner, Trees.instance(processingEnv), processingEnv.getElementUtils(),
+                processingEnv.getTypeUtils());
         for (ExecutableElement m : methods) {
             MethodIr ir = parsed.get(m);
             if (ir == null) {
@@ -219,7 +223,7 @@ public final class FluxionProcessor extends AbstractProcessor {
             DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
             DerivedMethod d = withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m)));
             derived.add(fuses() ? dev.fluxion.processor.opt.MatmulEpilogues.apply(dev.fluxion.processor.opt.ElementwiseFusion.apply(d)) : d);
-            InputSpec spec = specs.getOrDefault(m, InputSpec.of(m));
+            InputSpec spec = specs.getOrDefault(m, InputSpec.of(m)).withLayers(layers);
             verification.add(m, derived.getLast(), spec);
             if (tangents.containsKey(ir.self().key())) {
                 verification.addTangent(m, derived.getLast(), tangents.get(ir.self().key()), spec);

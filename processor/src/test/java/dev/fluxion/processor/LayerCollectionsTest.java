@@ -249,13 +249,15 @@ class LayerCollectionsTest {
     }
 
     @Test
-    void theVerifierSaysWhyItDoesNotCheckARuntimeLayerAndGivesNoFalseWarning() {
+    void theVerifierSaysWhyItCannotCheckACnnWithoutDeclaredShapesAndGivesNoFalseWarning() {
+        // With @Shape on the images it is checked (verify.RuntimeLayerVerificationTest).
         Compilation c = Generated.javac().compile(JavaFileObjects.forSourceString("demo.Cnn", CNN));
         assertThat(c).succeeded();
         assertTrue(c.diagnostics().stream().noneMatch(d -> d.getKind() == Diagnostic.Kind.WARNING),
                 c.diagnostics().toString());
         assertTrue(c.diagnostics().stream().anyMatch(d -> d.getKind() == Diagnostic.Kind.NOTE
-                && d.getMessage(null).contains("run-time layer (MaxPool2d pool)")), c.diagnostics().toString());
+                && d.getMessage(null).contains("conv2d: input must be 4-D")
+                && d.getMessage(null).contains("declare tensor shapes with @Shape")), c.diagnostics().toString());
     }
 
     @Test

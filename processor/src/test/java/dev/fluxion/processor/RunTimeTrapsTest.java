@@ -54,6 +54,18 @@ class RunTimeTrapsTest {
                     return x.times(s);
                 }
             }
+
+            class Probs {
+                @Differentiable
+                static Tensor bceLoss(Tensor p, @NoGrad Tensor y) {
+                    return bce(p, y);
+                }
+
+                @Differentiable
+                static Tensor chosen(@NoGrad Tensor mask, Tensor a, Tensor b) {
+                    return where(mask, a, b).sum();
+                }
+            }
             """;
 
     private static Generated compile() {
@@ -139,5 +151,22 @@ class RunTimeTrapsTest {
         assertArrayEquals(new double[] {4, -18}, ((Parameter) Generated.field(model, "w")).grad().toDoubleArray(), 0);
         String source = g.source("demo.ModelGrad");
         assertTrue(source.contains("The gradients of the model's {@code Parameter}s are not components"), source);
+    }
+
+    @Test
+    void aRuntimeTrapInsideDifferentiableCodeNamesTheOperationTheShapesAndTheUsersLine() {
+        Generated g = compile();
+        for (String method : new String[] {"bceLoss", "bceLossGrad"}) {
+            AssertionError e = assertThrows(AssertionError.class,
+                    () -> g.call("demo.ProbsGrad", method, Tensor.of(0.5, 1.5), Tensor.of(1.0, 0.0)));
+            String m = e.getCause().getMessage();
+            assertTrue(m.startsWith("bce: all elements of the input should be between 0 and 1, but the input of shape [2]")
+                    && m.endsWith("\n  at Model.java:40: return bce(p, y);"), method + ": " + m);
+        }
+        AssertionError e = assertThrows(AssertionError.class, () -> g.call("demo.ProbsGrad", "chosenGrad",
+                Tensor.of(1.0, 0.0), Tensor.of(1.0, 2.0), Tensor.of(3.0, 4.0)));
+        String m = e.getCause().getMessage();
+        assertTrue(m.startsWith("where: the mask must be a BOOL tensor (a comparison such as x.gt(0)), got FLOAT64 of shape [2]")
+                && m.endsWith("\n  at Model.java:45: return where(mask, a, b).sum();"), m);
     }
 }

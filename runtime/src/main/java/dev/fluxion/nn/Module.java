@@ -1,5 +1,6 @@
 package dev.fluxion.nn;
 
+import dev.fluxion.DType;
 import dev.fluxion.Device;
 import dev.fluxion.FluxionException;
 import dev.fluxion.Parameter;
@@ -176,6 +177,23 @@ public abstract class Module {
      */
     public Module to(Device device) {
         ModuleDevices.move(this, device);
+        return this;
+    }
+
+    /**
+     * PyTorch's {@code module.to(dtype)} ({@code module.double()} for {@code FLOAT64}): each field
+     * that held a floating-point {@link Parameter} (or buffer) then holds a new one of
+     * {@code dtype} (same {@code requiresGrad}, no gradient yet); integer buffers are kept. Build
+     * the optimizer after converting the model.
+     *
+     * @param dtype {@code FLOAT32} or {@code FLOAT64}
+     * @return this module
+     */
+    public Module to(DType dtype) {
+        if (!dtype.isFloatingPoint()) {
+            throw new FluxionException("Module.to(" + dtype + "): parameters must be FLOAT32 or FLOAT64");
+        }
+        ModuleDevices.cast(this, dtype);
         return this;
     }
 

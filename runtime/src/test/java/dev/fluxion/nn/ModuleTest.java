@@ -141,4 +141,24 @@ class ModuleTest {
         assertArrayEquals(new double[] {lastBefore[0] - 0.5, lastBefore[1] - 0.5, lastBefore[2] - 0.5,
                 lastBefore[3] - 0.5}, net.last.toDoubleArray(), 1e-7);
     }
+
+    @Test
+    void toDTypeConvertsEveryParameterAndFloatingBufferKeepingSharingAndRequiresGrad() {
+        Linear shared = new Linear(3, 2, new Random(1));
+        Sequential net = new Sequential(shared, new Tanh(), new BatchNorm1d(2), shared);
+        net.namedParameters().get("2.bias").requiresGrad(false);
+        float[] before = shared.weight.toFloatArray();
+        assertSame(net, net.to(dev.fluxion.DType.FLOAT64));
+        net.namedParameters().forEach((name, p) -> assertEquals(dev.fluxion.DType.FLOAT64, p.dtype(), name));
+        net.namedBuffers().forEach((name, b) -> assertTrue(!b.dtype().isFloatingPoint()
+                || b.dtype() == dev.fluxion.DType.FLOAT64, name + " " + b.dtype()));
+        assertSame(((Linear) net.get(0)).weight, ((Linear) net.get(3)).weight, "a shared weight stays shared");
+        assertTrue(!net.namedParameters().get("2.bias").requiresGrad(), "requiresGrad is kept");
+        double[] after = shared.weight.toDoubleArray();
+        for (int i = 0; i < before.length; i++) {
+            assertEquals(before[i], after[i], 0, "values are kept");
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(dev.fluxion.FluxionException.class,
+                () -> net.to(dev.fluxion.DType.INT64));
+    }
 }

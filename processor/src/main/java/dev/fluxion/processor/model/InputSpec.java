@@ -10,13 +10,16 @@ import javax.lang.model.element.VariableElement;
 
 /**
  * What the verifier knows about a method's inputs before evaluating it: the declared
- * {@code @Shape} of each parameter that has one, as dimension names or sizes.
+ * {@code @Shape} of each parameter that has one, as dimension names or sizes, and how the class's
+ * fields of runtime layers are built.
  *
  * @param shapes parameter name to its dimensions ({@code ["n", "2"]}; empty for a 0-dim tensor)
  * @param sample the arguments of {@code @Differentiable(verifyWith = ...)}, one method without
  *     parameters per argument computing it; empty where there is none
+ * @param layers the owner's fields of runtime layers
  */
-public record InputSpec(Map<String, List<String>> shapes, List<dev.fluxion.processor.ir.MethodIr> sample) {
+public record InputSpec(Map<String, List<String>> shapes, List<dev.fluxion.processor.ir.MethodIr> sample,
+                        LayerSource.Fields layers) {
     /** No declared shapes: every tensor's shape is inferred. */
     public static final InputSpec NONE = new InputSpec(Map.of());
 
@@ -25,9 +28,9 @@ public record InputSpec(Map<String, List<String>> shapes, List<dev.fluxion.proce
         sample = List.copyOf(sample);
     }
 
-    /** Declared shapes only, no sample. */
+    /** Declared shapes only: no sample, no layer fields. */
     public InputSpec(Map<String, List<String>> shapes) {
-        this(shapes, List.of());
+        this(shapes, List.of(), LayerSource.Fields.NONE);
     }
 
     /**
@@ -35,7 +38,12 @@ public record InputSpec(Map<String, List<String>> shapes, List<dev.fluxion.proce
      * ({@code @Differentiable(verifyWith = ...)}; empty: none).
      */
     public InputSpec withSample(List<dev.fluxion.processor.ir.MethodIr> values) {
-        return new InputSpec(shapes, values);
+        return new InputSpec(shapes, values, layers);
+    }
+
+    /** This spec with the owner's layer fields {@code layers}. */
+    public InputSpec withLayers(LayerSource.Fields layers) {
+        return new InputSpec(shapes, sample, layers);
     }
 
     /** The {@code @Shape} annotations on {@code method}'s parameters. */

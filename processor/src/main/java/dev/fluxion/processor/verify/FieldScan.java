@@ -3,7 +3,10 @@ package dev.fluxion.processor.verify;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.LayerSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,22 +17,38 @@ import java.util.Set;
 /**
  * The fields of {@code this} a method reads, directly or through the methods it calls; a method of
  * a {@code Module} field ({@code b1.forward(x)}) reads its fields under the field's path
- * ({@code b1.fc.weight}).
+ * ({@code b1.fc.weight}). A runtime layer's forward pass ({@code conv1.forward(x)}) is read where
+ * the class builds that field from compile-time values ({@link LayerSource}): the layer field and
+ * its parameters ({@code conv1.weight}) are then fields of the method.
  */
 final class FieldScan {
     private final Registry registry;
+    private final LayerSource.Fields layerSources;
     private final Map<List<String>, Expr.FieldRead> found = new LinkedHashMap<>();
+    private final Map<List<String>, LayerFields.Template> layers = new LinkedHashMap<>();
     private final Set<String> visited = new HashSet<>();
 
-    private FieldScan(Registry registry) {
+    private FieldScan(Registry registry, LayerSource.Fields layerSources) {
         this.registry = registry;
+        this.layerSources = layerSources;
     }
 
-    /** Every field read, by path, in first-read order. */
-    static List<Expr.FieldRead> of(MethodIr m, Registry registry) {
-        FieldScan s = new FieldScan(registry);
+    /**
+     * What a method reads of its model.
+     *
+     * @param fields every field read, by path, in first-read order (a layer's parameters after it)
+     * @param layers the layer fields whose forward pass it calls, by path
+     */
+    record Found(List<Expr.FieldRead> fields, Map<List<String>, LayerFields.Template> layers) {}
+
+    static Found of(MethodIr m, Registry registry, LayerSource.Fields layerSources) {
+        FieldScan s = new FieldScan(registry, layerSources);
         s.method(m);
-        return new ArrayList<>(s.found.values());
+        s.layers.forEach((path, t) -> t.initial().keySet().forEach(name -> {
+            List<String> p = LayerFields.parameterPath(path, name);
+            s.found.putIfAbsent(p, new Expr.FieldRead(p, Type.TENSOR, true, Pos.NONE));
+        }));
+        return new Found(new ArrayList<>(s.found.values()), Map.copyOf(s.layers));
     }
 
     /** The path from the outermost model to the one the method being scanned runs on. */
@@ -88,11 +107,8 @@ final class FieldScan {
             found.putIfAbsent(path, new Expr.FieldRead(path, f.type(), f.parameter(), f.pos()));
         }
         if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u && Callee.isLayerForward(u.method())) {
-            throw new EvalException("it calls the forward pass of a run-time layer (" + layerName(c.args().get(0))
-                    + "), whose sizes and configuration exist only at run time; the runtime's own tests check that"
-                    + " layer's derivative against finite differences");
-        }
-        if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u) {
+            layer(c.args().get(0));
+        } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u) {
             List<String> outer = prefix;
             prefix = concat(prefix, u.receiver());
             // A callee compiled in an earlier javac run (a split build) has no IR here: its fields
@@ -103,6 +119,23 @@ final class FieldScan {
             prefix = outer;
         }
         e.children().forEach(this::expr);
+    }
+
+    /** Records the layer a forward pass is called on, or says why it cannot be built at compile time. */
+    private void layer(Expr layer) {
+        List<String> path = layer instanceof Expr.FieldRead f ? concat(prefix, f.path()) : null;
+        LayerSource source = path != null && path.size() == 1 ? layerSources.known().get(path.getFirst()) : null;
+        if (source == null) {
+            String why = path != null && path.size() == 1 ? layerSources.unknown().get(path.getFirst()) : null;
+            throw new EvalException("it calls the forward pass of a run-time layer (" + layerName(layer) + ") "
+                    + (why != null ? "that the verifier cannot build: " + why
+                    : path == null ? "taken from a list or array, whose elements exist only at run time"
+                    : "that its class does not build in a field initialiser or constructor")
+                    + "; the runtime's own tests check that layer's derivative against finite differences");
+        }
+        if (!layers.containsKey(path)) {
+            layers.put(path, LayerFields.template(source));
+        }
     }
 
     private static String layerName(Expr layer) {

@@ -30,14 +30,24 @@ final class Inputs {
     private final MethodIr method;
     private final InputSpec spec;
     private final List<Expr.FieldRead> fields;
+    /** The layer fields, by path; their parameters take the layer's own initial values. */
+    private final Map<List<String>, LayerFields.Template> layers;
+    private final Map<List<String>, Tensor> layerParameters = new LinkedHashMap<>();
     private final Map<String, Integer> symbols = new LinkedHashMap<>();
     private final List<String> unknown = new ArrayList<>();
     private final List<int[]> candidates = new ArrayList<>();
 
     Inputs(MethodIr method, InputSpec spec, List<Expr.FieldRead> fields) {
+        this(method, spec, fields, Map.of());
+    }
+
+    Inputs(MethodIr method, InputSpec spec, List<Expr.FieldRead> fields, Map<List<String>, LayerFields.Template> layers) {
         this.method = method;
         this.spec = spec;
         this.fields = fields;
+        this.layers = layers;
+        layers.forEach((path, t) -> t.initial().forEach((name, value) ->
+                layerParameters.put(LayerFields.parameterPath(path, name), value)));
         Set<Integer> sizes = new LinkedHashSet<>(List.of(DEFAULT_SIZE));
         for (Param p : method.params()) {
             List<String> dims = spec.shapes().get(p.name());
@@ -50,7 +60,7 @@ final class Inputs {
             }
         }
         for (Expr.FieldRead f : fields) {
-            if (f.parameter() || f.type().isTensor()) {
+            if ((f.parameter() || f.type().isTensor()) && !layerParameters.containsKey(f.path())) {
                 unknown.add(key(f.path()));
             }
         }
@@ -127,6 +137,11 @@ final class Inputs {
         Map<List<String>, Object> fieldValues = new LinkedHashMap<>();
         for (Expr.FieldRead f : fields) {
             int[] shape = shapes.get(key(f.path()));
+            if (layers.containsKey(f.path()) || layerParameters.containsKey(f.path())) {
+                Object layer = layers.get(f.path());
+                fieldValues.put(f.path(), layer != null ? layer : layerParameters.get(f.path()));
+                continue;
+            }
             fieldValues.put(f.path(), shape != null ? tensor(shape, diff, rng)
                     : value(f.type(), null, InputStyle.POSITIVE, rng, Inputs.key(f.path()), INT_VALUE));
         }

@@ -469,6 +469,9 @@ final class Interpreter {
             }
             Object result = switch (c.callee()) {
                 case Callee.Known k -> OpCalls.known(k.op(), args);
+                // A runtime layer's forward pass: the layer itself, as the generated code calls it.
+                case Callee.User u when Callee.isLayerForward(u.method()) ->
+                        OpCalls.callStatic(u.method().ownerQualifiedName(), u.method().name(), args);
                 case Callee.User u -> {
                     var target = registry.plain(u.method().key())
                             .orElseThrow(() -> new EvalException("cannot evaluate " + u.method().name()

@@ -171,7 +171,31 @@ final class OpCalls {
     }
 
     /** The arguments converted to {@code m}'s parameter types, or null if they do not fit. */
-    private static Object[] convert(Method m, List<Object> args) {
+    /** A new instance of the runtime class {@code owner} ({@code new Conv2d(1, 2, 3, rng)}), the first constructor that fits. */
+    static Object construct(String owner, List<Object> args) {
+        Class<?> c;
+        try {
+            c = Class.forName(owner, true, OpCalls.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new EvalException("cannot load " + owner + " at compile time");
+        }
+        for (java.lang.reflect.Constructor<?> k : c.getConstructors()) {
+            Object[] converted = convert(k, args);
+            if (converted != null) {
+                try {
+                    return k.newInstance(converted);
+                } catch (InvocationTargetException e) {
+                    throw new EvalException("new " + c.getSimpleName() + ": " + e.getCause().getMessage(), e.getCause());
+                } catch (ReflectiveOperationException | IllegalArgumentException e) {
+                    throw new EvalException("new " + c.getSimpleName() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        throw new EvalException("no constructor of " + c.getSimpleName() + " takes "
+                + args.stream().map(Values::describe).toList());
+    }
+
+    private static Object[] convert(java.lang.reflect.Executable m, List<Object> args) {
         Class<?>[] p = m.getParameterTypes();
         int fixed = m.isVarArgs() ? p.length - 1 : p.length;
         if (m.isVarArgs() ? args.size() < fixed : args.size() != p.length) {

@@ -124,6 +124,20 @@ final class PointCheck {
         Map<List<String>, Object> params = new LinkedHashMap<>();
         Map<List<String>, Parameter> leaves = new HashMap<>();
         point.fields().forEach((field, v) -> {
+            if (v instanceof LayerFields.Template t) {
+                // A live layer: its own parameters collect the gradients its pullback accumulates.
+                Object layer = t.build(name -> point.fields().get(LayerFields.parameterPath(field, name)));
+                params.put(field, layer);
+                LayerFields.Template.parameters(layer).forEach((name, p) -> {
+                    params.put(LayerFields.parameterPath(field, name), p);
+                    leaves.put(LayerFields.parameterPath(field, name), p);
+                });
+            }
+        });
+        point.fields().forEach((field, v) -> {
+            if (params.containsKey(field)) {
+                return;
+            }
             if (v instanceof Tensor t) {
                 Parameter p = Parameter.of(t);
                 params.put(field, p);

@@ -6,6 +6,7 @@ import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.TangentMethod;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.InputSpec;
+import dev.fluxion.processor.model.LayerSource;
 import dev.fluxion.processor.model.Messages;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,10 @@ public final class VerificationPhase {
         }
     }
 
-    /** Adds a {@code @Differentiable} method's derivation, verified on the inputs {@code spec} describes. */
+    /**
+     * Adds a {@code @Differentiable} method's derivation, verified on the inputs {@code spec} describes
+     * (declared shapes, a {@code verifyWith} sample, how its class builds its layer fields).
+     */
     public void add(ExecutableElement element, DerivedMethod derived, InputSpec spec) {
         Differentiable d = element.getAnnotation(Differentiable.class);
         entries.add(new Entry(element, derived, spec, d == null || d.verify(), derived.method().name()));

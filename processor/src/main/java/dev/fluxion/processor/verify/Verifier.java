@@ -105,8 +105,9 @@ public final class Verifier {
         List<Expr.FieldRead> fields;
         Inputs gen;
         try {
-            fields = FieldScan.of(method, registry);
-            gen = new Inputs(method, spec, fields);
+            FieldScan.Found found = FieldScan.of(method, registry, spec.layers());
+            fields = found.fields();
+            gen = new Inputs(method, spec, fields, found.layers());
         } catch (EvalException e) {
             return skipped(e.getMessage());
         }
@@ -318,12 +319,18 @@ public final class Verifier {
         return List.of(new Diagnostic(kind, Messages.GRADIENT_NOT_VERIFIED, method.pos(), List.of(display, why)));
     }
 
+    /**
+     * Reads fields from {@code values}; a layer field ({@link LayerFields.Template}) reads as a live
+     * layer holding the values of its parameters' fields.
+     */
     static Function<List<String>, Object> fieldsOf(Map<List<String>, Object> values) {
         return path -> {
             if (!values.containsKey(path)) {
                 throw new EvalException("no value for field " + String.join(".", path));
             }
-            return values.get(path);
+            Object v = values.get(path);
+            return v instanceof LayerFields.Template t
+                    ? t.build(name -> values.get(LayerFields.parameterPath(path, name))) : v;
         };
     }
 

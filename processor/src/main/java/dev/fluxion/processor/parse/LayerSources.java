@@ -1,0 +1,275 @@
+package dev.fluxion.processor.parse;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.fluxion.processor.model.LayerSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Reads how a class builds its fields of runtime layers: {@code final MaxPool2d pool = new
+ * MaxPool2d(2);} or {@code conv1 = new Conv2d(1, 16, 5, rng);} in a constructor, with arguments
+ * that are literals, constants, arithmetic on them, enum constants, {@code int[]} initialisers,
+ * nested layers, or a {@code Random} (any: the verifier draws its own values). A field assigned
+ * twice, or built from anything else (a constructor parameter, a method's result), is listed with
+ * the reason; the verifier then says why it cannot check methods that call it.
+ */
+public final class LayerSources {
+    private static final String LAYER = "dev.fluxion.nn.Layer";
+    private static final String RUNTIME_PACKAGE = "dev.fluxion.nn.";
+
+    private final Elements elements;
+    private final Types types;
+    private final TypeElement owner;
+    private final TypeMirror layer;
+    private final ImportScope imports;
+    private final Map<String, LayerSource> known = new LinkedHashMap<>();
+    private final Map<String, String> unknown = new LinkedHashMap<>();
+    /** The declared type names of the current constructor's parameters and locals. */
+    private final Map<String, String> locals = new LinkedHashMap<>();
+
+    private LayerSources(Elements elements, Types types, TypeElement owner, CompilationUnitTree unit) {
+        this.elements = elements;
+        this.types = types;
+        this.owner = owner;
+        TypeElement l = elements.getTypeElement(LAYER);
+        this.layer = l == null ? null : types.erasure(l.asType());
+        this.imports = new ImportScope(unit, elements);
+    }
+
+    /**
+     * The layer fields {@code owner} builds in its own source; none where reading them fails (they
+     * only feed verification, which then says it cannot check the methods that call them).
+     */
+    public static LayerSource.Fields of(TypeElement owner, Trees trees, Elements elements, Types types) {
+        try {
+            return read(owner, trees, elements, types);
+        } catch (RuntimeException e) {
+            return LayerSource.Fields.NONE;
+        }
+    }
+
+    private static LayerSource.Fields read(TypeElement owner, Trees trees, Elements elements, Types types) {
+        TreePath path = trees.getPath(owner);
+        if (path == null || !(path.getLeaf() instanceof ClassTree cls)) {
+            return LayerSource.Fields.NONE;
+        }
+        LayerSources s = new LayerSources(elements, types, owner, path.getCompilationUnit());
+        if (s.layer == null) {
+            return LayerSource.Fields.NONE;
+        }
+        for (Tree member : cls.getMembers()) {
+            if (member instanceof VariableTree v && v.getInitializer() instanceof NewClassTree n) {
+                s.locals.clear();
+                s.assigned(v.getName().toString(), n);
+            } else if (member instanceof MethodTree m && m.getName().contentEquals("<init>") && m.getBody() != null) {
+                s.locals.clear();
+                m.getParameters().forEach(p -> s.locals.put(p.getName().toString(), p.getType().toString()));
+                for (StatementTree st : m.getBody().getStatements()) {
+                    if (st instanceof VariableTree v) {
+                        s.locals.put(v.getName().toString(), v.getType().toString());
+                    }
+                    if (st instanceof ExpressionStatementTree es && es.getExpression() instanceof AssignmentTree a
+                            && a.getExpression() instanceof NewClassTree n && fieldName(a.getVariable()) != null) {
+                        s.assigned(fieldName(a.getVariable()), n);
+                    }
+                }
+            }
+        }
+        s.known.keySet().removeAll(s.unknown.keySet());
+        return new LayerSource.Fields(s.known, s.unknown);
+    }
+
+    private static String fieldName(ExpressionTree target) {
+        if (target instanceof IdentifierTree id) {
+            return id.getName().toString();
+        }
+        if (target instanceof MemberSelectTree ms && ms.getExpression() instanceof IdentifierTree t
+                && t.getName().contentEquals("this")) {
+            return ms.getIdentifier().toString();
+        }
+        return null;
+    }
+
+    private void assigned(String field, NewClassTree n) {
+        String cls = layerClass(n);
+        if (cls == null) {
+            return;
+        }
+        if (known.containsKey(field) || unknown.containsKey(field)) {
+            unknown.put(field, field + " is assigned in more than one place");
+            return;
+        }
+        try {
+            known.put(field, source(cls, n));
+        } catch (NotConstant e) {
+            unknown.put(field, field + " is built from `" + e.getMessage() + "`, which is not a compile-time value");
+        }
+    }
+
+    /** The runtime layer class {@code n} builds, or null for any other class. */
+    private String layerClass(NewClassTree n) {
+        String name = imports.resolveType(n.getIdentifier().toString()).orElse(null);
+        TypeElement t = name == null ? null : elements.getTypeElement(name);
+        if (t == null || !name.startsWith(RUNTIME_PACKAGE) || !types.isAssignable(types.erasure(t.asType()), layer)) {
+            return null;
+        }
+        return name;
+    }
+
+    /** Whether {@code a} is a {@code Random}: built in place, or a parameter, local or field declared so. */
+    private boolean isRandom(ExpressionTree a) {
+        if (a instanceof NewClassTree n) {
+            return "java.util.Random".equals(imports.resolveType(n.getIdentifier().toString()).orElse(null));
+        }
+        String name = fieldName(a);
+        if (name == null) {
+            return false;
+        }
+        String declared = a instanceof IdentifierTree ? locals.get(name) : null;
+        if (declared == null) {
+            VariableElement f = field(owner, name);
+            declared = f == null ? null : types.erasure(f.asType()).toString();
+        }
+        return declared != null && "java.util.Random".equals(imports.resolveType(declared).orElse(declared));
+    }
+
+    private VariableElement field(TypeElement holder, String name) {
+        for (Element m : elements.getAllMembers(holder)) {
+            if (m.getKind().isField() && m.getSimpleName().contentEquals(name)) {
+                return (VariableElement) m;
+            }
+        }
+        return null;
+    }
+
+    private LayerSource source(String cls, NewClassTree n) {
+        List<LayerSource.Arg> args = new ArrayList<>();
+        for (ExpressionTree a : n.getArguments()) {
+            args.add(arg(a));
+        }
+        return new LayerSource(cls, args);
+    }
+
+    private static final class NotConstant extends RuntimeException {
+        NotConstant(Tree t) {
+            super(t.toString(), null, false, false);
+        }
+    }
+
+    private LayerSource.Arg arg(ExpressionTree a) {
+        if (isRandom(a)) {
+            return new LayerSource.Randomness();
+        }
+        if (a instanceof NewClassTree n && layerClass(n) != null) {
+            return new LayerSource.Nested(source(layerClass(n), n));
+        }
+        if (a instanceof MemberSelectTree ms) {
+            TypeElement e = imports.resolveType(ms.getExpression().toString()).map(elements::getTypeElement).orElse(null);
+            VariableElement c = e == null || e.getKind() != ElementKind.ENUM ? null : field(e, ms.getIdentifier().toString());
+            if (c != null && c.getKind() == ElementKind.ENUM_CONSTANT) {
+                return new LayerSource.EnumConstant(e.getQualifiedName().toString(), c.getSimpleName().toString());
+            }
+        }
+        if (a instanceof NewArrayTree na && na.getInitializers() != null) {
+            int[] values = new int[na.getInitializers().size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = constant(na.getInitializers().get(i)) instanceof Integer v ? v : fail(na);
+            }
+            return new LayerSource.Constant(values);
+        }
+        return new LayerSource.Constant(constant(a));
+    }
+
+    private static int fail(Tree t) {
+        throw new NotConstant(t);
+    }
+
+    /** The value of a constant expression: a literal, a constant variable, or arithmetic on them. */
+    private Object constant(ExpressionTree a) {
+        return switch (a) {
+            case LiteralTree l when l.getValue() != null -> l.getValue() instanceof Float f ? (Object) f.doubleValue()
+                    : l.getValue();
+            case ParenthesizedTree p -> constant(p.getExpression());
+            case UnaryTree u when u.getKind() == Tree.Kind.UNARY_MINUS -> negate(constant(u.getExpression()), a);
+            case BinaryTree b -> arithmetic(b, constant(b.getLeftOperand()), constant(b.getRightOperand()));
+            case IdentifierTree id -> constantVariable(a);
+            case MemberSelectTree ms -> constantVariable(a);
+            default -> throw new NotConstant(a);
+        };
+    }
+
+    private Object constantVariable(ExpressionTree a) {
+        VariableElement v = null;
+        if (a instanceof IdentifierTree id && !locals.containsKey(id.getName().toString())) {
+            v = field(owner, id.getName().toString());
+        } else if (a instanceof MemberSelectTree ms) {
+            TypeElement holder = imports.resolveType(ms.getExpression().toString()).map(elements::getTypeElement)
+                    .orElse(null);
+            v = holder == null ? null : field(holder, ms.getIdentifier().toString());
+        }
+        if (v != null && v.getConstantValue() != null) {
+            return v.getConstantValue() instanceof Float f ? (Object) f.doubleValue() : v.getConstantValue();
+        }
+        throw new NotConstant(a);
+    }
+
+    private static Object negate(Object v, Tree t) {
+        return switch (v) {
+            case Integer i -> -i;
+            case Long l -> -l;
+            case Double d -> -d;
+            default -> throw new NotConstant(t);
+        };
+    }
+
+    private static Object arithmetic(BinaryTree b, Object l, Object r) {
+        if (l instanceof Integer x && r instanceof Integer y) {
+            return switch (b.getKind()) {
+                case PLUS -> x + y;
+                case MINUS -> x - y;
+                case MULTIPLY -> x * y;
+                case DIVIDE -> y == 0 ? fail(b) : x / y;
+                default -> throw new NotConstant(b);
+            };
+        }
+        if (l instanceof Number x && r instanceof Number y && !(l instanceof Long) && !(r instanceof Long)) {
+            double p = x.doubleValue();
+            double q = y.doubleValue();
+            return switch (b.getKind()) {
+                case PLUS -> p + q;
+                case MINUS -> p - q;
+                case MULTIPLY -> p * q;
+                case DIVIDE -> p / q;
+                default -> throw new NotConstant(b);
+            };
+        }
+        throw new NotConstant(b);
+    }
+}
