@@ -449,14 +449,6 @@ final class Oracle {
         double d1 = (fp - fm) / (2 * h);
         double d2 = (fp2 - fm2) / h;
         double noise = 1e-13 * mag / h;
-        // A point whose own value is off the line through its neighbours lies on a path they do not
-        // take (a branch decided by rounding at x alone: `s = a - (a - b); s < b ? a : 1.0`), so
-        // central differences measure the neighbours' path, not the one whose gradient was derived.
-        double f0 = at(args, param, index, x);
-        if (Math.abs(f0 - (fp + fm) / 2) > 1e-6 * Math.max(1, Math.abs(f0)) + noise * h) {
-            stats.nonSmoothSkips++;
-            return null;
-        }
         if (Math.abs(d1 - d2) > 1e-6 + 1e-5 * Math.abs(d2) + noise) {
             stats.nonSmoothSkips++;
             return null;
