@@ -44,12 +44,7 @@ final class HvpCheck {
         Inputs gen = new Inputs(m, spec, List.of());
         long seed = m.self().key().hashCode() * 0x9E3779B97F4A7C15L + 211;
         ShapeSearch search = new ShapeSearch(gen, seed, p -> TangentCheck.finite(TangentCheck.value(m, registry, p)));
-        List<Coordinate.Input> inputs = new ArrayList<>();
-        for (int i = 0; i < m.params().size(); i++) {
-            if (m.params().get(i).differentiable()) {
-                inputs.add(new Coordinate.Input(m.params().get(i).name(), i, null));
-            }
-        }
+        List<Coordinate.Input> inputs = TangentCheck.differentiableInputs(m);
         int checked = 0;
         for (int attempt = 0; attempt < POINTS && checked < WANTED; attempt++) {
             Point p = attempt == 0 ? search.next() : search.varied(attempt - 1);
@@ -57,12 +52,7 @@ final class HvpCheck {
                 continue;
             }
             Random rng = new Random(seed + 7919L * attempt);
-            List<Object> direction = new ArrayList<>();
-            for (int i = 0; i < m.params().size(); i++) {
-                if (m.params().get(i).differentiable()) {
-                    direction.add(TangentCheck.randomLike(p.args().get(i), rng));
-                }
-            }
+            List<Object> direction = TangentCheck.randomDirection(m, p, rng);
             double[] hvp;
             double[][] fd = new double[STEPS.length][];
             double[] noise;

@@ -40,12 +40,7 @@ final class TangentCheck {
         Inputs gen = new Inputs(m, spec, List.of());
         long seed = m.self().key().hashCode() * 0x9E3779B97F4A7C15L + 101;
         ShapeSearch search = new ShapeSearch(gen, seed, p -> finite(value(m, registry, p)));
-        List<Coordinate.Input> inputs = new ArrayList<>();
-        for (int i = 0; i < m.params().size(); i++) {
-            if (m.params().get(i).differentiable()) {
-                inputs.add(new Coordinate.Input(m.params().get(i).name(), i, null));
-            }
-        }
+        List<Coordinate.Input> inputs = differentiableInputs(m);
         int checked = 0;
         for (int attempt = 0; attempt < POINTS && checked < WANTED; attempt++) {
             Point p = attempt == 0 ? search.next() : search.varied(attempt - 1);
@@ -53,12 +48,7 @@ final class TangentCheck {
                 continue;
             }
             Random rng = new Random(seed + 7919L * attempt);
-            List<Object> direction = new ArrayList<>();
-            for (Param par : m.params()) {
-                if (par.differentiable()) {
-                    direction.add(randomLike(p.args().get(m.params().indexOf(par)), rng));
-                }
-            }
+            List<Object> direction = randomDirection(m, p, rng);
             double[] tangent;
             double[][] fd = new double[STEPS.length][];
             double[][] noise = new double[STEPS.length][];
@@ -276,5 +266,27 @@ final class TangentCheck {
             return true;
         }
         return e.children().stream().anyMatch(TangentCheck::user);
+    }
+
+    /** The method's differentiable parameters as inputs of a check, in order. */
+    static List<Coordinate.Input> differentiableInputs(MethodIr m) {
+        List<Coordinate.Input> inputs = new ArrayList<>();
+        for (int i = 0; i < m.params().size(); i++) {
+            if (m.params().get(i).differentiable()) {
+                inputs.add(new Coordinate.Input(m.params().get(i).name(), i, null));
+            }
+        }
+        return inputs;
+    }
+
+    /** A random direction at {@code p}: one value shaped like each differentiable argument. */
+    static List<Object> randomDirection(MethodIr m, Point p, Random rng) {
+        List<Object> direction = new ArrayList<>();
+        for (int i = 0; i < m.params().size(); i++) {
+            if (m.params().get(i).differentiable()) {
+                direction.add(randomLike(p.args().get(i), rng));
+            }
+        }
+        return direction;
     }
 }
