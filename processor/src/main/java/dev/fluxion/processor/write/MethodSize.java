@@ -2,6 +2,7 @@ package dev.fluxion.processor.write;
 
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Stmts;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -35,7 +36,7 @@ final class MethodSize {
     /** The estimate for one statement, nested statements included. */
     static int of(Stmt s) {
         int own = 6;
-        for (Expr e : SourceSites.own(s)) {
+        for (Expr e : Stmts.expressionsOf(s)) {
             own += of(e);
         }
         return own + switch (s) {

@@ -10,6 +10,7 @@ import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Op;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Stmts;
 import dev.fluxion.processor.model.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,7 +113,7 @@ final class SourceSites {
 
     /** Whether {@code s} or anything nested in it can throw a runtime error worth a source line. */
     static boolean mayThrowDeep(Stmt s) {
-        if (own(s).stream().anyMatch(SourceSites::mayThrow)) {
+        if (Stmts.expressionsOf(s).stream().anyMatch(SourceSites::mayThrow)) {
             return true;
         }
         return switch (s) {
@@ -124,31 +125,6 @@ final class SourceSites {
                     || f.update().stream().anyMatch(SourceSites::mayThrowDeep);
             default -> false;
         };
-    }
-
-    /** The expressions {@code s} itself evaluates (not those of nested statements). */
-    static List<Expr> own(Stmt s) {
-        List<Expr> out = new ArrayList<>();
-        switch (s) {
-            case Stmt.Let l when l.init() != null -> out.add(l.init());
-            case Stmt.Assign a -> out.add(a.value());
-            case Stmt.ArrayAccumulate a -> {
-                out.add(a.index());
-                out.add(a.value());
-            }
-            case Stmt.ArrayStore a -> {
-                out.add(a.index());
-                out.add(a.value());
-            }
-            case Stmt.Return r -> out.add(r.value());
-            case Stmt.ExprStmt e -> out.add(e.expr());
-            case Stmt.If i -> out.add(i.condition());
-            case Stmt.While w -> out.add(w.condition());
-            case Stmt.DoWhile d -> out.add(d.condition());
-            case Stmt.For f when f.condition() != null -> out.add(f.condition());
-            default -> { }
-        }
-        return out;
     }
 
     /**

@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
+import dev.fluxion.processor.ir.Stmts;
 import java.util.List;
 import java.util.Set;
 
@@ -148,7 +149,7 @@ final class StmtWriter {
     }
 
     private boolean tracks(Stmt s) {
-        return tracker != null && s.pos().known() && SourceSites.own(s).stream().anyMatch(SourceSites::mayThrow);
+        return tracker != null && s.pos().known() && Stmts.expressionsOf(s).stream().anyMatch(SourceSites::mayThrow);
     }
 
     /** A for header's init or update list, comma-separated, without semicolons. */
