@@ -105,22 +105,55 @@ final class Conv {
                 int c = row / (g.kh() * g.kw()), kh = row / g.kw() % g.kh(), kw = row % g.kw();
                 int in = src.offset + ((n * g.c() + c) * g.h()) * g.w();
                 int out = r * g.positions();
-                for (int oh = 0; oh < g.oh(); oh++) {
+                // The output columns whose input column lies inside the image: [owFrom, owTo).
+                int owFrom = Math.min(g.ow(), ceilDiv(Math.max(0, g.pad() - kw), g.stride()));
+                int owTo = Math.max(owFrom, Math.min(g.ow(), ceilDiv(g.w() + g.pad() - kw, g.stride())));
+                for (int oh = 0; oh < g.oh(); oh++, out += g.ow()) {
                     int ih = oh * g.stride() - g.pad() + kh;
-                    boolean rowInside = ih >= 0 && ih < g.h();
-                    for (int ow = 0; ow < g.ow(); ow++, out++) {
-                        int iw = ow * g.stride() - g.pad() + kw;
-                        boolean inside = rowInside && iw >= 0 && iw < g.w();
-                        if (src.f != null) {
-                            cols.f[out] = inside ? src.f[in + ih * g.w() + iw] : 0f;
-                        } else {
-                            cols.d[out] = inside ? src.d[in + ih * g.w() + iw] : 0.0;
-                        }
+                    if (ih < 0 || ih >= g.h()) {
+                        fillZero(cols, out, out + g.ow());
+                        continue;
                     }
+                    fillZero(cols, out, out + owFrom);
+                    int from = in + ih * g.w() + owFrom * g.stride() - g.pad() + kw;
+                    copyStrided(src, from, g.stride(), cols, out + owFrom, owTo - owFrom);
+                    fillZero(cols, out + owTo, out + g.ow());
                 }
             }
         });
         return cols;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return Math.floorDiv(a + b - 1, b);
+    }
+
+    private static void fillZero(Tensor t, int from, int to) {
+        if (t.f != null) {
+            java.util.Arrays.fill(t.f, from, to, 0f);
+        } else {
+            java.util.Arrays.fill(t.d, from, to, 0.0);
+        }
+    }
+
+    /** {@code dst[to + i·step] += src[from + i]} for {@code i < count}. */
+    private static void addStrided(Tensor src, int from, Tensor dst, int to, int step, int count) {
+        if (src.f != null) {
+            for (int i = 0; i < count; i++) dst.f[to + i * step] += src.f[from + i];
+        } else {
+            for (int i = 0; i < count; i++) dst.d[to + i * step] += src.d[from + i];
+        }
+    }
+
+    /** {@code dst[to + i] = src[from + i·step]} for {@code i < count}. */
+    private static void copyStrided(Tensor src, int from, int step, Tensor dst, int to, int count) {
+        if (step == 1) {
+            System.arraycopy(src.f != null ? src.f : src.d, from, dst.f != null ? dst.f : dst.d, to, count);
+        } else if (src.f != null) {
+            for (int i = 0; i < count; i++) dst.f[to + i] = src.f[from + i * step];
+        } else {
+            for (int i = 0; i < count; i++) dst.d[to + i] = src.d[from + i * step];
+        }
     }
 
     /** The adjoint of {@link #im2col}: {@code [N, C, H, W]} with every column entry added back at its pixel. */
@@ -139,22 +172,16 @@ final class Conv {
                 for (int k = 0; k < perChannel; k++) {
                     int kh = k / g.kw(), kw = k % g.kw();
                     int in = src.offset + (n * g.patch() + c * perChannel + k) * g.positions();
-                    for (int oh = 0; oh < g.oh(); oh++) {
+                    // The output columns whose input column lies inside the image: [owFrom, owTo).
+                    int owFrom = Math.min(g.ow(), ceilDiv(Math.max(0, g.pad() - kw), g.stride()));
+                    int owTo = Math.max(owFrom, Math.min(g.ow(), ceilDiv(g.w() + g.pad() - kw, g.stride())));
+                    for (int oh = 0; oh < g.oh(); oh++, in += g.ow()) {
                         int ih = oh * g.stride() - g.pad() + kh;
                         if (ih < 0 || ih >= g.h()) {
-                            in += g.ow();
                             continue;
                         }
-                        for (int ow = 0; ow < g.ow(); ow++, in++) {
-                            int iw = ow * g.stride() - g.pad() + kw;
-                            if (iw >= 0 && iw < g.w()) {
-                                if (src.f != null) {
-                                    img.f[base + ih * g.w() + iw] += src.f[in];
-                                } else {
-                                    img.d[base + ih * g.w() + iw] += src.d[in];
-                                }
-                            }
-                        }
+                        int to = base + ih * g.w() + owFrom * g.stride() - g.pad() + kw;
+                        addStrided(src, in + owFrom, img, to, g.stride(), owTo - owFrom);
                     }
                 }
             }

@@ -104,6 +104,14 @@ class ConvTest {
         assertArrayEquals(new float[] {1, 0, 0, 0}, ConvDerivatives.maxPool2dGrad(Tensor.ones(1, 1, 1, 1), ties, 2, 2).toFloatArray());
         Tensor nan = Tensor.of(1f, Float.NaN, 3f, 0f).reshape(1, 1, 2, 2);
         assertEquals(Float.NaN, F.maxPool2d(nan, 2, 2).toFloatArray()[0]);
+        // The first NaN of a window is its maximum, whatever follows it (a larger value, another NaN);
+        // a NaN after a larger value still wins. Float and double alike.
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor twoNans = Tensor.of(1f, Float.NaN, 9f, Float.NaN, 9f, 1f, 2f, Float.NaN).reshape(1, 2, 2, 2).to(dtype);
+            assertArrayEquals(new double[] {0, 1, 0, 0, 0, 0, 0, 1},
+                    ConvDerivatives.maxPool2dGrad(Tensor.ones(1, 2, 1, 1).to(dtype), twoNans, 2, 2).toDoubleArray(), 0.0,
+                    dtype.toString());
+        }
     }
 
     @Test

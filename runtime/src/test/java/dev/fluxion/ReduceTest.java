@@ -69,6 +69,43 @@ class ReduceTest {
         }
     }
 
+    /**
+     * Kept dims between reduced ones (a convolution's bias gradient sums {@code [N, C, H, W]} over
+     * N, H and W) take the trailing-rows path: each output against the same float values summed in
+     * float64, for every op, float32 and float64, and on a view whose rows start at an offset.
+     */
+    @Test
+    void keptDimsBetweenReducedOnesMatchFloat64() {
+        Random rng = new Random(12);
+        int[][] shapes = {{64, 16, 24, 24}, {3, 4, 5, 6}, {2, 7, 1, 33}, {5, 3, 2, 4, 8}};
+        boolean[][] masks = {{true, false, true, true}, {false, true, false, true}, {true, false, true, true},
+                {true, false, true, false, true}};
+        for (int s = 0; s < shapes.length; s++) {
+            for (DType dtype : DType.values()) {
+                if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64) continue;
+                Tensor x = TestTensors.uniform(rng, dtype, -1, 1, shapes[s]);
+                int outLen = 1;
+                for (int d = 0; d < shapes[s].length; d++) {
+                    if (!masks[s][d]) outLen *= shapes[s][d];
+                }
+                double[] all = x.toDoubleArray();
+                for (ReduceOp op : ReduceOp.values()) {
+                    double[] exact = new double[outLen], got = new double[outLen];
+                    Reductions.reduceReference(op, all, 0, x.shape, x.strides, masks[s], exact);
+                    if (x.f != null) {
+                        float[] fast = new float[outLen];
+                        Reductions.reduce(op, x.f, x.offset, x.shape, x.strides, masks[s], fast);
+                        for (int i = 0; i < outLen; i++) got[i] = fast[i];
+                    } else {
+                        Reductions.reduce(op, x.d, x.offset, x.shape, x.strides, masks[s], got);
+                    }
+                    double tolerance = x.f != null ? 1e-5 * Math.max(1, Math.sqrt(x.numel() / outLen) / 4) : 1e-12;
+                    assertClose(exact, got, tolerance, tolerance, op + " " + Shapes.str(x.shape) + " " + dtype);
+                }
+            }
+        }
+    }
+
     @Test
     void reductionsOverDimsWithKeepDim() {
         Tensor x = Tensor.of(new float[][] {{1, 5, 3}, {4, 2, 6}});

@@ -6,8 +6,10 @@ package dev.fluxion.kernel;
  * <p>{@code out[k] = ⊕_{reduced indices} x[kept index k, reduced indices]}, where {@code out} is
  * contiguous over the kept dimensions in their order. Two fast layouts: the reduced dimensions
  * form one contiguous row (each output reduces a row, with several vector accumulators), or the
- * kept dimensions do (rows of x are combined into the output row, as for a bias gradient). Every
- * other layout, and {@code reduceReference}, accumulates in double element by element.
+ * kept dimensions do (rows of x are combined into the output row, as for a bias gradient). A third
+ * covers kept dims between reduced ones whose trailing reduced dims form a contiguous row (a
+ * convolution's bias gradient). Every other layout, and {@code reduceReference}, accumulates in
+ * double element by element.
  * A reduction over zero elements gives the op's identity.
  */
 public final class Reductions {
@@ -200,7 +202,69 @@ public final class Reductions {
             });
             return;
         }
+        if (reduceOverTrailingRows(op, xOff, shape, strides, reduce, a)) {
+            return;
+        }
         reference(op, xOff, shape, strides, reduce, a);
+    }
+
+    /**
+     * Kept dims between reduced ones, as a convolution's bias gradient ({@code [N, C, H, W]} summed
+     * over N, H and W): when the trailing dims are all reduced and form one contiguous row, each
+     * output is its rows reduced with the vector kernel and combined in double, in the same order
+     * whatever the thread count (threads split the outputs, never one output's rows).
+     * False (nothing written) for any other layout.
+     */
+    private static boolean reduceOverTrailingRows(ReduceOp op, int xOff, int[] shape, int[] strides, boolean[] reduce,
+                                                  Access a) {
+        int rank = shape.length;
+        int tail = rank;
+        int rowLen = 1;
+        int expectedStride = 1;
+        while (tail > 0 && reduce[tail - 1] && (shape[tail - 1] == 1 || strides[tail - 1] == expectedStride)) {
+            tail--;
+            rowLen *= shape[tail];
+            expectedStride *= shape[tail];
+        }
+        if (tail == rank || rowLen < 4) {
+            return false;
+        }
+        boolean[] outerReduce = java.util.Arrays.copyOf(reduce, tail);
+        int[] keptOffsets = offsets(shape, strides, outerReduce, false, tail);
+        int[] rowOffsets = offsets(shape, strides, outerReduce, true, tail);
+        int n = rowLen;
+        Parallel.forRange(keptOffsets.length, (long) rowOffsets.length * n, (start, end) -> {
+            for (int k = start; k < end; k++) {
+                double r = op.identity();
+                for (int rowOffset : rowOffsets) {
+                    r = op.combine(r, a.reduceRow(op, xOff + keptOffsets[k] + rowOffset, n));
+                }
+                a.setOut(k, r);
+            }
+        });
+        return true;
+    }
+
+    /** The element offsets of every index over dims {@code d < tail} with {@code reduce[d] == wanted}, row-major. */
+    private static int[] offsets(int[] shape, int[] strides, boolean[] reduce, boolean wanted, int tail) {
+        int count = 1;
+        for (int d = 0; d < tail; d++) {
+            if (reduce[d] == wanted) count *= shape[d];
+        }
+        int[] result = new int[count];
+        int[] idx = new int[tail];
+        int offset = 0;
+        for (int i = 0; i < count; i++) {
+            result[i] = offset;
+            for (int d = tail - 1; d >= 0; d--) {
+                if (reduce[d] != wanted) continue;
+                offset += strides[d];
+                if (++idx[d] < shape[d]) break;
+                offset -= strides[d] * shape[d];
+                idx[d] = 0;
+            }
+        }
+        return result;
     }
 
     /** One output over a long contiguous row: partial results per chunk, combined in order. */

@@ -29,5 +29,8 @@ public final class CpuTimeWorkloads {
             work.put("W4.fluxionGradInPlace/" + Workloads.W4_STEPS, w4::fluxionGradInPlace);
         }
         work.put("W4.handGemm/" + Workloads.W4_STEPS, w4::handWrittenGemm);
+        TrainingW6Benchmark w6 = new TrainingW6Benchmark();
+        w6.setUp();
+        work.put("W6.fluxion/" + TrainingW6Benchmark.STEPS, w6::fluxion);
     }
 }
