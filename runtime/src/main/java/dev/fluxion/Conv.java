@@ -224,6 +224,10 @@ final class Conv {
 
     private static void poolPlane(float[] in, int base, int w, int k, int stride, int oh, int ow, float[] out, int outBase,
             int[] argmax) {
+        if (k <= 4) {
+            poolPlaneByKeys(in, base, w, k, stride, oh, ow, out, outBase, argmax);
+            return;
+        }
         for (int i = 0; i < oh; i++) {
             for (int j = 0; j < ow; j++) {
                 int first = base + i * stride * w + j * stride;
@@ -246,6 +250,43 @@ final class Conv {
                 argmax[outBase + i * ow + j] = best;
             }
         }
+    }
+
+    /**
+     * {@link #poolPlane(float[], int, int, int, int, int, int, float[], int, int[])} without branches
+     * (on random data a compare-and-branch mispredicts half the time): each element becomes a long
+     * whose high half orders floats as {@code >} does, +0 and −0 equal, NaN above everything, and
+     * whose low half is {@code k² − 1 −} its place in the window, so the largest long is the first
+     * maximum, or the first NaN, exactly as the branching loop picks it.
+     */
+    private static void poolPlaneByKeys(float[] in, int base, int w, int k, int stride, int oh, int ow, float[] out,
+            int outBase, int[] argmax) {
+        int last = k * k - 1;
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                int first = base + i * stride * w + j * stride;
+                long best = Long.MIN_VALUE;
+                for (int u = 0; u < k; u++) {
+                    int row = first + u * w;
+                    for (int v = 0; v < k; v++) {
+                        best = Math.max(best, ((long) orderKey(in[row + v]) << 32) | (last - (u * k + v)));
+                    }
+                }
+                int place = last - (int) (best & 0xffffffffL);
+                int at = first + place / k * w + place % k;
+                out[outBase + i * ow + j] = in[at];
+                argmax[outBase + i * ow + j] = at;
+            }
+        }
+    }
+
+    /** An int that orders floats as {@code >} does (−0 and +0 equal), with every NaN above +∞. */
+    private static int orderKey(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        int magnitude = bits & 0x7fffffff;
+        int sign = bits >> 31;                              // −1 for a negative float, else 0
+        int key = (magnitude ^ sign) - sign;                // −magnitude without a branch; −0 → 0
+        return magnitude > 0x7f800000 ? Integer.MAX_VALUE : key;
     }
 
     private static void poolPlane(double[] in, int base, int w, int k, int stride, int oh, int ow, double[] out,

@@ -114,6 +114,31 @@ class ConvTest {
         }
     }
 
+    /**
+     * The float path picks its window's maximum without branches; the double path with them. On
+     * values full of ties, signed zeros, infinities and NaNs both pick the same element (the first
+     * maximum, or the first NaN) in every window, overlapping or not.
+     */
+    @Test
+    void maxPoolPicksTheSameElementInFloatAsInDouble() {
+        float[] pool = {-0f, 0f, 1f, -1f, 2f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -2f};
+        java.util.Random r = new java.util.Random(5);
+        for (int trial = 0; trial < 200; trial++) {
+            float[] values = new float[2 * 3 * 7 * 6];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = pool[r.nextInt(trial < 100 ? 5 : pool.length)];
+            }
+            Tensor x32 = Tensor.fromArray(values, 2, 3, 7, 6);
+            Tensor x64 = x32.to(DType.FLOAT64);
+            int k = 2 + trial % 2, stride = 1 + trial % 3 / 2 * (k - 1);
+            Tensor g = u(2, 3, (7 - k) / stride + 1, (6 - k) / stride + 1);
+            String what = "trial " + trial + " k " + k + " stride " + stride;
+            assertArrayEquals(F.maxPool2d(x64, k, stride).toDoubleArray(), F.maxPool2d(x32, k, stride).toDoubleArray(), 0.0, what);
+            assertArrayEquals(ConvDerivatives.maxPool2dGrad(g.to(DType.FLOAT64), x64, k, stride).toDoubleArray(),
+                    ConvDerivatives.maxPool2dGrad(g.toFloat(), x32, k, stride).toDoubleArray(), 1e-6, what);
+        }
+    }
+
     @Test
     void maxPoolOfAViewWithAnOffsetRoutesTheGradientToTheViewsElements() {
         Tensor both = Tensor.arange(32).reshape(2, 1, 4, 4);
