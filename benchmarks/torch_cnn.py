@@ -46,14 +46,18 @@ def make():
 step = make()
 for _ in range(args.steps):
     step()
-per_step = []
+per_step, cpu_per_step = [], []
 for _ in range(args.reps):
     step = make()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.thread_time()
     for _ in range(args.steps):
         loss = step()
     per_step.append((time.perf_counter() - t0) / args.steps * 1e6)
-xs = sorted(per_step)
+    # The thread's own CPU time, comparable with benchmarks' CpuTimeProbe on a loaded machine
+    # (with --threads 1 every op runs on this thread).
+    cpu_per_step.append((time.thread_time() - c0) / args.steps * 1e6)
+xs, cs = sorted(per_step), sorted(cpu_per_step)
 print(f"W6 MNIST CNN b64 SGD (torch {torch.__version__}, {args.threads} thread(s)) final loss {float(loss):.4f} | "
       f"us/step min {xs[0]:.1f}  median {statistics.median(xs):.1f}  max {xs[-1]:.1f}  "
+      f"| CPU us/step min {cs[0]:.1f}  median {statistics.median(cs):.1f}  "
       f"(reps={args.reps} x {args.steps} steps)", flush=True)
