@@ -83,12 +83,44 @@ final class Conv {
             throw new FluxionException("conv2d: bias must have shape [" + oc + "], got " + Shapes.str(bias.shape));
         }
         DType dt = floating("conv2d", x, weight, bias);
-        Tensor cols = im2col(x.to(dt), g);
-        Tensor out = weight.to(dt).reshape(oc, g.patch()).matmul(cols).reshape(g.n(), oc, g.oh(), g.ow());
+        Tensor w2 = weight.to(dt).reshape(oc, g.patch());
+        if (x.buffer == null) {
+            // One GEMM over every image's positions: [OC, C·KH·KW] · [C·KH·KW, N·OH·OW].
+            Tensor product = w2.matmul(im2colWide(x.to(dt), g));
+            Tensor images = product.reshape(oc, g.n(), g.positions()).transpose(0, 1);
+            Tensor out = bias != null ? images.plus(bias.to(dt).reshape(1, oc, 1)) : images.contiguous();
+            return Tensor.checked("conv2d", out.reshape(g.n(), oc, g.oh(), g.ow()));
+        }
+        Tensor out = w2.matmul(im2col(x.to(dt), g)).reshape(g.n(), oc, g.oh(), g.ow());
         if (bias != null) {
             out = out.plus(bias.to(dt).reshape(1, oc, 1, 1));
         }
         return Tensor.checked("conv2d", out);
+    }
+
+    /**
+     * Where im2col's entry for (image n, patch row r, position p) lives: {@code n·image + r·row + p}.
+     * Batched ({@code [N, C·KH·KW, OH·OW]}, one matrix per image, the device layout) or wide
+     * ({@code [C·KH·KW, N·OH·OW]}, every image side by side, so that a convolution is one GEMM).
+     */
+    record ColumnLayout(int image, int row) {
+        static ColumnLayout batched(Geometry g) {
+            return new ColumnLayout(g.patch() * g.positions(), g.positions());
+        }
+
+        static ColumnLayout wide(Geometry g) {
+            return new ColumnLayout(g.positions(), g.n() * g.positions());
+        }
+    }
+
+    /** {@code [C·KH·KW, N·OH·OW]} patches of host tensor {@code x}: {@link ColumnLayout#wide}. */
+    static Tensor im2colWide(Tensor x, Geometry g) {
+        return columns(Conversions.dense(x), g, ColumnLayout.wide(g), new int[] {g.patch(), g.n() * g.positions()});
+    }
+
+    /** The adjoint of {@link #im2colWide}: {@code [N, C, H, W]} from host columns {@code [C·KH·KW, N·OH·OW]}. */
+    static Tensor col2imWide(Tensor cols, Geometry g) {
+        return image(Conversions.dense(cols), g, ColumnLayout.wide(g));
     }
 
     /** {@code [N, C·KH·KW, OH·OW]} patches of contiguous-or-not {@code x} (converted to its own storage type). */
@@ -96,15 +128,19 @@ final class Conv {
         if (x.buffer != null) {
             return Devices.backendOf("im2col", x).im2col(x, g.window());
         }
-        Tensor src = Conversions.dense(x);
-        Tensor cols = Tensor.empty(src.dtype, new int[] {g.n(), g.patch(), g.positions()});
+        return columns(Conversions.dense(x), g, ColumnLayout.batched(g), new int[] {g.n(), g.patch(), g.positions()});
+    }
+
+    /** im2col of dense host {@code src} into a new tensor of {@code shape}, entries placed by {@code layout}. */
+    private static Tensor columns(Tensor src, Geometry g, ColumnLayout layout, int[] shape) {
+        Tensor cols = Tensor.empty(src.dtype, shape);
         int rowsPerImage = g.patch();
         Parallel.forRange(g.n() * rowsPerImage, g.positions(), (start, end) -> {
             for (int r = start; r < end; r++) {
                 int n = r / rowsPerImage, row = r % rowsPerImage;
                 int c = row / (g.kh() * g.kw()), kh = row / g.kw() % g.kh(), kw = row % g.kw();
                 int in = src.offset + ((n * g.c() + c) * g.h()) * g.w();
-                int out = r * g.positions();
+                int out = n * layout.image() + row * layout.row();
                 // The output columns whose input column lies inside the image: [owFrom, owTo).
                 int owFrom = Math.min(g.ow(), ceilDiv(Math.max(0, g.pad() - kw), g.stride()));
                 int owTo = Math.max(owFrom, Math.min(g.ow(), ceilDiv(g.w() + g.pad() - kw, g.stride())));
@@ -161,7 +197,11 @@ final class Conv {
         if (cols.buffer != null) {
             return Devices.backendOf("col2im", cols).col2im(cols, new int[] {g.n(), g.c(), g.h(), g.w()}, g.window());
         }
-        Tensor src = Conversions.dense(cols);
+        return image(Conversions.dense(cols), g, ColumnLayout.batched(g));
+    }
+
+    /** col2im of dense host columns {@code src} whose entries are placed by {@code layout}. */
+    private static Tensor image(Tensor src, Geometry g, ColumnLayout layout) {
         Tensor img = Tensor.empty(src.dtype, new int[] {g.n(), g.c(), g.h(), g.w()});
         int perChannel = g.kh() * g.kw();
         // One task per (image, channel): the rows of a channel only write that channel's pixels.
@@ -171,7 +211,7 @@ final class Conv {
                 int base = nc * g.h() * g.w();
                 for (int k = 0; k < perChannel; k++) {
                     int kh = k / g.kw(), kw = k % g.kw();
-                    int in = src.offset + (n * g.patch() + c * perChannel + k) * g.positions();
+                    int in = src.offset + n * layout.image() + (c * perChannel + k) * layout.row();
                     // The output columns whose input column lies inside the image: [owFrom, owTo).
                     int owFrom = Math.min(g.ow(), ceilDiv(Math.max(0, g.pad() - kw), g.stride()));
                     int owTo = Math.max(owFrom, Math.min(g.ow(), ceilDiv(g.w() + g.pad() - kw, g.stride())));

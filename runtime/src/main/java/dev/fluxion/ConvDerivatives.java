@@ -26,14 +26,25 @@ public final class ConvDerivatives {
         Conv.Geometry geo = Conv.convGeometry("conv2dGradInput", x, w, stride, padding);
         checkOutput("conv2dGradInput", g, geo, w.shape[0]);
         DType dt = Conv.floating("conv2dGradInput", g, x, w);
-        Tensor cols = w.to(dt).reshape(w.shape[0], geo.patch()).t()
-                .matmul(g.to(dt).reshape(geo.n(), w.shape[0], geo.positions()));
+        Tensor w2t = w.to(dt).reshape(w.shape[0], geo.patch()).t();
+        if (g.buffer == null) {
+            // One GEMM over every image's positions: [C·KH·KW, OC] · [OC, N·OH·OW].
+            return Conv.col2imWide(w2t.matmul(channelsFirst(g.to(dt), geo)), geo).to(x.dtype);
+        }
+        Tensor cols = w2t.matmul(g.to(dt).reshape(geo.n(), w.shape[0], geo.positions()));
         return Conv.col2im(cols, geo).to(x.dtype);
+    }
+
+    /** {@code [OC, N·OH·OW]}: the output cotangent {@code [N, OC, OH, OW]} with its channels first. */
+    private static Tensor channelsFirst(Tensor g, Conv.Geometry geo) {
+        int oc = g.shape[1];
+        return g.reshape(geo.n(), oc, geo.positions()).transpose(0, 1).contiguous().reshape(oc, geo.n() * geo.positions());
     }
 
     /**
      * out = conv2d(x, w, b, stride, padding): returns ∂L/∂w = Σ_n g2[n] · cols[n]ᵀ reshaped to
-     * {@code [OC, C, KH, KW]}, with {@code cols = im2col(x)}.
+     * {@code [OC, C, KH, KW]}, with {@code cols = im2col(x)}; on the host one product whose sum runs
+     * over the images too.
      *
      * @param g cotangent of the output, {@code [N, OC, OH, OW]}
      * @param x the input, {@code [N, C, H, W]}
@@ -48,6 +59,11 @@ public final class ConvDerivatives {
         int oc = w.shape[0];
         checkOutput("conv2dGradWeight", g, geo, oc);
         DType dt = Conv.floating("conv2dGradWeight", g, x, w);
+        if (x.buffer == null) {
+            // One GEMM whose sum runs over every image's positions: [OC, N·OH·OW] · [N·OH·OW, C·KH·KW].
+            Tensor cols = Conv.im2colWide(x.to(dt), geo);
+            return channelsFirst(g.to(dt), geo).matmul(cols.t()).reshape(w.shape).to(w.dtype);
+        }
         Tensor cols = Conv.im2col(x.to(dt), geo);
         Tensor perImage = g.to(dt).reshape(geo.n(), oc, geo.positions()).matmul(cols.transpose(1, 2));
         return perImage.sum(0).reshape(w.shape).to(w.dtype);
