@@ -146,7 +146,10 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
         }
         Map<String, TangentMethod> tangents = new LinkedHashMap<>();
-        guard(anchor, reporter, () -> tangents.putAll(ForwardModes.of(parsed.values(), processingEnv.getElementUtils())));
+        guard(anchor, reporter, () -> tangents.putAll(ForwardModes.of(parsed.values(), processingEnv.getElementUtils(),
+                customRules.primalsWithForwardMode())));
+        guard(anchor, reporter, () -> parsed.forEach((m, ir) -> ForwardModes.forwardRuleNotes(ir, tangents,
+                customRules.primalsWithoutForwardMode()).forEach(d -> reporter.report(d, m))));
         Map<String, List<DerivedMethod>> adapters = new LinkedHashMap<>();
         guard(anchor, reporter, () -> adapters.putAll(NestedAdapters.of(parser.nestedCalls(), parsed.values(), tangents,
                 processingEnv.getElementUtils(), (d, caller) -> {
@@ -258,6 +261,7 @@ public final class FluxionProcessor extends AbstractProcessor {
             derived.add(withComponentNames(custom));
             first = first == null ? custom.method() : first;
         }
+        customRules.tangentsFor(owner).forEach(ownTangents::putIfAbsent);
         JavaFile file;
         try {
             file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived, ownTangents,
