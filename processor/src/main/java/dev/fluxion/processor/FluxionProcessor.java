@@ -147,7 +147,7 @@ public final class FluxionProcessor extends AbstractProcessor {
         }
         Map<String, TangentMethod> tangents = new LinkedHashMap<>();
         guard(anchor, reporter, () -> tangents.putAll(ForwardModes.of(parsed.values(), processingEnv.getElementUtils(),
-                customRules.primalsWithForwardMode())));
+                customRules.primalsWithForwardMode(), parser.nestedCalls())));
         guard(anchor, reporter, () -> parsed.forEach((m, ir) -> ForwardModes.forwardRuleNotes(ir, tangents,
                 customRules.primalsWithoutForwardMode()).forEach(d -> reporter.report(d, m))));
         Map<String, List<DerivedMethod>> adapters = new LinkedHashMap<>();
@@ -162,8 +162,9 @@ public final class FluxionProcessor extends AbstractProcessor {
             if (failed.containsKey(owner)) {
                 continue; // its errors are reported; a partial class would only add confusing ones
             }
-            guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed, tangents,
-                    adapters.getOrDefault(owner.getQualifiedName().toString(), List.of())));
+            List<DerivedMethod> ownAdapters = adapters.getOrDefault(owner.getQualifiedName().toString(), List.of());
+            guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed, tangents, ownAdapters,
+                    NestedAdapters.tangentsOf(ownAdapters, parser.nestedCalls())));
         }
         guard(anchor, reporter, () -> verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report));
         return false;
@@ -208,7 +209,8 @@ public final class FluxionProcessor extends AbstractProcessor {
     }
 
     private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed,
-                          Map<String, TangentMethod> tangents, List<DerivedMethod> adapters) throws IOException {
+                          Map<String, TangentMethod> tangents, List<DerivedMethod> adapters,
+                          Map<String, TangentMethod> adapterTangents) throws IOException {
         Map<String, TangentMethod> ownTangents = new LinkedHashMap<>();
         List<DerivedMethod> derived = new ArrayList<>();
         MethodIr first = null;
@@ -262,6 +264,7 @@ public final class FluxionProcessor extends AbstractProcessor {
             first = first == null ? custom.method() : first;
         }
         customRules.tangentsFor(owner).forEach(ownTangents::putIfAbsent);
+        adapterTangents.forEach(ownTangents::putIfAbsent);
         JavaFile file;
         try {
             file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived, ownTangents,

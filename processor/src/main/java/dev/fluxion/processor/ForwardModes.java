@@ -80,7 +80,7 @@ final class ForwardModes {
 
     /** Each method's forward mode, by {@link Callee.UserMethod#key()}. */
     static Map<String, TangentMethod> of(Collection<MethodIr> methods, Elements elements) {
-        return of(methods, elements, Set.of());
+        return of(methods, elements, Set.of(), List.of());
     }
 
     /**
@@ -88,8 +88,13 @@ final class ForwardModes {
      *
      * @param fromRules the {@code @Derivative} primals of the round that have a forward mode (from a
      *     forward rule, or from the reverse rule of a primal of scalars)
+     * @param nested the round's nested calls ({@code OtherGrad.gGrad(args).x()}): the adapter of one
+     *     has a forward mode ({@code gGrad_xJvp}, through {@code gHvp}) where {@code g} has an {@code gHvp}
      */
-    static Map<String, TangentMethod> of(Collection<MethodIr> methods, Elements elements, Set<String> fromRules) {
+    static Map<String, TangentMethod> of(Collection<MethodIr> methods, Elements elements, Set<String> fromRules,
+                                         List<dev.fluxion.processor.model.NestedCall> nested) {
+        Map<String, dev.fluxion.processor.model.NestedCall> adapters = new LinkedHashMap<>();
+        nested.forEach(n -> adapters.putIfAbsent(n.adapter().key(), n));
         Set<String> inRound = new HashSet<>();
         Map<String, Set<String>> namesByOwner = new LinkedHashMap<>();
         for (MethodIr m : methods) {
@@ -106,9 +111,15 @@ final class ForwardModes {
                         .contains(Names.jvpMethod(m.name())) || size(m.body().stmts(), MAX_NODES) > MAX_NODES) {
                     continue;
                 }
-                Optional<TangentMethod> t = ForwardMode.derive(m, callee -> inRound.contains(callee.key())
-                        ? done.containsKey(callee.key())
-                        : fromRules.contains(callee.key()) || compiledWithJvp(callee, elements));
+                Optional<TangentMethod> t = ForwardMode.derive(m, callee -> {
+                    if (adapters.containsKey(callee.key())) {
+                        var n = adapters.get(callee.key());
+                        String g = n.callee().key();
+                        return NestedAdapters.hasForwardMode(n, inRound.contains(g), done.get(g), elements);
+                    }
+                    return inRound.contains(callee.key()) ? done.containsKey(callee.key())
+                            : fromRules.contains(callee.key()) || compiledWithJvp(callee, elements);
+                });
                 if (t.isPresent() && GradClassWriter.fits(t.get())) {
                     done.put(key, t.get());
                     changed = true;

@@ -11,6 +11,7 @@ import dev.fluxion.processor.ir.Type;
 import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.Names;
 import dev.fluxion.processor.model.NestedCall;
+import dev.fluxion.processor.model.TangentMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -101,6 +102,44 @@ public final class NestedForms {
         return new DerivedMethod(method, List.of(new Stmt.Let(valueName, component, value, pos)),
                 new Expr.Var(valueName, component, Pos.NONE), cotangent, List.of(backward), gradients, args,
                 List.of(Names.capitalize(g.name()) + "HessianVectorBackward"));
+    }
+
+    /**
+     * The adapter's forward mode, {@code gGrad_xJvp(args, args_dot)}: the value {@code gGrad(args).x()}
+     * and the tangent {@code gHvp(args, args_dot).x()}, on the parameters of {@code adapter} (the
+     * adapter's derived method, whose name the writer pairs it with).
+     */
+    public static TangentMethod deriveForward(NestedCall n, DerivedMethod adapter) {
+        Callee.UserMethod g = n.callee();
+        MethodIr method = adapter.method();
+        Pos pos = n.pos();
+        Names.Scope scope = new Names.Scope(g.paramNames());
+        List<Expr> args = new ArrayList<>();
+        List<Param> tangents = new ArrayList<>();
+        for (Param p : method.params()) {
+            args.add(new Expr.Var(p.name(), p.type(), Pos.NONE));
+            if (p.differentiable()) {
+                tangents.add(new Param(scope.fresh(Names.tangent(p.name())), p.type(), true, p.pos()));
+            }
+        }
+        String gradClass = gradClassOf(g);
+        Type component = method.returnType();
+        String accessor = g.gradientNames().get(n.component());
+        Expr gradient = new Expr.Call(new Callee.Static(gradClass, Names.gradMethod(g.name())), List.copyOf(args),
+                new Type.Declared(gradClass + "." + Names.gradientRecord(g.name())), pos);
+        String value = scope.fresh(Names.VALUE);
+        List<Expr> hvpArgs = new ArrayList<>(args);
+        tangents.forEach(t -> hvpArgs.add(new Expr.Var(t.name(), t.type(), Pos.NONE)));
+        Type hvpType = new Type.Declared(gradClass + "." + Names.gradientRecord(Directional.name(g.name())));
+        String hvp = scope.fresh("hvp");
+        List<Stmt> body = List.of(
+                new Stmt.Let(value, component, new Expr.Call(new Callee.Instance(accessor), List.of(gradient), component,
+                        pos), pos),
+                new Stmt.Let(hvp, hvpType, new Expr.Call(new Callee.Static(gradClass, Names.hvpMethod(g.name())), hvpArgs,
+                        hvpType, pos), pos));
+        Expr tangent = new Expr.Call(new Callee.Instance(accessor), List.of(new Expr.Var(hvp, hvpType, Pos.NONE)),
+                component, Pos.NONE);
+        return new TangentMethod(method, body, new Expr.Var(value, component, Pos.NONE), tangent, tangents);
     }
 
     /** {@code 0.0}, or {@code new double[x.length]} for an array {@code x}: a direction's zero part. */
