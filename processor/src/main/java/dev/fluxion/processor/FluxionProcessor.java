@@ -255,6 +255,21 @@ public final class FluxionProcessor extends AbstractProcessor {
                 }
             });
         }
+        Map<String, dev.fluxion.processor.model.ParameterHvp> parameterHvps = new LinkedHashMap<>();
+        for (ExecutableElement m : methods) {
+            MethodIr ir = parsed.get(m);
+            if (ir.takesModel() && !ownNames.contains(Names.hvpMethod(ir.name()))) {
+                InputSpec spec = specs.getOrDefault(m, InputSpec.of(m)).withLayers(layers);
+                parameterHvp(ir, ownNames).ifPresent(h -> {
+                    derived.add(h.directional());
+                    verification.addCallable(h.directional());
+                    verification.addTangent(m, h.reverse(), h.tangent(), spec);
+                    verification.addHvp(h.tangent(), h.directional());
+                    parameterHvps.put(ir.name(), new dev.fluxion.processor.model.ParameterHvp(
+                            h.directional().method().name(), h.form().paths(), h.tangent().tangents()));
+                });
+            }
+        }
         for (DerivedMethod adapter : adapters) {
             derived.add(withComponentNames(adapter));
             verification.addCallable(derived.getLast());
@@ -268,7 +283,7 @@ public final class FluxionProcessor extends AbstractProcessor {
         JavaFile file;
         try {
             file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived, ownTangents,
-                    directional);
+                    directional, parameterHvps);
         } catch (CodeTooLargeException e) {
             Element at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method())).findFirst()
                     .map(Element.class::cast).orElse(owner);
@@ -289,6 +304,43 @@ public final class FluxionProcessor extends AbstractProcessor {
                     .writeTo(processingEnv.getFiler());
         } catch (FilerException e) {
             reportExisting(generated, owner);
+        }
+    }
+
+    /** A Module method's second order with respect to its Parameters: its parameter form's derivations. */
+    private record ParameterSecondOrder(dev.fluxion.processor.fwd.ParameterForm form, DerivedMethod reverse,
+                                        TangentMethod tangent, DerivedMethod directional) {}
+
+    /**
+     * {@code fHvp(model, ...)} of the Module method {@code ir} with respect to its Parameters, where
+     * its parameter form has a forward mode and a directional derivative the reverse engine derives;
+     * empty otherwise (the method simply has no {@code fHvp}).
+     */
+    private static java.util.Optional<ParameterSecondOrder> parameterHvp(MethodIr ir, Set<String> ownNames) {
+        var form = dev.fluxion.processor.fwd.ParameterForm.of(ir);
+        if (form.isEmpty() || ForwardModes.size(form.get().method().body().stmts(), ForwardModes.MAX_NODES)
+                > ForwardModes.MAX_NODES) {
+            return java.util.Optional.empty();
+        }
+        MethodIr p = form.get().method();
+        String directionalName = dev.fluxion.processor.fwd.Directional.name(p.name());
+        if (ownNames.contains(p.name()) || ownNames.contains(directionalName)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            var tangent = dev.fluxion.processor.fwd.ForwardMode.derive(p, callee -> false);
+            if (tangent.isEmpty() || !GradClassWriter.fits(tangent.get())) {
+                return java.util.Optional.empty();
+            }
+            var directional = dev.fluxion.processor.fwd.Directional.of(tangent.get());
+            if (directional.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            DerivedMethod reverse = Differentiator.derive(p, note -> { });
+            DerivedMethod d = withComponentNames(Differentiator.derive(directional.get(), note -> { }));
+            return java.util.Optional.of(new ParameterSecondOrder(form.get(), reverse, tangent.get(), d));
+        } catch (RuntimeException | StackOverflowError e) {
+            return java.util.Optional.empty(); // second order is not supported for this method yet
         }
     }
 
