@@ -30,7 +30,7 @@ public enum Messages {
             "read the gradient as OtherGrad.gGrad(args).x(), one component per call, or call {0} outside @Differentiable code"),
     NESTED_CALL(
             "cannot differentiate through {0}: {1}",
-            "differentiating a gradient needs the Hessian-vector product of a scalar method on double and double[] inputs; write the inner derivative out, or detach it (call it outside @Differentiable code and pass the result as @NoGrad)"),
+            "differentiating a gradient needs the Hessian-vector product of the method: one returning double, on double and double[] inputs, or a scalar Tensor; write the inner derivative out, or detach it (call it outside @Differentiable code and pass the result as @NoGrad)"),
     UNKNOWN_METHOD(
             "cannot differentiate a call to {0}: it is neither @Differentiable nor a known operation",
             "annotate {0} with @Differentiable, or use a Tensor/F/Math operation"),

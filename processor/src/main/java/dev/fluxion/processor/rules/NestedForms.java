@@ -35,25 +35,28 @@ public final class NestedForms {
     public static Optional<String> problem(NestedCall n, boolean hasHvp) {
         Callee.UserMethod g = n.callee();
         Type component = n.adapter().returnType();
-        if (g.returnType() != Type.Prim.DOUBLE) {
+        boolean tensor = g.returnType().isTensor();
+        if (g.returnType() != Type.Prim.DOUBLE && !tensor) {
             return Optional.of(g.name() + " returns " + g.returnType().javaName().replace("dev.fluxion.", "")
-                    + ": a gradient read inside differentiable code must be of a method returning double");
+                    + ": a gradient read inside differentiable code must be of a method returning double or a scalar Tensor");
         }
-        if (component != Type.Prim.DOUBLE && !component.equals(new Type.ArrayOf(Type.Prim.DOUBLE))) {
+        if (!supported(component, tensor)) {
             return Optional.of("the gradient of `" + g.paramNames().get(n.component()) + "` is a "
-                    + component.javaName().replace("dev.fluxion.", "") + "; only double and double[] inputs are supported");
+                    + component.javaName().replace("dev.fluxion.", "") + "; only "
+                    + (tensor ? "Tensor, " : "") + "double and double[] inputs are supported");
         }
         for (int i = 0; i < g.paramTypes().size(); i++) {
             Type t = g.paramTypes().get(i);
-            if (g.differentiable().get(i) && t != Type.Prim.DOUBLE && !t.equals(new Type.ArrayOf(Type.Prim.DOUBLE))) {
+            if (g.differentiable().get(i) && !supported(t, tensor)) {
                 return Optional.of("its input `" + g.paramNames().get(i) + "` is a " + t.javaName().replace("dev.fluxion.", "")
-                        + "; a gradient read inside differentiable code must be of a method whose differentiable inputs are double and double[]");
+                        + "; a gradient read inside differentiable code must be of a method whose differentiable inputs are "
+                        + (tensor ? "Tensors, " : "") + "double and double[]");
             }
         }
         if (!hasHvp) {
             return Optional.of(g.name() + " has no Hessian-vector product " + Names.hvpMethod(g.name())
-                    + ", which differentiates its gradient (generated for scalar code: double and double[] inputs, "
-                    + "loops, branches, Math calls, calls of such methods)");
+                    + ", which differentiates its gradient (generated for scalar code on double and double[] inputs and "
+                    + "for tensor code, with loops and branches, where the method calls no other method, layer or Module)");
         }
         return Optional.empty();
     }
@@ -142,8 +145,17 @@ public final class NestedForms {
         return new TangentMethod(method, body, new Expr.Var(value, component, Pos.NONE), tangent, tangents);
     }
 
-    /** {@code 0.0}, or {@code new double[x.length]} for an array {@code x}: a direction's zero part. */
+    /** The input types a nested gradient supports: double and double[], and Tensor for a Tensor method. */
+    private static boolean supported(Type t, boolean tensorMethod) {
+        return t == Type.Prim.DOUBLE || t.equals(new Type.ArrayOf(Type.Prim.DOUBLE)) || tensorMethod && t.isTensor();
+    }
+
+    /** {@code 0.0}, {@code new double[x.length]} or {@code zerosLike(x)}: a direction's zero part. */
     private static Expr zeroLike(Expr.Var x) {
+        if (x.type().isTensor()) {
+            return new Expr.Call(new Callee.Known(dev.fluxion.processor.ir.Op.ZEROS_LIKE), List.of(x), Type.TENSOR,
+                    Pos.NONE);
+        }
         if (x.type() instanceof Type.ArrayOf arr) {
             return new Expr.NewArray(arr, List.of(), new Expr.ArrayLength(x, Pos.NONE), Pos.NONE);
         }
