@@ -260,7 +260,7 @@ public final class FluxionProcessor extends AbstractProcessor {
             MethodIr ir = parsed.get(m);
             if (ir.takesModel() && !ownNames.contains(Names.hvpMethod(ir.name()))) {
                 InputSpec spec = specs.getOrDefault(m, InputSpec.of(m)).withLayers(layers);
-                parameterHvp(ir, ownNames).ifPresent(h -> {
+                ParameterHvps.of(ir, ownNames, FluxionProcessor::withComponentNames).ifPresent(h -> {
                     derived.add(h.directional());
                     verification.addCallable(h.directional());
                     verification.addTangent(m, h.reverse(), h.tangent(), spec);
@@ -304,43 +304,6 @@ public final class FluxionProcessor extends AbstractProcessor {
                     .writeTo(processingEnv.getFiler());
         } catch (FilerException e) {
             reportExisting(generated, owner);
-        }
-    }
-
-    /** A Module method's second order with respect to its Parameters: its parameter form's derivations. */
-    private record ParameterSecondOrder(dev.fluxion.processor.fwd.ParameterForm form, DerivedMethod reverse,
-                                        TangentMethod tangent, DerivedMethod directional) {}
-
-    /**
-     * {@code fHvp(model, ...)} of the Module method {@code ir} with respect to its Parameters, where
-     * its parameter form has a forward mode and a directional derivative the reverse engine derives;
-     * empty otherwise (the method simply has no {@code fHvp}).
-     */
-    private static java.util.Optional<ParameterSecondOrder> parameterHvp(MethodIr ir, Set<String> ownNames) {
-        var form = dev.fluxion.processor.fwd.ParameterForm.of(ir);
-        if (form.isEmpty() || ForwardModes.size(form.get().method().body().stmts(), ForwardModes.MAX_NODES)
-                > ForwardModes.MAX_NODES) {
-            return java.util.Optional.empty();
-        }
-        MethodIr p = form.get().method();
-        String directionalName = dev.fluxion.processor.fwd.Directional.name(p.name());
-        if (ownNames.contains(p.name()) || ownNames.contains(directionalName)) {
-            return java.util.Optional.empty();
-        }
-        try {
-            var tangent = dev.fluxion.processor.fwd.ForwardMode.derive(p, callee -> false);
-            if (tangent.isEmpty() || !GradClassWriter.fits(tangent.get())) {
-                return java.util.Optional.empty();
-            }
-            var directional = dev.fluxion.processor.fwd.Directional.of(tangent.get());
-            if (directional.isEmpty()) {
-                return java.util.Optional.empty();
-            }
-            DerivedMethod reverse = Differentiator.derive(p, note -> { });
-            DerivedMethod d = withComponentNames(Differentiator.derive(directional.get(), note -> { }));
-            return java.util.Optional.of(new ParameterSecondOrder(form.get(), reverse, tangent.get(), d));
-        } catch (RuntimeException | StackOverflowError e) {
-            return java.util.Optional.empty(); // second order is not supported for this method yet
         }
     }
 
