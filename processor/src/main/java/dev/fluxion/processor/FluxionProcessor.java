@@ -146,7 +146,10 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
         }
         Map<String, TangentMethod> tangents = new LinkedHashMap<>();
-        guard(anchor, reporter, () -> tangents.putAll(ForwardModes.of(parsed.values(), processingEnv.getElementUtils())));
+        guard(anchor, reporter, () -> tangents.putAll(ForwardModes.of(parsed.values(), processingEnv.getElementUtils(),
+                customRules.primalsWithForwardMode(), parser.nestedCalls())));
+        guard(anchor, reporter, () -> parsed.forEach((m, ir) -> ForwardModes.forwardRuleNotes(ir, tangents,
+                customRules.primalsWithoutForwardMode()).forEach(d -> reporter.report(d, m))));
         Map<String, List<DerivedMethod>> adapters = new LinkedHashMap<>();
         guard(anchor, reporter, () -> adapters.putAll(NestedAdapters.of(parser.nestedCalls(), parsed.values(), tangents,
                 processingEnv.getElementUtils(), (d, caller) -> {
@@ -159,8 +162,9 @@ public final class FluxionProcessor extends AbstractProcessor {
             if (failed.containsKey(owner)) {
                 continue; // its errors are reported; a partial class would only add confusing ones
             }
-            guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed, tangents,
-                    adapters.getOrDefault(owner.getQualifiedName().toString(), List.of())));
+            List<DerivedMethod> ownAdapters = adapters.getOrDefault(owner.getQualifiedName().toString(), List.of());
+            guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed, tangents, ownAdapters,
+                    NestedAdapters.tangentsOf(ownAdapters, parser.nestedCalls())));
         }
         guard(anchor, reporter, () -> verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report));
         return false;
@@ -205,7 +209,8 @@ public final class FluxionProcessor extends AbstractProcessor {
     }
 
     private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed,
-                          Map<String, TangentMethod> tangents, List<DerivedMethod> adapters) throws IOException {
+                          Map<String, TangentMethod> tangents, List<DerivedMethod> adapters,
+                          Map<String, TangentMethod> adapterTangents) throws IOException {
         Map<String, TangentMethod> ownTangents = new LinkedHashMap<>();
         List<DerivedMethod> derived = new ArrayList<>();
         MethodIr first = null;
@@ -250,6 +255,21 @@ public final class FluxionProcessor extends AbstractProcessor {
                 }
             });
         }
+        Map<String, dev.fluxion.processor.model.ParameterHvp> parameterHvps = new LinkedHashMap<>();
+        for (ExecutableElement m : methods) {
+            MethodIr ir = parsed.get(m);
+            if (ir.takesModel() && !ownNames.contains(Names.hvpMethod(ir.name()))) {
+                InputSpec spec = specs.getOrDefault(m, InputSpec.of(m)).withLayers(layers);
+                ParameterHvps.of(ir, ownNames, FluxionProcessor::withComponentNames).ifPresent(h -> {
+                    derived.add(h.directional());
+                    verification.addCallable(h.directional());
+                    verification.addTangent(m, h.reverse(), h.tangent(), spec);
+                    verification.addHvp(h.tangent(), h.directional());
+                    parameterHvps.put(ir.name(), new dev.fluxion.processor.model.ParameterHvp(
+                            h.directional().method().name(), h.form().paths(), h.tangent().tangents()));
+                });
+            }
+        }
         for (DerivedMethod adapter : adapters) {
             derived.add(withComponentNames(adapter));
             verification.addCallable(derived.getLast());
@@ -258,10 +278,12 @@ public final class FluxionProcessor extends AbstractProcessor {
             derived.add(withComponentNames(custom));
             first = first == null ? custom.method() : first;
         }
+        customRules.tangentsFor(owner).forEach(ownTangents::putIfAbsent);
+        adapterTangents.forEach(ownTangents::putIfAbsent);
         JavaFile file;
         try {
             file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived, ownTangents,
-                    directional);
+                    directional, parameterHvps);
         } catch (CodeTooLargeException e) {
             Element at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method())).findFirst()
                     .map(Element.class::cast).orElse(owner);

@@ -80,6 +80,21 @@ final class ForwardModes {
 
     /** Each method's forward mode, by {@link Callee.UserMethod#key()}. */
     static Map<String, TangentMethod> of(Collection<MethodIr> methods, Elements elements) {
+        return of(methods, elements, Set.of(), List.of());
+    }
+
+    /**
+     * Each method's forward mode, by {@link Callee.UserMethod#key()}.
+     *
+     * @param fromRules the {@code @Derivative} primals of the round that have a forward mode (from a
+     *     forward rule, or from the reverse rule of a primal of scalars)
+     * @param nested the round's nested calls ({@code OtherGrad.gGrad(args).x()}): the adapter of one
+     *     has a forward mode ({@code gGrad_xJvp}, through {@code gHvp}) where {@code g} has an {@code gHvp}
+     */
+    static Map<String, TangentMethod> of(Collection<MethodIr> methods, Elements elements, Set<String> fromRules,
+                                         List<dev.fluxion.processor.model.NestedCall> nested) {
+        Map<String, dev.fluxion.processor.model.NestedCall> adapters = new LinkedHashMap<>();
+        nested.forEach(n -> adapters.putIfAbsent(n.adapter().key(), n));
         Set<String> inRound = new HashSet<>();
         Map<String, Set<String>> namesByOwner = new LinkedHashMap<>();
         for (MethodIr m : methods) {
@@ -96,8 +111,15 @@ final class ForwardModes {
                         .contains(Names.jvpMethod(m.name())) || size(m.body().stmts(), MAX_NODES) > MAX_NODES) {
                     continue;
                 }
-                Optional<TangentMethod> t = ForwardMode.derive(m, callee -> inRound.contains(callee.key())
-                        ? done.containsKey(callee.key()) : compiledWithJvp(callee, elements));
+                Optional<TangentMethod> t = ForwardMode.derive(m, callee -> {
+                    if (adapters.containsKey(callee.key())) {
+                        var n = adapters.get(callee.key());
+                        String g = n.callee().key();
+                        return NestedAdapters.hasForwardMode(n, inRound.contains(g), done.get(g), elements);
+                    }
+                    return inRound.contains(callee.key()) ? done.containsKey(callee.key())
+                            : fromRules.contains(callee.key()) || compiledWithJvp(callee, elements);
+                });
                 if (t.isPresent() && GradClassWriter.fits(t.get())) {
                     done.put(key, t.get());
                     changed = true;
@@ -118,5 +140,62 @@ final class ForwardModes {
         }
         List<ExecutableElement> ms = ElementFilter.methodsIn(type.getEnclosedElements());
         return ms.stream().anyMatch(e -> e.getSimpleName().contentEquals(Names.jvpMethod(m.name())));
+    }
+
+    /**
+     * A note for each call, in a method left without a forward mode, of a {@code @Derivative}
+     * primal whose rules give none ({@code reverseOnly}: key → name): the call is why, and a forward
+     * rule is the cure. Empty where every such caller has a forward mode anyway.
+     */
+    static List<dev.fluxion.processor.model.Diagnostic> forwardRuleNotes(MethodIr m, Map<String, TangentMethod> tangents,
+                                                                       Map<String, String> reverseOnly) {
+        if (reverseOnly.isEmpty() || tangents.containsKey(m.self().key())) {
+            return List.of();
+        }
+        List<dev.fluxion.processor.model.Diagnostic> out = new java.util.ArrayList<>();
+        Set<String> named = new HashSet<>();
+        java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>(m.body().stmts());
+        while (!todo.isEmpty()) {
+            Object o = todo.pop();
+            switch (o) {
+                case dev.fluxion.processor.ir.Expr e -> {
+                    if (e instanceof dev.fluxion.processor.ir.Expr.Call c && c.callee() instanceof Callee.User u
+                            && reverseOnly.containsKey(u.method().key()) && named.add(u.method().key())) {
+                        out.add(new dev.fluxion.processor.model.Diagnostic(javax.tools.Diagnostic.Kind.NOTE,
+                                dev.fluxion.processor.model.Messages.FORWARD_RULE_NEEDED, c.pos(),
+                                List.of(m.name(), reverseOnly.get(u.method().key()))));
+                    }
+                    todo.addAll(e.children());
+                }
+                case dev.fluxion.processor.ir.Stmt.Let l -> { if (l.init() != null) todo.push(l.init()); }
+                case dev.fluxion.processor.ir.Stmt.Assign a -> todo.push(a.value());
+                case dev.fluxion.processor.ir.Stmt.Return r -> { if (r.value() != null) todo.push(r.value()); }
+                case dev.fluxion.processor.ir.Stmt.ExprStmt x -> todo.push(x.expr());
+                case dev.fluxion.processor.ir.Stmt.Block b -> todo.addAll(b.stmts());
+                case dev.fluxion.processor.ir.Stmt.If i -> {
+                    todo.push(i.condition());
+                    todo.push(i.then());
+                    todo.push(i.otherwise());
+                }
+                case dev.fluxion.processor.ir.Stmt.While w -> {
+                    todo.push(w.condition());
+                    todo.push(w.body());
+                }
+                case dev.fluxion.processor.ir.Stmt.DoWhile w -> {
+                    todo.push(w.condition());
+                    todo.push(w.body());
+                }
+                case dev.fluxion.processor.ir.Stmt.For f -> {
+                    todo.addAll(f.init());
+                    if (f.condition() != null) {
+                        todo.push(f.condition());
+                    }
+                    todo.addAll(f.update());
+                    todo.push(f.body());
+                }
+                default -> { }
+            }
+        }
+        return out;
     }
 }

@@ -67,6 +67,33 @@ final class NestedAdapters {
         return out;
     }
 
+    /**
+     * The forward modes of a caller's adapters ({@code gGrad_xJvp}, through {@code gHvp}), by the
+     * adapter's name, for the caller's generated class.
+     */
+    static Map<String, TangentMethod> tangentsOf(List<DerivedMethod> adapters, List<NestedCall> calls) {
+        Map<String, TangentMethod> out = new LinkedHashMap<>();
+        for (DerivedMethod a : adapters) {
+            String key = a.method().self().key();
+            calls.stream().filter(n -> n.adapter().key().equals(key)).findFirst()
+                    .ifPresent(n -> out.put(a.method().name(), NestedForms.deriveForward(n, a)));
+        }
+        return out;
+    }
+
+    /**
+     * Whether the adapter of {@code n} will have a forward mode: where {@code g} has a
+     * Hessian-vector product and the call can be differentiated at all ({@link NestedForms#problem}).
+     *
+     * @param gTangent {@code g}'s forward mode where {@code g} is a method of the round (null if it has none)
+     * @param inRound whether {@code g} is a method of the round
+     */
+    static boolean hasForwardMode(NestedCall n, boolean inRound, TangentMethod gTangent, Elements elements) {
+        boolean hasHvp = inRound ? gTangent != null && Directional.of(gTangent).isPresent()
+                : compiledWithHvp(n.callee(), elements);
+        return NestedForms.problem(n, hasHvp).isEmpty();
+    }
+
     /** Whether {@code g}'s generated class, compiled earlier, declares {@code gHvp}. */
     private static boolean compiledWithHvp(Callee.UserMethod g, Elements elements) {
         TypeElement type = elements.getTypeElement(NestedForms.gradClassOf(g));

@@ -152,7 +152,9 @@ class NestedDifferentiationTest {
     }
 
     @Test
-    void theGradientOfATensorMethodIsRefusedWithTheReason() {
+    void theGradientOfATensorMethodWithoutAnHvpIsRefusedWithTheReason() {
+        // A Tensor method's gradient is differentiated through its fHvp (TensorNestedDifferentiationTest);
+        // one that calls another method has no fHvp yet.
         assertErrorOnLine("demo.T", """
                 package demo;
 
@@ -161,7 +163,10 @@ class NestedDifferentiationTest {
 
                 class T {
                     @Differentiable
-                    static Tensor loss(Tensor w) { return w.times(w).sum(); }
+                    static Tensor inner(Tensor w) { return w.times(w).sum(); }
+
+                    @Differentiable
+                    static Tensor loss(Tensor w) { return inner(w).times(2.0); }
 
                     @Differentiable
                     static Tensor penalty(Tensor w) {
@@ -170,7 +175,7 @@ class NestedDifferentiationTest {
                     }
                 }
                 """,
-                "cannot differentiate through TGrad.lossGrad(...).w(): loss returns Tensor", 12);
+                "cannot differentiate through TGrad.lossGrad(...).w(): loss has no Hessian-vector product lossHvp", 15);
     }
 
     @Test

@@ -30,7 +30,7 @@ public enum Messages {
             "read the gradient as OtherGrad.gGrad(args).x(), one component per call, or call {0} outside @Differentiable code"),
     NESTED_CALL(
             "cannot differentiate through {0}: {1}",
-            "differentiating a gradient needs the Hessian-vector product of a scalar method on double and double[] inputs; write the inner derivative out, or detach it (call it outside @Differentiable code and pass the result as @NoGrad)"),
+            "differentiating a gradient needs the Hessian-vector product of the method: one returning double, on double and double[] inputs, or a scalar Tensor; write the inner derivative out, or detach it (call it outside @Differentiable code and pass the result as @NoGrad)"),
     UNKNOWN_METHOD(
             "cannot differentiate a call to {0}: it is neither @Differentiable nor a known operation",
             "annotate {0} with @Differentiable, or use a Tensor/F/Math operation"),
@@ -112,6 +112,12 @@ public enum Messages {
     TANGENT_MISMATCH(
             "forward-mode check failed for {0}: at {1}, along a random direction, {0}Jvp gives the tangent {2}, central differences of {0} give {3}",
             "the tangent rule used here is wrong: report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),
+    FORWARD_RULE_MISMATCH(
+            "forward-mode check failed for {0}: at {1}, along a random direction, the rule gives the tangent {2}, central differences of {4} give {3}",
+            "the forward rule is wrong: it must return the derivative of {4} along the tangents (J·v); fix it, or turn its check off with @Derivative(verify = false)"),
+    FORWARD_RULE_NEEDED(
+            "{0} gets no forward mode ({0}Jvp, {0}Hvp): it calls {1}, whose @Derivative rule is reverse only, and the tangent of a result that is not a scalar cannot be had from a reverse rule in one pass",
+            "add a forward rule beside the reverse one: @Derivative(of = \"{1}\", mode = Derivative.Mode.FORWARD), taking {1}'s parameters and their tangents and returning the tangent of its result; {0}Grad and {0}Vjp are unaffected"),
     HVP_MISMATCH(
             "second-order check failed for {0}: at {1}, along a random direction v, {0}Hvp gives H·v = {2}, central differences of {0}Grad along v give {3}",
             "a second-order rule used here is wrong: report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),

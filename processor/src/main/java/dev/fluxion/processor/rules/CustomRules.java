@@ -12,6 +12,7 @@ import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.Messages;
 import dev.fluxion.processor.model.Names;
+import dev.fluxion.processor.model.TangentMethod;
 import dev.fluxion.processor.parse.DerivativeAnnotations;
 import dev.fluxion.processor.parse.Signatures;
 import dev.fluxion.processor.parse.TypeMapper;
@@ -31,6 +32,11 @@ import javax.lang.model.element.TypeElement;
  * method whose forward pass calls {@code f} itself and whose backward pass calls {@code r}, so the
  * generated {@code fVjp}/{@code fGrad} and every caller's chain rule use the rule. Its signature is
  * checked here; its mathematics by the verifier, like any derived method.
+ * <p>
+ * A forward rule {@code t(x1..xn, x1_dot..xk_dot)} ({@code mode = FORWARD}) gives {@code f} a
+ * forward mode ({@link #deriveForward}): {@code fJvp} returns {@code f(x..)} and {@code t(x.., x_dot..)},
+ * and callers' forward modes call that {@code fJvp}. Without one, a primal of scalars alone gets its
+ * forward mode from the reverse rule ({@link #forwardFromReverse}).
  */
 public final class CustomRules {
     private CustomRules() {}
@@ -162,5 +168,144 @@ public final class CustomRules {
                 new Expr.Var(value, self.returnType(), Pos.NONE), cotangent,
                 List.of(new Stmt.Let(grad, gradType, ruleCall, pos)), gradients, saved,
                 List.of(Names.capitalize(self.name()) + "Backward"));
+    }
+
+    /** The tangent's type of an input or result of type {@code t}: double for scalars, else {@code t}. */
+    private static Type tangentType(Type t) {
+        return t.isFloatingScalar() ? Type.Prim.DOUBLE : t;
+    }
+
+    /** Problems with a forward rule's signature against its primal (empty when it matches). */
+    public static List<Diagnostic> checkForward(ExecutableElement rule, ExecutableElement primal, Pos at) {
+        Callee.UserMethod m = Signatures.userMethod(primal);
+        List<Type> want = new ArrayList<>(m.paramTypes());
+        List<String> names = new ArrayList<>(m.paramNames());
+        for (int i = 0; i < m.paramTypes().size(); i++) {
+            if (m.differentiable().get(i)) {
+                want.add(tangentType(m.paramTypes().get(i)));
+                names.add(Names.tangent(m.paramNames().get(i)));
+            }
+        }
+        Type wantRet = tangentType(m.returnType());
+        List<String> problems = new ArrayList<>();
+        if (!primal.getModifiers().contains(Modifier.STATIC) || !rule.getModifiers().contains(Modifier.STATIC)) {
+            problems.add("both must be static");
+        }
+        if (rule.getParameters().size() != want.size()) {
+            problems.add("it takes " + rule.getParameters().size() + " parameters, not " + want.size()
+                    + " (the primal's, then one tangent per differentiable input)");
+        } else {
+            for (int i = 0; i < want.size(); i++) {
+                Type got = TypeMapper.map(rule.getParameters().get(i).asType());
+                if (!want.get(i).equals(got)) {
+                    problems.add("parameter " + (i + 1) + " is " + got.javaName() + ", not " + want.get(i).javaName()
+                            + (i < m.paramTypes().size() ? "" : " (the tangent of `" + names.get(i).replace("_dot", "") + "`)"));
+                }
+            }
+        }
+        Type ret = TypeMapper.map(rule.getReturnType());
+        if (!ret.equals(wantRet)) {
+            problems.add("it returns " + ret.javaName() + ", not " + wantRet.javaName() + " (the tangent of the result)");
+        }
+        if (primal.getAnnotation(dev.fluxion.annotation.Differentiable.class) != null) {
+            problems.add("the primal is @Differentiable, whose forward mode is derived from its body");
+        } else if (DerivativeAnnotations.ruleOf(primal).isEmpty()) {
+            problems.add(primal.getSimpleName() + " has no reverse rule, which fGrad and every caller's backward pass need");
+        }
+        if (problems.isEmpty()) {
+            return List.of();
+        }
+        List<String> params = new ArrayList<>();
+        for (int i = 0; i < want.size(); i++) {
+            params.add(want.get(i).javaName().replace("dev.fluxion.", "") + " " + names.get(i));
+        }
+        String expected = "static " + wantRet.javaName().replace("dev.fluxion.", "") + " " + rule.getSimpleName() + "("
+                + String.join(", ", params) + "), beside a reverse rule @Derivative(of = \"" + primal.getSimpleName() + "\")";
+        return List.of(Diagnostic.error(Messages.DERIVATIVE_SIGNATURE, at, rule.getSimpleName().toString(),
+                primal.getSimpleName().toString(), String.join("; ", problems), expected));
+    }
+
+    /**
+     * The forward mode of a primal with a forward rule: {@code value = Owner.f(x..)},
+     * {@code tangent = Owner.t(x.., x_dot..)}, on the parameters of {@code reverse}'s method (the
+     * primal's derived method, whose name the writer pairs it with).
+     */
+    public static TangentMethod deriveForward(DerivedMethod reverse, ExecutableElement rule, Pos pos) {
+        MethodIr method = reverse.method();
+        Callee.UserMethod self = method.self();
+        Names.Scope scope = new Names.Scope(new HashSet<>(self.paramNames()));
+        List<Expr> args = new ArrayList<>();
+        method.params().forEach(p -> args.add(new Expr.Var(p.name(), p.type(), Pos.NONE)));
+        List<Param> tangents = tangentParams(method, scope);
+        List<Expr> ruleArgs = new ArrayList<>(args);
+        tangents.forEach(t -> ruleArgs.add(new Expr.Var(t.name(), t.type(), Pos.NONE)));
+        String owner = self.ownerQualifiedName();
+        Type tangentType = tangentType(self.returnType());
+        String value = scope.fresh(Names.VALUE);
+        String tangent = scope.fresh(Names.tangent(Names.result()));
+        List<Stmt> body = List.of(
+                new Stmt.Let(value, self.returnType(), new Expr.Call(new Callee.Static(owner, self.name()), args,
+                        self.returnType(), pos), pos),
+                new Stmt.Let(tangent, tangentType, new Expr.Call(new Callee.Static(owner, rule.getSimpleName().toString()),
+                        ruleArgs, tangentType, pos), pos));
+        return new TangentMethod(method, body, new Expr.Var(value, self.returnType(), Pos.NONE),
+                resultTangent(new Expr.Var(tangent, tangentType, Pos.NONE), self.returnType()), tangents);
+    }
+
+    /**
+     * The forward mode of a primal with a reverse rule alone, where the result and every
+     * differentiable input is a scalar: the gradient {@code r(x.., 1)} is the whole Jacobian, so the
+     * tangent is {@code Σ ∂f/∂x_i · x_i_dot}, exact, for one call of the rule. Empty for any other
+     * primal (a Tensor or array result needs one call of the reverse rule per element).
+     */
+    public static Optional<TangentMethod> forwardFromReverse(DerivedMethod reverse, ExecutableElement rule, Pos pos) {
+        MethodIr method = reverse.method();
+        Callee.UserMethod self = method.self();
+        if (!self.returnType().isFloatingScalar() || method.differentiableParams().isEmpty()
+                || !method.differentiableParams().stream().allMatch(p -> p.type().isFloatingScalar())) {
+            return Optional.empty();
+        }
+        Names.Scope scope = new Names.Scope(new HashSet<>(self.paramNames()));
+        List<Expr> args = new ArrayList<>();
+        method.params().forEach(p -> args.add(new Expr.Var(p.name(), p.type(), Pos.NONE)));
+        List<Param> tangents = tangentParams(method, scope);
+        String owner = self.ownerQualifiedName();
+        String value = scope.fresh(Names.VALUE);
+        String grad = scope.fresh(Names.calleeGradient(rule.getSimpleName().toString()));
+        Type gradType = TypeMapper.map(rule.getReturnType());
+        List<Expr> ruleArgs = new ArrayList<>(args);
+        ruleArgs.add(new Expr.Literal("1.0", Type.Prim.DOUBLE, Pos.NONE));
+        List<Stmt> body = List.of(
+                new Stmt.Let(value, self.returnType(), new Expr.Call(new Callee.Static(owner, self.name()), args,
+                        self.returnType(), pos), pos),
+                new Stmt.Let(grad, gradType, new Expr.Call(new Callee.Static(owner, rule.getSimpleName().toString()),
+                        ruleArgs, gradType, pos), pos));
+        Expr.Var gradVar = new Expr.Var(grad, gradType, Pos.NONE);
+        Expr sum = null;
+        for (int k = 0; k < tangents.size(); k++) {
+            Expr partial = tangents.size() == 1 && !(gradType instanceof Type.ArrayOf) ? gradVar
+                    : new Expr.ArrayRead(gradVar, new Expr.Literal(Integer.toString(k), Type.Prim.INT, Pos.NONE),
+                            Type.Prim.DOUBLE, Pos.NONE);
+            Expr term = new Expr.Binary(Expr.BinOp.TIMES, partial,
+                    new Expr.Var(tangents.get(k).name(), tangents.get(k).type(), Pos.NONE), Type.Prim.DOUBLE, Pos.NONE);
+            sum = sum == null ? term : new Expr.Binary(Expr.BinOp.PLUS, sum, term, Type.Prim.DOUBLE, Pos.NONE);
+        }
+        return Optional.of(new TangentMethod(method, body, new Expr.Var(value, self.returnType(), Pos.NONE),
+                resultTangent(sum, self.returnType()), tangents));
+    }
+
+    /** One tangent parameter per differentiable parameter, {@code x_dot}, of its type (as {@code fJvp} takes them). */
+    private static List<Param> tangentParams(MethodIr method, Names.Scope scope) {
+        List<Param> tangents = new ArrayList<>();
+        for (Param p : method.params()) {
+            if (p.differentiable()) {
+                tangents.add(new Param(scope.fresh(Names.tangent(p.name())), p.type(), true, p.pos()));
+            }
+        }
+        return tangents;
+    }
+
+    private static Expr resultTangent(Expr tangent, Type result) {
+        return result == Type.Prim.FLOAT ? new Expr.Cast(Type.Prim.FLOAT, tangent, Pos.NONE) : tangent;
     }
 }

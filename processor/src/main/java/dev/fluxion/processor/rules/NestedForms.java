@@ -11,6 +11,7 @@ import dev.fluxion.processor.ir.Type;
 import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.Names;
 import dev.fluxion.processor.model.NestedCall;
+import dev.fluxion.processor.model.TangentMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,25 +35,28 @@ public final class NestedForms {
     public static Optional<String> problem(NestedCall n, boolean hasHvp) {
         Callee.UserMethod g = n.callee();
         Type component = n.adapter().returnType();
-        if (g.returnType() != Type.Prim.DOUBLE) {
+        boolean tensor = g.returnType().isTensor();
+        if (g.returnType() != Type.Prim.DOUBLE && !tensor) {
             return Optional.of(g.name() + " returns " + g.returnType().javaName().replace("dev.fluxion.", "")
-                    + ": a gradient read inside differentiable code must be of a method returning double");
+                    + ": a gradient read inside differentiable code must be of a method returning double or a scalar Tensor");
         }
-        if (component != Type.Prim.DOUBLE && !component.equals(new Type.ArrayOf(Type.Prim.DOUBLE))) {
+        if (!supported(component, tensor)) {
             return Optional.of("the gradient of `" + g.paramNames().get(n.component()) + "` is a "
-                    + component.javaName().replace("dev.fluxion.", "") + "; only double and double[] inputs are supported");
+                    + component.javaName().replace("dev.fluxion.", "") + "; only "
+                    + (tensor ? "Tensor, " : "") + "double and double[] inputs are supported");
         }
         for (int i = 0; i < g.paramTypes().size(); i++) {
             Type t = g.paramTypes().get(i);
-            if (g.differentiable().get(i) && t != Type.Prim.DOUBLE && !t.equals(new Type.ArrayOf(Type.Prim.DOUBLE))) {
+            if (g.differentiable().get(i) && !supported(t, tensor)) {
                 return Optional.of("its input `" + g.paramNames().get(i) + "` is a " + t.javaName().replace("dev.fluxion.", "")
-                        + "; a gradient read inside differentiable code must be of a method whose differentiable inputs are double and double[]");
+                        + "; a gradient read inside differentiable code must be of a method whose differentiable inputs are "
+                        + (tensor ? "Tensors, " : "") + "double and double[]");
             }
         }
         if (!hasHvp) {
             return Optional.of(g.name() + " has no Hessian-vector product " + Names.hvpMethod(g.name())
-                    + ", which differentiates its gradient (generated for scalar code: double and double[] inputs, "
-                    + "loops, branches, Math calls, calls of such methods)");
+                    + ", which differentiates its gradient (generated for scalar code on double and double[] inputs and "
+                    + "for tensor code, with loops and branches, where the method calls no other method, layer or Module)");
         }
         return Optional.empty();
     }
@@ -103,8 +107,55 @@ public final class NestedForms {
                 List.of(Names.capitalize(g.name()) + "HessianVectorBackward"));
     }
 
-    /** {@code 0.0}, or {@code new double[x.length]} for an array {@code x}: a direction's zero part. */
+    /**
+     * The adapter's forward mode, {@code gGrad_xJvp(args, args_dot)}: the value {@code gGrad(args).x()}
+     * and the tangent {@code gHvp(args, args_dot).x()}, on the parameters of {@code adapter} (the
+     * adapter's derived method, whose name the writer pairs it with).
+     */
+    public static TangentMethod deriveForward(NestedCall n, DerivedMethod adapter) {
+        Callee.UserMethod g = n.callee();
+        MethodIr method = adapter.method();
+        Pos pos = n.pos();
+        Names.Scope scope = new Names.Scope(g.paramNames());
+        List<Expr> args = new ArrayList<>();
+        List<Param> tangents = new ArrayList<>();
+        for (Param p : method.params()) {
+            args.add(new Expr.Var(p.name(), p.type(), Pos.NONE));
+            if (p.differentiable()) {
+                tangents.add(new Param(scope.fresh(Names.tangent(p.name())), p.type(), true, p.pos()));
+            }
+        }
+        String gradClass = gradClassOf(g);
+        Type component = method.returnType();
+        String accessor = g.gradientNames().get(n.component());
+        Expr gradient = new Expr.Call(new Callee.Static(gradClass, Names.gradMethod(g.name())), List.copyOf(args),
+                new Type.Declared(gradClass + "." + Names.gradientRecord(g.name())), pos);
+        String value = scope.fresh(Names.VALUE);
+        List<Expr> hvpArgs = new ArrayList<>(args);
+        tangents.forEach(t -> hvpArgs.add(new Expr.Var(t.name(), t.type(), Pos.NONE)));
+        Type hvpType = new Type.Declared(gradClass + "." + Names.gradientRecord(Directional.name(g.name())));
+        String hvp = scope.fresh("hvp");
+        List<Stmt> body = List.of(
+                new Stmt.Let(value, component, new Expr.Call(new Callee.Instance(accessor), List.of(gradient), component,
+                        pos), pos),
+                new Stmt.Let(hvp, hvpType, new Expr.Call(new Callee.Static(gradClass, Names.hvpMethod(g.name())), hvpArgs,
+                        hvpType, pos), pos));
+        Expr tangent = new Expr.Call(new Callee.Instance(accessor), List.of(new Expr.Var(hvp, hvpType, Pos.NONE)),
+                component, Pos.NONE);
+        return new TangentMethod(method, body, new Expr.Var(value, component, Pos.NONE), tangent, tangents);
+    }
+
+    /** The input types a nested gradient supports: double and double[], and Tensor for a Tensor method. */
+    private static boolean supported(Type t, boolean tensorMethod) {
+        return t == Type.Prim.DOUBLE || t.equals(new Type.ArrayOf(Type.Prim.DOUBLE)) || tensorMethod && t.isTensor();
+    }
+
+    /** {@code 0.0}, {@code new double[x.length]} or {@code zerosLike(x)}: a direction's zero part. */
     private static Expr zeroLike(Expr.Var x) {
+        if (x.type().isTensor()) {
+            return new Expr.Call(new Callee.Known(dev.fluxion.processor.ir.Op.ZEROS_LIKE), List.of(x), Type.TENSOR,
+                    Pos.NONE);
+        }
         if (x.type() instanceof Type.ArrayOf arr) {
             return new Expr.NewArray(arr, List.of(), new Expr.ArrayLength(x, Pos.NONE), Pos.NONE);
         }

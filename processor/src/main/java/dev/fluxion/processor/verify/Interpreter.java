@@ -499,8 +499,10 @@ final class Interpreter {
             }
             var gradient = registry.gradient(s.ownerQualifiedName(), s.name());
             if (gradient.isPresent()) {
-                // OtherGrad.fGrad(x) and fHvp(x, v) inside a nested call's adapter: seed 1.
-                return backward(Interpreter.this.forward(gradient.get(), args), 1.0);
+                // OtherGrad.fGrad(x) and fHvp(x, v) inside a nested call's adapter: seed 1 (a Tensor of
+                // ones for a Tensor method's scalar result, as the generated fGrad seeds it).
+                Pullback p = Interpreter.this.forward(gradient.get(), args);
+                return backward(p, p.value() instanceof dev.fluxion.Tensor t ? dev.fluxion.Tensor.onesLike(t) : 1.0);
             }
             var plain = registry.plain(s.ownerQualifiedName() + "#" + s.name());
             if (plain.isPresent()) {

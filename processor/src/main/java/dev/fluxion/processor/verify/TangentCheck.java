@@ -33,8 +33,18 @@ final class TangentCheck {
     private TangentCheck() {}
 
     static List<Diagnostic> check(TangentMethod t, DerivedMethod reverse, Registry registry, InputSpec spec) {
+        return check(t, reverse, registry, spec, null);
+    }
+
+    /**
+     * As {@link #check(TangentMethod, DerivedMethod, Registry, InputSpec)}; where {@code rule} is not
+     * null the forward mode comes from a {@code @Derivative} rule (its body calls the primal and the
+     * rule, plain methods the interpreter runs), and a mismatch is reported at the rule.
+     */
+    static List<Diagnostic> check(TangentMethod t, DerivedMethod reverse, Registry registry, InputSpec spec,
+                                  VerificationPhase.RuleSite rule) {
         MethodIr m = t.method();
-        if (m.takesModel() || callsUserCode(t.body())) {
+        if (m.takesModel() || rule == null && callsUserCode(t.body())) {
             return List.of();
         }
         Inputs gen = new Inputs(m, spec, List.of());
@@ -98,6 +108,11 @@ final class TangentCheck {
                 // Rounding inside the method hides the derivative from finite differences (1e17 + x);
                 // forward and reverse mode, derived independently, agree.
                 continue;
+            }
+            if (wrong >= 0 && rule != null) {
+                return List.of(new Diagnostic(Kind.ERROR, Messages.FORWARD_RULE_MISMATCH, rule.pos(), List.of(
+                        rule.display(), p.describe(inputs), Numbers.brief(box(tangent)), Numbers.brief(box(fd[0])),
+                        m.name())));
             }
             if (wrong >= 0) {
                 return List.of(new Diagnostic(Kind.ERROR, Messages.TANGENT_MISMATCH, m.pos(), List.of(m.name(),

@@ -25,6 +25,9 @@ public final class VerificationPhase {
     /** One method to verify: its element (where to report), derivation and declared shapes. */
     private record Entry(Element element, DerivedMethod derived, InputSpec spec, boolean wanted, String display) {}
 
+    /** Where a forward mode that comes from a {@code @Derivative} rule is reported, and under what name. */
+    record RuleSite(String display, dev.fluxion.processor.ir.Pos pos) {}
+
     private final List<Entry> entries = new ArrayList<>();
     private final List<DerivedMethod> callable = new ArrayList<>();
     private final List<MethodIr> plain = new ArrayList<>();
@@ -32,6 +35,8 @@ public final class VerificationPhase {
     private final List<TangentMethod> tangents = new ArrayList<>();
     /** Per tangent entry, the derivation of its {@code fDirectional} where it has an {@code fHvp}, else null. */
     private final List<DerivedMethod> directionals = new ArrayList<>();
+    /** Per tangent entry, the rule it comes from (null for a derived forward mode). */
+    private final List<RuleSite> ruleSites = new ArrayList<>();
 
     /** Adds a method's forward mode ({@code fJvp}), checked against central differences of the method. */
     public void addTangent(ExecutableElement element, DerivedMethod derived, TangentMethod tangent, InputSpec spec) {
@@ -39,6 +44,20 @@ public final class VerificationPhase {
         tangentEntries.add(new Entry(element, derived, spec, d == null || d.verify(), derived.method().name()));
         tangents.add(tangent);
         directionals.add(null);
+        ruleSites.add(null);
+    }
+
+    /**
+     * Adds the forward mode a {@code @Derivative} rule gives its primal ({@code reverse} is the
+     * primal's derived method), checked against central differences of the primal and reported at
+     * {@code pos} of {@code rule} as {@code display}.
+     */
+    public void addRuleTangent(Element rule, DerivedMethod reverse, TangentMethod tangent, InputSpec spec,
+                               boolean wanted, String display, dev.fluxion.processor.ir.Pos pos) {
+        tangentEntries.add(new Entry(rule, reverse, spec, wanted, display));
+        tangents.add(tangent);
+        directionals.add(null);
+        ruleSites.add(new RuleSite(display, pos));
     }
 
     /**
@@ -146,7 +165,8 @@ public final class VerificationPhase {
                     continue;
                 }
                 try {
-                    List<Diagnostic> first = TangentCheck.check(tangents.get(i), e.derived(), registry, e.spec());
+                    List<Diagnostic> first = TangentCheck.check(tangents.get(i), e.derived(), registry, e.spec(),
+                            ruleSites.get(i));
                     first.forEach(d -> report.accept(d, e.element()));
                     // A wrong tangent rule is one error: fHvp, built on the same rules, is then not checked.
                     if (directionals.get(i) != null && first.isEmpty()) {
@@ -162,6 +182,7 @@ public final class VerificationPhase {
             tangentEntries.clear();
             tangents.clear();
             directionals.clear();
+            ruleSites.clear();
             entries.clear();
             callable.clear();
             plain.clear();

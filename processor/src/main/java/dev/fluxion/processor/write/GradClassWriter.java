@@ -57,6 +57,18 @@ public final class GradClassWriter {
     public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods,
                                  java.util.Map<String, dev.fluxion.processor.model.TangentMethod> tangents,
                                  java.util.Map<String, String> directional) {
+        return write(packageName, ownerSimpleName, methods, tangents, directional, java.util.Map.of());
+    }
+
+    /**
+     * The generated file, as {@link #write(String, String, List, java.util.Map, java.util.Map)}, with
+     * {@code fHvp(model, ...)} with respect to the Parameters for each {@code Module} method in
+     * {@code parameterHvps} (by method name).
+     */
+    public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods,
+                                 java.util.Map<String, dev.fluxion.processor.model.TangentMethod> tangents,
+                                 java.util.Map<String, String> directional,
+                                 java.util.Map<String, dev.fluxion.processor.model.ParameterHvp> parameterHvps) {
         ClassName owner = ClassName.get(packageName, ownerSimpleName.split("\\.")[0],
                 java.util.Arrays.copyOfRange(ownerSimpleName.split("\\."), 1, ownerSimpleName.split("\\.").length));
         TypeSpec.Builder type = TypeSpec.classBuilder(Names.gradClass(ownerSimpleName))
@@ -73,7 +85,8 @@ public final class GradClassWriter {
         for (DerivedMethod d : methods) {
             ClassName gradClass = ClassName.get(packageName, Names.gradClass(ownerSimpleName));
             // A directional-derivative method and a nested call's adapter exist only in the generated class: their docs link there.
-            ClassName docOwner = directional.containsValue(d.method().name())
+            ClassName docOwner = directional.containsValue(d.method().name()) || parameterHvps.values().stream()
+                    .anyMatch(h -> h.directional().equals(d.method().name()))
                     || Names.isNestedGradient(d.method().name()) ? gradClass : owner;
             new PerMethod(d, docOwner, gradClass, sites, taken).addTo(type);
             var tangent = tangents.get(d.method().name());
@@ -86,6 +99,10 @@ public final class GradClassWriter {
                 if (directional.containsKey(d.method().name())) {
                     TangentWriter.addHvp(type, tangent, directional.get(d.method().name()), owner, gradClass);
                 }
+            }
+            var parameterHvp = parameterHvps.get(d.method().name());
+            if (parameterHvp != null && d.method().takesModel()) {
+                TangentWriter.addParameterHvp(type, d.method(), parameterHvp, owner, gradClass);
             }
         }
         if (sites.table() != null) {

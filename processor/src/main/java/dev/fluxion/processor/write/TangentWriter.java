@@ -156,6 +156,40 @@ final class TangentWriter {
         type.addMethod(h.build());
     }
 
+    /**
+     * Adds {@code fHvp(model, args, w_dot, ...)} of a {@code Module} method {@code m}: the
+     * Hessian-vector product with respect to its Parameters, through the gradient of the parameter
+     * form's directional derivative, reading the Parameters from the model.
+     */
+    static void addParameterHvp(TypeSpec.Builder type, MethodIr m, dev.fluxion.processor.model.ParameterHvp h,
+                                ClassName owner, ClassName gradClass) {
+        ClassName record = gradClass.nestedClass(Names.gradientRecord(h.directional()));
+        MethodSpec.Builder b = MethodSpec.methodBuilder(Names.hvpMethod(m.name()))
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(record)
+                .addParameter(owner, Names.MODEL);
+        List<String> args = new java.util.ArrayList<>();
+        for (List<String> path : h.paths()) {
+            args.add(Names.MODEL + "." + String.join(".", path));
+        }
+        for (Param p : m.params()) {
+            b.addParameter(JavaTypes.of(p.type()), p.name());
+            args.add(p.name());
+        }
+        for (Param p : h.tangents()) {
+            b.addParameter(JavaTypes.of(p.type()), p.name());
+            args.add(p.name());
+        }
+        b.addJavadoc("The Hessian-vector product of {@link $T#$N} with respect to the model's Parameters, in the\n"
+                + "direction\n$L\n(one tensor per Parameter, of its shape, in the order the method first reads them):\n"
+                + "each component of the result is {@code H·v} for that Parameter, and {@code value()} is\n"
+                + "{@code ⟨∇f, v⟩}. The method's own arguments are held fixed. One forward and one backward pass\n"
+                + "of the tangent program {@code $N}; the Parameters' {@code grad()} are left untouched.\n",
+                owner, m.name(), String.join(", ", h.tangents().stream().map(p -> "{@code " + p.name() + "}").toList()),
+                h.directional());
+        b.addStatement("return $N($L)", Names.gradMethod(h.directional()), String.join(", ", args));
+        type.addMethod(b.build());
+    }
+
     private static String fresh(String base, java.util.Set<String> taken) {
         String n = base;
         while (taken.contains(n)) {
