@@ -16,13 +16,19 @@ import jdk.incubator.vector.VectorSpecies;
  * on whatever thread): lane {@code l} accumulates the terms {@code p ≡ l (mod lanes)} in order
  * with fused multiply-adds, the lanes are added in a fixed pairwise tree, then the last
  * {@code k mod lanes} terms in order. So results are the same bits on every call, and differ from
- * {@link GemmReference} by rounding only. Only loaded when the Vector API is present.
+ * {@link GemmReference} by rounding only. With 16 lanes a full tile's sixteen lane sums are formed
+ * together by vector halvings in that same tree ({@link #sumTile}). Only loaded when the Vector API
+ * is present.
  */
 final class GemmNt {
     private GemmNt() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    /** Vectors of 8, 4 and 2 lanes, for summing the 16 lanes of a tile's elements ({@link #sumTile}). */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Float> S2 = FloatVector.SPECIES_64;
     /** Tile rows of A (and of C). */
     static final int MR = 4;
     /** Tile rows of B (columns of C). */
@@ -51,30 +57,15 @@ final class GemmNt {
                 int mr = Math.min(MR, m - i0);
                 int ai = aOff + i0 * lda;
                 int bj = bOff + j0 * ldb;
-                if (mr == MR && nr == NR && L == 16) {
-                    int ci = cOff + i0 * ldc + j0;
-                    kernel(kv, a, ai, lda, b, bj, ldb, tile);
-                    sumTile(tile);
-                    if (k != kv) {
-                        for (int e = 0; e < MR * NR; e++) {
-                            int r = e / NR, q = e % NR;
-                            float sum = tile[e];
-                            for (int p = kv, ar = ai + r * lda, bq = bj + q * ldb; p < k; p++) {
-                                sum = Math.fma(a[ar + p], b[bq + p], sum);
-                            }
-                            tile[e] = sum;
-                        }
-                    }
-                    for (int e = 0; e < MR * NR; e++) {
-                        int idx = ci + (e / NR) * ldc + e % NR;
-                        c[idx] = accumulate ? c[idx] + tile[e] : tile[e];
-                    }
-                    continue;
-                }
+                int ci = cOff + i0 * ldc + j0;
                 if (mr == MR && nr == NR) {
                     kernel(kv, a, ai, lda, b, bj, ldb, tile);
-                    finish(k, kv, mr, nr, a, ai, lda, b, bj, ldb, tile, c, cOff + i0 * ldc + j0, ldc, accumulate);
-                    continue;
+                    if (L == 16) {
+                        // The sixteen elements' lanes summed at once (laneSum's tree), then their last terms.
+                        sumTile(tile);
+                        finishSummed(k, kv, a, ai, lda, b, bj, ldb, tile, c, ci, ldc, accumulate);
+                        continue;
+                    }
                 } else {
                     for (int r = 0; r < mr; r++) {
                         for (int q = 0; q < nr; q++) {
@@ -82,7 +73,7 @@ final class GemmNt {
                         }
                     }
                 }
-                finish(k, kv, mr, nr, a, ai, lda, b, bj, ldb, tile, c, cOff + i0 * ldc + j0, ldc, accumulate);
+                finish(k, kv, mr, nr, a, ai, lda, b, bj, ldb, tile, c, ci, ldc, accumulate);
             }
         }
     }
@@ -139,10 +130,6 @@ final class GemmNt {
         c32.intoArray(tile, 14 * L);
         c33.intoArray(tile, 15 * L);
     }
-
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Float> S2 = FloatVector.SPECIES_64;
 
     /**
      * Sums each of the sixteen 16-lane groups that {@link #kernel} wrote, in the tree of
@@ -205,6 +192,22 @@ final class GemmNt {
         for (int r = 0; r < mr; r++) {
             for (int q = 0; q < nr; q++) {
                 float s = laneSum(tile, (r * NR + q) * L);
+                int ar = ai + r * lda, bq = bj + q * ldb;
+                for (int p = kv; p < k; p++) {
+                    s = Math.fma(a[ar + p], b[bq + p], s);
+                }
+                int idx = ci + r * ldc + q;
+                c[idx] = accumulate ? c[idx] + s : s;
+            }
+        }
+    }
+
+    /** {@link #finish} for a full tile whose lanes {@link #sumTile} has summed: {@code tile[r·NR + q]}. */
+    private static void finishSummed(int k, int kv, float[] a, int ai, int lda, float[] b, int bj, int ldb,
+                                     float[] tile, float[] c, int ci, int ldc, boolean accumulate) {
+        for (int r = 0; r < MR; r++) {
+            for (int q = 0; q < NR; q++) {
+                float s = tile[r * NR + q];
                 int ar = ai + r * lda, bq = bj + q * ldb;
                 for (int p = kv; p < k; p++) {
                     s = Math.fma(a[ar + p], b[bq + p], s);
