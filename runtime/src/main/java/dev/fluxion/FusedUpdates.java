@@ -1,6 +1,8 @@
 package dev.fluxion;
 
 import dev.fluxion.kernel.AdamKernel;
+import dev.fluxion.kernel.SgdKernel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whole optimizer updates as one pass over a parameter's storage, for the optimizers of
@@ -36,6 +38,44 @@ public final class FusedUpdates {
         } else {
             AdamKernel.step(n, param.d, param.offset, grad.d, grad.offset, m.d, m.offset, v.d, v.offset,
                     beta1, beta2, eps, weightDecay, decayFactor, biasCorrection2Sqrt, stepSize);
+        }
+        return true;
+    }
+
+    /**
+     * One SGD step of {@code param} with weight decay and momentum as {@link SgdKernel#step}
+     * describes, if {@code param}, {@code grad} and the momentum buffer (when there is one) are
+     * contiguous, of one floating dtype and one shape, and the updated tensors have storages of
+     * their own. Without momentum ({@code momentumBuffer} null) it is {@code p += (g + p·λ)·(−lr)}.
+     *
+     * @param momentumBuffer the buffer to update, null when momentum is off
+     * @param first whether the buffer is new (it is set to the decayed gradient, not read)
+     * @return whether the update was done
+     */
+    public static boolean sgdStep(Tensor param, Tensor grad, @Nullable Tensor momentumBuffer, double lr,
+                                  double weightDecay, double momentum, double dampening, boolean nesterov,
+                                  boolean first) {
+        if (!InPlace.fusable(param, grad) || !param.dtype.isFloatingPoint() || hasExpandedDim(param)
+                || sharesStorage(param, grad)) {
+            return false;
+        }
+        if (momentumBuffer != null && (!InPlace.fusable(param, momentumBuffer) || sharesStorage(param, momentumBuffer)
+                || sharesStorage(grad, momentumBuffer))) {
+            return false;
+        }
+        int n = param.numel();
+        if (momentumBuffer == null) {
+            if (param.f != null) {
+                SgdKernel.stepNoMomentum(n, param.f, param.offset, grad.f, grad.offset, lr, weightDecay);
+            } else {
+                SgdKernel.stepNoMomentum(n, param.d, param.offset, grad.d, grad.offset, lr, weightDecay);
+            }
+        } else if (param.f != null) {
+            SgdKernel.step(n, param.f, param.offset, grad.f, grad.offset, momentumBuffer.f, momentumBuffer.offset,
+                    lr, weightDecay, momentum, dampening, nesterov, first);
+        } else {
+            SgdKernel.step(n, param.d, param.offset, grad.d, grad.offset, momentumBuffer.d, momentumBuffer.offset,
+                    lr, weightDecay, momentum, dampening, nesterov, first);
         }
         return true;
     }

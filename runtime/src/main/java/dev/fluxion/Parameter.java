@@ -57,6 +57,23 @@ public final class Parameter extends Tensor {
     }
 
     /**
+     * {@code grad += g} where the caller hands {@code g} over: when there is no gradient yet and
+     * {@code g} is a dense tensor of this parameter's dtype and shape that owns its whole storage,
+     * {@code g} itself becomes the gradient buffer (no copy); otherwise as {@link #accumulateGrad}.
+     * Generated backward code calls it with an adjoint it has just computed and reads no more; the
+     * caller must not read or write {@code g} afterwards, since later steps accumulate into it.
+     */
+    public synchronized void accumulateOwnedGrad(Tensor g) {
+        if (grad == null && g.buffer == null && buffer == null && g.dtype == dtype && g.offset == 0
+                && g.isContiguous() && java.util.Arrays.equals(g.shape, shape) && g.numel() > 0
+                && (g.f != null ? g.f.length == g.numel() && g.f != f : g.d.length == g.numel() && g.d != d)) {
+            grad = g;
+            return;
+        }
+        accumulateGrad(g);
+    }
+
+    /**
      * {@code grad += a·b} for matrices {@code a} [m, k] and {@code b} [k, n] whose product has this
      * parameter's shape [m, n]: the weight gradient of a product, accumulated by the matrix kernel
      * straight into the gradient buffer (allocated as zeros on first use), with no [m, n]

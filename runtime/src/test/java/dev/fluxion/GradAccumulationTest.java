@@ -114,4 +114,44 @@ class GradAccumulationTest {
                 () -> w.accumulateProduct(Tensor.zeros(4, 3), Tensor.zeros(3, 5)));
         assertEquals(true, e.getMessage().contains("[4, 6]"), e.getMessage());
     }
+
+    @Test
+    void anOwnedGradientIsAdoptedWithoutACopyAndThenAccumulatedInto() {
+        Parameter w = Parameter.of(Tensor.zeros(DType.FLOAT64, 2, 3));
+        Tensor g = Tensor.of(new double[][] {{1, 2, 3}, {4, 5, 6}});
+        w.accumulateOwnedGrad(g);
+        assertSame(g, w.grad(), "the first owned gradient becomes the buffer");
+        w.accumulateOwnedGrad(Tensor.of(new double[][] {{0.5, 0.5, 0.5}, {1, 1, 1}}));
+        assertSame(g, w.grad(), "later ones are added into it");
+        assertArrayEquals(new double[] {1.5, 2.5, 3.5, 5, 6, 7}, w.grad().toDoubleArray(), 0);
+    }
+
+    @Test
+    void anOwnedGradientThatIsAViewOrOfAnotherLayoutIsCopiedNotAdopted() {
+        Tensor base = Tensor.of(new double[][] {{1, 2}, {3, 4}, {5, 6}});
+        Parameter w = Parameter.of(Tensor.zeros(DType.FLOAT64, 2, 3));
+        Tensor view = base.t(); // [2, 3], strides [1, 2]
+        w.accumulateOwnedGrad(view);
+        assertEquals(false, w.grad() == view);
+        assertArrayEquals(new double[] {1, 3, 5, 2, 4, 6}, w.grad().toDoubleArray(), 0);
+        Parameter row = Parameter.of(Tensor.zeros(DType.FLOAT64, 2));
+        Tensor window = base.reshape(6).slice(0, 0, 2); // offset 0, but a window of a larger storage: {1, 2}
+        row.accumulateOwnedGrad(window);
+        assertEquals(false, row.grad() == window);
+        row.grad().addInPlace(Tensor.of(1.0, 1.0), 1);
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, base.reshape(6).toDoubleArray(), 0,
+                "accumulating must not write into the storage the window came from");
+        Parameter broadcast = Parameter.of(Tensor.zeros(DType.FLOAT64, 2, 3));
+        broadcast.accumulateOwnedGrad(Tensor.of(1.0, 2.0, 3.0)); // broadcasts along the rows
+        assertArrayEquals(new double[] {1, 2, 3, 1, 2, 3}, broadcast.grad().toDoubleArray(), 0);
+    }
+
+    @Test
+    void theParametersOwnValuesAreNeverAdoptedAsItsGradient() {
+        Parameter w = Parameter.of(Tensor.of(1.0, 2.0));
+        w.accumulateOwnedGrad(w);
+        assertEquals(false, w.grad() == (Tensor) w);
+        w.grad().addInPlace(Tensor.of(1.0, 1.0), 1);
+        assertArrayEquals(new double[] {1, 2}, w.toDoubleArray(), 0);
+    }
 }

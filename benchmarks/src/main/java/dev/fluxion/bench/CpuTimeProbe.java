@@ -29,8 +29,21 @@ public final class CpuTimeProbe {
         gemm.threads = 1;
         gemm.setUp();
         FlopCounter counter = new FlopCounter();
+        // GFLOP/s beside the time for these: the FMA peak and the products, in one process.
+        Map<String, Double> flops = new java.util.HashMap<>();
+        FmaPeakBenchmark peak = new FmaPeakBenchmark();
+        work.put("peak.fmaChains", () -> peak.fmaChains(counter));
+        flops.put("peak.fmaChains", 2.0 * jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() * 12 * 100_000);
+        SgemmBenchmark sgemm = new SgemmBenchmark();
+        sgemm.n = 1024;
+        sgemm.threads = 1;
+        sgemm.setUp();
+        work.put("gemm.sgemm1024", () -> sgemm.sgemm(counter));
+        flops.put("gemm.sgemm1024", 2.0 * 1024 * 1024 * 1024);
         work.put("gemm.w4.forward", () -> gemm.forward(counter));
         work.put("gemm.w4.weightGradient", () -> gemm.weightGradient(counter));
+        flops.put("gemm.w4.forward", 2.0 * 64 * 256 * 784);
+        flops.put("gemm.w4.weightGradient", 2.0 * 64 * 256 * 784);
         CpuTimeWorkloads.register(work);
         dev.fluxion.bench.gmm.GmmBenchmark gmm = dev.fluxion.bench.gmm.GmmBenchmark.issueSize();
         work.put("gmm.objective", gmm::objective);
@@ -66,8 +79,10 @@ public final class CpuTimeProbe {
             for (int b = 0; b < us.length; b++) {
                 us[b] /= steps;
             }
-            System.out.printf("%-28s min %10.3f  median %10.3f  µs CPU per call or step (%d calls per batch)%n",
-                    e.getKey(), us[0], us[us.length / 2], perBatch);
+            Double f = flops.get(e.getKey());
+            String rate = f == null ? "" : String.format("  %.1f GFLOP/s (min)", f / us[0] / 1e3);
+            System.out.printf("%-28s min %10.3f  median %10.3f  µs CPU per call or step (%d calls per batch)%s%n",
+                    e.getKey(), us[0], us[us.length / 2], perBatch, rate);
         }
     }
 }

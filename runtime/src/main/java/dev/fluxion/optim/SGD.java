@@ -1,5 +1,6 @@
 package dev.fluxion.optim;
 
+import dev.fluxion.FusedUpdates;
 import dev.fluxion.Parameter;
 import dev.fluxion.Tensor;
 import java.util.Collection;
@@ -140,6 +141,9 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void update(int index, Parameter param, Tensor grad) {
+        if (fusedUpdate(index, param, grad)) {
+            return;
+        }
         Tensor d = options.weightDecay() != 0 ? grad.plus(param.times(options.weightDecay())) : grad;
         double momentum = options.momentum();
         if (momentum != 0) {
@@ -154,5 +158,29 @@ public final class SGD extends Optimizer {
             d = options.nesterov() ? d.plus(buf.times(momentum)) : buf;
         }
         param.addInPlace(d, -learningRate());
+    }
+
+    /**
+     * Weight decay or momentum as one pass over the parameter ({@link FusedUpdates#sgdStep}), which
+     * rounds as the tensor ops of {@link #update}; false (nothing done) where the operands do not
+     * allow it. Plain SGD is a single {@code addInPlace} already and stays on that path.
+     */
+    private boolean fusedUpdate(int index, Parameter param, Tensor grad) {
+        double momentum = options.momentum();
+        if (options.weightDecay() == 0 && momentum == 0) {
+            return false;
+        }
+        if (momentum == 0) {
+            return FusedUpdates.sgdStep(param, grad, null, learningRate(), options.weightDecay(), 0, 0, false, false);
+        }
+        @Nullable Tensor buf = momentumBuffers[index];
+        boolean first = buf == null;
+        Tensor target = first ? Tensor.zerosLike(param) : buf;
+        if (!FusedUpdates.sgdStep(param, grad, target, learningRate(), options.weightDecay(), momentum,
+                options.dampening(), options.nesterov(), first)) {
+            return false;
+        }
+        momentumBuffers[index] = target;
+        return true;
     }
 }

@@ -58,11 +58,11 @@ final class GemmTest {
         }
     }
 
-    /** Shapes that cross the K block (512), the N block (1024) and the M block, in every layout. */
+    /** Shapes that cross the K block (1024), the N block (1024) and the M block, in every layout. */
     @Test
     void bothPrecisionsMatchAcrossCacheBlocks() {
         Random rnd = new Random(9);
-        int[][] shapes = {{70, 45, 600}, {9, 1100, 5}, {200, 40, 33}, {129, 130, 1030}, {33, 1025, 17}};
+        int[][] shapes = {{70, 45, 600}, {9, 1100, 5}, {200, 40, 33}, {129, 130, 1030}, {33, 1025, 17}, {20, 40, 2100}};
         for (int[] s : shapes) {
             for (int layout = 0; layout < 4; layout++) {
                 Layout l = new Layout(s[0], s[1], s[2], (layout & 1) != 0, (layout & 2) != 0, 3, 1, 2,
