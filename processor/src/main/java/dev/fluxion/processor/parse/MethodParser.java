@@ -1,5 +1,6 @@
 package dev.fluxion.processor.parse;
 
+import com.sun.source.tree.ArrayTypeTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
@@ -220,6 +221,10 @@ public final class MethodParser {
         List<Stmt> statements(StatementTree tree) {
             if (tree instanceof com.sun.source.tree.SwitchTree s) {
                 return Switches.statement(s, exprs, cx, this::block, cx.pos(tree));
+            }
+            if (tree instanceof VariableTree v && v.getType() instanceof ArrayTypeTree outer
+                    && outer.getType() instanceof ArrayTypeTree) {
+                return Matrices.local(v, exprs, cx);
             }
             if (!(tree instanceof VariableTree || tree instanceof ExpressionStatementTree || tree instanceof ReturnTree)) {
                 Stmt s = statement(tree);
@@ -464,6 +469,12 @@ public final class MethodParser {
         }
 
         private Stmt assign(ExpressionTree target, Expr value, Pos pos) {
+            String matrix = Matrices.wholeOrRow(target, cx);
+            if (matrix != null) {
+                return new Stmt.Unsupported(Reason.MATRIX, target instanceof IdentifierTree
+                        ? "assigning the 2-D array `" + matrix + "` again (declare a new one)"
+                        : "assigning the row `" + cx.rawText(target) + "` of a 2-D array", cx.pos(target));
+            }
             if (target instanceof IdentifierTree id && cx.lookup(id.getName().toString()).isPresent()) {
                 Type type = cx.lookup(id.getName().toString()).get();
                 if (!value.type().equals(type) && type.isNumeric() && value.type().isNumeric()) {
@@ -498,6 +509,11 @@ public final class MethodParser {
          * parameters); otherwise null.
          */
         private Expr element(com.sun.source.tree.ArrayAccessTree a) {
+            if (a.getExpression() instanceof com.sun.source.tree.ArrayAccessTree row
+                    && row.getExpression() instanceof IdentifierTree id && cx.matrixOf(id.getName().toString()).isPresent()) {
+                Expr read = exprs.parse(a); // a[i][j] of a flattened 2-D local: a[i * a_cols + j]
+                return read instanceof Expr.ArrayRead r && r.array() instanceof Expr.Var ? read : null;
+            }
             if (!(a.getExpression() instanceof IdentifierTree id) || cx.lookup(id.getName().toString()).isEmpty()
                     || !(cx.lookup(id.getName().toString()).get() instanceof Type.ArrayOf)) {
                 return null;

@@ -132,6 +132,9 @@ final class Inputs {
             if (shape == null && p.type() instanceof Type.ArrayOf) {
                 shape = new int[] {vary.arrayLength()};
             }
+            if (shape == null && Type.rowOf(p.type()) != null) {
+                shape = new int[] {vary.arrayLength(), vary.arrayLength()};
+            }
             args.add(scaled(value(p.type(), shape, style, rng, p.name(), vary.intValue()), scale));
         }
         Map<List<String>, Object> fieldValues = new LinkedHashMap<>();
@@ -182,6 +185,25 @@ final class Inputs {
             case Type.Prim p when p == Type.Prim.LONG -> (long) intValue;
             case Type.Prim p when p == Type.Prim.BOOLEAN -> intValue % 2 == 0;
             case Type.Prim p when p.isNumeric() -> intValue;
+            case Type.Declared d when Type.rowOf(d) != null -> {
+                // @NoGrad 2-D data: rows of one length, each drawn as a 1-D array of the element type is
+                int rows = shape != null && shape.length > 0 ? shape[0] : DEFAULT_SIZE;
+                int cols = shape != null && shape.length > 1 ? shape[1] : DEFAULT_SIZE;
+                Object out = java.lang.reflect.Array.newInstance(
+                        value(Type.rowOf(d), new int[] {cols}, style, rng, name, intValue).getClass(), rows);
+                for (int i = 0; i < rows; i++) {
+                    Object row = value(Type.rowOf(d), new int[] {cols}, style, rng, name, intValue);
+                    if (row instanceof int[] ints) {
+                        int[] sized = new int[cols];
+                        for (int j = 0; j < cols; j++) {
+                            sized[j] = ints[j % ints.length];
+                        }
+                        row = sized;
+                    }
+                    ((Object[]) out)[i] = row;
+                }
+                yield out;
+            }
             case Type.Declared d -> firstEnumConstant(d, name);
             default -> throw new EvalException("cannot choose a value for `" + name + "` of type " + t.javaName());
         };
