@@ -42,6 +42,16 @@ final class Inputs {
     }
 
     Inputs(MethodIr method, InputSpec spec, List<Expr.FieldRead> fields, Map<List<String>, LayerFields.Template> layers) {
+        this(method, spec, fields, layers, SliceShapes.NONE);
+    }
+
+    /**
+     * As above, with the candidate shapes the method's slices suggest ({@link SliceShapes}): sizes
+     * of their constant ends, and sizes tied to the int parameters' value ({@link #TIED}), tried
+     * right after the default size.
+     */
+    Inputs(MethodIr method, InputSpec spec, List<Expr.FieldRead> fields, Map<List<String>, LayerFields.Template> layers,
+           SliceShapes slices) {
         this.method = method;
         this.spec = spec;
         this.fields = fields;
@@ -49,6 +59,7 @@ final class Inputs {
         layers.forEach((path, t) -> t.initial().forEach((name, value) ->
                 layerParameters.put(LayerFields.parameterPath(path, name), value)));
         Set<Integer> sizes = new LinkedHashSet<>(List.of(DEFAULT_SIZE));
+        sizes.addAll(slices.constantEnds());
         for (Param p : method.params()) {
             List<String> dims = spec.shapes().get(p.name());
             if (dims != null) {
@@ -66,6 +77,12 @@ final class Inputs {
         }
         for (int s : sizes) {
             candidates.add(new int[] {s});
+            if (s == DEFAULT_SIZE && slices.tiedToInts()) {
+                candidates.add(new int[] {TIED});
+                candidates.add(new int[] {TIED + 1});
+                candidates.add(new int[] {DEFAULT_SIZE, TIED});
+                candidates.add(new int[] {TIED, DEFAULT_SIZE});
+            }
         }
         for (int a : sizes) {
             for (int b : sizes) {
@@ -74,6 +91,26 @@ final class Inputs {
         }
         candidates.add(new int[0]);
         candidates.add(new int[] {DEFAULT_SIZE, DEFAULT_SIZE, DEFAULT_SIZE});
+    }
+
+    /**
+     * A dimension of a candidate shape that is the int parameters' value ({@link Variation#intValue()},
+     * which every int parameter takes) plus {@code d - TIED}: a size a slice bounded by an int reads.
+     */
+    static final int TIED = -1_000;
+
+    /** {@code shape} with its {@link #TIED} dimensions resolved for the int value {@code intValue}. */
+    static int[] resolve(int[] shape, int intValue) {
+        if (shape == null) {
+            return null;
+        }
+        int[] out = shape.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] < 0) {
+                out[i] = Math.max(1, intValue + out[i] - TIED);
+            }
+        }
+        return out;
     }
 
     static String key(List<String> path) {
@@ -128,7 +165,8 @@ final class Inputs {
             InputStyle style = p.differentiable() ? diff : constants;
             double scale = style.scalable() ? (p.differentiable() ? vary.scale() : vary.constantScale()) : 1;
             List<String> declared = spec.shapes().get(p.name());
-            int[] shape = declared != null ? declared.stream().mapToInt(this::size).toArray() : shapes.get(p.name());
+            int[] shape = declared != null ? declared.stream().mapToInt(this::size).toArray()
+                    : resolve(shapes.get(p.name()), vary.intValue());
             if (shape == null && p.type() instanceof Type.ArrayOf) {
                 shape = new int[] {vary.arrayLength()};
             }
@@ -139,7 +177,7 @@ final class Inputs {
         }
         Map<List<String>, Object> fieldValues = new LinkedHashMap<>();
         for (Expr.FieldRead f : fields) {
-            int[] shape = shapes.get(key(f.path()));
+            int[] shape = resolve(shapes.get(key(f.path())), vary.intValue());
             if (layers.containsKey(f.path()) || layerParameters.containsKey(f.path())) {
                 Object layer = layers.get(f.path());
                 fieldValues.put(f.path(), layer != null ? layer : layerParameters.get(f.path()));
