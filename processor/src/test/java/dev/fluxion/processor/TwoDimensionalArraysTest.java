@@ -67,6 +67,18 @@ class TwoDimensionalArraysTest {
                     return s;
                 }
 
+                /** Rows of @NoGrad data in an enhanced for: Σ_rows (row · w)². */
+                @Differentiable
+                static double rows(double[] w, @NoGrad double[][] data) {
+                    double s = 0;
+                    for (double[] row : data) {
+                        double r = 0;
+                        for (int j = 0; j < row.length; j++) r += row[j] * w[j];
+                        s += r * r;
+                    }
+                    return s;
+                }
+
                 /** A rotation matrix as a literal with computed elements, applied twice. */
                 @Differentiable
                 static double rotate(double t, double px, double py) {
@@ -176,6 +188,21 @@ class TwoDimensionalArraysTest {
             assertEquals(want, grad[j], 1e-12, "w[" + j + "]");
         }
         assertTrue(g.source("demo.MGrad").contains("double[][] data"), "the signature keeps the user's type");
+    }
+
+    @Test
+    void enhancedForOverNoGradRowsMatchesTheClosedForm() {
+        Generated g = compile();
+        double[][] a = {{1, 2}, {-0.5, 3}, {2, -1}};
+        double[] w = {0.4, -0.3};
+        double[] grad = (double[]) Generated.get(g.call("demo.MGrad", "rowsGrad", w, a), "w");
+        for (int j = 0; j < 2; j++) {
+            double want = 0;
+            for (double[] row : a) {
+                want += 2 * (row[0] * w[0] + row[1] * w[1]) * row[j];
+            }
+            assertEquals(want, grad[j], 1e-12, "w[" + j + "]");
+        }
     }
 
     @Test

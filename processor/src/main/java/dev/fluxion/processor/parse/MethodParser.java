@@ -343,6 +343,9 @@ public final class MethodParser {
          */
         private Stmt forEach(com.sun.source.tree.EnhancedForLoopTree f, Pos pos) {
             Expr array = exprs.parse(f.getExpression());
+            if (array instanceof Expr.Var data && Type.rowOf(data.type()) != null) {
+                return forEachRow(f, data, pos); // for (double[] row : data) over @NoGrad 2-D data
+            }
             if (!(array instanceof Expr.Var arr) || !(arr.type() instanceof Type.ArrayOf type)) {
                 return new Stmt.Unsupported(Reason.CONSTRUCT, "an enhanced for loop over `" + f.getExpression()
                         + "` (only over an array variable, or a field holding modules: a List, array or ModuleList of layers)", pos);
@@ -372,6 +375,43 @@ public final class MethodParser {
                     }
                     List<Stmt> body = new ArrayList<>();
                     body.add(new Stmt.Let(cx.irName(element), elementType, read, pos));
+                    body.addAll(statements(f.getStatement()));
+                    return new Stmt.For(List.of(init), condition, List.of(update), new Stmt.Block(body, pos), pos);
+                } finally {
+                    cx.exitScope();
+                }
+            } finally {
+                cx.exitScope();
+            }
+        }
+
+        /**
+         * {@code for (double[] row : data) body} over {@code @NoGrad} 2-D data: an indexed loop,
+         * {@code for (int row_i = 0; row_i < data.length; row_i++) { double[] row = data[row_i]; body }}.
+         */
+        private Stmt forEachRow(com.sun.source.tree.EnhancedForLoopTree f, Expr.Var data, Pos pos) {
+            Type.ArrayOf rowType = Type.rowOf(data.type());
+            Type declared = exprs.typeOf(f.getVariable().getType());
+            if (declared != null && !declared.equals(rowType)) {
+                return new Stmt.Unsupported(Reason.CONSTRUCT, "an enhanced for loop over `" + f.getExpression()
+                        + "` with a `" + f.getVariable().getType() + "` variable", pos);
+            }
+            cx.enterScope();
+            try {
+                String element = f.getVariable().getName().toString();
+                String index = cx.unusedName(element + "_i");
+                cx.declare(index, Type.Prim.INT);
+                Expr.Var i = new Expr.Var(cx.irName(index), Type.Prim.INT, pos);
+                Stmt init = new Stmt.Let(cx.irName(index), Type.Prim.INT, new Expr.Literal("0", Type.Prim.INT, pos), pos);
+                Expr condition = new Expr.Binary(Expr.BinOp.LT, i, new Expr.ArrayLength(data, pos), Type.Prim.BOOLEAN,
+                        pos);
+                Stmt update = new Stmt.Assign(cx.irName(index), new Expr.Binary(Expr.BinOp.PLUS, i, one(pos),
+                        Type.Prim.INT, pos), pos);
+                cx.enterScope();
+                try {
+                    cx.declare(element, rowType);
+                    List<Stmt> body = new ArrayList<>();
+                    body.add(new Stmt.Let(cx.irName(element), rowType, new Expr.ArrayRead(data, i, rowType, pos), pos));
                     body.addAll(statements(f.getStatement()));
                     return new Stmt.For(List.of(init), condition, List.of(update), new Stmt.Block(body, pos), pos);
                 } finally {
