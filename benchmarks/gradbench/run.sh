@@ -14,7 +14,8 @@
 # validates each output against the manual C++ tool, as it does under GradBench's own CLI.
 # Needs: python3-pydantic python3-numpy python3-scipy g++ make nlohmann-json3-dev; lstm and ht
 # also dataclasses-json: Debian's python3-dataclasses-json is linked in for the eval's Python.
-# FLUXION_SKIP_BUILD=1 skips the Maven build of the tool.
+# FLUXION_SKIP_BUILD=1 skips the Maven build of the tool. FLUXION_BUILD_DIR (default target) is the
+# module's build folder, as -Dfluxion.buildDir names it for parallel builds.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -62,9 +63,10 @@ fi
 case "$TOOL" in
   fluxion)
     if [ "${FLUXION_SKIP_BUILD:-0}" != 1 ]; then
-      (cd "$ROOT" && mvn -q -B -ntp compile -pl benchmarks/gradbench -am)
+      (cd "$ROOT" && mvn -q -B -ntp compile -pl benchmarks/gradbench -am -Dfluxion.buildDir="${FLUXION_BUILD_DIR:-target}")
     fi
-    CP="$HERE/target/classes:$(cat "$HERE/target/classpath.txt")"
+    BUILD=$HERE/${FLUXION_BUILD_DIR:-target}
+    CP="$BUILD/classes:$(cat "$BUILD/classpath.txt")"
     TOOL_CMD="$JAVA --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m -cp $CP dev.fluxion.gradbench.GradBenchTool"
     ;;
   manual) TOOL_CMD="python3 python/gradbench/gradbench/cpp.py manual" ;;

@@ -48,6 +48,10 @@ final class ForwardModes {
                 }
                 case dev.fluxion.processor.ir.Stmt.Let l -> { if (l.init() != null) todo.push(l.init()); }
                 case dev.fluxion.processor.ir.Stmt.Assign a -> todo.push(a.value());
+                case dev.fluxion.processor.ir.Stmt.ArrayStore a -> {
+                    todo.push(a.index());
+                    todo.push(a.value());
+                }
                 case dev.fluxion.processor.ir.Stmt.Return r -> { if (r.value() != null) todo.push(r.value()); }
                 case dev.fluxion.processor.ir.Stmt.ExprStmt x -> todo.push(x.expr());
                 case dev.fluxion.processor.ir.Stmt.Block b -> todo.addAll(b.stmts());

@@ -306,10 +306,10 @@ class LayerCollectionsTest {
 
                 class Loop {
                     @Differentiable
-                    static double f(double[][] rows) {
+                    static double f(@dev.fluxion.annotation.NoGrad double[][] rows, double w) {
                         double s = 0;
-                        for (double[] r : rows) {
-                            s = s + r[0];
+                        for (double r : rows[0]) {
+                            s = s + r * w;
                         }
                         return s;
                     }
@@ -317,7 +317,8 @@ class LayerCollectionsTest {
                 """);
         Compilation c = Generated.javac().compile(src);
         assertThat(c).failed();
-        assertThat(c).hadErrorContaining("an enhanced for loop over `rows`").inFile(src).onLine(9);
+        // (over a @NoGrad double[][] variable itself, the loop is supported since 2-D arrays are)
+        assertThat(c).hadErrorContaining("an enhanced for loop over `rows[0]`").inFile(src).onLine(9);
     }
 
     /** Each Parameter's gradient from lossBackward against float64 central differences of loss. */

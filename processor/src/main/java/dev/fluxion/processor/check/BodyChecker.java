@@ -289,6 +289,7 @@ public final class BodyChecker {
                     what.substring(what.lastIndexOf(' ') + 1));
             case PRIVATE_FIELD -> Diagnostic.error(Messages.PRIVATE_FIELD, pos, what);
             case MODULE_ELEMENT -> Diagnostic.error(Messages.MODULE_ELEMENT_METHOD, pos, what);
+            case MATRIX -> Diagnostic.error(Messages.MATRIX, pos, what);
         };
     }
 }

@@ -56,7 +56,24 @@ public final class SignatureChecker {
                 out.add(Diagnostic.error(Messages.WRT_NOT_DIFFERENTIABLE, annotation, w, p.asType().toString()));
             }
         }
+        for (VariableElement p : method.getParameters()) {
+            // A 2-D array has no gradient yet: without @NoGrad it would silently get none.
+            boolean wanted = d.wrt().length == 0 ? p.getAnnotation(dev.fluxion.annotation.NoGrad.class) == null
+                    : List.of(d.wrt()).contains(p.getSimpleName().toString());
+            if (wanted && p.asType() instanceof javax.lang.model.type.ArrayType outer
+                    && outer.getComponentType() instanceof javax.lang.model.type.ArrayType inner
+                    && (inner.getComponentType().getKind() == javax.lang.model.type.TypeKind.DOUBLE
+                    || inner.getComponentType().getKind() == javax.lang.model.type.TypeKind.FLOAT)) {
+                out.add(Diagnostic.error(Messages.MATRIX_PARAMETER, paramPos(trees, method, p, at),
+                        p.getSimpleName(), p.asType().toString(), inner.getComponentType().toString()));
+            }
+        }
         return out;
+    }
+
+    private static Pos paramPos(Trees trees, ExecutableElement method, VariableElement p, Pos fallback) {
+        var path = trees.getPath(p);
+        return path == null ? fallback : pos(path, trees);
     }
 
     /**

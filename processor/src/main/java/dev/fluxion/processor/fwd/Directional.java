@@ -74,6 +74,8 @@ public final class Directional {
             case Stmt.Let l -> l.init() == null ? Optional.of(l)
                     : ExpandedTangentRules.expand(l.init()).map(e -> new Stmt.Let(l.name(), l.type(), e, l.pos()));
             case Stmt.Assign a -> ExpandedTangentRules.expand(a.value()).map(e -> new Stmt.Assign(a.name(), e, a.pos()));
+            case Stmt.ArrayStore a -> ExpandedTangentRules.expand(a.value())
+                    .map(e -> new Stmt.ArrayStore(a.array(), a.index(), e, a.pos()));
             case Stmt.If i -> {
                 Optional<Expr> c = ExpandedTangentRules.expand(i.condition());
                 Optional<Stmt.Block> then = expand(i.then());
@@ -109,6 +111,7 @@ public final class Directional {
             boolean ok = switch (s) {
                 case Stmt.Let l -> !(l.type() instanceof Type.Declared) && (l.init() == null || reverseDerivable(l.init()));
                 case Stmt.Assign a -> reverseDerivable(a.value());
+                case Stmt.ArrayStore a -> reverseDerivable(a.index()) && reverseDerivable(a.value());
                 case Stmt.If i -> reverseDerivable(i.condition()) && reverseDerivable(i.then().stmts())
                         && reverseDerivable(i.otherwise().stmts());
                 case Stmt.While w -> reverseDerivable(w.condition()) && reverseDerivable(w.body().stmts());

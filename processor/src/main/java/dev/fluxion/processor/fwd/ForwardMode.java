@@ -162,6 +162,9 @@ public final class ForwardMode {
             switch (s) {
                 case Stmt.Assign a -> changed |= types.get(a.name()) != null && types.get(a.name()).isDifferentiable()
                         && carries(a.value()) && carrying.add(a.name());
+                // An element write makes the whole local array carry a tangent array beside it.
+                case Stmt.ArrayStore a -> changed |= types.get(a.array()) != null
+                        && types.get(a.array()).isDifferentiable() && carries(a.value()) && carrying.add(a.array());
                 case Stmt.If i -> changed |= propagate(i.then().stmts()) | propagate(i.otherwise().stmts());
                 case Stmt.While w -> changed |= propagate(w.body().stmts());
                 default -> { }
@@ -206,6 +209,7 @@ public final class ForwardMode {
         for (Stmt s : stmts) {
             switch (s) {
                 case Stmt.Assign a -> assign(a, out);
+                case Stmt.ArrayStore a -> arrayStore(a, out);
                 case Stmt.If i -> out.add(new Stmt.If(i.condition(), new Stmt.Block(block(i.then().stmts()),
                         i.then().pos()), new Stmt.Block(block(i.otherwise().stmts()), i.otherwise().pos()), i.pos()));
                 case Stmt.While w -> out.add(new Stmt.While(w.condition(), new Stmt.Block(block(w.body().stmts()),
@@ -254,6 +258,26 @@ public final class ForwardMode {
             out.add(new Stmt.Assign(vDot, tangent, at));
             out.add(new Stmt.Assign(v, outVar, at));
         }
+    }
+
+    /**
+     * {@code a[i] = v} into a local array that carries a tangent: {@code a_dot[i] = v_dot} (or
+     * {@code 0.0} where {@code v} is constant), then the write. The normal form makes {@code v} an
+     * atom, so the tangent reads nothing the write changes; {@code a_dot} was allocated beside
+     * {@code a} ({@code a = new double[n]} is followed by {@code a_dot = new double[a.length]}).
+     */
+    private void arrayStore(Stmt.ArrayStore a, List<Stmt> out) {
+        if (!carrying.contains(a.array())) {
+            out.add(a);
+            return;
+        }
+        Expr tangent = carries(a.value()) ? tangent(a.value(), null) : Expr.Literal.ofDouble(0.0);
+        Type element = ((Type.ArrayOf) types.get(a.array())).element();
+        if (element == Type.Prim.FLOAT && tangent.type() != Type.Prim.FLOAT) {
+            tangent = new Expr.Cast(Type.Prim.FLOAT, tangent, Pos.NONE);
+        }
+        out.add(new Stmt.ArrayStore(tangentOf(a.array()), a.index(), tangent, a.pos()));
+        out.add(a);
     }
 
     /** {@code r = OwnerGrad.gJvp(args, tangents); v = r.value(); v_dot = r.tangent();}. */

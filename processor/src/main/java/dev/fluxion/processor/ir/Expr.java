@@ -162,7 +162,9 @@ public sealed interface Expr {
          * A method of one of the user's own modules called on an element of a list or array;
          * {@code what} is the module's class and method ({@code Block.forward}).
          */
-        MODULE_ELEMENT
+        MODULE_ELEMENT,
+        /** A use of a 2-D array the flattened form cannot express; {@code what} describes it. */
+        MATRIX
     }
 
     /** Binary operators. */

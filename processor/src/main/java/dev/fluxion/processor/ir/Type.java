@@ -80,6 +80,24 @@ public sealed interface Type permits Type.Prim, Type.ArrayOf, Type.TensorType, T
         return this instanceof TensorType;
     }
 
+    /**
+     * The type of a row of {@code t} where {@code t} is a 2-D array of a numeric primitive type
+     * ({@code double[][]}, carried as a {@link Declared} type: {@code @NoGrad} data, read only),
+     * else null.
+     */
+    static ArrayOf rowOf(Type t) {
+        if (!(t instanceof Declared d) || !d.qualifiedName().endsWith("[][]")) {
+            return null;
+        }
+        String element = d.qualifiedName().substring(0, d.qualifiedName().length() - 4);
+        for (Prim p : Prim.values()) {
+            if (p.javaName().equals(element) && p.isNumeric()) {
+                return new ArrayOf(p);
+            }
+        }
+        return null;
+    }
+
     /** Binary numeric promotion (JLS 5.6.2) of two primitive types. */
     static Prim promote(Type a, Type b) {
         if (a == Prim.DOUBLE || b == Prim.DOUBLE) {

@@ -40,6 +40,12 @@ public enum Messages {
     MODULE_ELEMENT_METHOD(
             "cannot differentiate {0} on an element of a list or array of modules: only the runtime''s layers (Linear, Conv2d, Sequential, ...) can be called through a list",
             "make each such module a field of its own, or build the list from the runtime''s layers"),
+    MATRIX(
+            "{0} is not supported in a @Differentiable method",
+            "a local 2-D array is one flat array inside: read and write its elements a[i][j], a.length and a[i].length, create it as new double[n][m] (every row of one length), and copy a row element by element into a new double[] (a row cannot be shared, passed or assigned)"),
+    MATRIX_PARAMETER(
+            "the {1} parameter `{0}` cannot have a gradient yet",
+            "mark it @NoGrad if it is data (its elements can be read), or pass the values as a flat {2}[] with an int row length and read x[i * n + j]"),
     UNSUPPORTED(
             "{0} is not supported in a @Differentiable method",
             "rewrite it with locals, arithmetic, known operations and calls to @Differentiable methods"),

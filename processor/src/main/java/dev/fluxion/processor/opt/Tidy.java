@@ -108,12 +108,22 @@ public final class Tidy {
             if (!mentions(body.get(j)).contains(l.name())) {
                 continue;
             }
-            if (!(body.get(j) instanceof Stmt.Assign a) || !a.name().equals(l.name())
+            List<Stmt> inner = new ArrayList<>(body);
+            if ((body.get(j) instanceof Stmt.While || body.get(j) instanceof Stmt.For)
+                    && body.subList(j + 1, body.size()).stream().noneMatch(x -> mentions(x).contains(l.name()))) {
+                // every mention is inside a nested loop: declared in that loop's body, deeper still
+                // where it is only used in a loop there (a tangent local of an inner loop)
+                Stmt deeper = declareInBody(body.get(j), l);
+                if (deeper == null) {
+                    return null;
+                }
+                inner.set(j, deeper);
+            } else if (!(body.get(j) instanceof Stmt.Assign a) || !a.name().equals(l.name())
                     || Exprs.vars(a.value()).contains(l.name())) {
                 return null; // read before assigned: the value crosses trips
+            } else {
+                inner.set(j, new Stmt.Let(l.name(), l.type(), a.value(), a.pos()));
             }
-            List<Stmt> inner = new ArrayList<>(body);
-            inner.set(j, new Stmt.Let(l.name(), l.type(), a.value(), a.pos()));
             Stmt.Block b = new Stmt.Block(inner, s instanceof Stmt.While w ? w.body().pos() : ((Stmt.For) s).body().pos());
             return s instanceof Stmt.While w ? new Stmt.While(w.condition(), b, w.pos())
                     : new Stmt.For(((Stmt.For) s).init(), condition, ((Stmt.For) s).update(), b, s.pos());

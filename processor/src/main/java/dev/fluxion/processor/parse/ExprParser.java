@@ -177,6 +177,9 @@ final class ExprParser {
         if (alias.isPresent()) {
             return alias.get();
         }
+        if (cx.matrixOf(name).isPresent()) {
+            return new Expr.Unsupported(Reason.MATRIX, "the 2-D array `" + name + "` used as a whole", pos);
+        }
         Optional<Type> local = cx.lookup(name);
         if (local.isPresent()) {
             return new Expr.Var(cx.irName(name), local.get(), pos);
@@ -229,6 +232,16 @@ final class ExprParser {
     private Expr memberSelect(MemberSelectTree ms, Pos pos) {
         String name = ms.getIdentifier().toString();
         ExpressionTree recv = ms.getExpression();
+        if (name.equals("length")) {
+            // a.length and a[i].length of a flattened 2-D local: its row count and row length
+            if (recv instanceof IdentifierTree id && cx.matrixOf(id.getName().toString()).isPresent()) {
+                return new Expr.Var(cx.matrixOf(id.getName().toString()).get().rows(), Type.Prim.INT, pos);
+            }
+            if (recv instanceof ArrayAccessTree row && row.getExpression() instanceof IdentifierTree id
+                    && cx.matrixOf(id.getName().toString()).isPresent()) {
+                return new Expr.Var(cx.matrixOf(id.getName().toString()).get().cols(), Type.Prim.INT, pos);
+            }
+        }
         if (recv instanceof IdentifierTree id && !cx.inScope(id.getName().toString())
                 && !id.getName().contentEquals("this") && fieldOrNull(id.getName().toString()) == null) {
             Optional<String> type = cx.imports.resolveType(id.getName().toString());
@@ -250,7 +263,7 @@ final class ExprParser {
         if (target instanceof Expr.Unsupported) {
             return target;
         }
-        if (name.equals("length") && target.type() instanceof Type.ArrayOf) {
+        if (name.equals("length") && (target.type() instanceof Type.ArrayOf || Type.rowOf(target.type()) != null)) {
             return new Expr.ArrayLength(target, pos);
         }
         if (name.equals("length") && layers.elementOf(target).isPresent()) {
@@ -387,6 +400,14 @@ final class ExprParser {
     }
 
     private Expr arrayRead(ArrayAccessTree a, Pos pos) {
+        if (a.getExpression() instanceof ArrayAccessTree row && row.getExpression() instanceof IdentifierTree id
+                && cx.matrixOf(id.getName().toString()).isPresent()) {
+            return matrixElement(id.getName().toString(), row.getIndex(), a.getIndex(), pos);
+        }
+        if (a.getExpression() instanceof IdentifierTree id && cx.matrixOf(id.getName().toString()).isPresent()) {
+            return new Expr.Unsupported(Reason.MATRIX, "the row `" + cx.rawText(a) + "` of a 2-D array used as a value",
+                    pos);
+        }
         Expr array = parse(a.getExpression());
         Expr index = parse(a.getIndex());
         if (array instanceof Expr.Unsupported) {
@@ -399,10 +420,39 @@ final class ExprParser {
         if (layer.isPresent() && index.type().isNumeric()) {
             return LayerCalls.at(array, index, layer.get(), pos);
         }
+        Type.ArrayOf row = Type.rowOf(array.type());
+        if (row != null) {
+            return new Expr.ArrayRead(array, index, row, pos); // a row of @NoGrad 2-D data: read only
+        }
         if (!(array.type() instanceof Type.ArrayOf arr)) {
             return new Expr.Unsupported(Reason.CONSTRUCT, "indexing " + array.type().javaName(), pos);
         }
         return new Expr.ArrayRead(array, index, arr.element(), pos);
+    }
+
+    /** {@code a[i][j]} of the flattened 2-D local {@code a}: {@code a[i * a_cols + j]}. */
+    private Expr matrixElement(String name, ExpressionTree rowTree, ExpressionTree colTree, Pos pos) {
+        ParseContext.Matrix m = cx.matrixOf(name).get();
+        Expr i = parse(rowTree);
+        Expr j = parse(colTree);
+        if (i instanceof Expr.Unsupported) {
+            return i;
+        }
+        if (j instanceof Expr.Unsupported) {
+            return j;
+        }
+        if (!isIntIndex(i.type()) || !isIntIndex(j.type())) {
+            return new Expr.Unsupported(Reason.CONSTRUCT, "indexing with " + (isIntIndex(i.type()) ? j : i).type().javaName(),
+                    pos);
+        }
+        Type.ArrayOf flat = (Type.ArrayOf) cx.lookup(name).get();
+        Expr start = new Expr.Binary(Expr.BinOp.TIMES, i, new Expr.Var(m.cols(), Type.Prim.INT, pos), Type.Prim.INT, pos);
+        Expr index = new Expr.Binary(Expr.BinOp.PLUS, start, j, Type.Prim.INT, pos);
+        return new Expr.ArrayRead(new Expr.Var(cx.irName(name), flat, pos), index, flat.element(), pos);
+    }
+
+    private static boolean isIntIndex(Type t) {
+        return t == Type.Prim.INT || t == Type.Prim.SHORT || t == Type.Prim.BYTE || t == Type.Prim.CHAR;
     }
 
     /** {@code double[] a = {x, 2};}: the literal's element type is the declared one. */

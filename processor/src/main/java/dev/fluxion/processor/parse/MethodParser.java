@@ -1,5 +1,6 @@
 package dev.fluxion.processor.parse;
 
+import com.sun.source.tree.ArrayTypeTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
@@ -221,6 +222,10 @@ public final class MethodParser {
             if (tree instanceof com.sun.source.tree.SwitchTree s) {
                 return Switches.statement(s, exprs, cx, this::block, cx.pos(tree));
             }
+            if (tree instanceof VariableTree v && v.getType() instanceof ArrayTypeTree outer
+                    && outer.getType() instanceof ArrayTypeTree) {
+                return Matrices.local(v, exprs, cx);
+            }
             if (!(tree instanceof VariableTree || tree instanceof ExpressionStatementTree || tree instanceof ReturnTree)) {
                 Stmt s = statement(tree);
                 return s == null ? List.of() : List.of(s);
@@ -338,6 +343,9 @@ public final class MethodParser {
          */
         private Stmt forEach(com.sun.source.tree.EnhancedForLoopTree f, Pos pos) {
             Expr array = exprs.parse(f.getExpression());
+            if (array instanceof Expr.Var data && Type.rowOf(data.type()) != null) {
+                return forEachRow(f, data, pos); // for (double[] row : data) over @NoGrad 2-D data
+            }
             if (!(array instanceof Expr.Var arr) || !(arr.type() instanceof Type.ArrayOf type)) {
                 return new Stmt.Unsupported(Reason.CONSTRUCT, "an enhanced for loop over `" + f.getExpression()
                         + "` (only over an array variable, or a field holding modules: a List, array or ModuleList of layers)", pos);
@@ -367,6 +375,43 @@ public final class MethodParser {
                     }
                     List<Stmt> body = new ArrayList<>();
                     body.add(new Stmt.Let(cx.irName(element), elementType, read, pos));
+                    body.addAll(statements(f.getStatement()));
+                    return new Stmt.For(List.of(init), condition, List.of(update), new Stmt.Block(body, pos), pos);
+                } finally {
+                    cx.exitScope();
+                }
+            } finally {
+                cx.exitScope();
+            }
+        }
+
+        /**
+         * {@code for (double[] row : data) body} over {@code @NoGrad} 2-D data: an indexed loop,
+         * {@code for (int row_i = 0; row_i < data.length; row_i++) { double[] row = data[row_i]; body }}.
+         */
+        private Stmt forEachRow(com.sun.source.tree.EnhancedForLoopTree f, Expr.Var data, Pos pos) {
+            Type.ArrayOf rowType = Type.rowOf(data.type());
+            Type declared = exprs.typeOf(f.getVariable().getType());
+            if (declared != null && !declared.equals(rowType)) {
+                return new Stmt.Unsupported(Reason.CONSTRUCT, "an enhanced for loop over `" + f.getExpression()
+                        + "` with a `" + f.getVariable().getType() + "` variable", pos);
+            }
+            cx.enterScope();
+            try {
+                String element = f.getVariable().getName().toString();
+                String index = cx.unusedName(element + "_i");
+                cx.declare(index, Type.Prim.INT);
+                Expr.Var i = new Expr.Var(cx.irName(index), Type.Prim.INT, pos);
+                Stmt init = new Stmt.Let(cx.irName(index), Type.Prim.INT, new Expr.Literal("0", Type.Prim.INT, pos), pos);
+                Expr condition = new Expr.Binary(Expr.BinOp.LT, i, new Expr.ArrayLength(data, pos), Type.Prim.BOOLEAN,
+                        pos);
+                Stmt update = new Stmt.Assign(cx.irName(index), new Expr.Binary(Expr.BinOp.PLUS, i, one(pos),
+                        Type.Prim.INT, pos), pos);
+                cx.enterScope();
+                try {
+                    cx.declare(element, rowType);
+                    List<Stmt> body = new ArrayList<>();
+                    body.add(new Stmt.Let(cx.irName(element), rowType, new Expr.ArrayRead(data, i, rowType, pos), pos));
                     body.addAll(statements(f.getStatement()));
                     return new Stmt.For(List.of(init), condition, List.of(update), new Stmt.Block(body, pos), pos);
                 } finally {
@@ -464,6 +509,12 @@ public final class MethodParser {
         }
 
         private Stmt assign(ExpressionTree target, Expr value, Pos pos) {
+            String matrix = Matrices.wholeOrRow(target, cx);
+            if (matrix != null) {
+                return new Stmt.Unsupported(Reason.MATRIX, target instanceof IdentifierTree
+                        ? "assigning the 2-D array `" + matrix + "` again (declare a new one)"
+                        : "assigning the row `" + cx.rawText(target) + "` of a 2-D array", cx.pos(target));
+            }
             if (target instanceof IdentifierTree id && cx.lookup(id.getName().toString()).isPresent()) {
                 Type type = cx.lookup(id.getName().toString()).get();
                 if (!value.type().equals(type) && type.isNumeric() && value.type().isNumeric()) {
@@ -498,6 +549,11 @@ public final class MethodParser {
          * parameters); otherwise null.
          */
         private Expr element(com.sun.source.tree.ArrayAccessTree a) {
+            if (a.getExpression() instanceof com.sun.source.tree.ArrayAccessTree row
+                    && row.getExpression() instanceof IdentifierTree id && cx.matrixOf(id.getName().toString()).isPresent()) {
+                Expr read = exprs.parse(a); // a[i][j] of a flattened 2-D local: a[i * a_cols + j]
+                return read instanceof Expr.ArrayRead r && r.array() instanceof Expr.Var ? read : null;
+            }
             if (!(a.getExpression() instanceof IdentifierTree id) || cx.lookup(id.getName().toString()).isEmpty()
                     || !(cx.lookup(id.getName().toString()).get() instanceof Type.ArrayOf)) {
                 return null;

@@ -32,6 +32,8 @@ final class ParseContext {
     private final Deque<Map<String, Type>> scopes = new ArrayDeque<>();
     /** Names that stand for an expression: the variable of {@code for (Linear l : layers)}. */
     private final Deque<Map<String, dev.fluxion.processor.ir.Expr>> aliases = new ArrayDeque<>();
+    /** The 2-D local arrays in scope, each flattened into one array ({@link Matrix}), by source name. */
+    private final Deque<Map<String, Matrix>> matrices = new ArrayDeque<>();
     /** The calls of generated derivative code met so far, by adapter key ({@link NestedCalls}). */
     final Map<String, NestedCall> nested;
     /** The plain helpers the method calls ({@link PlainHelpers}), for the verifier to evaluate. */
@@ -58,6 +60,45 @@ final class ParseContext {
         this.fileName = uri.substring(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf('\\')) + 1);
         scopes.push(new HashMap<>());
         aliases.push(new HashMap<>());
+        matrices.push(new HashMap<>());
+    }
+
+    /**
+     * A local {@code T[][] a = new T[n][m]}, flattened: the IR array {@code a} of {@code n * m}
+     * elements, row {@code i} at {@code i * m}, and the int locals holding {@code n} and {@code m}.
+     *
+     * @param rows the IR name of the local holding the number of rows
+     * @param cols the IR name of the local holding the row length
+     */
+    record Matrix(String rows, String cols) {}
+
+    /** Declares the 2-D local {@code name} (already declared as its flat array) in the current scope. */
+    void declareMatrix(String name, Matrix m) {
+        matrices.peek().put(name, m);
+    }
+
+    /** The flattened 2-D local {@code name}, if {@code name} is one in scope. */
+    Optional<Matrix> matrixOf(String name) {
+        for (Map<String, Matrix> scope : matrices) {
+            if (scope.containsKey(name)) {
+                return Optional.of(scope.get(name));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code base}, or {@code base} with underscores appended, such that no local in scope and no
+     * word of the source file has that name: a local the processor adds that no user variable can
+     * shadow, wherever it is declared.
+     */
+    String unusedName(String base) {
+        String name = base;
+        while (inScope(name) || java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(name) + "\\b")
+                .matcher(source).find()) {
+            name = name + "_";
+        }
+        return name;
     }
 
     /** The position of a tree, with its own source text on one line. */
@@ -96,11 +137,13 @@ final class ParseContext {
     void enterScope() {
         scopes.push(new HashMap<>());
         aliases.push(new HashMap<>());
+        matrices.push(new HashMap<>());
     }
 
     void exitScope() {
         scopes.pop();
         aliases.pop();
+        matrices.pop();
     }
 
     /** Makes {@code name} stand for {@code value} in the current scope. */

@@ -42,6 +42,16 @@ final class Inputs {
     }
 
     Inputs(MethodIr method, InputSpec spec, List<Expr.FieldRead> fields, Map<List<String>, LayerFields.Template> layers) {
+        this(method, spec, fields, layers, SliceShapes.NONE);
+    }
+
+    /**
+     * As above, with the candidate shapes the method's slices suggest ({@link SliceShapes}): sizes
+     * of their constant ends, and sizes tied to the int parameters' value ({@link #TIED}), tried
+     * right after the default size.
+     */
+    Inputs(MethodIr method, InputSpec spec, List<Expr.FieldRead> fields, Map<List<String>, LayerFields.Template> layers,
+           SliceShapes slices) {
         this.method = method;
         this.spec = spec;
         this.fields = fields;
@@ -49,6 +59,7 @@ final class Inputs {
         layers.forEach((path, t) -> t.initial().forEach((name, value) ->
                 layerParameters.put(LayerFields.parameterPath(path, name), value)));
         Set<Integer> sizes = new LinkedHashSet<>(List.of(DEFAULT_SIZE));
+        sizes.addAll(slices.constantEnds());
         for (Param p : method.params()) {
             List<String> dims = spec.shapes().get(p.name());
             if (dims != null) {
@@ -66,6 +77,12 @@ final class Inputs {
         }
         for (int s : sizes) {
             candidates.add(new int[] {s});
+            if (s == DEFAULT_SIZE && slices.tiedToInts()) {
+                candidates.add(new int[] {TIED});
+                candidates.add(new int[] {TIED + 1});
+                candidates.add(new int[] {DEFAULT_SIZE, TIED});
+                candidates.add(new int[] {TIED, DEFAULT_SIZE});
+            }
         }
         for (int a : sizes) {
             for (int b : sizes) {
@@ -74,6 +91,26 @@ final class Inputs {
         }
         candidates.add(new int[0]);
         candidates.add(new int[] {DEFAULT_SIZE, DEFAULT_SIZE, DEFAULT_SIZE});
+    }
+
+    /**
+     * A dimension of a candidate shape that is the int parameters' value ({@link Variation#intValue()},
+     * which every int parameter takes) plus {@code d - TIED}: a size a slice bounded by an int reads.
+     */
+    static final int TIED = -1_000;
+
+    /** {@code shape} with its {@link #TIED} dimensions resolved for the int value {@code intValue}. */
+    static int[] resolve(int[] shape, int intValue) {
+        if (shape == null) {
+            return null;
+        }
+        int[] out = shape.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] < 0) {
+                out[i] = Math.max(1, intValue + out[i] - TIED);
+            }
+        }
+        return out;
     }
 
     static String key(List<String> path) {
@@ -128,15 +165,19 @@ final class Inputs {
             InputStyle style = p.differentiable() ? diff : constants;
             double scale = style.scalable() ? (p.differentiable() ? vary.scale() : vary.constantScale()) : 1;
             List<String> declared = spec.shapes().get(p.name());
-            int[] shape = declared != null ? declared.stream().mapToInt(this::size).toArray() : shapes.get(p.name());
+            int[] shape = declared != null ? declared.stream().mapToInt(this::size).toArray()
+                    : resolve(shapes.get(p.name()), vary.intValue());
             if (shape == null && p.type() instanceof Type.ArrayOf) {
                 shape = new int[] {vary.arrayLength()};
+            }
+            if (shape == null && Type.rowOf(p.type()) != null) {
+                shape = new int[] {vary.arrayLength(), vary.arrayLength()};
             }
             args.add(scaled(value(p.type(), shape, style, rng, p.name(), vary.intValue()), scale));
         }
         Map<List<String>, Object> fieldValues = new LinkedHashMap<>();
         for (Expr.FieldRead f : fields) {
-            int[] shape = shapes.get(key(f.path()));
+            int[] shape = resolve(shapes.get(key(f.path())), vary.intValue());
             if (layers.containsKey(f.path()) || layerParameters.containsKey(f.path())) {
                 Object layer = layers.get(f.path());
                 fieldValues.put(f.path(), layer != null ? layer : layerParameters.get(f.path()));
@@ -182,6 +223,25 @@ final class Inputs {
             case Type.Prim p when p == Type.Prim.LONG -> (long) intValue;
             case Type.Prim p when p == Type.Prim.BOOLEAN -> intValue % 2 == 0;
             case Type.Prim p when p.isNumeric() -> intValue;
+            case Type.Declared d when Type.rowOf(d) != null -> {
+                // @NoGrad 2-D data: rows of one length, each drawn as a 1-D array of the element type is
+                int rows = shape != null && shape.length > 0 ? shape[0] : DEFAULT_SIZE;
+                int cols = shape != null && shape.length > 1 ? shape[1] : DEFAULT_SIZE;
+                Object out = java.lang.reflect.Array.newInstance(
+                        value(Type.rowOf(d), new int[] {cols}, style, rng, name, intValue).getClass(), rows);
+                for (int i = 0; i < rows; i++) {
+                    Object row = value(Type.rowOf(d), new int[] {cols}, style, rng, name, intValue);
+                    if (row instanceof int[] ints) {
+                        int[] sized = new int[cols];
+                        for (int j = 0; j < cols; j++) {
+                            sized[j] = ints[j % ints.length];
+                        }
+                        row = sized;
+                    }
+                    ((Object[]) out)[i] = row;
+                }
+                yield out;
+            }
             case Type.Declared d -> firstEnumConstant(d, name);
             default -> throw new EvalException("cannot choose a value for `" + name + "` of type " + t.javaName());
         };

@@ -539,6 +539,7 @@ final class Interpreter {
                 case int[] a -> a[i];
                 case long[] a -> a[i];
                 case boolean[] a -> a[i];
+                case Object[] rows -> rows[i]; // a row of 2-D data
                 case null, default -> throw new EvalException("cannot index " + Values.describe(array));
             };
         }

@@ -107,7 +107,8 @@ public final class Verifier {
         try {
             FieldScan.Found found = FieldScan.of(method, registry, spec.layers());
             fields = found.fields();
-            gen = new Inputs(method, spec, fields, found.layers());
+            gen = new Inputs(method, spec, fields, found.layers(),
+                    SliceShapes.of(method, key -> registry.derived(key).map(DerivedMethod::method)));
         } catch (EvalException e) {
             return skipped(e.getMessage());
         }

@@ -29,6 +29,7 @@ final class JavaTypes {
             };
             case Type.ArrayOf a -> ArrayTypeName.of(of(a.element()));
             case Type.TensorType x -> TENSOR;
+            case Type.Declared d when Type.rowOf(d) != null -> ArrayTypeName.of(of(Type.rowOf(d)));
             case Type.Declared d -> className(d.qualifiedName());
         };
     }
