@@ -114,6 +114,15 @@ class TwoDimensionalArraysTest {
                     }
                     return d[n][m - 1] + d[n][0];
                 }
+
+                /** a[0][k] with k past the row: Java throws; the flat form must not read a[1][k - 2]. */
+                @Differentiable(verify = false)
+                static double pastTheRow(double[] x, @NoGrad int k) {
+                    double[][] a = new double[2][2];
+                    a[0][0] = x[0];
+                    a[1][0] = x[1];
+                    return a[0][k] * x[0];
+                }
             }
             """;
 
@@ -159,6 +168,28 @@ class TwoDimensionalArraysTest {
             assertEquals(dot, (double) Generated.get(r, "tangent"), 1e-9 * Math.max(1, Math.abs(dot)));
             assertEquals(plain(g, "gram", x, 4), (double) Generated.get(r, "value"), 1e-12);
         }
+    }
+
+    /**
+     * Regression: the flat form read {@code a[0][2]} of a 2×2 local as {@code a[1][0]} (index
+     * 0·2 + 2), a value where Java throws; every path now fails with the index error instead.
+     */
+    @Test
+    void aColumnPastItsRowThrowsAsJavaDoes() {
+        Generated g = compile();
+        double[] x = {0.5, 3.0};
+        assertEquals(0.5 * 0.5, plain(g, "pastTheRow", x, 0), 0.0);
+        for (String method : new String[] {"pastTheRow", "pastTheRowGrad"}) {
+            AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                    () -> g.call("demo.MGrad", method, x, 2));
+            // The generated code reports the index error with the user's line (M.java:95), as every
+            // run-time error of generated code.
+            assertTrue(e.getCause() instanceof dev.fluxion.FluxionException f && f.getMessage().contains("out of bounds")
+                    && f.getMessage().contains("M.java:95"), method + ": " + e.getCause());
+        }
+        double[] grad = (double[]) Generated.get(g.call("demo.MGrad", "pastTheRowGrad", x, 0), "x");
+        assertEquals(2 * 0.5, grad[0], 0.0);
+        assertEquals(0.0, grad[1], 0.0);
     }
 
     @Test

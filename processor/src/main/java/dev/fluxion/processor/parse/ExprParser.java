@@ -446,9 +446,27 @@ final class ExprParser {
                     pos);
         }
         Type.ArrayOf flat = (Type.ArrayOf) cx.lookup(name).get();
-        Expr start = new Expr.Binary(Expr.BinOp.TIMES, i, new Expr.Var(m.cols(), Type.Prim.INT, pos), Type.Prim.INT, pos);
+        Expr cols = new Expr.Var(m.cols(), Type.Prim.INT, pos);
+        Expr start = new Expr.Binary(Expr.BinOp.TIMES, i, cols, Type.Prim.INT, pos);
         Expr index = new Expr.Binary(Expr.BinOp.PLUS, start, j, Type.Prim.INT, pos);
-        return new Expr.ArrayRead(new Expr.Var(cx.irName(name), flat, pos), index, flat.element(), pos);
+        // A column outside its row would read a neighbouring row where Java throws: index −1 throws.
+        Expr inRow = new Expr.Binary(Expr.BinOp.AND,
+                new Expr.Binary(Expr.BinOp.GE, j, new Expr.Literal("0", Type.Prim.INT, pos), Type.Prim.BOOLEAN, pos),
+                new Expr.Binary(Expr.BinOp.LT, j, cols, Type.Prim.BOOLEAN, pos), Type.Prim.BOOLEAN, pos);
+        Expr checked = pure(j)
+                ? new Expr.Conditional(inRow, index, new Expr.Literal("-1", Type.Prim.INT, pos), Type.Prim.INT, pos)
+                : index;
+        return new Expr.ArrayRead(new Expr.Var(cx.irName(name), flat, pos), checked, flat.element(), pos);
+    }
+
+    /** Variables and literals combined by operators: an expression that may be evaluated twice. */
+    private static boolean pure(Expr e) {
+        return switch (e) {
+            case Expr.Var v -> true;
+            case Expr.Literal l -> true;
+            case Expr.Binary b -> pure(b.left()) && pure(b.right());
+            default -> false;
+        };
     }
 
     private static boolean isIntIndex(Type t) {
