@@ -289,6 +289,7 @@ public final class BodyChecker {
                     what.substring(what.lastIndexOf(' ') + 1));
             case PRIVATE_FIELD -> Diagnostic.error(Messages.PRIVATE_FIELD, pos, what);
             case MODULE_ELEMENT -> Diagnostic.error(Messages.MODULE_ELEMENT_METHOD, pos, what);
+            case MODULE_LIST_WRITE -> Diagnostic.error(Messages.MODULE_LIST_WRITE, pos, what);
         };
     }
 }

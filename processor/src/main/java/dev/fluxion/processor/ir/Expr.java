@@ -162,7 +162,12 @@ public sealed interface Expr {
          * A method of one of the user's own modules called on an element of a list or array;
          * {@code what} is the module's class and method ({@code Block.forward}).
          */
-        MODULE_ELEMENT
+        MODULE_ELEMENT,
+        /**
+         * A call that changes a list of modules ({@code blocks.set(0, b)}, {@code blocks.add(b)});
+         * {@code what} is the call ({@code blocks.set}).
+         */
+        MODULE_LIST_WRITE
     }
 
     /** Binary operators. */

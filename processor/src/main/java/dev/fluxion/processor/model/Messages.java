@@ -38,8 +38,11 @@ public enum Messages {
             "cannot differentiate {0}: {1} is not @Differentiable, so the gradient cannot flow through it into the field's Parameters",
             "annotate {1} with @Differentiable (with parameters matching this call), or compute the value here with known operations on the field's Parameters"),
     MODULE_ELEMENT_METHOD(
-            "cannot differentiate {0} on an element of a list or array of modules: only the runtime''s layers (Linear, Conv2d, Sequential, ...) can be called through a list",
-            "make each such module a field of its own, or build the list from the runtime''s layers"),
+            "cannot differentiate {0} on an element of a list or array of modules: it is not a @Differentiable method (with parameters matching this call), so the gradient cannot flow through it into the element''s Parameters",
+            "annotate {0} with @Differentiable, or call a @Differentiable method of the element"),
+    MODULE_LIST_WRITE(
+            "{0}(...) changes a list of modules inside a @Differentiable method: the backward pass runs on the modules the forward pass called, and the list must hold still for it",
+            "build the list once, in the constructor or the field''s initialiser, and only read it here (get, size, a for loop)"),
     UNSUPPORTED(
             "{0} is not supported in a @Differentiable method",
             "rewrite it with locals, arithmetic, known operations and calls to @Differentiable methods"),

@@ -108,6 +108,8 @@ final class FieldScan {
         }
         if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u && Callee.isLayerForward(u.method())) {
             layer(c.args().get(0));
+        } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u && Callee.isOnElement(u.method())) {
+            element(c.args().getFirst(), u.method());
         } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u) {
             List<String> outer = prefix;
             prefix = concat(prefix, u.receiver());
@@ -136,6 +138,16 @@ final class FieldScan {
         if (!layers.containsKey(path)) {
             layers.put(path, LayerFields.template(source));
         }
+    }
+
+    /** A method of the user's own module run on an element of a list: not built at compile time yet. */
+    private void element(Expr model, Callee.UserMethod m) {
+        throw new EvalException("it calls " + m.name() + " of " + simple(m.ownerQualifiedName())
+                + " on an element of a list or array, whose elements exist only at run time");
+    }
+
+    private static String simple(String qualifiedName) {
+        return qualifiedName.substring(qualifiedName.lastIndexOf('.') + 1);
     }
 
     private static String layerName(Expr layer) {
