@@ -105,6 +105,7 @@ final class FieldScan {
         if (e instanceof Expr.FieldRead f) {
             List<String> path = concat(prefix, f.path());
             found.putIfAbsent(path, new Expr.FieldRead(path, f.type(), f.parameter(), f.pos()));
+            ownerOf(path);
         }
         if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u && Callee.isLayerForward(u.method())) {
             layer(c.args().get(0));
@@ -121,6 +122,26 @@ final class FieldScan {
             prefix = outer;
         }
         e.children().forEach(this::expr);
+    }
+
+    /**
+     * A parameter of a layer field read directly ({@code hidden.weight} of {@code hidden.forward(x)}
+     * on a {@code Linear}, which is the known operation {@code linear}): where the class builds that
+     * layer from compile-time values, the layer is built as for its forward pass, so the parameter
+     * has the shape and initial values the source gives it ({@code new Linear(512, 128, rng)})
+     * instead of a shape found by trial.
+     */
+    private void ownerOf(List<String> path) {
+        if (path.size() != 2 || layers.containsKey(path.subList(0, 1))) {
+            return;
+        }
+        LayerSource source = layerSources.known().get(path.getFirst());
+        if (source != null) {
+            LayerFields.Template t = LayerFields.template(source);
+            if (t.initial().containsKey(path.get(1))) {
+                layers.put(List.copyOf(path.subList(0, 1)), t);
+            }
+        }
     }
 
     /** Records the layer a forward pass is called on, or says why it cannot be built at compile time. */
