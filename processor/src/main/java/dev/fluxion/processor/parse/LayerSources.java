@@ -9,6 +9,7 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
@@ -51,6 +52,7 @@ public final class LayerSources {
     private final ImportScope imports;
     private final Map<String, LayerSource> known = new LinkedHashMap<>();
     private final Map<String, String> unknown = new LinkedHashMap<>();
+    private final Map<String, LayerSource.ListSource> lists = new LinkedHashMap<>();
     /** The declared type names of the current constructor's parameters and locals. */
     private final Map<String, String> locals = new LinkedHashMap<>();
 
@@ -69,13 +71,22 @@ public final class LayerSources {
      */
     public static LayerSource.Fields of(TypeElement owner, Trees trees, Elements elements, Types types) {
         try {
-            return read(owner, trees, elements, types);
+            Map<String, LayerSource.Fields> classes = new LinkedHashMap<>();
+            LayerSource.Fields own = read(owner, trees, elements, types, classes);
+            classes.remove(owner.getQualifiedName().toString());
+            return new LayerSource.Fields(own.known(), own.unknown(), own.lists(), classes);
         } catch (RuntimeException e) {
             return LayerSource.Fields.NONE;
         }
     }
 
-    private static LayerSource.Fields read(TypeElement owner, Trees trees, Elements elements, Types types) {
+    /**
+     * The fields {@code owner} builds; into {@code classes}, the same for each class of the user's
+     * own modules that its fields and lists hold, and theirs in turn (each class once).
+     */
+    private static LayerSource.Fields read(TypeElement owner, Trees trees, Elements elements, Types types,
+                                           Map<String, LayerSource.Fields> classes) {
+        classes.put(owner.getQualifiedName().toString(), LayerSource.Fields.NONE);
         TreePath path = trees.getPath(owner);
         if (path == null || !(path.getLeaf() instanceof ClassTree cls)) {
             return LayerSource.Fields.NONE;
@@ -85,9 +96,9 @@ public final class LayerSources {
             return LayerSource.Fields.NONE;
         }
         for (Tree member : cls.getMembers()) {
-            if (member instanceof VariableTree v && v.getInitializer() instanceof NewClassTree n) {
+            if (member instanceof VariableTree v && v.getInitializer() != null) {
                 s.locals.clear();
-                s.assigned(v.getName().toString(), n);
+                s.initialised(v.getName().toString(), v.getInitializer());
             } else if (member instanceof MethodTree m && m.getName().contentEquals("<init>") && m.getBody() != null) {
                 s.locals.clear();
                 m.getParameters().forEach(p -> s.locals.put(p.getName().toString(), p.getType().toString()));
@@ -96,14 +107,147 @@ public final class LayerSources {
                         s.locals.put(v.getName().toString(), v.getType().toString());
                     }
                     if (st instanceof ExpressionStatementTree es && es.getExpression() instanceof AssignmentTree a
-                            && a.getExpression() instanceof NewClassTree n && fieldName(a.getVariable()) != null) {
-                        s.assigned(fieldName(a.getVariable()), n);
+                            && fieldName(a.getVariable()) != null) {
+                        s.initialised(fieldName(a.getVariable()), a.getExpression());
+                    }
+                    if (st instanceof ExpressionStatementTree es && es.getExpression() instanceof MethodInvocationTree mi
+                            && mi.getMethodSelect() instanceof MemberSelectTree ms && fieldName(ms.getExpression()) != null
+                            && s.isModuleCollection(fieldName(ms.getExpression()))) {
+                        String f = fieldName(ms.getExpression());
+                        s.unknown.put(f, f + " is filled by calls (" + ms.getIdentifier() + "(...)), not built from its elements in one expression");
                     }
                 }
             }
         }
         s.known.keySet().removeAll(s.unknown.keySet());
-        return new LayerSource.Fields(s.known, s.unknown);
+        s.lists.keySet().removeAll(s.unknown.keySet());
+        for (String module : s.moduleClasses()) {
+            TypeElement t = elements.getTypeElement(module);
+            if (t != null && !classes.containsKey(module)) {
+                classes.put(module, read(t, trees, elements, types, classes));
+            }
+        }
+        return new LayerSource.Fields(s.known, s.unknown, s.lists, Map.of());
+    }
+
+    /** A field's value: one runtime layer built in place, or a list, array or {@code ModuleList} of modules. */
+    private void initialised(String field, ExpressionTree value) {
+        if (value instanceof NewClassTree n && layerClass(n) != null) {
+            assigned(field, n);
+            return;
+        }
+        if (!isModuleCollection(field)) {
+            return;
+        }
+        if (lists.containsKey(field) || unknown.containsKey(field)) {
+            unknown.put(field, field + " is assigned in more than one place");
+            return;
+        }
+        List<? extends ExpressionTree> elements = elementsOf(value);
+        if (elements == null) {
+            unknown.put(field, field + " is built by `" + value + "`, not from its elements in place (List.of(new ...), "
+                    + "new T[] {new ...}, ModuleList.of(new ...))");
+            return;
+        }
+        List<LayerSource.Element> out = new ArrayList<>();
+        for (ExpressionTree e : elements) {
+            String layerClass = e instanceof NewClassTree n ? layerClass(n) : null;
+            String moduleClass = e instanceof NewClassTree n ? userModuleClass(n) : null;
+            if (layerClass != null) {
+                try {
+                    out.add(new LayerSource.LayerElement(source(layerClass, (NewClassTree) e)));
+                } catch (NotConstant ex) {
+                    unknown.put(field, "element " + out.size() + " of " + field + " is built from `" + ex.getMessage()
+                            + "`, which is not a compile-time value");
+                    return;
+                }
+            } else if (moduleClass != null) {
+                out.add(new LayerSource.ModuleElement(moduleClass));
+            } else {
+                unknown.put(field, "element " + out.size() + " of " + field + " is `" + e + "`, not a module built in place");
+                return;
+            }
+        }
+        lists.put(field, new LayerSource.ListSource(out));
+    }
+
+    /**
+     * The elements of {@code List.of(...)}, {@code Arrays.asList(...)}, {@code ModuleList.of(...)},
+     * {@code new ModuleList<>(...)} or {@code new ArrayList<>(...)} of one of those, or an array
+     * initialiser; null for any other expression.
+     */
+    private static List<? extends ExpressionTree> elementsOf(ExpressionTree value) {
+        if (value instanceof NewArrayTree na) {
+            return na.getInitializers();
+        }
+        if (value instanceof MethodInvocationTree mi && mi.getMethodSelect() instanceof MemberSelectTree ms) {
+            String owner = ms.getExpression().toString();
+            String name = ms.getIdentifier().toString();
+            boolean list = name.equals("of") && (owner.endsWith("List") || owner.endsWith("ModuleList"))
+                    || name.equals("asList") && owner.endsWith("Arrays");
+            return list ? mi.getArguments() : null;
+        }
+        if (value instanceof NewClassTree n && n.getArguments().size() == 1) {
+            String cls = n.getIdentifier().toString();
+            if (cls.startsWith("ModuleList") || cls.startsWith("ArrayList") || cls.startsWith("java.util.ArrayList")) {
+                return elementsOf(n.getArguments().getFirst());
+            }
+        }
+        return null;
+    }
+
+    /** Whether field {@code name} is a {@code List}, array or {@code ModuleList} whose elements are modules. */
+    private boolean isModuleCollection(String name) {
+        VariableElement f = field(owner, name);
+        if (f == null) {
+            return false;
+        }
+        TypeMirror t = f.asType();
+        TypeMirror element = null;
+        if (t instanceof javax.lang.model.type.ArrayType a) {
+            element = a.getComponentType();
+        } else if (t instanceof javax.lang.model.type.DeclaredType d && d.getTypeArguments().size() == 1) {
+            String raw = ((TypeElement) d.asElement()).getQualifiedName().toString();
+            if (raw.equals("java.util.List") || raw.equals("java.util.ArrayList") || raw.equals("dev.fluxion.nn.ModuleList")) {
+                element = d.getTypeArguments().getFirst();
+                if (element instanceof javax.lang.model.type.WildcardType w) {
+                    element = w.getExtendsBound();
+                }
+            }
+        }
+        if (!(element instanceof javax.lang.model.type.DeclaredType d)) {
+            return false;
+        }
+        TypeElement e = (TypeElement) d.asElement();
+        return TypeMapper.isSubclassOf(e, TypeMapper.MODULE) || types.isAssignable(types.erasure(e.asType()), layer);
+    }
+
+    /** The class of the user's own module {@code n} builds (a {@code Module} outside the runtime), or null. */
+    private String userModuleClass(NewClassTree n) {
+        String name = imports.resolveType(n.getIdentifier().toString().replaceAll("<.*>", "")).orElse(null);
+        TypeElement t = name == null ? null : elements.getTypeElement(name);
+        return t != null && !name.startsWith(RUNTIME_PACKAGE) && TypeMapper.isSubclassOf(t, TypeMapper.MODULE)
+                ? name : null;
+    }
+
+    /** The user's own module classes this class's fields and lists hold. */
+    private List<String> moduleClasses() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Element m : elements.getAllMembers(owner)) {
+            if (m.getKind().isField() && m.asType() instanceof javax.lang.model.type.DeclaredType d) {
+                TypeElement t = (TypeElement) d.asElement();
+                String name = t.getQualifiedName().toString();
+                if (!name.startsWith(RUNTIME_PACKAGE) && TypeMapper.isSubclassOf(t, TypeMapper.MODULE)) {
+                    out.add(name);
+                }
+            }
+        }
+        lists.values().forEach(l -> l.elements().forEach(e -> {
+            if (e instanceof LayerSource.ModuleElement m) {
+                out.add(m.className());
+            }
+        }));
+        return List.copyOf(out);
     }
 
     private static String fieldName(ExpressionTree target) {

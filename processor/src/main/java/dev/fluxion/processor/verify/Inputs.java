@@ -33,6 +33,8 @@ final class Inputs {
     /** The layer fields, by path; their parameters take the layer's own initial values. */
     private final Map<List<String>, LayerFields.Template> layers;
     private final Map<List<String>, Tensor> layerParameters = new LinkedHashMap<>();
+    /** The list fields of modules, by path. */
+    private final Map<List<String>, LayerFields.ListOf> lists;
     private final Map<String, Integer> symbols = new LinkedHashMap<>();
     private final List<String> unknown = new ArrayList<>();
     private final List<int[]> candidates = new ArrayList<>();
@@ -42,10 +44,16 @@ final class Inputs {
     }
 
     Inputs(MethodIr method, InputSpec spec, List<Expr.FieldRead> fields, Map<List<String>, LayerFields.Template> layers) {
+        this(method, spec, fields, layers, Map.of());
+    }
+
+    Inputs(MethodIr method, InputSpec spec, List<Expr.FieldRead> fields, Map<List<String>, LayerFields.Template> layers,
+           Map<List<String>, LayerFields.ListOf> lists) {
         this.method = method;
         this.spec = spec;
         this.fields = fields;
         this.layers = layers;
+        this.lists = lists;
         layers.forEach((path, t) -> t.initial().forEach((name, value) ->
                 layerParameters.put(LayerFields.parameterPath(path, name), value)));
         Set<Integer> sizes = new LinkedHashSet<>(List.of(DEFAULT_SIZE));
@@ -137,6 +145,10 @@ final class Inputs {
         Map<List<String>, Object> fieldValues = new LinkedHashMap<>();
         for (Expr.FieldRead f : fields) {
             int[] shape = shapes.get(key(f.path()));
+            if (lists.containsKey(f.path())) {
+                fieldValues.put(f.path(), lists.get(f.path()));
+                continue;
+            }
             if (layers.containsKey(f.path()) || layerParameters.containsKey(f.path())) {
                 Object layer = layers.get(f.path());
                 fieldValues.put(f.path(), layer != null ? layer : layerParameters.get(f.path()));

@@ -51,6 +51,32 @@ final class LayerFields {
         }
     }
 
+    /**
+     * A field's value in a {@link Point} where it holds a list, array or {@code ModuleList} of
+     * modules: element {@code k} is the value at {@code path} and {@code k} (a runtime layer's
+     * {@link Template}, or the fields of one of the user's own modules under that path).
+     *
+     * @param path the list field's path
+     * @param modules for each element, whether it is one of the user's own modules (else a runtime layer)
+     */
+    record ListOf(List<String> path, List<Boolean> modules) {
+        ListOf {
+            path = List.copyOf(path);
+            modules = List.copyOf(modules);
+        }
+
+        int size() {
+            return modules.size();
+        }
+
+        /** The path of element {@code k}. */
+        List<String> element(int k) {
+            List<String> out = new ArrayList<>(path);
+            out.add(Integer.toString(k));
+            return List.copyOf(out);
+        }
+    }
+
     /** The template of a layer built as {@code source} says. */
     static Template template(LayerSource source) {
         Object layer = instantiate(source);

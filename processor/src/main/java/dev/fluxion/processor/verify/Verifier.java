@@ -107,7 +107,7 @@ public final class Verifier {
         try {
             FieldScan.Found found = FieldScan.of(method, registry, spec.layers());
             fields = found.fields();
-            gen = new Inputs(method, spec, fields, found.layers());
+            gen = new Inputs(method, spec, fields, found.layers(), found.lists());
         } catch (EvalException e) {
             return skipped(e.getMessage());
         }
