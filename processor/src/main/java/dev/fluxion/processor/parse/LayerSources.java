@@ -37,9 +37,12 @@ import javax.lang.model.util.Types;
  * Reads how a class builds its fields of runtime layers: {@code final MaxPool2d pool = new
  * MaxPool2d(2);} or {@code conv1 = new Conv2d(1, 16, 5, rng);} in a constructor, with arguments
  * that are literals, constants, arithmetic on them, enum constants, {@code int[]} initialisers,
- * nested layers, or a {@code Random} (any: the verifier draws its own values). A field assigned
- * twice, or built from anything else (a constructor parameter, a method's result), is listed with
- * the reason; the verifier then says why it cannot check methods that call it.
+ * nested layers, a {@code Random} (any: the verifier draws its own values), or a primitive
+ * parameter of the constructor ({@link LayerSource.Parameter}); lists, arrays and
+ * {@code ModuleList}s of modules built from their elements in place; and fields holding the user's
+ * own modules built in place. A field assigned twice, or built from anything else (arithmetic on a
+ * constructor parameter, a method's result), is listed with the reason; the verifier then says why
+ * it cannot check methods that call it.
  */
 public final class LayerSources {
     private static final String LAYER = "dev.fluxion.nn.Layer";
@@ -53,6 +56,9 @@ public final class LayerSources {
     private final Map<String, LayerSource> known = new LinkedHashMap<>();
     private final Map<String, String> unknown = new LinkedHashMap<>();
     private final Map<String, LayerSource.ListSource> lists = new LinkedHashMap<>();
+    private final Map<String, LayerSource.ModuleElement> modules = new LinkedHashMap<>();
+    /** The current constructor's primitive parameters, by name. */
+    private final Map<String, LayerSource.Parameter> parameters = new LinkedHashMap<>();
     /** The declared type names of the current constructor's parameters and locals. */
     private final Map<String, String> locals = new LinkedHashMap<>();
 
@@ -74,7 +80,7 @@ public final class LayerSources {
             Map<String, LayerSource.Fields> classes = new LinkedHashMap<>();
             LayerSource.Fields own = read(owner, trees, elements, types, classes);
             classes.remove(owner.getQualifiedName().toString());
-            return new LayerSource.Fields(own.known(), own.unknown(), own.lists(), classes);
+            return new LayerSource.Fields(own.known(), own.unknown(), own.lists(), own.modules(), classes);
         } catch (RuntimeException e) {
             return LayerSource.Fields.NONE;
         }
@@ -98,13 +104,24 @@ public final class LayerSources {
         for (Tree member : cls.getMembers()) {
             if (member instanceof VariableTree v && v.getInitializer() != null) {
                 s.locals.clear();
+                s.parameters.clear();
                 s.initialised(v.getName().toString(), v.getInitializer());
             } else if (member instanceof MethodTree m && m.getName().contentEquals("<init>") && m.getBody() != null) {
                 s.locals.clear();
+                s.parameters.clear();
                 m.getParameters().forEach(p -> s.locals.put(p.getName().toString(), p.getType().toString()));
+                for (int i = 0; i < m.getParameters().size(); i++) {
+                    VariableTree p = m.getParameters().get(i);
+                    String type = p.getType().toString();
+                    if (List.of("int", "long", "double", "float", "boolean").contains(type)) {
+                        s.parameters.put(p.getName().toString(), new LayerSource.Parameter(p.getName().toString(), type, i,
+                                m.getParameters().size()));
+                    }
+                }
                 for (StatementTree st : m.getBody().getStatements()) {
                     if (st instanceof VariableTree v) {
                         s.locals.put(v.getName().toString(), v.getType().toString());
+                        s.parameters.remove(v.getName().toString());
                     }
                     if (st instanceof ExpressionStatementTree es && es.getExpression() instanceof AssignmentTree a
                             && fieldName(a.getVariable()) != null) {
@@ -127,13 +144,21 @@ public final class LayerSources {
                 classes.put(module, read(t, trees, elements, types, classes));
             }
         }
-        return new LayerSource.Fields(s.known, s.unknown, s.lists, Map.of());
+        s.modules.keySet().removeAll(s.unknown.keySet());
+        return new LayerSource.Fields(s.known, s.unknown, s.lists, s.modules, Map.of());
     }
 
     /** A field's value: one runtime layer built in place, or a list, array or {@code ModuleList} of modules. */
     private void initialised(String field, ExpressionTree value) {
         if (value instanceof NewClassTree n && layerClass(n) != null) {
             assigned(field, n);
+            return;
+        }
+        if (value instanceof NewClassTree n && userModuleClass(n) != null) {
+            if (modules.containsKey(field)) {
+                unknown.put(field, field + " is assigned in more than one place");
+            }
+            modules.put(field, moduleElement(userModuleClass(n), n));
             return;
         }
         if (!isModuleCollection(field)) {
@@ -162,7 +187,7 @@ public final class LayerSources {
                     return;
                 }
             } else if (moduleClass != null) {
-                out.add(new LayerSource.ModuleElement(moduleClass));
+                out.add(moduleElement(moduleClass, (NewClassTree) e));
             } else {
                 unknown.put(field, "element " + out.size() + " of " + field + " is `" + e + "`, not a module built in place");
                 return;
@@ -228,6 +253,19 @@ public final class LayerSources {
         TypeElement t = name == null ? null : elements.getTypeElement(name);
         return t != null && !name.startsWith(RUNTIME_PACKAGE) && TypeMapper.isSubclassOf(t, TypeMapper.MODULE)
                 ? name : null;
+    }
+
+    /** One of the user's own modules built in place, with its arguments where all are compile-time values. */
+    private LayerSource.ModuleElement moduleElement(String cls, NewClassTree n) {
+        try {
+            List<LayerSource.Arg> args = new ArrayList<>();
+            for (ExpressionTree a : n.getArguments()) {
+                args.add(arg(a));
+            }
+            return new LayerSource.ModuleElement(cls, args);
+        } catch (NotConstant e) {
+            return new LayerSource.ModuleElement(cls, List.of());
+        }
     }
 
     /** The user's own module classes this class's fields and lists hold. */
@@ -316,7 +354,11 @@ public final class LayerSources {
     private LayerSource source(String cls, NewClassTree n) {
         List<LayerSource.Arg> args = new ArrayList<>();
         for (ExpressionTree a : n.getArguments()) {
-            args.add(arg(a));
+            try {
+                args.add(arg(a));
+            } catch (NotConstant e) {
+                throw new NotConstant(a); // the whole argument: `width * 2`, not `width`
+            }
         }
         return new LayerSource(cls, args);
     }
@@ -330,6 +372,9 @@ public final class LayerSources {
     private LayerSource.Arg arg(ExpressionTree a) {
         if (isRandom(a)) {
             return new LayerSource.Randomness();
+        }
+        if (a instanceof IdentifierTree id && parameters.containsKey(id.getName().toString())) {
+            return parameters.get(id.getName().toString());
         }
         if (a instanceof NewClassTree n && layerClass(n) != null) {
             return new LayerSource.Nested(source(layerClass(n), n));

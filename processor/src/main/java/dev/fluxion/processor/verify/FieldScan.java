@@ -8,6 +8,7 @@ import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
 import dev.fluxion.processor.model.LayerSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,8 +57,17 @@ final class FieldScan {
                  Map<List<String>, LayerFields.ListOf> lists) {}
 
     static Found of(MethodIr m, Registry registry, LayerSource.Fields layerSources) {
+        return of(m, registry, layerSources, Map.of());
+    }
+
+    /**
+     * As {@link #of(MethodIr, Registry, LayerSource.Fields)}, the constructor parameters the
+     * method's class builds its layers from bound by {@code binding}.
+     */
+    static Found of(MethodIr m, Registry registry, LayerSource.Fields layerSources, Map<String, Object> binding) {
         FieldScan s = new FieldScan(registry, layerSources, m.self().ownerQualifiedName());
         s.owner = m.self().ownerQualifiedName();
+        s.bound = binding;
         s.method(m);
         s.layers.forEach((path, t) -> t.initial().keySet().forEach(name -> {
             List<String> p = LayerFields.parameterPath(path, name);
@@ -70,6 +80,9 @@ final class FieldScan {
     private List<String> prefix = List.of();
     /** The class of the model at {@link #prefix}. */
     private String owner;
+    /** The values of that class's constructor parameters, where known. */
+    private Map<String, Object> bound = Map.of();
+    private final Map<List<String>, LayerSource.ListSource> listSources = new HashMap<>();
 
     /** The layer fields, lists and their reasons of the model class {@code cls}. */
     private LayerSource.Fields sources(String cls) {
@@ -140,13 +153,18 @@ final class FieldScan {
         } else if (e instanceof Expr.Call c && c.callee() instanceof Callee.User u) {
             List<String> outer = prefix;
             String outerOwner = owner;
+            Map<String, Object> outerBound = bound;
             prefix = concat(prefix, u.receiver());
-            if (!u.method().isStatic()) {
+            if (!u.method().isStatic() && !u.receiver().isEmpty()) {
+                LayerSource.ModuleElement built = u.receiver().size() == 1
+                        ? sources(owner).modules().get(u.receiver().getFirst()) : null;
                 owner = u.method().ownerQualifiedName();
+                bound = built == null ? Map.of() : LayerFields.bind(built, sources(owner), outerBound);
             }
             method(callee(u.method()));
             prefix = outer;
             owner = outerOwner;
+            bound = outerBound;
         }
         e.children().forEach(this::expr);
     }
@@ -175,7 +193,12 @@ final class FieldScan {
         List<String> path = concat(prefix, relative.subList(0, 1));
         LayerSource source = sources(owner).known().get(relative.getFirst());
         if (source != null && !layers.containsKey(path)) {
-            LayerFields.Template t = LayerFields.template(source);
+            LayerFields.Template t;
+            try {
+                t = LayerFields.template(source, bound);
+            } catch (EvalException unknownValue) {
+                return; // its shape is found by trial
+            }
             if (t.initial().containsKey(relative.get(1))) {
                 layers.put(path, t);
             }
@@ -204,7 +227,7 @@ final class FieldScan {
             switch (source.elements().get(k)) {
                 case LayerSource.LayerElement l -> {
                     modules.add(false);
-                    layers.put(element, LayerFields.template(l.layer()));
+                    layers.put(element, LayerFields.template(l.layer(), bound));
                     found.putIfAbsent(element, new Expr.FieldRead(element,
                             new Type.Declared(l.layer().className()), false, Pos.NONE));
                 }
@@ -213,6 +236,7 @@ final class FieldScan {
         }
         LayerFields.ListOf list = new LayerFields.ListOf(path, modules);
         lists.put(path, list);
+        listSources.put(path, source);
         return list;
     }
 
@@ -241,11 +265,15 @@ final class FieldScan {
             }
             List<String> outer = prefix;
             String outerOwner = owner;
+            Map<String, Object> outerBound = bound;
             prefix = concat(list.path(), List.of(Integer.toString(k)));
             owner = m.ownerQualifiedName();
+            bound = LayerFields.bind((LayerSource.ModuleElement) listSources.get(list.path()).elements().get(k),
+                    sources(owner), outerBound);
             method(target);
             prefix = outer;
             owner = outerOwner;
+            bound = outerBound;
         }
     }
 
@@ -272,7 +300,7 @@ final class FieldScan {
                     + "; the runtime's own tests check that layer's derivative against finite differences");
         }
         if (!layers.containsKey(path)) {
-            layers.put(path, LayerFields.template(source));
+            layers.put(path, LayerFields.template(source, bound));
         }
     }
 

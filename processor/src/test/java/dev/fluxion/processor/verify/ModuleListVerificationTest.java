@@ -48,6 +48,38 @@ class ModuleListVerificationTest {
                 Tensor forward(Tensor x) { return x.plus(body.forward(x).times(gain)); }
             }
 
+            class Wide extends Module {
+                final Linear fc;
+                final LayerNorm norm;
+
+                Wide(int width, boolean bias) {
+                    fc = new Linear(width, width, bias, dev.fluxion.DType.FLOAT32, new Random(6));
+                    norm = new LayerNorm(width);
+                }
+
+                @Differentiable
+                Tensor forward(Tensor x) { return norm.forward(fc.forward(x)).sigmoid(); }
+            }
+
+            class Widened extends Module {
+                final List<Wide> blocks;
+                final Wide last;
+
+                Widened(int width) {
+                    blocks = List.of(new Wide(width, true), new Wide(width, false));
+                    last = new Wide(width, true);
+                }
+
+                @Differentiable
+                Tensor widenedLoss(@Shape("2, 4") Tensor x) {
+                    Tensor h = x;
+                    for (Wide w : blocks) {
+                        h = w.forward(h);
+                    }
+                    return last.forward(h).sum();
+                }
+            }
+
             class Layered extends Module {
                 final List<Tanh> acts = List.of(new Tanh());
                 final Linear[] layers = {new Linear(3, 4, new Random(4)), new Linear(4, 2, new Random(5))};
@@ -109,8 +141,15 @@ class ModuleListVerificationTest {
     }
 
     @Test
+    void blocksBuiltFromConstructorParametersAreChecked() {
+        // Widened(int width) is tried with width = 2, 4, 3, ...; each Wide(width, bias) is built with the values
+        // its list and field give: fc 16 (+ 4 with a bias), norm 4 + 4 per block (×3), x: 8
+        assertVerifiedAtEverySeed("widenedLoss", 3 * 24 + 2 * 4 + 8);
+    }
+
+    @Test
     void aWrongCotangentHandedToAnElementsPullbackIsCaughtAtEverySeed() {
-        for (String method : List.of("layeredLoss", "blocksLoss")) {
+        for (String method : List.of("layeredLoss", "blocksLoss", "widenedLoss")) {
             VerificationPhase.Captured m = compiled.get(method);
             List<DerivedMethod> mutants = RuntimeLayerVerificationTest.doubledLayerCotangents(m.derived());
             assertFalse(mutants.isEmpty(), "no element pullback in " + method);

@@ -89,6 +89,19 @@ class RuntimeLayerVerificationTest {
                 }
             }
 
+            class Doubled extends Module {
+                final LayerNorm norm;
+
+                Doubled(int width) {
+                    norm = new LayerNorm(width * 2);
+                }
+
+                @Differentiable
+                Tensor doubledLoss(@Shape("5, 6") Tensor x) {
+                    return norm.forward(x).square().sum();
+                }
+            }
+
             class Listed extends Module {
                 final List<Tanh> layers = List.of(new Tanh());
 
@@ -155,11 +168,20 @@ class RuntimeLayerVerificationTest {
     }
 
     @Test
+    void aLayerBuiltFromAConstructorParameterAndAListOfLayersAreChecked() {
+        // Built(int width) { norm = new LayerNorm(width); }: width is tried with the declared sizes 5, 3, ...
+        assertVerifiedAtEverySeed("builtLoss");
+        assertVerifiedAtEverySeed("listedLoss");
+        String notes = compiled.compilation().diagnostics().toString();
+        assertFalse(notes.contains("gradient of builtLoss not verified"), notes);
+        assertFalse(notes.contains("gradient of listedLoss not verified"), notes);
+        assertFalse(notes.contains("gradient of logits not verified"), notes);
+    }
+
+    @Test
     void aLayerTheVerifierCannotBuildIsNamedInTheNote() {
         String built = compiled.compilation().diagnostics().toString();
-        assertTrue(built.contains("(LayerNorm norm) that the verifier cannot build: norm is built from `width`"), built);
-        assertFalse(built.contains("gradient of logits not verified"), built);
-        assertFalse(built.contains("gradient of listedLoss not verified"), built);
+        assertTrue(built.contains("(LayerNorm norm) that the verifier cannot build: norm is built from `width * 2`"), built);
     }
 
     /** One mutant per call of a layer pullback's {@code backward(g)} in the backward pass: {@code backward(g * 2)}. */
