@@ -170,6 +170,38 @@ class ModuleListsTest {
                 }
             }
 
+            /** A block with a second, differentiable input: the element comes first in the generated call. */
+            class Mixer extends Module {
+                final Linear fc;
+
+                Mixer(int width, long seed) {
+                    fc = new Linear(width, width, true, DType.FLOAT64, new Random(seed));
+                }
+
+                @Differentiable
+                Tensor mix(Tensor x, Tensor w, @NoGrad double c) { return tanh(fc.forward(x.times(w))).plus(w.times(c)); }
+            }
+
+            class MixNet extends Module {
+                final List<Mixer> mixers = List.of(new Mixer(2, 23), new Mixer(2, 24), new Mixer(2, 25));
+
+                @Differentiable
+                Tensor mixLoss(@NoGrad Tensor x, Tensor w) {
+                    Tensor h = x;
+                    int i = 0;
+                    while (i < mixers.size()) {
+                        for (Mixer m : mixers) {
+                            h = m.mix(h, w, 0.5 * i);
+                        }
+                        if (h.sum().item() > 1e6) {
+                            break;
+                        }
+                        i++;
+                    }
+                    return h.square().sum();
+                }
+            }
+
             class SequentialNet extends Module {
                 final Sequential body = new Sequential(new Linear(2, 4, true, DType.FLOAT64, new Random(19)),
                         new Residual(4, 20), new Tanh(), new Residual(4, 21), new Linear(4, 1, true, DType.FLOAT64, new Random(22)));
@@ -234,6 +266,32 @@ class ModuleListsTest {
     void aSequentialHoldingTheUsersOwnBlocksGetsEveryNestedGradient() {
         Map<String, Parameter> p = checkAll("demo.SequentialNet");
         assertTrue(p.containsKey("body.1.fc1.weight") && p.containsKey("body.3.gain"), p.keySet().toString());
+    }
+
+    @Test
+    void aDifferentiableArgumentBesideTheElementGetsEveryCallsContribution() {
+        Generated g = compile();
+        Module m = (Module) g.instance("demo.MixNet");
+        Tensor w = Tensor.of(new double[] {0.7, -0.4});
+        Object grad = g.call("demo.MixNetGrad", "mixLossGrad", m, X.slice(1, 0, 2), w);
+        double[] dw = ((Tensor) Generated.get(grad, "w")).toDoubleArray();
+        double[] wv = w.toDoubleArray();
+        for (int k = 0; k < wv.length; k++) {
+            double h = 1e-6;
+            double[] up = wv.clone();
+            double[] down = wv.clone();
+            up[k] += h;
+            down[k] -= h;
+            double fUp = ((Tensor) g.call("demo.MixNetGrad", "mixLoss", m, X.slice(1, 0, 2), Tensor.of(up))).item();
+            double fDown = ((Tensor) g.call("demo.MixNetGrad", "mixLoss", m, X.slice(1, 0, 2), Tensor.of(down))).item();
+            assertEquals((fUp - fDown) / (2 * h), dw[k], 1e-6 * Math.max(1, Math.abs(dw[k])), "w[" + k + "]");
+        }
+        m.zeroGrad();
+        g.call("demo.MixNetGrad", "mixLossBackward", m, X.slice(1, 0, 2), w);
+        for (Map.Entry<String, Parameter> e : m.namedParameters().entrySet()) {
+            assertArrayEquals(GradientCheck.centralInParameter(e.getValue(), () -> ((Tensor) g.call("demo.MixNetGrad",
+                    "mixLoss", m, X.slice(1, 0, 2), w)).item()), e.getValue().grad().toDoubleArray(), 1e-7, e.getKey());
+        }
     }
 
     @Test

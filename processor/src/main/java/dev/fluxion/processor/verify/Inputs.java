@@ -26,6 +26,8 @@ final class Inputs {
     static final int DEFAULT_SIZE = 3;
     /** The value of an int parameter: a loop count or index valid for every size above. */
     static final int INT_VALUE = 2;
+    /** The largest size of a layer's parameter that inferred shapes try (larger ones need a {@code @Shape}). */
+    private static final int MAX_LAYER_SIZE = 64;
 
     private final MethodIr method;
     private final InputSpec spec;
@@ -65,6 +67,15 @@ final class Inputs {
                 }
             } else if (p.type().isTensor()) {
                 unknown.add(p.name());
+            }
+        }
+        // A layer built as its source says fixes its parameters' shapes ([3, 2] for new Linear(2, 3, rng)):
+        // the tensors whose shapes are inferred may need those sizes to meet them.
+        for (Tensor t : layerParameters.values()) {
+            for (int d : t.shape()) {
+                if (d <= MAX_LAYER_SIZE) {
+                    sizes.add(d);
+                }
             }
         }
         for (Expr.FieldRead f : fields) {
