@@ -202,6 +202,20 @@ class ModuleListsTest {
                 }
             }
 
+            class LocalNet extends Module {
+                final List<Block> blocks = List.of(new Block(2, 2, 26), new Block(2, 2, 27), new Block(2, 1, 28));
+
+                @Differentiable
+                Tensor loss(@NoGrad Tensor x, @NoGrad Tensor y) {
+                    Tensor h = x;
+                    for (int i = 0; i < blocks.size(); i++) {
+                        Block b = blocks.get(i);
+                        h = b.forward(h);
+                    }
+                    return mse(h, y);
+                }
+            }
+
             class SequentialNet extends Module {
                 final Sequential body = new Sequential(new Linear(2, 4, true, DType.FLOAT64, new Random(19)),
                         new Residual(4, 20), new Tanh(), new Residual(4, 21), new Linear(4, 1, true, DType.FLOAT64, new Random(22)));
@@ -255,6 +269,11 @@ class ModuleListsTest {
     void blocksThatLoopOverTheirOwnListsGetEveryNestedGradient() {
         Map<String, Parameter> p = checkAll("demo.Nested");
         assertTrue(p.containsKey("blocks.1.layers.0.weight"), p.keySet().toString());
+    }
+
+    @Test
+    void anElementHeldInALocalInALoopGetsEveryNestedGradient() {
+        checkAll("demo.LocalNet");
     }
 
     @Test

@@ -91,14 +91,26 @@ final class FieldScan {
 
     private void method(MethodIr m) {
         if (visited.add(String.join(".", prefix) + "/" + m.self().key())) {
+            String outer = scanning;
+            scanning = m.self().key();
             stmt(m.body());
+            scanning = outer;
         }
     }
 
+    /** The method being scanned, for its locals. */
+    private String scanning = "";
+
     private void stmt(Stmt s) {
         switch (s) {
-            case Stmt.Let l -> expr(l.init());
-            case Stmt.Assign a -> expr(a.value());
+            case Stmt.Let l -> {
+                expr(l.init());
+                elementLocal(l.name(), l.init());
+            }
+            case Stmt.Assign a -> {
+                expr(a.value());
+                elementLocal(a.name(), a.value());
+            }
             case Stmt.ArrayAccumulate a -> {
                 expr(a.index());
                 expr(a.value());
@@ -240,11 +252,34 @@ final class FieldScan {
         return list;
     }
 
-    /** The list {@code Layers.at(list, i)} reads, or null for any other expression. */
+    /**
+     * The list {@code Layers.at(list, i)} reads, or the list a local holding such an element reads
+     * ({@code Block b = blocks.get(i);}); null for any other expression.
+     */
     private LayerFields.ListOf listOf(Expr element) {
+        if (element instanceof Expr.Var v) {
+            return elementLocals.get(String.join(".", prefix) + "/" + scanning + "/" + v.name());
+        }
         return element instanceof Expr.Call c && c.callee() instanceof Callee.Static st
                 && st.ownerQualifiedName().equals(LAYERS) && st.name().equals("at")
                 && c.args().getFirst() instanceof Expr.FieldRead f ? list(f) : null;
+    }
+
+    /** Locals of the method being scanned that hold an element of a list of modules, by prefix and name. */
+    private final Map<String, LayerFields.ListOf> elementLocals = new HashMap<>();
+
+    private void elementLocal(String name, Expr value) {
+        LayerFields.ListOf list = value == null || value instanceof Expr.Var ? null : listOf(value);
+        if (value instanceof Expr.Var v) {
+            list = listOf(v);
+        }
+        String key = String.join(".", prefix) + "/" + scanning + "/" + name;
+        if (list != null) {
+            LayerFields.ListOf before = elementLocals.putIfAbsent(key, list);
+            if (before != null && !before.equals(list)) {
+                throw new EvalException("its local " + name + " holds elements of two lists of modules");
+            }
+        }
     }
 
     /**

@@ -111,7 +111,8 @@ class ModuleListVerificationTest {
                     for (int i = 0; i < res.size(); i++) {
                         h = res.get(i).forward(h);
                     }
-                    return array[0].forward(h).times(h).sum();
+                    Block first = blocks.get(0);
+                    return array[0].forward(first.forward(h)).times(h).sum();
                 }
             }
             """;
