@@ -5,6 +5,7 @@ import static dev.fluxion.F.crossEntropy;
 import dev.fluxion.Tensor;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.annotation.NoGrad;
+import dev.fluxion.annotation.Shape;
 import dev.fluxion.nn.Conv2d;
 import dev.fluxion.nn.Dropout;
 import dev.fluxion.nn.Flatten;
@@ -41,9 +42,12 @@ public final class MnistCnn extends Module {
         fc = new Linear(128, 10, rng);
     }
 
-    /** Class scores (logits) {@code [n, 10]} for images {@code [n, 1, 28, 28]}. */
+    /**
+     * Class scores (logits) {@code [n, 10]} for images {@code [n, 1, 28, 28]}. The {@code @Shape}
+     * lets the build check this method's gradients (of every layer's parameters) at compile time.
+     */
     @Differentiable
-    Tensor forward(@NoGrad Tensor images) {
+    Tensor forward(@NoGrad @Shape("n, 1, 28, 28") Tensor images) {
         Tensor h = pool.forward(relu.forward(conv1.forward(images))); // [n, 16, 12, 12]
         h = pool.forward(relu.forward(conv2.forward(h)));             // [n, 32, 4, 4]
         h = relu.forward(hidden.forward(dropout.forward(flatten.forward(h)))); // [n, 128]
@@ -57,7 +61,7 @@ public final class MnistCnn extends Module {
 
     /** Mean cross-entropy against the digits {@code labels}. */
     @Differentiable
-    Tensor loss(@NoGrad Tensor images, @NoGrad Tensor labels) {
+    Tensor loss(@NoGrad @Shape("n, 1, 28, 28") Tensor images, @NoGrad @Shape("n") Tensor labels) {
         return crossEntropy(forward(images), labels);
     }
 }

@@ -269,35 +269,6 @@ class LayerCollectionsTest {
     }
 
     @Test
-    void aListOfTheUsersOwnModulesIsAClearError() {
-        javax.tools.JavaFileObject src = JavaFileObjects.forSourceString("demo.Blocks", IMPORTS + """
-                class Block extends Module {
-                    final Linear fc = new Linear(2, 2, true, DType.FLOAT64, new Random(1));
-
-                    @Differentiable
-                    Tensor forward(Tensor x) { return tanh(fc.forward(x)); }
-                }
-
-                class Blocks extends Module {
-                    final List<Block> blocks = List.of(new Block(), new Block());
-
-                    @Differentiable
-                    Tensor loss(@NoGrad Tensor x) {
-                        Tensor h = x;
-                        for (Block b : blocks) {
-                            h = b.forward(h);
-                        }
-                        return h.sum();
-                    }
-                }
-                """);
-        Compilation c = Generated.javac().compile(src);
-        assertThat(c).failed();
-        assertThat(c).hadErrorContaining("cannot differentiate Block.forward on an element of a list or array of modules")
-                .inFile(src).onLine(27);
-    }
-
-    @Test
     void anEnhancedForOverSomethingElseIsStillAClearError() {
         javax.tools.JavaFileObject src = JavaFileObjects.forSourceString("demo.Loop", """
                 package demo;

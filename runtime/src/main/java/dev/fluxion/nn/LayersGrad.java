@@ -254,9 +254,40 @@ public final class LayersGrad {
                 }
             };
             case Sequential s -> sequential(s, x);
+            case Module m -> generated(m, x);
             default -> throw new FluxionException("forward of " + layer.getClass().getName()
                     + " has no derivative: in @Differentiable code use the runtime's layers, a Sequential of them,"
                     + " or a Module whose forward is @Differentiable");
+        };
+    }
+
+    /**
+     * A Module of the user's own (in a {@link Sequential}): its generated pullback, whose backward
+     * accumulates into its Parameters and gives the input's cotangent in one call; {@code input}
+     * reads what {@code params} computed for the same cotangent (tensors compare by identity), so
+     * that a pullback run several times accumulates once per run.
+     */
+    private static Step generated(Module m, Tensor x) {
+        GeneratedForward.Pullback pb = GeneratedForward.vjp(m, x);
+        return new Step(x, pb.value()) {
+            private final java.util.Map<Tensor, java.util.Optional<Tensor>> inputs = new java.util.WeakHashMap<>();
+
+            String name() {
+                return pb.name();
+            }
+
+            synchronized void params(Tensor g) {
+                inputs.put(g, java.util.Optional.ofNullable(pb.backward(g)));
+            }
+
+            synchronized @Nullable Tensor input(Tensor g) {
+                java.util.Optional<Tensor> in = inputs.get(g);
+                if (in == null) {
+                    throw new FluxionException(pb.name() + " backward: the cotangent of its input was asked for"
+                            + " before its backward pass ran");
+                }
+                return in.orElse(null);
+            }
         };
     }
 
@@ -308,8 +339,8 @@ public final class LayersGrad {
             h = st.out;
         }
         return new Step(x, h) {
-            private @Nullable Tensor lastG;
-            private @Nullable Tensor lastFirst;
+            /** The cotangent that reached the first layer, by the cotangent of the output (by identity). */
+            private final java.util.Map<Tensor, java.util.Optional<Tensor>> firsts = new java.util.WeakHashMap<>();
 
             String name() {
                 return "Sequential";
@@ -323,23 +354,23 @@ public final class LayersGrad {
                         gi = steps.get(i).input(gi);
                     }
                 }
-                lastG = g;
-                lastFirst = gi;
+                firsts.put(g, java.util.Optional.ofNullable(gi));
             }
 
             synchronized @Nullable Tensor input(Tensor g) {
                 if (steps.isEmpty()) {
                     return g;
                 }
-                if (g != lastG) {
+                java.util.Optional<Tensor> first = firsts.get(g);
+                if (first == null) {
                     Tensor gi = g;
                     for (int i = steps.size() - 1; i > 0 && gi != null; i--) {
                         gi = steps.get(i).input(gi);
                     }
-                    lastG = g;
-                    lastFirst = gi;
+                    first = java.util.Optional.ofNullable(gi);
+                    firsts.put(g, first);
                 }
-                return lastFirst == null ? null : steps.get(0).input(lastFirst);
+                return first.map(f -> steps.get(0).input(f)).orElse(null);
             }
         };
     }

@@ -290,6 +290,7 @@ public final class BodyChecker {
             case PRIVATE_FIELD -> Diagnostic.error(Messages.PRIVATE_FIELD, pos, what);
             case MODULE_ELEMENT -> Diagnostic.error(Messages.MODULE_ELEMENT_METHOD, pos, what);
             case MATRIX -> Diagnostic.error(Messages.MATRIX, pos, what);
+            case MODULE_LIST_WRITE -> Diagnostic.error(Messages.MODULE_LIST_WRITE, pos, what);
         };
     }
 }

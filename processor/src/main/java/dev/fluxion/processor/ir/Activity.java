@@ -84,10 +84,10 @@ public final class Activity {
 
     /**
      * Whether a user call is varied even with constant arguments: a Module method reads
-     * Parameters, and so does a runtime layer's forward.
+     * Parameters (on a field, or on an element of a list of modules), and so does a runtime layer's forward.
      */
     public static boolean readsParameters(Expr e) {
         return e instanceof Expr.Call c && c.callee() instanceof Callee.User u
-                && (!u.method().isStatic() || Callee.isLayerForward(u.method()));
+                && (!u.method().isStatic() || Callee.isLayerForward(u.method()) || Callee.isOnElement(u.method()));
     }
 }

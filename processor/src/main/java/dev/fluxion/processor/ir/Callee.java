@@ -42,6 +42,46 @@ public sealed interface Callee {
         return m.key().equals(LAYER_FORWARD.key());
     }
 
+    /**
+     * The name of the first parameter of {@link #onElement}'s form: {@code this} cannot name a
+     * parameter in Java, so no method the user writes has this form.
+     */
+    String ELEMENT_MODEL = "this";
+
+    /**
+     * A {@code Module} instance method called on a model chosen at run time, an element of a list,
+     * array or {@code ModuleList} field ({@code blocks.get(i).forward(x)}, the loop variable of
+     * {@code for (Block b : blocks)}): the same generated methods ({@code BlockGrad.forwardVjp(model, x)}),
+     * seen as static ones whose first, non-differentiable argument is the model, an expression of the
+     * call ({@code Layers.at(model.blocks, i)}). The receiver is then an argument like any other:
+     * the engine evaluates it in the forward pass, where a loop's index has its value, and the
+     * callee's pullback keeps the model it ran on.
+     *
+     * @param m an instance method of a {@code Module}
+     * @return its form with the model as its first argument
+     */
+    static UserMethod onElement(UserMethod m) {
+        if (m.isStatic()) {
+            throw new IllegalArgumentException(m.key() + " is static");
+        }
+        Type model = new Type.Declared(m.ownerQualifiedName());
+        return new UserMethod(m.ownerQualifiedName(), m.name(), true, prepend(ELEMENT_MODEL, m.paramNames()),
+                prepend(model, m.paramTypes()), prepend(false, m.differentiable()), m.returnType(),
+                prepend(ELEMENT_MODEL, m.gradientNames()));
+    }
+
+    /** Whether {@code m} is {@link #onElement}'s form of an instance method. */
+    static boolean isOnElement(UserMethod m) {
+        return m.isStatic() && !m.paramNames().isEmpty() && m.paramNames().getFirst().equals(ELEMENT_MODEL);
+    }
+
+    private static <T> List<T> prepend(T first, List<T> rest) {
+        List<T> out = new java.util.ArrayList<>();
+        out.add(first);
+        out.addAll(rest);
+        return out;
+    }
+
     /** A static method the processor itself calls: {@code Derivatives.timesGradA}. */
     record Static(String ownerQualifiedName, String name) implements Callee {}
 

@@ -164,7 +164,12 @@ public sealed interface Expr {
          */
         MODULE_ELEMENT,
         /** A use of a 2-D array the flattened form cannot express; {@code what} describes it. */
-        MATRIX
+        MATRIX,
+        /**
+         * A call that changes a list of modules ({@code blocks.set(0, b)}, {@code blocks.add(b)});
+         * {@code what} is the call ({@code blocks.set}).
+         */
+        MODULE_LIST_WRITE
     }
 
     /** Binary operators. */

@@ -38,14 +38,17 @@ public enum Messages {
             "cannot differentiate {0}: {1} is not @Differentiable, so the gradient cannot flow through it into the field's Parameters",
             "annotate {1} with @Differentiable (with parameters matching this call), or compute the value here with known operations on the field's Parameters"),
     MODULE_ELEMENT_METHOD(
-            "cannot differentiate {0} on an element of a list or array of modules: only the runtime''s layers (Linear, Conv2d, Sequential, ...) can be called through a list",
-            "make each such module a field of its own, or build the list from the runtime''s layers"),
+            "cannot differentiate {0} on an element of a list or array of modules: it is not a @Differentiable method (with parameters matching this call), so the gradient cannot flow through it into the element''s Parameters",
+            "annotate {0} with @Differentiable, or call a @Differentiable method of the element"),
     MATRIX(
             "{0} is not supported in a @Differentiable method",
             "a local 2-D array is one flat array inside: read and write its elements a[i][j], a.length and a[i].length, create it as new double[n][m] (every row of one length), and copy a row element by element into a new double[] (a row cannot be shared, passed or assigned)"),
     MATRIX_PARAMETER(
             "the {1} parameter `{0}` cannot have a gradient yet",
             "mark it @NoGrad if it is data (its elements can be read), or pass the values as a flat {2}[] with an int row length and read x[i * n + j]"),
+    MODULE_LIST_WRITE(
+            "{0}(...) changes a list of modules inside a @Differentiable method: the backward pass runs on the modules the forward pass called, and the list must hold still for it",
+            "build the list once, in the constructor or the field''s initialiser, and only read it here (get, size, a for loop)"),
     UNSUPPORTED(
             "{0} is not supported in a @Differentiable method",
             "rewrite it with locals, arithmetic, known operations and calls to @Differentiable methods"),

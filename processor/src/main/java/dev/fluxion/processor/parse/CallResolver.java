@@ -38,10 +38,22 @@ final class CallResolver {
         this.nested = new NestedCalls(cx, exprs);
     }
 
+    /** The methods of {@code List} (and {@code ArrayList}) that change it. */
+    private static final java.util.Set<String> LIST_WRITES = java.util.Set.of("set", "add", "addAll", "addFirst",
+            "addLast", "remove", "removeAll", "removeIf", "removeFirst", "removeLast", "retainAll", "replaceAll",
+            "clear", "sort");
+
     Expr resolve(MethodInvocationTree m, Pos pos) {
         Optional<Expr> generated = nested.resolve(m, pos);
         if (generated.isPresent()) {
             return generated.get();
+        }
+        if (m.getMethodSelect() instanceof MemberSelectTree write
+                && LIST_WRITES.contains(write.getIdentifier().toString()) && typeName(write.getExpression()).isEmpty()) {
+            Expr list = exprs.parse(write.getExpression());
+            if (exprs.layers.elementOf(list).isPresent()) {
+                return new Expr.Unsupported(Reason.MODULE_LIST_WRITE, write.toString(), pos);
+            }
         }
         List<Expr> args = new ArrayList<>();
         for (ExpressionTree a : m.getArguments()) {
@@ -174,9 +186,7 @@ final class CallResolver {
         if (receiver.type() instanceof Type.Declared d && !(receiver instanceof Expr.FieldRead)) {
             TypeElement holder = cx.elements.getTypeElement(d.qualifiedName());
             if (holder != null && TypeMapper.isSubclassOf(holder, TypeMapper.MODULE)) {
-                // An element of a list of the user's own modules: its generated methods take the
-                // model by a path of fields, which an element chosen at run time does not have.
-                return new Expr.Unsupported(Reason.MODULE_ELEMENT, holder.getSimpleName() + "." + name, pos);
+                return onModuleElement(holder, receiver, name, args, pos);
             }
         }
         return new Expr.Unsupported(Reason.UNKNOWN_METHOD,
@@ -201,6 +211,31 @@ final class CallResolver {
         String display = holder.getSimpleName() + "." + name;
         return new Expr.Unsupported(Reason.MODULE_METHOD, String.join(".", path) + "." + name + "(...)|" + display,
                 pos);
+    }
+
+    /**
+     * {@code blocks.get(i).forward(h)}, {@code blocks[i].forward(h)} or {@code b.forward(h)} in
+     * {@code for (Block b : blocks)}: the element's own {@code @Differentiable} method, run on the
+     * element as its model ({@link Callee#onElement}), so its Parameters are leaves of this call.
+     */
+    private Expr onModuleElement(TypeElement holder, Expr element, String name, List<Expr> args, Pos pos) {
+        String display = holder.getSimpleName() + "." + name;
+        for (ExecutableElement m : methods(holder, name)) {
+            if (m.getAnnotation(Differentiable.class) != null && m.getParameters().size() == args.size()) {
+                if (!Signatures.gradientsPlaceable(m)) {
+                    return new Expr.Unsupported(Reason.UNNAMED_GRADIENTS, display, pos);
+                }
+                Callee.UserMethod ref = Signatures.userMethod(m);
+                if (ref.isStatic()) {
+                    return new Expr.Call(new Callee.User(ref), args, ref.returnType(), pos);
+                }
+                List<Expr> all = new ArrayList<>();
+                all.add(element);
+                all.addAll(args);
+                return new Expr.Call(new Callee.User(Callee.onElement(ref)), all, ref.returnType(), pos);
+            }
+        }
+        return new Expr.Unsupported(Reason.MODULE_ELEMENT, display, pos);
     }
 
     private static String simpleName(Type t) {

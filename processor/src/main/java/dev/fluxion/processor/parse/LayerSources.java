@@ -9,6 +9,7 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
@@ -36,9 +37,12 @@ import javax.lang.model.util.Types;
  * Reads how a class builds its fields of runtime layers: {@code final MaxPool2d pool = new
  * MaxPool2d(2);} or {@code conv1 = new Conv2d(1, 16, 5, rng);} in a constructor, with arguments
  * that are literals, constants, arithmetic on them, enum constants, {@code int[]} initialisers,
- * nested layers, or a {@code Random} (any: the verifier draws its own values). A field assigned
- * twice, or built from anything else (a constructor parameter, a method's result), is listed with
- * the reason; the verifier then says why it cannot check methods that call it.
+ * nested layers, a {@code Random} (any: the verifier draws its own values), or a primitive
+ * parameter of the constructor ({@link LayerSource.Parameter}); lists, arrays and
+ * {@code ModuleList}s of modules built from their elements in place; and fields holding the user's
+ * own modules built in place. A field assigned twice, or built from anything else (arithmetic on a
+ * constructor parameter, a method's result), is listed with the reason; the verifier then says why
+ * it cannot check methods that call it.
  */
 public final class LayerSources {
     private static final String LAYER = "dev.fluxion.nn.Layer";
@@ -51,6 +55,10 @@ public final class LayerSources {
     private final ImportScope imports;
     private final Map<String, LayerSource> known = new LinkedHashMap<>();
     private final Map<String, String> unknown = new LinkedHashMap<>();
+    private final Map<String, LayerSource.ListSource> lists = new LinkedHashMap<>();
+    private final Map<String, LayerSource.ModuleElement> modules = new LinkedHashMap<>();
+    /** The current constructor's primitive parameters, by name. */
+    private final Map<String, LayerSource.Parameter> parameters = new LinkedHashMap<>();
     /** The declared type names of the current constructor's parameters and locals. */
     private final Map<String, String> locals = new LinkedHashMap<>();
 
@@ -69,13 +77,22 @@ public final class LayerSources {
      */
     public static LayerSource.Fields of(TypeElement owner, Trees trees, Elements elements, Types types) {
         try {
-            return read(owner, trees, elements, types);
+            Map<String, LayerSource.Fields> classes = new LinkedHashMap<>();
+            LayerSource.Fields own = read(owner, trees, elements, types, classes);
+            classes.remove(owner.getQualifiedName().toString());
+            return new LayerSource.Fields(own.known(), own.unknown(), own.lists(), own.modules(), classes);
         } catch (RuntimeException e) {
             return LayerSource.Fields.NONE;
         }
     }
 
-    private static LayerSource.Fields read(TypeElement owner, Trees trees, Elements elements, Types types) {
+    /**
+     * The fields {@code owner} builds; into {@code classes}, the same for each class of the user's
+     * own modules that its fields and lists hold, and theirs in turn (each class once).
+     */
+    private static LayerSource.Fields read(TypeElement owner, Trees trees, Elements elements, Types types,
+                                           Map<String, LayerSource.Fields> classes) {
+        classes.put(owner.getQualifiedName().toString(), LayerSource.Fields.NONE);
         TreePath path = trees.getPath(owner);
         if (path == null || !(path.getLeaf() instanceof ClassTree cls)) {
             return LayerSource.Fields.NONE;
@@ -85,25 +102,190 @@ public final class LayerSources {
             return LayerSource.Fields.NONE;
         }
         for (Tree member : cls.getMembers()) {
-            if (member instanceof VariableTree v && v.getInitializer() instanceof NewClassTree n) {
+            if (member instanceof VariableTree v && v.getInitializer() != null) {
                 s.locals.clear();
-                s.assigned(v.getName().toString(), n);
+                s.parameters.clear();
+                s.initialised(v.getName().toString(), v.getInitializer());
             } else if (member instanceof MethodTree m && m.getName().contentEquals("<init>") && m.getBody() != null) {
                 s.locals.clear();
+                s.parameters.clear();
                 m.getParameters().forEach(p -> s.locals.put(p.getName().toString(), p.getType().toString()));
+                for (int i = 0; i < m.getParameters().size(); i++) {
+                    VariableTree p = m.getParameters().get(i);
+                    String type = p.getType().toString();
+                    if (List.of("int", "long", "double", "float", "boolean").contains(type)) {
+                        s.parameters.put(p.getName().toString(), new LayerSource.Parameter(p.getName().toString(), type, i,
+                                m.getParameters().size()));
+                    }
+                }
                 for (StatementTree st : m.getBody().getStatements()) {
                     if (st instanceof VariableTree v) {
                         s.locals.put(v.getName().toString(), v.getType().toString());
+                        s.parameters.remove(v.getName().toString());
                     }
                     if (st instanceof ExpressionStatementTree es && es.getExpression() instanceof AssignmentTree a
-                            && a.getExpression() instanceof NewClassTree n && fieldName(a.getVariable()) != null) {
-                        s.assigned(fieldName(a.getVariable()), n);
+                            && fieldName(a.getVariable()) != null) {
+                        s.initialised(fieldName(a.getVariable()), a.getExpression());
+                    }
+                    if (st instanceof ExpressionStatementTree es && es.getExpression() instanceof MethodInvocationTree mi
+                            && mi.getMethodSelect() instanceof MemberSelectTree ms && fieldName(ms.getExpression()) != null
+                            && s.isModuleCollection(fieldName(ms.getExpression()))) {
+                        String f = fieldName(ms.getExpression());
+                        s.unknown.put(f, f + " is filled by calls (" + ms.getIdentifier() + "(...)), not built from its elements in one expression");
                     }
                 }
             }
         }
         s.known.keySet().removeAll(s.unknown.keySet());
-        return new LayerSource.Fields(s.known, s.unknown);
+        s.lists.keySet().removeAll(s.unknown.keySet());
+        for (String module : s.moduleClasses()) {
+            TypeElement t = elements.getTypeElement(module);
+            if (t != null && !classes.containsKey(module)) {
+                classes.put(module, read(t, trees, elements, types, classes));
+            }
+        }
+        s.modules.keySet().removeAll(s.unknown.keySet());
+        return new LayerSource.Fields(s.known, s.unknown, s.lists, s.modules, Map.of());
+    }
+
+    /** A field's value: one runtime layer built in place, or a list, array or {@code ModuleList} of modules. */
+    private void initialised(String field, ExpressionTree value) {
+        if (value instanceof NewClassTree n && layerClass(n) != null) {
+            assigned(field, n);
+            return;
+        }
+        if (value instanceof NewClassTree n && userModuleClass(n) != null) {
+            if (modules.containsKey(field)) {
+                unknown.put(field, field + " is assigned in more than one place");
+            }
+            modules.put(field, moduleElement(userModuleClass(n), n));
+            return;
+        }
+        if (!isModuleCollection(field)) {
+            return;
+        }
+        if (lists.containsKey(field) || unknown.containsKey(field)) {
+            unknown.put(field, field + " is assigned in more than one place");
+            return;
+        }
+        List<? extends ExpressionTree> elements = elementsOf(value);
+        if (elements == null) {
+            unknown.put(field, field + " is built by `" + value + "`, not from its elements in place (List.of(new ...), "
+                    + "new T[] {new ...}, ModuleList.of(new ...))");
+            return;
+        }
+        List<LayerSource.Element> out = new ArrayList<>();
+        for (ExpressionTree e : elements) {
+            String layerClass = e instanceof NewClassTree n ? layerClass(n) : null;
+            String moduleClass = e instanceof NewClassTree n ? userModuleClass(n) : null;
+            if (layerClass != null) {
+                try {
+                    out.add(new LayerSource.LayerElement(source(layerClass, (NewClassTree) e)));
+                } catch (NotConstant ex) {
+                    unknown.put(field, "element " + out.size() + " of " + field + " is built from `" + ex.getMessage()
+                            + "`, which is not a compile-time value");
+                    return;
+                }
+            } else if (moduleClass != null) {
+                out.add(moduleElement(moduleClass, (NewClassTree) e));
+            } else {
+                unknown.put(field, "element " + out.size() + " of " + field + " is `" + e + "`, not a module built in place");
+                return;
+            }
+        }
+        lists.put(field, new LayerSource.ListSource(out));
+    }
+
+    /**
+     * The elements of {@code List.of(...)}, {@code Arrays.asList(...)}, {@code ModuleList.of(...)},
+     * {@code new ModuleList<>(...)} or {@code new ArrayList<>(...)} of one of those, or an array
+     * initialiser; null for any other expression.
+     */
+    private static List<? extends ExpressionTree> elementsOf(ExpressionTree value) {
+        if (value instanceof NewArrayTree na) {
+            return na.getInitializers();
+        }
+        if (value instanceof MethodInvocationTree mi && mi.getMethodSelect() instanceof MemberSelectTree ms) {
+            String owner = ms.getExpression().toString();
+            String name = ms.getIdentifier().toString();
+            boolean list = name.equals("of") && (owner.endsWith("List") || owner.endsWith("ModuleList"))
+                    || name.equals("asList") && owner.endsWith("Arrays");
+            return list ? mi.getArguments() : null;
+        }
+        if (value instanceof NewClassTree n && n.getArguments().size() == 1) {
+            String cls = n.getIdentifier().toString();
+            if (cls.startsWith("ModuleList") || cls.startsWith("ArrayList") || cls.startsWith("java.util.ArrayList")) {
+                return elementsOf(n.getArguments().getFirst());
+            }
+        }
+        return null;
+    }
+
+    /** Whether field {@code name} is a {@code List}, array or {@code ModuleList} whose elements are modules. */
+    private boolean isModuleCollection(String name) {
+        VariableElement f = field(owner, name);
+        if (f == null) {
+            return false;
+        }
+        TypeMirror t = f.asType();
+        TypeMirror element = null;
+        if (t instanceof javax.lang.model.type.ArrayType a) {
+            element = a.getComponentType();
+        } else if (t instanceof javax.lang.model.type.DeclaredType d && d.getTypeArguments().size() == 1) {
+            String raw = ((TypeElement) d.asElement()).getQualifiedName().toString();
+            if (raw.equals("java.util.List") || raw.equals("java.util.ArrayList") || raw.equals("dev.fluxion.nn.ModuleList")) {
+                element = d.getTypeArguments().getFirst();
+                if (element instanceof javax.lang.model.type.WildcardType w) {
+                    element = w.getExtendsBound();
+                }
+            }
+        }
+        if (!(element instanceof javax.lang.model.type.DeclaredType d)) {
+            return false;
+        }
+        TypeElement e = (TypeElement) d.asElement();
+        return TypeMapper.isSubclassOf(e, TypeMapper.MODULE) || types.isAssignable(types.erasure(e.asType()), layer);
+    }
+
+    /** The class of the user's own module {@code n} builds (a {@code Module} outside the runtime), or null. */
+    private String userModuleClass(NewClassTree n) {
+        String name = imports.resolveType(n.getIdentifier().toString().replaceAll("<.*>", "")).orElse(null);
+        TypeElement t = name == null ? null : elements.getTypeElement(name);
+        return t != null && !name.startsWith(RUNTIME_PACKAGE) && TypeMapper.isSubclassOf(t, TypeMapper.MODULE)
+                ? name : null;
+    }
+
+    /** One of the user's own modules built in place, with its arguments where all are compile-time values. */
+    private LayerSource.ModuleElement moduleElement(String cls, NewClassTree n) {
+        try {
+            List<LayerSource.Arg> args = new ArrayList<>();
+            for (ExpressionTree a : n.getArguments()) {
+                args.add(arg(a));
+            }
+            return new LayerSource.ModuleElement(cls, args);
+        } catch (NotConstant e) {
+            return new LayerSource.ModuleElement(cls, List.of());
+        }
+    }
+
+    /** The user's own module classes this class's fields and lists hold. */
+    private List<String> moduleClasses() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Element m : elements.getAllMembers(owner)) {
+            if (m.getKind().isField() && m.asType() instanceof javax.lang.model.type.DeclaredType d) {
+                TypeElement t = (TypeElement) d.asElement();
+                String name = t.getQualifiedName().toString();
+                if (!name.startsWith(RUNTIME_PACKAGE) && TypeMapper.isSubclassOf(t, TypeMapper.MODULE)) {
+                    out.add(name);
+                }
+            }
+        }
+        lists.values().forEach(l -> l.elements().forEach(e -> {
+            if (e instanceof LayerSource.ModuleElement m) {
+                out.add(m.className());
+            }
+        }));
+        return List.copyOf(out);
     }
 
     private static String fieldName(ExpressionTree target) {
@@ -172,7 +354,11 @@ public final class LayerSources {
     private LayerSource source(String cls, NewClassTree n) {
         List<LayerSource.Arg> args = new ArrayList<>();
         for (ExpressionTree a : n.getArguments()) {
-            args.add(arg(a));
+            try {
+                args.add(arg(a));
+            } catch (NotConstant e) {
+                throw new NotConstant(a); // the whole argument: `width * 2`, not `width`
+            }
         }
         return new LayerSource(cls, args);
     }
@@ -186,6 +372,9 @@ public final class LayerSources {
     private LayerSource.Arg arg(ExpressionTree a) {
         if (isRandom(a)) {
             return new LayerSource.Randomness();
+        }
+        if (a instanceof IdentifierTree id && parameters.containsKey(id.getName().toString())) {
+            return parameters.get(id.getName().toString());
         }
         if (a instanceof NewClassTree n && layerClass(n) != null) {
             return new LayerSource.Nested(source(layerClass(n), n));

@@ -41,7 +41,7 @@ final class HvpCheck {
         if (!tensor || m.takesModel() || TangentCheck.callsUserCode(t.body())) {
             return List.of();
         }
-        Inputs gen = new Inputs(m, spec, List.of(), java.util.Map.of(),
+        Inputs gen = new Inputs(m, spec, List.of(), java.util.Map.of(), java.util.Map.of(),
                 SliceShapes.of(m, key -> registry.derived(key).map(DerivedMethod::method)));
         long seed = m.self().key().hashCode() * 0x9E3779B97F4A7C15L + 211;
         ShapeSearch search = new ShapeSearch(gen, seed, p -> TangentCheck.finite(TangentCheck.value(m, registry, p)));

@@ -26,6 +26,8 @@ final class Inputs {
     static final int DEFAULT_SIZE = 3;
     /** The value of an int parameter: a loop count or index valid for every size above. */
     static final int INT_VALUE = 2;
+    /** The largest size of a layer's parameter that inferred shapes try (larger ones need a {@code @Shape}). */
+    private static final int MAX_LAYER_SIZE = 64;
 
     private final MethodIr method;
     private final InputSpec spec;
@@ -33,6 +35,8 @@ final class Inputs {
     /** The layer fields, by path; their parameters take the layer's own initial values. */
     private final Map<List<String>, LayerFields.Template> layers;
     private final Map<List<String>, Tensor> layerParameters = new LinkedHashMap<>();
+    /** The list fields of modules, by path. */
+    private final Map<List<String>, LayerFields.ListOf> lists;
     private final Map<String, Integer> symbols = new LinkedHashMap<>();
     private final List<String> unknown = new ArrayList<>();
     private final List<int[]> candidates = new ArrayList<>();
@@ -42,20 +46,22 @@ final class Inputs {
     }
 
     Inputs(MethodIr method, InputSpec spec, List<Expr.FieldRead> fields, Map<List<String>, LayerFields.Template> layers) {
-        this(method, spec, fields, layers, SliceShapes.NONE);
+        this(method, spec, fields, layers, Map.of(), SliceShapes.NONE);
     }
 
     /**
-     * As above, with the candidate shapes the method's slices suggest ({@link SliceShapes}): sizes
-     * of their constant ends, and sizes tied to the int parameters' value ({@link #TIED}), tried
-     * right after the default size.
+     * As above, with the lists of modules the method calls elements of ({@link LayerFields.ListOf})
+     * and the candidate shapes the method's slices suggest ({@link SliceShapes}): sizes of their
+     * constant ends, and sizes tied to the int parameters' value ({@link #TIED}), tried right after
+     * the default size.
      */
     Inputs(MethodIr method, InputSpec spec, List<Expr.FieldRead> fields, Map<List<String>, LayerFields.Template> layers,
-           SliceShapes slices) {
+           Map<List<String>, LayerFields.ListOf> lists, SliceShapes slices) {
         this.method = method;
         this.spec = spec;
         this.fields = fields;
         this.layers = layers;
+        this.lists = lists;
         layers.forEach((path, t) -> t.initial().forEach((name, value) ->
                 layerParameters.put(LayerFields.parameterPath(path, name), value)));
         Set<Integer> sizes = new LinkedHashSet<>(List.of(DEFAULT_SIZE));
@@ -68,6 +74,15 @@ final class Inputs {
                 }
             } else if (p.type().isTensor()) {
                 unknown.add(p.name());
+            }
+        }
+        // A layer built as its source says fixes its parameters' shapes ([3, 2] for new Linear(2, 3, rng)):
+        // the tensors whose shapes are inferred may need those sizes to meet them.
+        for (Tensor t : layerParameters.values()) {
+            for (int d : t.shape()) {
+                if (d <= MAX_LAYER_SIZE) {
+                    sizes.add(d);
+                }
             }
         }
         for (Expr.FieldRead f : fields) {
@@ -178,6 +193,10 @@ final class Inputs {
         Map<List<String>, Object> fieldValues = new LinkedHashMap<>();
         for (Expr.FieldRead f : fields) {
             int[] shape = resolve(shapes.get(key(f.path())), vary.intValue());
+            if (lists.containsKey(f.path())) {
+                fieldValues.put(f.path(), lists.get(f.path()));
+                continue;
+            }
             if (layers.containsKey(f.path()) || layerParameters.containsKey(f.path())) {
                 Object layer = layers.get(f.path());
                 fieldValues.put(f.path(), layer != null ? layer : layerParameters.get(f.path()));

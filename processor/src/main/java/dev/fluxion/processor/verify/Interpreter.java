@@ -472,6 +472,17 @@ final class Interpreter {
                 // A runtime layer's forward pass: the layer itself, as the generated code calls it.
                 case Callee.User u when Callee.isLayerForward(u.method()) ->
                         OpCalls.callStatic(u.method().ownerQualifiedName(), u.method().name(), args);
+                // A method of the user's own module on an element of a list: the element is the model.
+                case Callee.User u when Callee.isOnElement(u.method()) -> {
+                    var target = registry.plain(u.method().key())
+                            .orElseThrow(() -> new EvalException("cannot evaluate " + u.method().name()
+                                    + " (its IR is not available)"));
+                    if (!(args.getFirst() instanceof ModelRef element)) {
+                        throw new EvalException(u.method().name() + " on " + Values.describe(args.getFirst())
+                                + ", not an element of a list of modules");
+                    }
+                    yield Interpreter.this.call(target, args.subList(1, args.size()), element);
+                }
                 case Callee.User u -> {
                     var target = registry.plain(u.method().key())
                             .orElseThrow(() -> new EvalException("cannot evaluate " + u.method().name()
@@ -493,6 +504,10 @@ final class Interpreter {
         }
 
         private Object staticCall(Callee.Static s, List<Object> args) {
+            if (s.ownerQualifiedName().equals(FieldScan.LAYERS) && !args.isEmpty()
+                    && args.getFirst() instanceof LayerFields.ListOf list) {
+                return listCall(s.name(), list, args);
+            }
             var vjp = registry.vjp(s.ownerQualifiedName(), s.name());
             if (vjp.isPresent()) {
                 return Interpreter.this.forward(vjp.get(), args);
@@ -509,6 +524,26 @@ final class Interpreter {
                 return Interpreter.this.call(plain.get(), args);
             }
             return OpCalls.callStatic(s.ownerQualifiedName(), s.name(), args);
+        }
+
+        /**
+         * {@code Layers.size(list)} and {@code Layers.at(list, i)} on a list field of a point: a
+         * runtime layer element reads as its live layer, one of the user's own modules as the model
+         * at the element's path.
+         */
+        private Object listCall(String name, LayerFields.ListOf list, List<Object> args) {
+            if (name.equals("size")) {
+                return list.size();
+            }
+            if (name.equals("at") && args.size() == 2) {
+                int i = Values.toInt(args.get(1));
+                if (i < 0 || i >= list.size()) {
+                    throw new EvalException("layer index " + i + " out of range for a list of " + list.size() + " layers",
+                            new IndexOutOfBoundsException(i));
+                }
+                return list.modules().get(i) ? new ModelRef(list.element(i)) : fields.apply(list.element(i));
+            }
+            throw new EvalException("Layers." + name + " on a list of modules");
         }
 
         private Object instanceCall(String name, List<Object> args) {

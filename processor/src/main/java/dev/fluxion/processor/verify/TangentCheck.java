@@ -47,7 +47,7 @@ final class TangentCheck {
         if (m.takesModel() || rule == null && callsUserCode(t.body())) {
             return List.of();
         }
-        Inputs gen = new Inputs(m, spec, List.of(), java.util.Map.of(),
+        Inputs gen = new Inputs(m, spec, List.of(), java.util.Map.of(), java.util.Map.of(),
                 SliceShapes.of(m, key -> registry.derived(key).map(DerivedMethod::method)));
         long seed = m.self().key().hashCode() * 0x9E3779B97F4A7C15L + 101;
         ShapeSearch search = new ShapeSearch(gen, seed, p -> finite(value(m, registry, p)));

@@ -102,36 +102,53 @@ public final class Verifier {
     }
 
     private List<Diagnostic> run() {
-        List<Expr.FieldRead> fields;
-        Inputs gen;
-        try {
-            FieldScan.Found found = FieldScan.of(method, registry, spec.layers());
-            fields = found.fields();
-            gen = new Inputs(method, spec, fields, found.layers(),
-                    SliceShapes.of(method, key -> registry.derived(key).map(DerivedMethod::method)));
-        } catch (EvalException e) {
-            return skipped(e.getMessage());
+        // A class whose layers are built from its constructor's parameters is tried with each
+        // candidate value of them in turn (LayerFields.constructorValues); one binding otherwise.
+        List<Map<String, Object>> bindings = LayerFields.constructorValues(spec);
+        String why = null;
+        for (Map<String, Object> binding : bindings) {
+            List<Expr.FieldRead> fields;
+            Inputs gen;
+            try {
+                FieldScan.Found found = FieldScan.of(method, registry, spec.layers(), binding);
+                fields = found.fields();
+                gen = new Inputs(method, spec, fields, found.layers(), found.lists(),
+                        SliceShapes.of(method, key -> registry.derived(key).map(DerivedMethod::method)));
+            } catch (EvalException e) {
+                why = e.getMessage();
+                continue;
+            }
+            if (sites == null) {
+                collectInputs(fields);
+                if (inputs.isEmpty()) {
+                    return List.of();
+                }
+                sites = BranchSites.of(method);
+                check.sites(sites);
+            }
+            if (!spec.sample().isEmpty()) {
+                return verifyOnSample();
+            }
+            ShapeSearch search = new ShapeSearch(gen, options.seed(), p -> pathOf(p, false) != null);
+            Point first;
+            try {
+                first = search.next();
+            } catch (EvalException e) {
+                why = e.getMessage();
+                continue;
+            }
+            if (first == null) {
+                why = "no inputs found on which it evaluates (" + lastError + ")"
+                        + (gen.unknown().isEmpty() ? "" : "; shapes inferred for " + String.join(", ", gen.unknown()));
+                continue;
+            }
+            return verifyFrom(first, search);
         }
-        collectInputs(fields);
-        if (inputs.isEmpty()) {
-            return List.of();
-        }
-        sites = BranchSites.of(method);
-        check.sites(sites);
-        if (!spec.sample().isEmpty()) {
-            return verifyOnSample();
-        }
-        ShapeSearch search = new ShapeSearch(gen, options.seed(), p -> pathOf(p, false) != null);
-        Point first;
-        try {
-            first = search.next();
-        } catch (EvalException e) {
-            return skipped(e.getMessage());
-        }
-        if (first == null) {
-            return skipped("no inputs found on which it evaluates (" + lastError + ")"
-                    + (gen.unknown().isEmpty() ? "" : "; shapes inferred for " + String.join(", ", gen.unknown())));
-        }
+        return skipped(why + (bindings.size() > 1 ? "; its layers are built from constructor parameters, tried with "
+                + LayerFields.describe(bindings) : ""));
+    }
+
+    private List<Diagnostic> verifyFrom(Point first, ShapeSearch search) {
         List<List<PathSearch.Candidate>> groups;
         PathSearch.Candidate start = new PathSearch.Candidate(first, pathOf(first, false));
         if (sites.isEmpty() || !options.coverage()) {
