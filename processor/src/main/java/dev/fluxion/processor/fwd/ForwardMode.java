@@ -151,7 +151,7 @@ public final class ForwardMode {
         }
         Set<String> readAfter = new HashSet<>(Exprs.vars(tangent));
         readAfter.add(result);
-        return new TangentMethod(method, Tidy.apply(all, readAfter), value, tangent, tangentParams);
+        return new TangentMethod(method, Tidy.apply(all, readAfter), value, tangent, tangentParams, tangentNames);
     }
 
     // ------------------------------------------------------------------ activity
@@ -162,6 +162,8 @@ public final class ForwardMode {
             switch (s) {
                 case Stmt.Assign a -> changed |= types.get(a.name()) != null && types.get(a.name()).isDifferentiable()
                         && carries(a.value()) && carrying.add(a.name());
+                case Stmt.ArrayStore a -> changed |= types.get(a.array()) != null
+                        && types.get(a.array()).isDifferentiable() && carries(a.value()) && carrying.add(a.array());
                 case Stmt.If i -> changed |= propagate(i.then().stmts()) | propagate(i.otherwise().stmts());
                 case Stmt.While w -> changed |= propagate(w.body().stmts());
                 default -> { }
@@ -189,6 +191,7 @@ public final class ForwardMode {
         for (Stmt s : stmts) {
             switch (s) {
                 case Stmt.Assign a -> into.add(a.name());
+                case Stmt.ArrayStore a -> into.add(a.array());
                 case Stmt.If i -> {
                     collectAssigned(i.then().stmts(), into);
                     collectAssigned(i.otherwise().stmts(), into);
@@ -206,6 +209,7 @@ public final class ForwardMode {
         for (Stmt s : stmts) {
             switch (s) {
                 case Stmt.Assign a -> assign(a, out);
+                case Stmt.ArrayStore a -> arrayStore(a, out);
                 case Stmt.If i -> out.add(new Stmt.If(i.condition(), new Stmt.Block(block(i.then().stmts()),
                         i.then().pos()), new Stmt.Block(block(i.otherwise().stmts()), i.otherwise().pos()), i.pos()));
                 case Stmt.While w -> out.add(new Stmt.While(w.condition(), new Stmt.Block(block(w.body().stmts()),
@@ -254,6 +258,35 @@ public final class ForwardMode {
             out.add(new Stmt.Assign(vDot, tangent, at));
             out.add(new Stmt.Assign(v, outVar, at));
         }
+    }
+
+    /**
+     * {@code a[i] = v} on a local array that carries a tangent: {@code a_dot[i] = v_dot} before it
+     * (the normal form gives an atom or a simple expression of atoms; its tangent reads only the
+     * operands), or {@code a_dot[i] = 0} where {@code v} does not depend on a differentiable input.
+     * The array's tangent is an array of its length, made fresh wherever the array is
+     * ({@code a = new double[n]} gives {@code a_dot = new double[a.length]}).
+     */
+    private void arrayStore(Stmt.ArrayStore a, List<Stmt> out) {
+        if (!carrying.contains(a.array())) {
+            out.add(a);
+            return;
+        }
+        Type arrayType = types.get(a.array());
+        if (!(arrayType instanceof Type.ArrayOf arr)) {
+            throw new Unsupported("element write into " + a.array());
+        }
+        String aDot = tangentOf(a.array());
+        Expr t = carries(a.value()) ? tangent(a.value(), null)
+                : new Expr.Literal("0.0", Type.Prim.DOUBLE, Pos.NONE);
+        if (t == null || Exprs.vars(t).isEmpty() && carries(a.value())) {
+            throw new Unsupported("element write into " + a.array());
+        }
+        if (arr.element() == Type.Prim.FLOAT) {
+            t = new Expr.Cast(Type.Prim.FLOAT, t, Pos.NONE);
+        }
+        out.add(new Stmt.ArrayStore(aDot, a.index(), t, a.pos()));
+        out.add(a);
     }
 
     /** {@code r = OwnerGrad.gJvp(args, tangents); v = r.value(); v_dot = r.tangent();}. */

@@ -124,6 +124,11 @@ final class TangentCheck {
                     u[k] = tangent.length == 1 ? 1 : rng.nextGaussian();
                 }
                 cotangent = Tensor.fromArray(u, v.shape());
+            } else if (pb.value() instanceof double[]) {
+                for (int k = 0; k < u.length; k++) {
+                    u[k] = rng.nextGaussian();
+                }
+                cotangent = u;
             } else {
                 u[0] = 1;
                 cotangent = 1.0;
