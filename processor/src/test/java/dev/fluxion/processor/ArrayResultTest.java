@@ -82,6 +82,42 @@ class ArrayResultTest {
                     return r;
                 }
 
+                // A scratch array written, read back and overwritten, nested loops, a branch per element.
+                @Differentiable
+                static double[] scratch(double[] x) {
+                    int n = x.length;
+                    double[] w = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        w[i] = Math.exp(x[i] * 0.5);
+                    }
+                    double[] out = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        double acc = 0;
+                        for (int j = 0; j <= i; j++) {
+                            acc += w[j] * x[i - j];
+                        }
+                        w[i] = w[i] * acc;
+                        out[i] = i % 2 == 0 ? acc : w[i] - acc;
+                    }
+                    return out;
+                }
+
+                // A data-dependent trip count, a local that reads itself, an int element.
+                @Differentiable
+                static double[] orbit(double x, double y) {
+                    double[] out = new double[3];
+                    double u = x;
+                    int k = 0;
+                    while (u < 10 && k < 20) {
+                        u = u * 1.5 + Math.sin(y * u);
+                        k++;
+                    }
+                    out[0] = u;
+                    out[1] = u * y;
+                    out[2] = k;
+                    return out;
+                }
+
                 // Five inputs, two outputs: fJacobian goes by rows.
                 @Differentiable
                 static double[] wide(double[] x) {
@@ -167,6 +203,35 @@ class ArrayResultTest {
             double[][] j = (double[][]) Generated.get(g.call("demo.AGrad", m, (Object) x), "x");
             assertEquals(2, j.length);
             assertClose(fd, j, m);
+        }
+    }
+
+    @Test
+    void scratchArraysAndWhileLoopsMatchCentralDifferences() {
+        double[] x = {0.3, -0.7, 1.1, 0.2};
+        double[][] fd = fdArray(v -> call("scratch", v), x);
+        for (String m : new String[] {"scratchJacobian", "scratchJacobianForward", "scratchJacobianReverse"}) {
+            assertClose(fd, (double[][]) Generated.get(g.call("demo.AGrad", m, (Object) x), "x"), m);
+        }
+        double[] dx = {0.5, -1.0, 0.25, 2.0};
+        double[] tangent = (double[]) Generated.get(g.call("demo.AGrad", "scratchJvp", x, dx), "tangent");
+        for (int i = 0; i < fd.length; i++) {
+            double jv = 0;
+            for (int k = 0; k < dx.length; k++) {
+                jv += fd[i][k] * dx[k];
+            }
+            assertEquals(jv, tangent[i], 1e-6 * (1 + Math.abs(jv)), "scratchJvp [" + i + "]");
+        }
+        for (double x0 : new double[] {0.4, 2.0, 12.0}) { // several trip counts, and none
+            double y = 0.8;
+            double[] fdX = fdScalar(v -> call("orbit", v, y), x0);
+            double[] fdY = fdScalar(v -> call("orbit", x0, v), y);
+            for (String m : new String[] {"orbitJacobian", "orbitJacobianForward", "orbitJacobianReverse"}) {
+                Object j = g.call("demo.AGrad", m, x0, y);
+                assertClose(new double[][] {fdX, fdY}, new double[][] {(double[]) Generated.get(j, "x"),
+                        (double[]) Generated.get(j, "y")}, m + " at x=" + x0);
+                assertEquals(0.0, ((double[]) Generated.get(j, "x"))[2], 0.0, "the trip count has no derivative");
+            }
         }
     }
 

@@ -66,6 +66,8 @@ public record VectorMode(List<Stmt> body, Expr value, Expr resultTangent, String
         private final List<Stmt> declarations = new ArrayList<>();
         /** Scalar tangents declared zero at the top of the method. */
         private final List<String> topZero = new ArrayList<>();
+        /** Input tangents left implicit (the identity): tangent → its first column. */
+        private final Map<String, Expr> identity = new HashMap<>();
         private final Expr.Var n;
         private final String d;
         private int temps;
@@ -113,7 +115,12 @@ public record VectorMode(List<Stmt> body, Expr value, Expr resultTangent, String
                 String c = fresh("column");
                 out.add(new Stmt.Let(c, Type.Prim.INT, columns.get(k), Pos.NONE));
                 columnVars.add(var(c, Type.Prim.INT));
-                seed(diff.get(k), t.tangents().get(k).name(), var(c, Type.Prim.INT), out);
+                String seed = t.tangents().get(k).name();
+                if (implicitSeed(seed, t.tangents().get(k).type())) {
+                    identity.put(seed, var(c, Type.Prim.INT));
+                } else {
+                    seed(diff.get(k), seed, var(c, Type.Prim.INT), out);
+                }
             }
             List<Stmt> body = block(t.body(), true);
             topZero.stream().filter(z -> !loopLocal.contains(z)).forEach(this::declare);
@@ -124,6 +131,80 @@ public record VectorMode(List<Stmt> body, Expr value, Expr resultTangent, String
                 throw new ForwardMode.Unsupported("the result carries no array tangent");
             }
             return new VectorMode(out, t.value(), tangent, n.name(), columnVars);
+        }
+
+        /**
+         * Whether an input's tangent can stay implicit: never assigned, and (an array's) only read
+         * element by element; then {@code x_dot[i]} in direction {@code d} is {@code d == c + i ? 1 : 0},
+         * with nothing allocated or loaded.
+         */
+        private boolean implicitSeed(String tangent, Type type) {
+            if (assignedAnywhere(t.body(), tangent)) {
+                return false;
+            }
+            int[] whole = {0};
+            int[] elementwise = {0};
+            visitExprs(t.body(), e -> {
+                if (e instanceof Expr.Var v && v.name().equals(tangent)) {
+                    whole[0]++;
+                } else if (e instanceof Expr.ArrayRead r && r.array() instanceof Expr.Var a && a.name().equals(tangent)) {
+                    elementwise[0]++;
+                }
+            });
+            return type.isFloatingScalar() || whole[0] == elementwise[0];
+        }
+
+        private static boolean assignedAnywhere(List<Stmt> stmts, String name) {
+            for (Stmt s : stmts) {
+                boolean hit = switch (s) {
+                    case Stmt.Let l -> l.name().equals(name);
+                    case Stmt.Assign a -> a.name().equals(name);
+                    case Stmt.ArrayStore a -> a.array().equals(name);
+                    case Stmt.If i -> assignedAnywhere(i.then().stmts(), name)
+                            || assignedAnywhere(i.otherwise().stmts(), name);
+                    case Stmt.While w -> assignedAnywhere(w.body().stmts(), name);
+                    default -> true; // unknown: materialise
+                };
+                if (hit) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Every expression node of {@code stmts}, at any depth. */
+        private static void visitExprs(List<Stmt> stmts, java.util.function.Consumer<Expr> f) {
+            for (Stmt s : stmts) {
+                List<Expr> roots = new ArrayList<>();
+                switch (s) {
+                    case Stmt.Let l -> {
+                        if (l.init() != null) {
+                            roots.add(l.init());
+                        }
+                    }
+                    case Stmt.Assign a -> roots.add(a.value());
+                    case Stmt.ArrayStore a -> {
+                        roots.add(a.index());
+                        roots.add(a.value());
+                    }
+                    case Stmt.If i -> {
+                        roots.add(i.condition());
+                        visitExprs(i.then().stmts(), f);
+                        visitExprs(i.otherwise().stmts(), f);
+                    }
+                    case Stmt.While w -> {
+                        roots.add(w.condition());
+                        visitExprs(w.body().stmts(), f);
+                    }
+                    default -> { }
+                }
+                java.util.ArrayDeque<Expr> todo = new java.util.ArrayDeque<>(roots);
+                while (!todo.isEmpty()) {
+                    Expr e = todo.pop();
+                    f.accept(e);
+                    todo.addAll(e.children());
+                }
+            }
         }
 
         /** {@code x_dot}: the identity's columns {@code [c, c + len)}. */
@@ -442,6 +523,9 @@ public record VectorMode(List<Stmt> body, Expr value, Expr resultTangent, String
             }
             return switch (e) {
                 case Expr.Var v when local.contains(v.name()) -> new Expr.Var(v.name(), Type.Prim.DOUBLE, Pos.NONE);
+                case Expr.Var v when identity.containsKey(v.name()) -> unit(identity.get(v.name()));
+                case Expr.ArrayRead r when r.array() instanceof Expr.Var a && identity.containsKey(a.name()) ->
+                        unit(hoist(plus(identity.get(a.name()), r.index()), before, hoisted, Type.Prim.INT));
                 case Expr.Var v when scalars.contains(v.name()) -> {
                     declare(v.name());
                     yield new Expr.ArrayRead(new Expr.Var(v.name(), DOUBLES, Pos.NONE), var(d, Type.Prim.INT),
@@ -464,6 +548,12 @@ public record VectorMode(List<Stmt> body, Expr value, Expr resultTangent, String
                 case Expr.Var v -> throw new ForwardMode.Unsupported("a whole array tangent " + v.name() + " in a scalar");
                 default -> throw new ForwardMode.Unsupported("tangent expression " + e.getClass().getSimpleName());
             };
+        }
+
+        /** Direction {@code d}'s element of the unit vector {@code e_column}: {@code d == column ? 1.0 : 0.0}. */
+        private Expr unit(Expr column) {
+            return new Expr.Conditional(new Expr.Binary(Expr.BinOp.EQ, var(d, Type.Prim.INT), column, Type.Prim.BOOLEAN,
+                    Pos.NONE), lit(1.0), lit(0.0), Type.Prim.DOUBLE, Pos.NONE);
         }
 
         /** Inside a branch of {@code ?:}: nothing is computed ahead (it may not be evaluated at all). */

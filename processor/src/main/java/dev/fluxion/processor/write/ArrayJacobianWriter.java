@@ -71,9 +71,10 @@ final class ArrayJacobianWriter {
                         + "{@code i}), for a {@code double} input one derivative per value element.\n", name)
                 .recordConstructor(ctor.build()).build());
         String lengthField = name + "ValueLength";
-        type.addField(FieldSpec.builder(int.class, lengthField, Modifier.PRIVATE, Modifier.STATIC, Modifier.VOLATILE)
+        type.addField(FieldSpec.builder(int.class, lengthField, Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("The length of {@code $N}'s value at its last Jacobian: {@code $N} guesses the direction\n"
-                        + "from it (only the speed depends on the guess).\n", name, Names.jacobianMethod(name))
+                        + "from it (only the speed depends on the guess, so a stale or racy read is harmless).\n", name,
+                        Names.jacobianMethod(name))
                 .initializer("-1").build());
         String args = String.join(", ", names);
 
@@ -166,7 +167,9 @@ final class ArrayJacobianWriter {
         code.addStatement("double[] $N = $L", value, ExprWriter.write(vector.value()))
                 .addStatement("double[] $N = $L", tangent, ExprWriter.write(vector.resultTangent()))
                 .addStatement("int $N = $N.length", rows, value)
-                .addStatement("$N = $N", lengthField, rows);
+                .beginControlFlow("if ($N != $N)", lengthField, rows)
+                .addStatement("$N = $N", lengthField, rows)
+                .endControlFlow();
         List<Param> diff = m.differentiableParams();
         List<String> jac = new ArrayList<>();
         for (int k = 0; k < diff.size(); k++) {
@@ -175,7 +178,8 @@ final class ArrayJacobianWriter {
             if (diff.get(k).type() == Type.Prim.DOUBLE) {
                 code.addStatement("double[] $N = new double[$N]", j, rows);
             } else {
-                code.addStatement("double[][] $N = new double[$N][$N.length]", j, rows, diff.get(k).name());
+                // Rows one by one: new double[m][n] is a slow runtime call in compiled code.
+                code.addStatement("double[][] $N = new double[$N][]", j, rows);
             }
         }
         code.beginControlFlow("for (int $N = 0; $N < $N; $N++)", i, i, rows, i)
@@ -186,8 +190,8 @@ final class ArrayJacobianWriter {
             if (p.type() == Type.Prim.DOUBLE) {
                 code.addStatement("$N[$N] = $N[$N + $L]", jac.get(k), i, tangent, at, column);
             } else {
-                code.addStatement("$T.arraycopy($N, $N + $L, $N[$N], 0, $N.length)", System.class, tangent, at, column,
-                        jac.get(k), i, p.name());
+                code.addStatement("$N[$N] = $T.copyOfRange($N, $N + $L, $N + $L + $N.length)", jac.get(k), i,
+                        java.util.Arrays.class, tangent, at, column, at, column, p.name());
             }
         }
         code.endControlFlow().addStatement("return new $T($N, $L)", record, value, String.join(", ", jac));
