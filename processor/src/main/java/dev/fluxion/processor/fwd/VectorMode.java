@@ -45,6 +45,17 @@ public record VectorMode(List<Stmt> body, Expr value, Expr resultTangent, String
     private static final Type.ArrayOf DOUBLES = new Type.ArrayOf(Type.Prim.DOUBLE);
     private static final Expr.Literal ZERO = new Expr.Literal("0.0", Type.Prim.DOUBLE, Pos.NONE);
 
+    private static volatile int seedShift;
+
+    /**
+     * Tests only: until the returned handle is closed, every implicit seed reads the next input
+     * element's column, a wrong widening for proving that the compile-time check catches one.
+     */
+    public static AutoCloseable shiftSeedsForTesting() {
+        seedShift = 1;
+        return () -> seedShift = 0;
+    }
+
     /** The vector mode of {@code t} (a method with a {@code double[]} result), or empty where it has none. */
     public static Optional<VectorMode> derive(TangentMethod t) {
         try {
@@ -525,7 +536,8 @@ public record VectorMode(List<Stmt> body, Expr value, Expr resultTangent, String
                 case Expr.Var v when local.contains(v.name()) -> new Expr.Var(v.name(), Type.Prim.DOUBLE, Pos.NONE);
                 case Expr.Var v when identity.containsKey(v.name()) -> unit(identity.get(v.name()));
                 case Expr.ArrayRead r when r.array() instanceof Expr.Var a && identity.containsKey(a.name()) ->
-                        unit(hoist(plus(identity.get(a.name()), r.index()), before, hoisted, Type.Prim.INT));
+                        unit(hoist(plus(identity.get(a.name()), seedShift == 0 ? r.index() : plus(r.index(), intLit(seedShift))),
+                                before, hoisted, Type.Prim.INT));
                 case Expr.Var v when scalars.contains(v.name()) -> {
                     declare(v.name());
                     yield new Expr.ArrayRead(new Expr.Var(v.name(), DOUBLES, Pos.NONE), var(d, Type.Prim.INT),

@@ -112,6 +112,9 @@ public enum Messages {
     TANGENT_MISMATCH(
             "forward-mode check failed for {0}: at {1}, along a random direction, {0}Jvp gives the tangent {2}, central differences of {0} give {3}",
             "the tangent rule used here is wrong: report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),
+    VECTOR_MODE_MISMATCH(
+            "Jacobian check failed for {0}: at {1}, column {2} of {0}JacobianForward (all columns in one pass) is {3}, {0}Jvp along that input element gives {4}",
+            "the vector-mode widening of the tangent program is wrong: report a Fluxion bug with this method's source; {0}JacobianReverse is not affected; @Differentiable(verify = false) turns the check off"),
     HVP_MISMATCH(
             "second-order check failed for {0}: at {1}, along a random direction v, {0}Hvp gives H·v = {2}, central differences of {0}Grad along v give {3}",
             "a second-order rule used here is wrong: report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),

@@ -190,7 +190,7 @@ final class TangentCheck {
     }
 
     /** Runs the tangent statements on the point's arguments and {@code direction}; returns the tangent. */
-    private static Object tangent(TangentMethod t, Registry registry, Point p, List<Object> direction) {
+    static Object tangent(TangentMethod t, Registry registry, Point p, List<Object> direction) {
         MethodIr m = t.method();
         List<Param> params = new ArrayList<>(m.params());
         params.addAll(t.tangents());

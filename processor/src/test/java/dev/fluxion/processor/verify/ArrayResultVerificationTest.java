@@ -5,6 +5,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import com.google.testing.compile.Compilation;
 import dev.fluxion.processor.diff.DerivativeRules;
 import dev.fluxion.processor.fwd.TangentRules;
+import dev.fluxion.processor.fwd.VectorMode;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Op;
@@ -67,6 +68,17 @@ class ArrayResultVerificationTest {
             c = Verification.compile(List.of(), "demo.R", SOURCE);
         }
         assertThat(c).hadErrorContaining("forward-mode check failed for g: at x=");
+        assertThat(c).hadErrorCount(1);
+    }
+
+    @Test
+    void wrongVectorModeIsCaught() throws Exception {
+        Compilation c;
+        try (AutoCloseable ignored = VectorMode.shiftSeedsForTesting()) {
+            c = Verification.compile(List.of(), "demo.R", SOURCE);
+        }
+        assertThat(c).hadErrorContaining("Jacobian check failed for g: at x=");
+        assertThat(c).hadErrorContaining("of gJacobianForward (all columns in one pass) is");
         assertThat(c).hadErrorCount(1);
     }
 }
