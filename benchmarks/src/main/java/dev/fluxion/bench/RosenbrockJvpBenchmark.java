@@ -60,7 +60,7 @@ public class RosenbrockJvpBenchmark {
      * The fewest floating-point operations a one-pass JVP needs by hand: {@code 100·a} shared by
      * the value and the tangent, {@code 2·x_i·v_i} as an addition, and the common factor 2 of the
      * tangent taken out of the loop (7 operations per element beside the objective's 8, against
-     * 12 in {@link #handJvp} and in the generated code).
+     * 9 in {@link #handJvp} and 12 in the generated code).
      */
     @Benchmark
     public double handWrittenJvpFactored() {
