@@ -118,6 +118,20 @@ class ArrayResultTest {
                     return out;
                 }
 
+                // A scalar result through a scratch array: fJvp over local array writes.
+                @Differentiable
+                static double scratchSum(double[] x) {
+                    double[] w = new double[x.length];
+                    for (int i = 0; i < x.length; i++) {
+                        w[i] = x[i] * x[i];
+                    }
+                    double s = 0;
+                    for (int i = 0; i < x.length; i++) {
+                        s += w[i] * Math.sin(w[(i + 1) % x.length]);
+                    }
+                    return s;
+                }
+
                 // Five inputs, two outputs: fJacobian goes by rows.
                 @Differentiable
                 static double[] wide(double[] x) {
@@ -233,6 +247,28 @@ class ArrayResultTest {
                 assertEquals(0.0, ((double[]) Generated.get(j, "x"))[2], 0.0, "the trip count has no derivative");
             }
         }
+    }
+
+    @Test
+    void forwardModeThroughALocalArrayOfAScalarMethod() {
+        double[] x = {0.7, -0.4, 1.2};
+        double[] v = {1.0, -0.5, 0.25};
+        double[] grad = (double[]) Generated.get(g.call("demo.AGrad", "scratchSumGrad", (Object) x), "x");
+        double[] fdGrad = new double[x.length];
+        for (int k = 0; k < x.length; k++) {
+            double[] e = new double[x.length];
+            e[k] = 1;
+            fdGrad[k] = ((double) g.call("demo.AGrad", "scratchSum", (Object) add(x, e, H))
+                    - (double) g.call("demo.AGrad", "scratchSum", (Object) add(x, e, -H))) / (2 * H);
+        }
+        assertArrayEquals(fdGrad, grad, 1e-6);
+        double dot = 0;
+        for (int k = 0; k < x.length; k++) {
+            dot += fdGrad[k] * v[k];
+        }
+        Object jvp = g.call("demo.AGrad", "scratchSumJvp", x, v);
+        assertEquals((double) g.call("demo.AGrad", "scratchSum", (Object) x), (double) Generated.get(jvp, "value"), 0);
+        assertEquals(dot, (double) Generated.get(jvp, "tangent"), 1e-6);
     }
 
     @Test
