@@ -56,6 +56,33 @@ public class RosenbrockJvpBenchmark {
         return handJvp(x, v);
     }
 
+    /**
+     * The fewest floating-point operations a one-pass JVP needs by hand: {@code 100·a} shared by
+     * the value and the tangent, {@code 2·x_i·v_i} as an addition, and the common factor 2 of the
+     * tangent taken out of the loop (7 operations per element beside the objective's 8, against
+     * 9 in {@link #handJvp} and 12 in the generated code).
+     */
+    @Benchmark
+    public double handWrittenJvpFactored() {
+        return handJvpFactored(x, v);
+    }
+
+    static double handJvpFactored(double[] x, double[] v) {
+        double s = 0;
+        double ds = 0;
+        for (int i = 0; i + 1 < x.length; i++) {
+            double xi = x[i];
+            double vi = v[i];
+            double a = x[i + 1] - xi * xi;
+            double b = 1 - xi;
+            double ha = 100 * a;
+            s += ha * a + b * b;
+            double xv = xi * vi;
+            ds += ha * (v[i + 1] - (xv + xv)) - b * vi;
+        }
+        return 2 * ds + 0 * s;
+    }
+
     static double handJvp(double[] x, double[] v) {
         double s = 0;
         double ds = 0;

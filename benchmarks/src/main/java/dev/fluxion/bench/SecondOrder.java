@@ -3,7 +3,6 @@ package dev.fluxion.bench;
 import static dev.fluxion.F.bce;
 import static dev.fluxion.F.linear;
 import static dev.fluxion.F.sigmoid;
-import static dev.fluxion.F.stack;
 
 import dev.fluxion.Tensor;
 import dev.fluxion.annotation.Differentiable;
@@ -24,32 +23,26 @@ final class SecondOrder {
 
     /**
      * Forward kinematics of a planar six-link arm (link k of length 1 − 0.1k, joint angles
-     * {@code q} relative to the previous link): the positions of joints 2, 4 and 6,
-     * {@code (x2, y2, x4, y4, x6, y6)}.
+     * {@code q} relative to the previous link), written as plain Java: the positions of joints 2, 4
+     * and 6, {@code (x2, y2, x4, y4, x6, y6)}.
      */
     @Differentiable
-    static Tensor arm(double[] q) {
+    static double[] arm(double[] q) {
+        double[] pose = new double[6];
         double t = 0;
         double x = 0;
         double y = 0;
-        double x2 = 0;
-        double y2 = 0;
-        double x4 = 0;
-        double y4 = 0;
         for (int k = 0; k < 6; k++) {
+            double length = 1 - 0.1 * k;
             t += q[k];
-            x += (1 - 0.1 * k) * Math.cos(t);
-            y += (1 - 0.1 * k) * Math.sin(t);
-            if (k == 1) {
-                x2 = x;
-                y2 = y;
-            } else if (k == 3) {
-                x4 = x;
-                y4 = y;
+            x += length * Math.cos(t);
+            y += length * Math.sin(t);
+            if (k % 2 == 1) {
+                pose[k - 1] = x;
+                pose[k] = y;
             }
         }
-        return stack(0, Tensor.scalar(x2), Tensor.scalar(y2), Tensor.scalar(x4), Tensor.scalar(y4),
-                Tensor.scalar(x), Tensor.scalar(y));
+        return pose;
     }
 
     /**

@@ -42,11 +42,14 @@ public class SecondOrderBenchmark {
         x = Tensor.randn(rnd, 759, 8);
         y = Tensor.rand(rnd, 759, 1).gt(0.5).toFloat();
         q = new double[] {0.3, -0.5, 0.9, 0.2, -1.1, 0.6};
-        double[] generated = SecondOrderGrad.armJacobian(q).q().toDoubleArray();
         double[] hand = SecondOrder.handArmJacobian(q);
-        for (int i = 0; i < hand.length; i++) {
-            if (Math.abs(generated[i] - hand[i]) > 1e-12) {
-                throw new IllegalStateException("arm Jacobian [" + i + "]: generated " + generated[i] + ", hand " + hand[i]);
+        for (var generated : new SecondOrderGrad.ArmJacobian[] {SecondOrderGrad.armJacobian(q),
+                SecondOrderGrad.armJacobianReverse(q)}) {
+            for (int i = 0; i < hand.length; i++) {
+                double g = generated.q()[i / 6][i % 6];
+                if (Math.abs(g - hand[i]) > 1e-12) {
+                    throw new IllegalStateException("arm Jacobian [" + i + "]: generated " + g + ", hand " + hand[i]);
+                }
             }
         }
     }
@@ -69,10 +72,16 @@ public class SecondOrderBenchmark {
         return SecondOrderGrad.arm(q);
     }
 
-    /** The generated 6 × 6 Jacobian. */
+    /** The generated 6 × 6 Jacobian ({@code fJacobian} picks forward: all six columns in one vector-mode pass). */
     @Benchmark
     public Object armJacobian() {
         return SecondOrderGrad.armJacobian(q);
+    }
+
+    /** The generated 6 × 6 Jacobian by rows: six backward passes through one pullback. */
+    @Benchmark
+    public Object armJacobianReverse() {
+        return SecondOrderGrad.armJacobianReverse(q);
     }
 
     /** The hand-written 6 × 6 Jacobian. */

@@ -38,7 +38,7 @@ public final class SignatureChecker {
             out.add(Diagnostic.error(Messages.ABSTRACT_METHOD, at));
         }
         Type result = TypeMapper.map(method.getReturnType());
-        if (!(result.isFloatingScalar() || result.isTensor())) {
+        if (!(result.isFloatingScalar() || result.isTensor() || result.equals(new Type.ArrayOf(Type.Prim.DOUBLE)))) {
             out.add(Diagnostic.error(Messages.BAD_RETURN_TYPE, at, method.getReturnType().toString()));
         }
         if (!method.getModifiers().contains(Modifier.STATIC) && !TypeMapper.isSubclassOf(owner, TypeMapper.MODULE)) {

@@ -209,7 +209,8 @@ final class AssignReversal {
      * or NaN factor — and guarding is on.
      */
     private boolean scalesByValues(List<Stmt> contributions, Expr g) {
-        if (!guardZeroCotangents || contributions.isEmpty() || !(g instanceof Expr.Var gv)) {
+        if (!guardZeroCotangents || contributions.isEmpty() || !(g instanceof Expr.Var gv)
+                || g.type() instanceof Type.ArrayOf) { // a double[] result's cotangent: no scalar test
             return false;
         }
         for (Stmt s : contributions) {

@@ -151,7 +151,7 @@ public final class ForwardMode {
         }
         Set<String> readAfter = new HashSet<>(Exprs.vars(tangent));
         readAfter.add(result);
-        return new TangentMethod(method, Tidy.apply(all, readAfter), value, tangent, tangentParams);
+        return new TangentMethod(method, Tidy.apply(all, readAfter), value, tangent, tangentParams, tangentNames);
     }
 
     // ------------------------------------------------------------------ activity
@@ -192,6 +192,7 @@ public final class ForwardMode {
         for (Stmt s : stmts) {
             switch (s) {
                 case Stmt.Assign a -> into.add(a.name());
+                case Stmt.ArrayStore a -> into.add(a.array());
                 case Stmt.If i -> {
                     collectAssigned(i.then().stmts(), into);
                     collectAssigned(i.otherwise().stmts(), into);
@@ -261,22 +262,31 @@ public final class ForwardMode {
     }
 
     /**
-     * {@code a[i] = v} into a local array that carries a tangent: {@code a_dot[i] = v_dot} (or
-     * {@code 0.0} where {@code v} is constant), then the write. The normal form makes {@code v} an
-     * atom, so the tangent reads nothing the write changes; {@code a_dot} was allocated beside
-     * {@code a} ({@code a = new double[n]} is followed by {@code a_dot = new double[a.length]}).
+     * {@code a[i] = v} on a local array that carries a tangent: {@code a_dot[i] = v_dot} before it
+     * (the normal form gives an atom or a simple expression of atoms; its tangent reads only the
+     * operands), or {@code a_dot[i] = 0} where {@code v} does not depend on a differentiable input.
+     * The array's tangent is an array of its length, made fresh wherever the array is
+     * ({@code a = new double[n]} gives {@code a_dot = new double[a.length]}).
      */
     private void arrayStore(Stmt.ArrayStore a, List<Stmt> out) {
         if (!carrying.contains(a.array())) {
             out.add(a);
             return;
         }
-        Expr tangent = carries(a.value()) ? tangent(a.value(), null) : Expr.Literal.ofDouble(0.0);
-        Type element = ((Type.ArrayOf) types.get(a.array())).element();
-        if (element == Type.Prim.FLOAT && tangent.type() != Type.Prim.FLOAT) {
-            tangent = new Expr.Cast(Type.Prim.FLOAT, tangent, Pos.NONE);
+        Type arrayType = types.get(a.array());
+        if (!(arrayType instanceof Type.ArrayOf arr)) {
+            throw new Unsupported("element write into " + a.array());
         }
-        out.add(new Stmt.ArrayStore(tangentOf(a.array()), a.index(), tangent, a.pos()));
+        String aDot = tangentOf(a.array());
+        Expr t = carries(a.value()) ? tangent(a.value(), null)
+                : new Expr.Literal("0.0", Type.Prim.DOUBLE, Pos.NONE);
+        if (t == null || Exprs.vars(t).isEmpty() && carries(a.value())) {
+            throw new Unsupported("element write into " + a.array());
+        }
+        if (arr.element() == Type.Prim.FLOAT) {
+            t = new Expr.Cast(Type.Prim.FLOAT, t, Pos.NONE);
+        }
+        out.add(new Stmt.ArrayStore(aDot, a.index(), t, a.pos()));
         out.add(a);
     }
 

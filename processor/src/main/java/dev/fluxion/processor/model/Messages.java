@@ -127,6 +127,9 @@ public enum Messages {
     FORWARD_RULE_NEEDED(
             "{0} gets no forward mode ({0}Jvp, {0}Hvp): it calls {1}, whose @Derivative rule is reverse only, and the tangent of a result that is not a scalar cannot be had from a reverse rule in one pass",
             "add a forward rule beside the reverse one: @Derivative(of = \"{1}\", mode = Derivative.Mode.FORWARD), taking {1}'s parameters and their tangents and returning the tangent of its result; {0}Grad and {0}Vjp are unaffected"),
+    VECTOR_MODE_MISMATCH(
+            "Jacobian check failed for {0}: at {1}, column {2} of {0}JacobianForward (all columns in one pass) is {3}, {0}Jvp along that input element gives {4}",
+            "the vector-mode widening of the tangent program is wrong: report a Fluxion bug with this method's source; {0}JacobianReverse is not affected; @Differentiable(verify = false) turns the check off"),
     HVP_MISMATCH(
             "second-order check failed for {0}: at {1}, along a random direction v, {0}Hvp gives H·v = {2}, central differences of {0}Grad along v give {3}",
             "a second-order rule used here is wrong: report a Fluxion bug with this method's source; @Differentiable(verify = false) turns the check off"),

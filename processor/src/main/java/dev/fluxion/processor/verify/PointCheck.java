@@ -325,6 +325,7 @@ final class PointCheck {
     private static Object onesLike(Object value) {
         return switch (value) {
             case Tensor t -> Tensor.fromArray(new double[] {1.0}, t.shape());
+            case double[] a -> new double[] {1.0};
             default -> 1.0;
         };
     }
@@ -338,6 +339,13 @@ final class PointCheck {
                     data[i] = InputStyle.SIGNED.draw(rng);
                 }
                 yield Tensor.fromArray(data, t.shape());
+            }
+            case double[] a -> {
+                double[] data = new double[a.length];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = InputStyle.SIGNED.draw(rng);
+                }
+                yield data;
             }
             default -> throw new EvalException("cannot differentiate a result of type " + Values.describe(value));
         };

@@ -140,6 +140,11 @@ final class TangentCheck {
                     u[k] = tangent.length == 1 ? 1 : rng.nextGaussian();
                 }
                 cotangent = Tensor.fromArray(u, v.shape());
+            } else if (pb.value() instanceof double[]) {
+                for (int k = 0; k < u.length; k++) {
+                    u[k] = rng.nextGaussian();
+                }
+                cotangent = u;
             } else {
                 u[0] = 1;
                 cotangent = 1.0;
@@ -201,7 +206,7 @@ final class TangentCheck {
     }
 
     /** Runs the tangent statements on the point's arguments and {@code direction}; returns the tangent. */
-    private static Object tangent(TangentMethod t, Registry registry, Point p, List<Object> direction) {
+    static Object tangent(TangentMethod t, Registry registry, Point p, List<Object> direction) {
         MethodIr m = t.method();
         List<Param> params = new ArrayList<>(m.params());
         params.addAll(t.tangents());

@@ -168,6 +168,10 @@ public final class VerificationPhase {
                     List<Diagnostic> first = TangentCheck.check(tangents.get(i), e.derived(), registry, e.spec(),
                             ruleSites.get(i));
                     first.forEach(d -> report.accept(d, e.element()));
+                    if (first.isEmpty()) {
+                        first = VectorCheck.check(tangents.get(i), registry, e.spec());
+                        first.forEach(d -> report.accept(d, e.element()));
+                    }
                     // A wrong tangent rule is one error: fHvp, built on the same rules, is then not checked.
                     if (directionals.get(i) != null && first.isEmpty()) {
                         HvpCheck.check(tangents.get(i), e.derived(), directionals.get(i), registry, e.spec())

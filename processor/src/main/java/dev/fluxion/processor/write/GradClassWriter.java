@@ -94,6 +94,10 @@ public final class GradClassWriter {
                     .equals(Names.jacobianMethod(d.method().name())))) {
                 JacobianWriter.addTo(type, d, tangent, owner, gradClass);
             }
+            if (ArrayJacobianWriter.eligible(d.method()) && methods.stream().noneMatch(o -> o.method().name()
+                    .startsWith(Names.jacobianMethod(d.method().name())))) {
+                ArrayJacobianWriter.addTo(type, d, tangent, owner, gradClass, sites, taken);
+            }
             if (tangent != null) {
                 TangentWriter.addTo(type, tangent, owner, gradClass, sites, taken);
                 if (directional.containsKey(d.method().name())) {
@@ -292,7 +296,8 @@ public final class GradClassWriter {
                     .build();
             CodeBlock code = CodeBlock.builder()
                     .add(m().returnType().isTensor() ? RunTimeChecks.cotangentShape(m(), d.cotangent(), valueField)
-                            : CodeBlock.of(""))
+                            : m().returnType() instanceof Type.ArrayOf
+                            ? RunTimeChecks.cotangentLength(m(), d.cotangent(), valueField) : CodeBlock.of(""))
                     .add(body(t, new Parts("BackwardParts", true, "The backward pass of {@code " + m().name() + "}", m().name()),
                     List.of(ParameterSpec.builder(result(), d.cotangent()).build()), d.backward(), "backward of ",
                     false, ending, record)).build();

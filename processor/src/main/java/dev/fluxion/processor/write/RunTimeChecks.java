@@ -56,6 +56,26 @@ final class RunTimeChecks {
                 .endControlFlow().build();
     }
 
+    /**
+     * A {@code double[]} result's cotangent must be an array of the value's length: a different
+     * length is an error naming both lengths and the method's declaration, never a silently
+     * truncated or out-of-bounds backward pass.
+     */
+    static CodeBlock cotangentLength(MethodIr m, String cotangent, String valueField) {
+        String at = "\n  at " + m.pos().location() + ": " + m.pos().source();
+        return CodeBlock.builder()
+                .beginControlFlow("if ($N == null)", cotangent)
+                .addStatement("throw new $T($S)", NullPointerException.class, Names.vjpMethod(m.self().name())
+                        + "(...).backward: the cotangent is null; pass an array of the value's length" + at)
+                .endControlFlow()
+                .beginControlFlow("if ($N.length != $N.length)", cotangent, valueField)
+                .addStatement("throw new $T($S + $N.length + $S + $N.length\n+ $S)",
+                        SourceSites.FLUXION_EXCEPTION, Names.vjpMethod(m.self().name())
+                                + "(...).backward: the cotangent has length ", cotangent,
+                        " and " + m.self().name() + "'s value has length ", valueField, at)
+                .endControlFlow().build();
+    }
+
     /** As PyTorch: a gradient can be implicitly created only for a scalar output. */
     static CodeBlock scalarResult(MethodIr m, String generatedMethod, String pullbackLocal) {
         if (!m.self().returnType().isTensor()) {

@@ -1,9 +1,6 @@
 package dev.fluxion.gradbench.evals;
 
-import static dev.fluxion.F.cat;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fluxion.Tensor;
 import dev.fluxion.annotation.Differentiable;
 import dev.fluxion.annotation.NoGrad;
 import dev.fluxion.gradbench.EvalFunction;
@@ -15,59 +12,81 @@ import java.util.Map;
  * GradBench's {@code ode} (from cmpad): y' = f(x, y) with f_0 = x_0 and f_i = x_i y_{i−1}, y(0) = 0,
  * integrated to t = 2 by s steps of fourth-order Runge–Kutta; {@code gradient} is ∂y_{n−1}(2)/∂x.
  *
- * <p>Written with the tensor DSL: the scalar version (k1..k4 and y as scratch arrays, which the
- * processor now accepts) would have to return y, a {@code double[]}, and a {@code @Differentiable}
- * method returns a double, float or Tensor only. The methods are verified at compile time on
- * {@link #sample}: their inputs' lengths are tied to {@code n}, which the verifier does not guess.
+ * <p>Written as GradBench's C++ ({@code cpp/gradbench/evals/ode.hpp}) writes it: plain arrays, the
+ * stages {@code k1..k4} and {@code yTmp} scratch arrays, y updated in place, and the result the
+ * {@code double[]} y itself. The gradient is the pullback of the one-hot cotangent
+ * {@code e_{n−1}} ({@code solveVjp(x, s).backward(e)}), one forward and one backward pass.
+ * Verified at compile time on {@link #sample}.
  */
 public final class Ode {
     private Ode() {}
 
-    /** f(x, y) = (x_0, x_1 y_0, ..., x_{n−1} y_{n−2}). */
-    @Differentiable
-    static Tensor rate(Tensor x, Tensor y, @NoGrad int n) {
-        return cat(0, x.slice(0, 0, 1), x.slice(0, 1, n).times(y.slice(0, 0, n - 1)));
-    }
-
-    /** Example arguments for compile-time verification: x of length n = 5, s = 3 steps. */
+    /** Example arguments for compile-time verification: x of length 5, s = 3 steps. */
     static Object[] sample() {
-        return new Object[] {Tensor.of(0.3, -0.7, 1.1, 0.4, 0.9), 5, 3};
+        return new Object[] {new double[] {0.3, -0.7, 1.1, 0.4, 0.9}, 3};
     }
 
     /** y(2) by s steps of RK4 from y(0) = 0. */
     @Differentiable(verifyWith = "sample")
-    static Tensor solve(Tensor x, @NoGrad int n, @NoGrad int s) {
+    static double[] solve(double[] x, @NoGrad int s) {
+        int n = x.length;
         double h = 2.0 / s;
-        Tensor y = x.times(0.0);
+        double[] y = new double[n];
+        double[] k1 = new double[n];
+        double[] k2 = new double[n];
+        double[] k3 = new double[n];
+        double[] k4 = new double[n];
+        double[] yTmp = new double[n];
         for (int step = 0; step < s; step++) {
-            Tensor k1 = rate(x, y, n);
-            Tensor k2 = rate(x, y.plus(k1.times(h / 2)), n);
-            Tensor k3 = rate(x, y.plus(k2.times(h / 2)), n);
-            Tensor k4 = rate(x, y.plus(k3.times(h)), n);
-            y = y.plus(k1.plus(k2.times(2.0)).plus(k3.times(2.0)).plus(k4).times(h / 6));
+            k1[0] = x[0];
+            for (int i = 1; i < n; i++) {
+                k1[i] = x[i] * y[i - 1];
+            }
+            for (int i = 0; i < n; i++) {
+                yTmp[i] = y[i] + h * k1[i] / 2;
+            }
+            k2[0] = x[0];
+            for (int i = 1; i < n; i++) {
+                k2[i] = x[i] * yTmp[i - 1];
+            }
+            for (int i = 0; i < n; i++) {
+                yTmp[i] = y[i] + h * k2[i] / 2;
+            }
+            k3[0] = x[0];
+            for (int i = 1; i < n; i++) {
+                k3[i] = x[i] * yTmp[i - 1];
+            }
+            for (int i = 0; i < n; i++) {
+                yTmp[i] = y[i] + h * k3[i];
+            }
+            k4[0] = x[0];
+            for (int i = 1; i < n; i++) {
+                k4[i] = x[i] * yTmp[i - 1];
+            }
+            for (int i = 0; i < n; i++) {
+                y[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6;
+            }
         }
         return y;
     }
 
-    /** y_{n−1}(2), whose gradient GradBench asks for. */
-    @Differentiable(verifyWith = "sample")
-    static Tensor last(Tensor x, @NoGrad int n, @NoGrad int s) {
-        return solve(x, n, s).slice(0, n - 1, n).sum();
+    /** ∂y_{n−1}(2)/∂x: the pullback of e_{n−1}. */
+    static double[] gradient(double[] x, int s) {
+        double[] last = new double[x.length];
+        last[x.length - 1] = 1;
+        return OdeGrad.solveVjp(x, s).backward(last).x();
     }
 
-    /** The prepared input: x as a float64 tensor, its length and the number of steps. */
-    record Input(Tensor x, int n, int s) {}
+    /** The prepared input: x and the number of steps. */
+    record Input(double[] x, int s) {}
 
     static Input input(JsonNode in) {
-        double[] x = Json.vector(in.get("x"));
-        return new Input(Tensor.fromArray(x, x.length), x.length, in.get("s").asInt());
+        return new Input(Json.vector(in.get("x")), in.get("s").asInt());
     }
 
     static EvalModule module() {
         return new EvalModule("ode", Map.of(
-                "primal", new EvalFunction<>(Ode::input, in -> OdeGrad.solve(in.x(), in.n(), in.s()),
-                        Tensor::toDoubleArray),
-                "gradient", new EvalFunction<>(Ode::input, in -> OdeGrad.lastGrad(in.x(), in.n(), in.s()).x(),
-                        Tensor::toDoubleArray)));
+                "primal", EvalFunction.of(Ode::input, in -> OdeGrad.solve(in.x(), in.s())),
+                "gradient", EvalFunction.of(Ode::input, in -> gradient(in.x(), in.s()))));
     }
 }

@@ -151,13 +151,20 @@ class EvalGradientsTest {
         for (int s : new int[] {1, 3}) {
             int n = 40;
             double[] x = uniform(new Random(4), n, 0, 1);
-            double[] g = OdeGrad.lastGrad(Tensor.fromArray(x.clone(), n), n, s).x().toDoubleArray();
-            double[] numeric = CentralDifferences.gradient(
-                    v -> Ode.last(Tensor.fromArray(v.clone(), n), n, s).item(), x.clone());
+            double[] g = Ode.gradient(x.clone(), s);
+            double[] numeric = CentralDifferences.gradient(v -> Ode.solve(v.clone(), s)[n - 1], x.clone());
             CentralDifferences.assertClose("x", numeric, g);
-            double[] y = OdeGrad.solve(Tensor.fromArray(x.clone(), n), n, s).toDoubleArray();
+            double[] y = OdeGrad.solve(x.clone(), s);
             assertEquals(n, y.length);
             assertEquals(2 * x[0], y[0], 1e-12); // y_0' = x_0 is integrated exactly
+            // The whole Jacobian, forward (one vector-mode pass) and reverse, against the last row.
+            double[][] forward = OdeGrad.solveJacobianForward(x.clone(), s).x();
+            double[][] reverse = OdeGrad.solveJacobianReverse(x.clone(), s).x();
+            CentralDifferences.assertClose("forward x", numeric, forward[n - 1]);
+            CentralDifferences.assertClose("reverse x", numeric, reverse[n - 1]);
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(reverse[i], forward[i], 1e-12 * (1 + Math.abs(y[i])));
+            }
         }
     }
 
