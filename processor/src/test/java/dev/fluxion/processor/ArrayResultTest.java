@@ -82,6 +82,21 @@ class ArrayResultTest {
                     return r;
                 }
 
+                // An array updated in place over steps and returned, as GradBench's ode solver.
+                @Differentiable
+                static double[] decay(double[] x, @NoGrad int steps) {
+                    double[] y = new double[x.length];
+                    for (int i = 0; i < x.length; i++) {
+                        y[i] = x[i];
+                    }
+                    for (int step = 0; step < steps; step++) {
+                        for (int i = 0; i < x.length; i++) {
+                            y[i] = y[i] - 0.1 * y[i] * x[i];
+                        }
+                    }
+                    return y;
+                }
+
                 // A scratch array written, read back and overwritten, nested loops, a branch per element.
                 @Differentiable
                 static double[] scratch(double[] x) {
@@ -157,6 +172,29 @@ class ArrayResultTest {
 
     private static double[] call(String method, Object... args) {
         return (double[]) g.call("demo.AGrad", method, args);
+    }
+
+    /**
+     * Regression (found merging double[] results with forward mode through local array writes): a
+     * method returning {@code double[]} got an {@code fHvp}/{@code fHessian} calling a directional
+     * gradient that is never generated, so GradBench's {@code Ode} did not compile. A
+     * Hessian-vector product needs a scalar result: none is generated for an array result.
+     */
+    @Test
+    void anArrayResultGetsNoHessianVectorProduct() {
+        java.util.Set<String> arrayResults = java.util.Set.of("f", "polar", "arm", "early", "decay", "scratch", "orbit", "wide");
+        for (java.lang.reflect.Method m : g.load("demo.AGrad").getDeclaredMethods()) {
+            String base = m.getName().replaceAll("(Hvp|Hessian)$", "");
+            assertTrue(base.equals(m.getName()) || !arrayResults.contains(base), m.toString());
+        }
+        // y_k = x·(1 − 0.1x)^k elementwise: dy/dx = (1 − 0.1x)^k − 0.1·k·x·(1 − 0.1x)^(k−1) on the diagonal.
+        double[] x = {0.3, -0.7};
+        double[][] j = (double[][]) Generated.get(g.call("demo.AGrad", "decayJacobian", x, 3), "x");
+        for (int i = 0; i < x.length; i++) {
+            double r = 1 - 0.1 * x[i];
+            assertEquals(Math.pow(r, 3) - 0.3 * x[i] * r * r, j[i][i], 1e-12);
+            assertEquals(0.0, j[i][1 - i], 0.0);
+        }
     }
 
     @Test

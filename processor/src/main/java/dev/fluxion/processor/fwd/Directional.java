@@ -32,10 +32,13 @@ public final class Directional {
         return method + "Directional";
     }
 
-    /** {@code fDirectional} as a method the reverse engine can derive, or empty where {@code t} is not scalar code. */
+    /**
+     * {@code fDirectional} as a method the reverse engine can derive, or empty where {@code t} is not
+     * scalar code or its result is an array (a Hessian-vector product needs a scalar result).
+     */
     public static Optional<MethodIr> of(TangentMethod t) {
         MethodIr m = t.method();
-        if (m.takesModel()) {
+        if (m.takesModel() || m.returnType() instanceof Type.ArrayOf) {
             return Optional.empty();
         }
         List<Stmt> expanded = new ArrayList<>();
