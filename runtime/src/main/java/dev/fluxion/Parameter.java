@@ -100,6 +100,74 @@ public final class Parameter extends Tensor {
         }
     }
 
+    /**
+     * {@code grad += Derivatives.matmulGradB(g, a, b)} ({@code transposed}: {@code grad +=
+     * Derivatives.matmulGradB(g, a, b).t()}), the gradient of this parameter as the right operand
+     * {@code b} of a product {@code a·b} (transposed: as {@code b = thisᵀ}, the weight of
+     * {@code F.linear}), written by the matrix kernel straight into the gradient buffer: no
+     * temporary for the product and no separate addition. Generated backward code calls it where a
+     * parameter's whole gradient is that one product.
+     *
+     * <p>The same bits as the two calls it replaces: the product runs on the kernel
+     * {@code matmul} would pick (products of the small shapes {@code matmul} gives its own kernel,
+     * other dtypes, devices, batched or 1-D operands take those two calls), its first
+     * accumulation is the product itself and later ones add it element by element. Products over
+     * more than 256 terms whose kernel sums K in blocks (the packed GEMM) also take the two calls:
+     * in place, each block's partial sum would be added into {@code grad} in turn, not their total.
+     */
+    public synchronized void accumulateMatmulGradB(Tensor g, Tensor a, Tensor b, boolean transposed) {
+        if (!productInPlace(g, a, b, transposed)) {
+            Tensor gb = Derivatives.matmulGradB(g, a, b);
+            accumulateGrad(transposed ? gb.t() : gb);
+        }
+    }
+
+    /** {@link #accumulateMatmulGradB}'s in-place product; false where it must take the two calls. */
+    private boolean productInPlace(Tensor g, Tensor a, Tensor b, boolean transposed) {
+        if (buffer != null || g.buffer != null || a.buffer != null || b.buffer != null || g.shape.length != 2
+                || a.shape.length != 2 || b.shape.length != 2 || shape.length != 2 || g.dtype != dtype
+                || a.dtype != dtype || b.dtype != dtype || (grad != null && grad.dtype != dtype)) {
+            return false;
+        }
+        // matmulGradB computes Wᵀ's gradient as Gᵀ·A only where it reads b = Wᵀ transposed in place.
+        boolean bTransposedView = b.shape[0] > 1 && b.shape[1] > 1 && b.strides[0] == 1 && b.strides[1] == b.shape[0];
+        if (transposed != bTransposedView) {
+            return false;
+        }
+        // The product grad [m, n] = Aᵀ·G (transposed: Gᵀ·A) over the k rows A and G share.
+        int k = a.shape[0];
+        int m = transposed ? g.shape[1] : a.shape[1];
+        int n = transposed ? a.shape[1] : g.shape[1];
+        if (g.shape[0] != k || m != shape[0] || n != shape[1] || m == 0 || n == 0 || k == 0
+                || dev.fluxion.kernel.SmallMatmul.applies(m, n, k)) {
+            return false;
+        }
+        Tensor left = transposed ? g.t() : a.t();
+        Tensor right = transposed ? a : g;
+        // Same bits: the kernels that sum K in blocks (256 terms at the least: GemmPlain's; the packed
+        // kernel's 512 by default) would add each block into grad in turn, not their total. The long-sum
+        // kernel (float, C at most 16×16, unit column stride, Vector API) sums all of K before it stores.
+        boolean longSum = dtype == DType.FLOAT32 && Gemm.vectorized() && m <= 16 && n <= 16 && right.strides[1] == 1
+                && (long) m * n * k >= 16L * 16 * 16;
+        if (k > 256 && !longSum) {
+            return false;
+        }
+        boolean fresh = grad == null;
+        if (fresh) {
+            grad = Tensor.empty(dtype, shape.clone());
+        } else if (!grad.isContiguous() || grad.strides[0] != n || readsGrad(left) || readsGrad(right)) {
+            return false;
+        }
+        if (dtype == DType.FLOAT32) {
+            Gemm.sgemm(m, n, k, left.f, left.offset, left.strides[0], left.strides[1], right.f, right.offset,
+                    right.strides[0], right.strides[1], grad.f, grad.offset, n, !fresh);
+        } else {
+            Gemm.dgemm(m, n, k, left.d, left.offset, left.strides[0], left.strides[1], right.d, right.offset,
+                    right.strides[0], right.strides[1], grad.d, grad.offset, n, !fresh);
+        }
+        return true;
+    }
+
     /** Whether {@code t} lives in the gradient's storage (then the product must not write there while reading). */
     private boolean readsGrad(Tensor t) {
         return t.f != null ? t.f == grad.f : t.d == grad.d;
