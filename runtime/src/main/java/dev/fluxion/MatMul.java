@@ -72,6 +72,16 @@ final class MatMul {
     }
 
     /**
+     * {@code out = x · y} for 2-D x [m, k], y [k, n] of out's floating dtype on the CPU with k &gt; 0,
+     * out dense [m, n]: the calls {@link #matmul} makes for such operands, so the same bits.
+     * Modified: {@code out}.
+     */
+    static void product2d(Tensor x, Tensor y, Tensor out) {
+        int m = x.shape[0], k = x.shape[1], n = y.shape[1];
+        batched(new int[0], m, n, k, Views.expand(x, new int[] {m, k}), Views.expand(y, new int[] {k, n}), out);
+    }
+
+    /**
      * One product per batch index into consecutive [m, n] blocks of {@code out}. When there are
      * several batches and the whole is worth splitting (as much work as a GEMM that splits
      * itself), the batches are shared out over {@link Parallel}, each product on one thread;

@@ -121,6 +121,14 @@ final class Pointwise {
      * same row kernel as the general path would after collapsing dims, so values are identical.
      */
     private static @Nullable Tensor denseBinary(BinaryOp op, Tensor a, Tensor b) {
+        return denseBinary(op, a, b, null);
+    }
+
+    /**
+     * {@link #denseBinary(BinaryOp, Tensor, Tensor)} writing into {@code into} where it is not null
+     * (dense, of the result's dtype and shape: the caller checks), else into a new tensor.
+     */
+    static @Nullable Tensor denseBinary(BinaryOp op, Tensor a, Tensor b, @Nullable Tensor into) {
         int[] shape;
         int aStep = 1, bStep = 1;
         if (Arrays.equals(a.shape, b.shape)) {
@@ -138,7 +146,7 @@ final class Pointwise {
         if ((long) n * (op == BinaryOp.POW ? 20 : 1) > Parallel.GRAIN || !a.isContiguous() || !b.isContiguous()) {
             return null;
         }
-        Tensor out = Tensor.empty(a.dtype, shape.clone());
+        Tensor out = into != null ? into : Tensor.empty(a.dtype, shape.clone());
         if (a.f != null) {
             Elementwise.binary(op, a.f, a.offset, aStep, b.f, b.offset, bStep, out.f, 0, 1, n);
         } else {
