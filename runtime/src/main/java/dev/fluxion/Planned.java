@@ -99,6 +99,25 @@ public final class Planned {
         return Pointwise.denseBinary(op, a, b, out);
     }
 
+    /** {@code F.mse(pred, target)}; see the class. The squared errors go into the buffer, the mean is a new tensor. */
+    public static Tensor mse(Tapes tapes, int slot, Tensor pred, Tensor target) {
+        return mse(tapes, slot, pred, target, Reduction.MEAN);
+    }
+
+    /**
+     * {@code F.mse(pred, target, reduction)}; see the class. For MEAN and SUM the squared errors go
+     * into the buffer and the reduced value is a new tensor; NONE is the plain operation.
+     */
+    public static Tensor mse(Tapes tapes, int slot, Tensor pred, Tensor target, Reduction reduction) {
+        if (reduction != Reduction.NONE && Arrays.equals(pred.shape, target.shape)) {
+            Tensor diff = binary(tapes, slot, BinaryOp.MINUS, pred, target);
+            if (diff != null && Pointwise.unaryInPlace(UnaryOp.SQUARE, diff)) {
+                return Losses.reduce("mse", diff, reduction);
+            }
+        }
+        return Losses.mse(pred, target, reduction);
+    }
+
     /** {@link Derivatives#bceGrad}; see the class. */
     public static Tensor bceGrad(Tapes tapes, int slot, Tensor g, Tensor p, Tensor y, Reduction reduction) {
         if (tapes.isPooled() && p.buffer == null && p.dtype.isFloatingPoint()) {

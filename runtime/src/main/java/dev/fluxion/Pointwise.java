@@ -98,6 +98,25 @@ final class Pointwise {
     }
 
     /**
+     * {@code t = op(t)} in place where {@link #unary} would take its small dense path for t
+     * (contiguous, floating, on the CPU, below the parallel grain), with the same row kernel, so
+     * the bits of {@code unary(op, t)}; false (t unchanged) elsewhere.
+     */
+    static boolean unaryInPlace(UnaryOp op, Tensor t) {
+        if (t.buffer != null || !t.dtype.isFloatingPoint() || !t.isContiguous()
+                || (long) t.numel() * cost(op) > Parallel.GRAIN) {
+            return false;
+        }
+        int n = t.numel();
+        if (t.f != null) {
+            Elementwise.unary(op, 0, 0, t.f, t.offset, 1, t.f, t.offset, 1, n);
+        } else {
+            Elementwise.unary(op, 0, 0, t.d, t.offset, 1, t.d, t.offset, 1, n);
+        }
+        return true;
+    }
+
+    /**
      * The small-tensor fast path of {@link #unary}: contiguous x, one row kernel call, no loop
      * set-up. The row kernel is the one the general path would call for this layout, so the
      * values are identical.

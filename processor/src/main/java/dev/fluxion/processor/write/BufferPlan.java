@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Buffers planned at compile time for a Module method's {@code fBackward} written in one body (the
  * forward statements, the seed, the backward statements): each temporary that never leaves the
- * call gets a slot, and its operation becomes the {@code dev.fluxion.Planned} call that writes into
+ * call gets a slot (and {@code F.mse}, for its per-element squares), and its operation becomes the {@code dev.fluxion.Planned} call that writes into
  * this thread's buffer for that slot ({@code Planned.sigmoidGrad(tapes, 3, g, x, out)}), reused by
  * the next call. {@code fBackward} returns only the value and lets no pullback escape, so its
  * temporaries die with the call; the value, and anything that may share its storage, never gets a
@@ -71,8 +71,8 @@ final class BufferPlan {
             countDefs(s, defs);
         }
         for (Stmt s : all) {
-            if (s instanceof Stmt.Let l && l.init() instanceof Expr.Call c && plannable(c) && defs.get(l.name()) == 1
-                    && !l.name().equals(result.name()) && !escapes(l.name(), all, result.name())) {
+            if (s instanceof Stmt.Let l && l.init() instanceof Expr.Call c && defs.get(l.name()) == 1
+                    && (loss(c) || plannable(c) && !l.name().equals(result.name()) && !escapes(l.name(), all, result.name()))) {
                 slots.put(l.name(), slots.size());
             }
         }
@@ -112,6 +112,14 @@ final class BufferPlan {
                     && c.args().stream().allMatch(a -> a.type().isTensor());
             default -> false;
         };
+    }
+
+    /**
+     * {@code F.mse(pred, target[, reduction])}: its planned form keeps only its per-element
+     * squares in the buffer and returns a new tensor, so it is planned even as the result.
+     */
+    private static boolean loss(Expr.Call c) {
+        return c.callee() instanceof Callee.Known k && (k.op() == Op.MSE || k.op() == Op.MSE_R) && c.type().isTensor();
     }
 
     private static boolean fresh(Expr e) {
