@@ -52,7 +52,7 @@ public final class Epilogues {
     static Tensor linear(Tensor x, Tensor weight, @Nullable Tensor bias, UnaryOp act, @Nullable Tensor into) {
         Tensor y;
         if (into != null) {
-            MatMul.product2d(x, weight.t(), into);
+            MatMul.product2d(x.shape[1], x, x.strides[0], x.strides[1], weight, weight.strides[1], weight.strides[0], into);
             y = into;
         } else {
             y = x.matmul(weight.t());

@@ -77,8 +77,18 @@ final class MatMul {
      * Modified: {@code out}.
      */
     static void product2d(Tensor x, Tensor y, Tensor out) {
-        int m = x.shape[0], k = x.shape[1], n = y.shape[1];
-        batched(new int[0], m, n, k, Views.expand(x, new int[] {m, k}), Views.expand(y, new int[] {k, n}), out);
+        product2d(x.shape[1], x, x.strides[0], x.strides[1], y, y.strides[0], y.strides[1], out);
+    }
+
+    /**
+     * {@link #product2d(Tensor, Tensor, Tensor)} over k terms with x's and y's row and column
+     * strides given, so a transposed operand is passed as its own storage with the two strides
+     * swapped and no view is made: {@code batched} with no batch dims makes exactly this one call
+     * ({@code expand} to the same shape keeps the strides).
+     */
+    static void product2d(int k, Tensor x, int xRow, int xCol, Tensor y, int yRow, int yCol, Tensor out) {
+        gemm(out.shape[0], out.shape[1], k, x, x.offset, xRow, xCol, y, y.offset, yRow, yCol, out, 0,
+                Gemm.defaultThreads());
     }
 
     /**

@@ -148,7 +148,7 @@ public final class Planned {
                 && g.shape[1] == b.shape[1] && b.shape[1] > 0 && a.shape[0] == g.shape[0] && a.shape[1] == b.shape[0]
                 && buffer(tapes, slot, a.dtype, a.shape) instanceof Tensor out) {
             if (out.numel() > 0) {
-                MatMul.product2d(g, b.transpose(-1, -2), out);
+                MatMul.product2d(g.shape[1], g, g.strides[0], g.strides[1], b, b.strides[1], b.strides[0], out);
             }
             return Tensor.checked("matmul", out);
         }
