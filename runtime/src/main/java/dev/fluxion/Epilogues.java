@@ -41,7 +41,22 @@ public final class Epilogues {
     }
 
     private static Tensor linear(Tensor x, Tensor weight, @Nullable Tensor bias, UnaryOp act) {
-        Tensor y = x.matmul(weight.t());
+        return linear(x, weight, bias, act, null);
+    }
+
+    /**
+     * {@link #linear(Tensor, Tensor, Tensor, UnaryOp)} with the product written into {@code into}
+     * where it is not null (dense [rows of x, rows of weight] of their one dtype; x and weight 2-D
+     * on the CPU with at least one column: the caller checks), else into a new tensor.
+     */
+    static Tensor linear(Tensor x, Tensor weight, @Nullable Tensor bias, UnaryOp act, @Nullable Tensor into) {
+        Tensor y;
+        if (into != null) {
+            MatMul.product2d(x.shape[1], x, x.strides[0], x.strides[1], weight, weight.strides[1], weight.strides[0], into);
+            y = into;
+        } else {
+            y = x.matmul(weight.t());
+        }
         boolean inPlace = y.buffer == null && y.dtype.isFloatingPoint() && y.isContiguous() && y.numel() > 0
                 && (bias == null || (bias.buffer == null && bias.dtype == y.dtype && bias.dim() == 1 && y.dim() >= 1
                 && bias.shape[0] == y.shape[y.dim() - 1]));

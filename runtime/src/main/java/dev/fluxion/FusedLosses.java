@@ -137,6 +137,11 @@ final class FusedLosses {
 
     /** The BCE (or BCE-with-logits) gradient in one pass; null where {@link #bce} would not apply. */
     static @Nullable Tensor bceGrad(Tensor g, Tensor p, Tensor y, Reduction r, boolean logits) {
+        return bceGrad(g, p, y, r, logits, null);
+    }
+
+    /** {@link #bceGrad(Tensor, Tensor, Tensor, Reduction, boolean)} into {@code into} (dense, p's dtype and shape) where not null. */
+    static @Nullable Tensor bceGrad(Tensor g, Tensor p, Tensor y, Reduction r, boolean logits, @Nullable Tensor into) {
         if (onDevice(p, y)) {
             return null; // composed from elementwise ops and reductions, which run on the device
         }
@@ -146,7 +151,7 @@ final class FusedLosses {
         }
         int n = p.numel();
         double scale = scale(g, n, r);
-        Tensor out = Tensor.empty(p.dtype, p.shape.clone());
+        Tensor out = into != null ? into : Tensor.empty(p.dtype, p.shape.clone());
         if (p.f != null) {
             float[] w = r == Reduction.NONE ? g.f : null;
             if (logits) {

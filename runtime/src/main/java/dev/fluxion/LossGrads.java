@@ -22,6 +22,11 @@ final class LossGrads {
      * as by the three separate ops: fl(fl(fl(a − b)·2)·s).
      */
     static @Nullable Tensor mseFused(Tensor g, Tensor a, Tensor b, Reduction reduction) {
+        return mseFused(g, a, b, reduction, null);
+    }
+
+    /** {@link #mseFused(Tensor, Tensor, Tensor, Reduction)} into {@code into} (dense, a's dtype and shape) where not null. */
+    static @Nullable Tensor mseFused(Tensor g, Tensor a, Tensor b, Reduction reduction, @Nullable Tensor into) {
         if (g.buffer != null || a.buffer != null || b.buffer != null || reduction == Reduction.NONE || g.dim() != 0 || a.dtype != b.dtype || g.dtype != a.dtype
                 || !a.dtype.isFloatingPoint() || !java.util.Arrays.equals(a.shape, b.shape)
                 || !a.isContiguous() || !b.isContiguous()) {
@@ -29,7 +34,7 @@ final class LossGrads {
         }
         int n = a.numel();
         double sv = (reduction == Reduction.MEAN ? g.div(Math.max(1, n)) : g).item();
-        Tensor out = Tensor.empty(a.dtype, a.shape.clone());
+        Tensor out = into != null ? into : Tensor.empty(a.dtype, a.shape.clone());
         if (a.f != null) {
             float[] x = a.f, y = b.f, o = out.f;
             float sf = (float) sv;

@@ -72,6 +72,26 @@ final class MatMul {
     }
 
     /**
+     * {@code out = x · y} for 2-D x [m, k], y [k, n] of out's floating dtype on the CPU with k &gt; 0,
+     * out dense [m, n]: the calls {@link #matmul} makes for such operands, so the same bits.
+     * Modified: {@code out}.
+     */
+    static void product2d(Tensor x, Tensor y, Tensor out) {
+        product2d(x.shape[1], x, x.strides[0], x.strides[1], y, y.strides[0], y.strides[1], out);
+    }
+
+    /**
+     * {@link #product2d(Tensor, Tensor, Tensor)} over k terms with x's and y's row and column
+     * strides given, so a transposed operand is passed as its own storage with the two strides
+     * swapped and no view is made: {@code batched} with no batch dims makes exactly this one call
+     * ({@code expand} to the same shape keeps the strides).
+     */
+    static void product2d(int k, Tensor x, int xRow, int xCol, Tensor y, int yRow, int yCol, Tensor out) {
+        gemm(out.shape[0], out.shape[1], k, x, x.offset, xRow, xCol, y, y.offset, yRow, yCol, out, 0,
+                Gemm.defaultThreads());
+    }
+
+    /**
      * One product per batch index into consecutive [m, n] blocks of {@code out}. When there are
      * several batches and the whole is worth splitting (as much work as a GEMM that splits
      * itself), the batches are shared out over {@link Parallel}, each product on one thread;

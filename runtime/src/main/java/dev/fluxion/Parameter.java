@@ -117,9 +117,137 @@ public final class Parameter extends Tensor {
         }
     }
 
+    /**
+     * {@code grad += Derivatives.matmulGradB(g, a, b)} ({@code transposed}: {@code grad +=
+     * Derivatives.matmulGradB(g, a, b).t()}), the gradient of this parameter as the right operand
+     * {@code b} of a product {@code a·b} (transposed: as {@code b = thisᵀ}, the weight of
+     * {@code F.linear}), written by the matrix kernel straight into the gradient buffer: no
+     * temporary for the product and no separate addition. Generated backward code calls it where a
+     * parameter's whole gradient is that one product.
+     *
+     * <p>The same bits as the two calls it replaces: the product runs on the kernel {@code matmul}
+     * would pick, with the operands in the same roles (the small shapes {@code matmul} gives its own
+     * kernel go through a per-thread scratch; other dtypes, devices, batched or 1-D operands take
+     * those two calls), its first accumulation is the product itself and later ones add it element
+     * by element. Products over
+     * more than 256 terms whose kernel sums K in blocks (the packed GEMM) also take the two calls:
+     * in place, each block's partial sum would be added into {@code grad} in turn, not their total.
+     */
+    public synchronized void accumulateMatmulGradB(Tensor g, Tensor a, Tensor b, boolean transposed) {
+        if (!productInPlace(g, a, b, transposed)) {
+            Tensor gb = Derivatives.matmulGradB(g, a, b);
+            accumulateGrad(transposed ? gb.t() : gb);
+        }
+    }
+
+    /** {@link #accumulateMatmulGradB}'s in-place product; false where it must take the two calls. */
+    private boolean productInPlace(Tensor g, Tensor a, Tensor b, boolean transposed) {
+        if (buffer != null || g.buffer != null || a.buffer != null || b.buffer != null || g.shape.length != 2
+                || a.shape.length != 2 || b.shape.length != 2 || shape.length != 2 || g.dtype != dtype
+                || a.dtype != dtype || b.dtype != dtype || (grad != null && grad.dtype != dtype)) {
+            return false;
+        }
+        int k = a.shape[0];
+        if (g.shape[0] != k || k == 0 || shape[0] == 0 || shape[1] == 0) {
+            return false;
+        }
+        // matmulGradB computes Wᵀ's gradient as Gᵀ·A, in W's layout, only where it reads b = Wᵀ
+        // transposed in place; elsewhere it computes Aᵀ·G (for b = Wᵀ: Wᵀ's gradient, then .t()).
+        boolean bTransposedView = b.shape[0] > 1 && b.shape[1] > 1 && b.strides[0] == 1 && b.strides[1] == b.shape[0];
+        if (!transposed && bTransposedView) {
+            return false;
+        }
+        boolean gt = transposed && bTransposedView; // grad = Gᵀ·A; else the product is Aᵀ·G
+        boolean flipped = transposed && !bTransposedView; // grad = (Aᵀ·G)ᵀ
+        int m = gt ? g.shape[1] : a.shape[1];
+        int n = gt ? a.shape[1] : g.shape[1];
+        if (flipped ? (m != shape[1] || n != shape[0]) : (m != shape[0] || n != shape[1])) {
+            return false;
+        }
+        Tensor left = gt ? g : a;
+        Tensor right = gt ? a : g;
+        int lrs = left.strides[1], lcs = left.strides[0], rrs = right.strides[0], rcs = right.strides[1];
+        if (grad != null && (!grad.isContiguous() || readsGrad(left) || readsGrad(right))) {
+            return false;
+        }
+        if (dev.fluxion.kernel.SmallMatmul.applies(m, n, k)) {
+            smallProduct(m, n, k, left, lrs, lcs, right, rrs, rcs, flipped);
+            return true;
+        }
+        // Same bits: the kernels that sum K in blocks (256 terms at the least: GemmPlain's; the packed
+        // kernel's 512 by default) would add each block into grad in turn, not their total. The long-sum
+        // kernel (float, C at most 16×16, unit column stride, Vector API) sums all of K before it stores.
+        boolean longSum = dtype == DType.FLOAT32 && Gemm.vectorized() && m <= 16 && n <= 16 && rcs == 1
+                && (long) m * n * k >= 16L * 16 * 16;
+        if (flipped || k > 256 && !longSum) {
+            return false;
+        }
+        boolean fresh = grad == null;
+        if (fresh) {
+            grad = Tensor.empty(dtype, shape.clone());
+        }
+        if (dtype == DType.FLOAT32) {
+            Gemm.sgemm(m, n, k, left.f, left.offset, lrs, lcs, right.f, right.offset, rrs, rcs, grad.f, grad.offset, n,
+                    !fresh);
+        } else {
+            Gemm.dgemm(m, n, k, left.d, left.offset, lrs, lcs, right.d, right.offset, rrs, rcs, grad.d, grad.offset, n,
+                    !fresh);
+        }
+        return true;
+    }
+
+    /** This thread's scratch for the small products, kept at the largest size asked for. */
+    private static final ThreadLocal<float[]> SMALL_FLOATS = ThreadLocal.withInitial(() -> new float[16]);
+    private static final ThreadLocal<double[]> SMALL_DOUBLES = ThreadLocal.withInitial(() -> new double[16]);
+
+    /**
+     * A product {@code matmul} gives its small kernel ({@code SmallMatmul}), computed by that kernel
+     * into this thread's scratch [m, n] and then copied into a new gradient or added to it element by
+     * element (transposed where {@code flipped}), as {@code accumulateGrad} does with the product.
+     */
+    private void smallProduct(int m, int n, int k, Tensor left, int lrs, int lcs, Tensor right, int rrs, int rcs,
+                              boolean flipped) {
+        boolean fresh = grad == null;
+        if (fresh) {
+            grad = Tensor.empty(dtype, shape.clone());
+        }
+        int cols = shape[1];
+        if (dtype == DType.FLOAT32) {
+            float[] c = SMALL_FLOATS.get();
+            if (c.length < m * n) {
+                c = new float[m * n];
+                SMALL_FLOATS.set(c);
+            }
+            dev.fluxion.kernel.SmallMatmul.sgemm(m, n, k, left.f, left.offset, lrs, lcs, right.f, right.offset, rrs, rcs,
+                    c, 0, n);
+            float[] o = grad.f;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int at = grad.offset + (flipped ? j * cols + i : i * cols + j);
+                    o[at] = fresh ? c[i * n + j] : o[at] + c[i * n + j];
+                }
+            }
+        } else {
+            double[] c = SMALL_DOUBLES.get();
+            if (c.length < m * n) {
+                c = new double[m * n];
+                SMALL_DOUBLES.set(c);
+            }
+            dev.fluxion.kernel.SmallMatmul.dgemm(m, n, k, left.d, left.offset, lrs, lcs, right.d, right.offset, rrs, rcs,
+                    c, 0, n);
+            double[] o = grad.d;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int at = grad.offset + (flipped ? j * cols + i : i * cols + j);
+                    o[at] = fresh ? c[i * n + j] : o[at] + c[i * n + j];
+                }
+            }
+        }
+    }
+
     /** Whether {@code t} lives in the gradient's storage (then the product must not write there while reading). */
     private boolean readsGrad(Tensor t) {
-        return t.f != null ? t.f == grad.f : t.d == grad.d;
+        return grad != null && (t.f != null ? t.f == grad.f : t.d == grad.d);
     }
 
     /**

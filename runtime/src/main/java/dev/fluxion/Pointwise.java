@@ -98,6 +98,25 @@ final class Pointwise {
     }
 
     /**
+     * {@code t = op(t)} in place where {@link #unary} would take its small dense path for t
+     * (contiguous, floating, on the CPU, below the parallel grain), with the same row kernel, so
+     * the bits of {@code unary(op, t)}; false (t unchanged) elsewhere.
+     */
+    static boolean unaryInPlace(UnaryOp op, Tensor t) {
+        if (t.buffer != null || !t.dtype.isFloatingPoint() || !t.isContiguous()
+                || (long) t.numel() * cost(op) > Parallel.GRAIN) {
+            return false;
+        }
+        int n = t.numel();
+        if (t.f != null) {
+            Elementwise.unary(op, 0, 0, t.f, t.offset, 1, t.f, t.offset, 1, n);
+        } else {
+            Elementwise.unary(op, 0, 0, t.d, t.offset, 1, t.d, t.offset, 1, n);
+        }
+        return true;
+    }
+
+    /**
      * The small-tensor fast path of {@link #unary}: contiguous x, one row kernel call, no loop
      * set-up. The row kernel is the one the general path would call for this layout, so the
      * values are identical.
@@ -121,6 +140,14 @@ final class Pointwise {
      * same row kernel as the general path would after collapsing dims, so values are identical.
      */
     private static @Nullable Tensor denseBinary(BinaryOp op, Tensor a, Tensor b) {
+        return denseBinary(op, a, b, null);
+    }
+
+    /**
+     * {@link #denseBinary(BinaryOp, Tensor, Tensor)} writing into {@code into} where it is not null
+     * (dense, of the result's dtype and shape: the caller checks), else into a new tensor.
+     */
+    static @Nullable Tensor denseBinary(BinaryOp op, Tensor a, Tensor b, @Nullable Tensor into) {
         int[] shape;
         int aStep = 1, bStep = 1;
         if (Arrays.equals(a.shape, b.shape)) {
@@ -138,7 +165,7 @@ final class Pointwise {
         if ((long) n * (op == BinaryOp.POW ? 20 : 1) > Parallel.GRAIN || !a.isContiguous() || !b.isContiguous()) {
             return null;
         }
-        Tensor out = Tensor.empty(a.dtype, shape.clone());
+        Tensor out = into != null ? into : Tensor.empty(a.dtype, shape.clone());
         if (a.f != null) {
             Elementwise.binary(op, a.f, a.offset, aStep, b.f, b.offset, bStep, out.f, 0, 1, n);
         } else {

@@ -52,7 +52,7 @@ import javax.tools.Diagnostic.Kind;
 public final class FluxionProcessor extends AbstractProcessor {
     /** The option that sets compile-time gradient verification: {@code off}, {@code on}, {@code strict}. */
     public static final String VERIFY_OPTION = "fluxion.verify";
-    /** The option that turns elementwise fusion and matmul epilogues off: {@code -Afluxion.fuse=false} (on by default). */
+    /** The option that turns the opt passes (elementwise fusion, matmul epilogues, gradients into {@code .grad}) off: {@code -Afluxion.fuse=false} (on by default). */
     public static final String FUSE_OPTION = "fluxion.fuse";
 
     /** Runs after each method is parsed; tests use it to simulate a processor bug. */
@@ -227,7 +227,7 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
             DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
             DerivedMethod d = withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m)));
-            derived.add(fuses() ? dev.fluxion.processor.opt.MatmulEpilogues.apply(dev.fluxion.processor.opt.ElementwiseFusion.apply(d)) : d);
+            derived.add(fuses() ? optimised(d) : d);
             InputSpec spec = specs.getOrDefault(m, InputSpec.of(m)).withLayers(layers);
             verification.add(m, derived.getLast(), spec);
             if (tangents.containsKey(ir.self().key())) {
@@ -283,7 +283,7 @@ public final class FluxionProcessor extends AbstractProcessor {
         JavaFile file;
         try {
             file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived, ownTangents,
-                    directional, parameterHvps);
+                    directional, parameterHvps, fuses());
         } catch (CodeTooLargeException e) {
             Element at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method())).findFirst()
                     .map(Element.class::cast).orElse(owner);
@@ -307,7 +307,13 @@ public final class FluxionProcessor extends AbstractProcessor {
         }
     }
 
-    /** Whether fusion (elementwise groups, matmul epilogues) is on ({@link #FUSE_OPTION}): anything but {@code false} keeps it on. */
+    /** {@code d} after the opt passes: elementwise fusion, matmul epilogues, weight gradients into {@code .grad}. */
+    private static DerivedMethod optimised(DerivedMethod d) {
+        return dev.fluxion.processor.opt.GradientsInPlace.apply(
+                dev.fluxion.processor.opt.MatmulEpilogues.apply(dev.fluxion.processor.opt.ElementwiseFusion.apply(d)));
+    }
+
+    /** Whether fusion (elementwise groups, matmul epilogues, gradients into {@code .grad}) is on ({@link #FUSE_OPTION}): anything but {@code false} keeps it on. */
     private boolean fuses() {
         return !"false".equalsIgnoreCase(processingEnv.getOptions().getOrDefault(FUSE_OPTION, "true").trim());
     }

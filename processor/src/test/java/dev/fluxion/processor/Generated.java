@@ -148,6 +148,21 @@ public final class Generated {
         }
     }
 
+    /** A new instance of the compiled class {@code name} from its one constructor taking {@code args}. */
+    public Object instance(String name, Object... args) {
+        try {
+            for (var ctor : load(name).getDeclaredConstructors()) {
+                if (ctor.getParameterCount() == args.length) {
+                    ctor.setAccessible(true);
+                    return ctor.newInstance(args);
+                }
+            }
+            throw new AssertionError(name + " has no constructor of " + args.length + " parameters");
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Reads the field {@code name} of {@code target}. */
     public static Object field(Object target, String name) {
         try {

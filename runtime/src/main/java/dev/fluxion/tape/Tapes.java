@@ -33,6 +33,8 @@ public final class Tapes {
     private LongStack longs;
     private BooleanStack booleans;
     private ObjectStack objects;
+    /** The tensors of {@link #buffer}/{@link #keepBuffer}, by slot (pooled tapes only). */
+    private Object[] buffers;
 
     private Tapes(boolean pooled, int maxRetained) {
         this.pooled = pooled;
@@ -55,6 +57,7 @@ public final class Tapes {
         longs = null;
         booleans = null;
         objects = null;
+        buffers = null;
     }
 
     /** Values the arrays of these tapes can hold, all kinds together (what a pool keeps alive). */
@@ -67,6 +70,27 @@ public final class Tapes {
         n += booleans == null ? 0 : booleans.capacity();
         n += objects == null ? 0 : objects.capacity();
         return n;
+    }
+
+    /**
+     * The tensor kept in {@code slot} by the previous call of the same method on this thread
+     * ({@link #keepBuffer}), or null: a buffer planned at compile time for a value that never leaves
+     * that method's call (see {@code dev.fluxion.Planned}). Always null for {@link #FRESH}.
+     */
+    public Object buffer(int slot) {
+        Object[] b = buffers;
+        return b != null && slot < b.length ? b[slot] : null;
+    }
+
+    /** Keeps {@code tensor} in {@code slot} for the next call (no-op for {@link #FRESH}). */
+    public void keepBuffer(int slot, Object tensor) {
+        if (!pooled) {
+            return;
+        }
+        if (buffers == null || slot >= buffers.length) {
+            buffers = java.util.Arrays.copyOf(buffers == null ? new Object[0] : buffers, Math.max(slot + 1, 8));
+        }
+        buffers[slot] = tensor;
     }
 
     /** Whether these tapes are reused across calls (false for {@link #FRESH}). */

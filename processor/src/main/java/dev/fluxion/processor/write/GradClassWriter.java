@@ -57,18 +57,20 @@ public final class GradClassWriter {
     public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods,
                                  java.util.Map<String, dev.fluxion.processor.model.TangentMethod> tangents,
                                  java.util.Map<String, String> directional) {
-        return write(packageName, ownerSimpleName, methods, tangents, directional, java.util.Map.of());
+        return write(packageName, ownerSimpleName, methods, tangents, directional, java.util.Map.of(), true);
     }
 
     /**
      * The generated file, as {@link #write(String, String, List, java.util.Map, java.util.Map)}, with
      * {@code fHvp(model, ...)} with respect to the Parameters for each {@code Module} method in
-     * {@code parameterHvps} (by method name).
+     * {@code parameterHvps} (by method name); {@code planBuffers} false writes every {@code fBackward}
+     * through its pullback, with no planned buffers ({@code -Afluxion.fuse=false}).
      */
     public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods,
                                  java.util.Map<String, dev.fluxion.processor.model.TangentMethod> tangents,
                                  java.util.Map<String, String> directional,
-                                 java.util.Map<String, dev.fluxion.processor.model.ParameterHvp> parameterHvps) {
+                                 java.util.Map<String, dev.fluxion.processor.model.ParameterHvp> parameterHvps,
+                                 boolean planBuffers) {
         ClassName owner = ClassName.get(packageName, ownerSimpleName.split("\\.")[0],
                 java.util.Arrays.copyOfRange(ownerSimpleName.split("\\."), 1, ownerSimpleName.split("\\.").length));
         TypeSpec.Builder type = TypeSpec.classBuilder(Names.gradClass(ownerSimpleName))
@@ -88,7 +90,7 @@ public final class GradClassWriter {
             ClassName docOwner = directional.containsValue(d.method().name()) || parameterHvps.values().stream()
                     .anyMatch(h -> h.directional().equals(d.method().name()))
                     || Names.isNestedGradient(d.method().name()) ? gradClass : owner;
-            new PerMethod(d, docOwner, gradClass, sites, taken).addTo(type);
+            new PerMethod(d, docOwner, gradClass, sites, taken, planBuffers).addTo(type);
             var tangent = tangents.get(d.method().name());
             if (JacobianWriter.eligible(d.method(), tangent) && methods.stream().noneMatch(o -> o.method().name()
                     .equals(Names.jacobianMethod(d.method().name())))) {
@@ -117,7 +119,7 @@ public final class GradClassWriter {
 
     /** The members generated for one method. */
     private record PerMethod(DerivedMethod d, ClassName owner, ClassName gradClass, SourceSites sites,
-                             Set<String> taken) {
+                             Set<String> taken, boolean planBuffers) {
         MethodIr m() {
             return d.method();
         }
@@ -148,8 +150,61 @@ public final class GradClassWriter {
                 type.addMethod(grad(type, pullback, record, pooledGrad ? tapes : null));
             }
             if (m().takesModel()) {
-                type.addMethod(backward(pullback, pooledBackward ? tapes : null));
+                BufferPlan.Planned plan = pooledBackward || !planBuffers ? null : BufferPlan.plan(d, buffersLocal());
+                if (plan != null) {
+                    TapeSource.Pooled buffers = TapeSource.names(Names.backwardMethod(m().name()), taken, localNames());
+                    type.addField(buffers.field(Names.backwardMethod(m().name())));
+                    type.addMethod(plannedBackward(plan, buffers));
+                } else {
+                    type.addMethod(backward(pullback, pooledBackward ? tapes : null));
+                }
             }
+        }
+
+        /** The local holding {@code fBackward}'s tapes, whose buffers hold its planned temporaries. */
+        private String buffersLocal() {
+            Set<String> names = localNames();
+            String local = "tapes";
+            while (names.contains(local)) {
+                local = local + "_";
+            }
+            return local;
+        }
+
+        /**
+         * {@code fBackward} in one body: the forward statements, the seed, the backward statements,
+         * with the temporaries {@link BufferPlan} planned written into this thread's buffers; no
+         * pullback, no gradient record.
+         */
+        private MethodSpec plannedBackward(BufferPlan.Planned plan, TapeSource.Pooled buffers) {
+            String name = Names.backwardMethod(m().name());
+            List<Stmt> all = new ArrayList<>(plan.forward());
+            all.addAll(plan.backward());
+            CodeBlock.Builder code = CodeBlock.builder();
+            SourceSites.Tracker t = open(code, all);
+            new StmtWriter(code, "", false, t).writeAll(plan.forward());
+            if (t != null) {
+                code.addStatement("$N = -1", t.local()); // the check below is the caller's error, not a source line's
+            }
+            CodeBlock value = ExprWriter.write(d.result());
+            code.beginControlFlow("if ($L.numel() != 1)", value)
+                    .addStatement("throw new $T($S + $T.toString($L.shape())\n+ $S)", IllegalArgumentException.class,
+                            name + ": grad can be implicitly created only for scalar outputs, but " + m().name()
+                                    + " returned a tensor of shape ", java.util.Arrays.class, value,
+                            "; use " + Names.vjpMethod(m().name()) + "(...).backward(v) with a cotangent v of that shape")
+                    .endControlFlow();
+            code.addStatement("$T $N = $T.onesLike($L)", JavaTypes.TENSOR, d.cotangent(), JavaTypes.TENSOR, value);
+            new StmtWriter(code, "backward of ", false, t).writeAll(plan.backward());
+            code.addStatement("return $L", value);
+            close(code, t);
+            CodeBlock body = CodeBlock.builder().add(RunTimeChecks.nullArguments(m(), name))
+                    .add(RunTimeChecks.arrayGuard(m(), name, buffers.pooled(code.build()), localNames())).build();
+            return signature(name).returns(result())
+                    .addJavadoc("Forward and backward pass of {@link $T#$N}: accumulates into the gradient of each\n"
+                            + "{@code Parameter} that requires it, and returns the value. Its temporaries, which never\n"
+                            + "leave the call, are written into buffers this thread reuses on the next call.\n",
+                            owner, m().name())
+                    .addCode(body).build();
         }
 
         /** The names {@code d}'s generated methods use, and those they add themselves. */
