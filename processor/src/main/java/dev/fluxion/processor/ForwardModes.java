@@ -38,46 +38,11 @@ final class ForwardModes {
     /** The expression nodes of {@code stmts}, counting up to {@code limit}. */
     static int size(List<dev.fluxion.processor.ir.Stmt> stmts, int limit) {
         int n = 0;
-        java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>(stmts);
+        java.util.ArrayDeque<dev.fluxion.processor.ir.Expr> todo =
+                new java.util.ArrayDeque<>(dev.fluxion.processor.ir.Stmts.allExpressions(stmts));
         while (!todo.isEmpty() && n <= limit) {
-            Object o = todo.pop();
-            switch (o) {
-                case dev.fluxion.processor.ir.Expr e -> {
-                    n++;
-                    todo.addAll(e.children());
-                }
-                case dev.fluxion.processor.ir.Stmt.Let l -> { if (l.init() != null) todo.push(l.init()); }
-                case dev.fluxion.processor.ir.Stmt.Assign a -> todo.push(a.value());
-                case dev.fluxion.processor.ir.Stmt.ArrayStore a -> {
-                    todo.push(a.index());
-                    todo.push(a.value());
-                }
-                case dev.fluxion.processor.ir.Stmt.Return r -> { if (r.value() != null) todo.push(r.value()); }
-                case dev.fluxion.processor.ir.Stmt.ExprStmt x -> todo.push(x.expr());
-                case dev.fluxion.processor.ir.Stmt.Block b -> todo.addAll(b.stmts());
-                case dev.fluxion.processor.ir.Stmt.If i -> {
-                    todo.push(i.condition());
-                    todo.push(i.then());
-                    todo.push(i.otherwise());
-                }
-                case dev.fluxion.processor.ir.Stmt.While w -> {
-                    todo.push(w.condition());
-                    todo.push(w.body());
-                }
-                case dev.fluxion.processor.ir.Stmt.DoWhile w -> {
-                    todo.push(w.condition());
-                    todo.push(w.body());
-                }
-                case dev.fluxion.processor.ir.Stmt.For f -> {
-                    todo.addAll(f.init());
-                    if (f.condition() != null) {
-                        todo.push(f.condition());
-                    }
-                    todo.addAll(f.update());
-                    todo.push(f.body());
-                }
-                default -> n++;
-            }
+            n++;
+            todo.addAll(todo.pop().children());
         }
         return n;
     }
@@ -158,47 +123,17 @@ final class ForwardModes {
         }
         List<dev.fluxion.processor.model.Diagnostic> out = new java.util.ArrayList<>();
         Set<String> named = new HashSet<>();
-        java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>(m.body().stmts());
+        java.util.ArrayDeque<dev.fluxion.processor.ir.Expr> todo =
+                new java.util.ArrayDeque<>(dev.fluxion.processor.ir.Stmts.allExpressions(m.body().stmts()));
         while (!todo.isEmpty()) {
-            Object o = todo.pop();
-            switch (o) {
-                case dev.fluxion.processor.ir.Expr e -> {
-                    if (e instanceof dev.fluxion.processor.ir.Expr.Call c && c.callee() instanceof Callee.User u
-                            && reverseOnly.containsKey(u.method().key()) && named.add(u.method().key())) {
-                        out.add(new dev.fluxion.processor.model.Diagnostic(javax.tools.Diagnostic.Kind.NOTE,
-                                dev.fluxion.processor.model.Messages.FORWARD_RULE_NEEDED, c.pos(),
-                                List.of(m.name(), reverseOnly.get(u.method().key()))));
-                    }
-                    todo.addAll(e.children());
-                }
-                case dev.fluxion.processor.ir.Stmt.Let l -> { if (l.init() != null) todo.push(l.init()); }
-                case dev.fluxion.processor.ir.Stmt.Assign a -> todo.push(a.value());
-                case dev.fluxion.processor.ir.Stmt.Return r -> { if (r.value() != null) todo.push(r.value()); }
-                case dev.fluxion.processor.ir.Stmt.ExprStmt x -> todo.push(x.expr());
-                case dev.fluxion.processor.ir.Stmt.Block b -> todo.addAll(b.stmts());
-                case dev.fluxion.processor.ir.Stmt.If i -> {
-                    todo.push(i.condition());
-                    todo.push(i.then());
-                    todo.push(i.otherwise());
-                }
-                case dev.fluxion.processor.ir.Stmt.While w -> {
-                    todo.push(w.condition());
-                    todo.push(w.body());
-                }
-                case dev.fluxion.processor.ir.Stmt.DoWhile w -> {
-                    todo.push(w.condition());
-                    todo.push(w.body());
-                }
-                case dev.fluxion.processor.ir.Stmt.For f -> {
-                    todo.addAll(f.init());
-                    if (f.condition() != null) {
-                        todo.push(f.condition());
-                    }
-                    todo.addAll(f.update());
-                    todo.push(f.body());
-                }
-                default -> { }
+            dev.fluxion.processor.ir.Expr e = todo.pop();
+            if (e instanceof dev.fluxion.processor.ir.Expr.Call c && c.callee() instanceof Callee.User u
+                    && reverseOnly.containsKey(u.method().key()) && named.add(u.method().key())) {
+                out.add(new dev.fluxion.processor.model.Diagnostic(javax.tools.Diagnostic.Kind.NOTE,
+                        dev.fluxion.processor.model.Messages.FORWARD_RULE_NEEDED, c.pos(),
+                        List.of(m.name(), reverseOnly.get(u.method().key()))));
             }
+            todo.addAll(e.children());
         }
         return out;
     }

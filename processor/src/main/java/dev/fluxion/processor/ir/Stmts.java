@@ -49,6 +49,40 @@ public final class Stmts {
         return false;
     }
 
+    /**
+     * Every expression held by {@code stmts} and by the statements nested in them (an if's
+     * branches, a loop's body, a for's init and update), as whole trees: their subexpressions are
+     * their {@link Expr#children()}.
+     */
+    public static List<Expr> allExpressions(List<Stmt> stmts) {
+        List<Expr> out = new ArrayList<>();
+        java.util.ArrayDeque<Stmt> todo = new java.util.ArrayDeque<>(stmts);
+        while (!todo.isEmpty()) {
+            Stmt s = todo.pop();
+            for (Expr e : expressionsOf(s)) {
+                if (e != null) {
+                    out.add(e);
+                }
+            }
+            switch (s) {
+                case Stmt.Block b -> todo.addAll(b.stmts());
+                case Stmt.If i -> {
+                    todo.add(i.then());
+                    todo.add(i.otherwise());
+                }
+                case Stmt.While w -> todo.add(w.body());
+                case Stmt.DoWhile d -> todo.add(d.body());
+                case Stmt.For f -> {
+                    todo.addAll(f.init());
+                    todo.addAll(f.update());
+                    todo.add(f.body());
+                }
+                default -> { }
+            }
+        }
+        return out;
+    }
+
     /** The expressions directly held by a statement (not those of nested statements). */
     public static List<Expr> expressionsOf(Stmt s) {
         List<Expr> out = new ArrayList<>();
