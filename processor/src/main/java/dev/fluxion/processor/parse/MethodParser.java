@@ -350,39 +350,13 @@ public final class MethodParser {
                 return new Stmt.Unsupported(Reason.CONSTRUCT, "an enhanced for loop over `" + f.getExpression()
                         + "` (only over an array variable, or a field holding modules: a List, array or ModuleList of layers)", pos);
             }
-            cx.enterScope();
-            try {
-                String element = f.getVariable().getName().toString();
-                String index = element + "_i";
-                while (cx.lookup(index).isPresent()) {
-                    index = index + "_";
-                }
-                cx.declare(index, Type.Prim.INT);
-                Expr.Var i = new Expr.Var(cx.irName(index), Type.Prim.INT, pos);
-                Stmt init = new Stmt.Let(cx.irName(index), Type.Prim.INT, new Expr.Literal("0", Type.Prim.INT, pos), pos);
-                Expr condition = new Expr.Binary(Expr.BinOp.LT, i, new Expr.ArrayLength(arr, pos), Type.Prim.BOOLEAN,
-                        pos);
-                Stmt update = new Stmt.Assign(cx.irName(index), new Expr.Binary(Expr.BinOp.PLUS, i, one(pos),
-                        Type.Prim.INT, pos), pos);
-                cx.enterScope();
-                try {
-                    Type declared = exprs.typeOf(f.getVariable().getType());
-                    Type elementType = declared != null ? declared : type.element();
-                    cx.declare(element, elementType);
-                    Expr read = new Expr.ArrayRead(arr, i, type.element(), pos);
-                    if (!elementType.equals(type.element()) && elementType.isNumeric()) {
-                        read = new Expr.Cast(elementType, read, pos);
-                    }
-                    List<Stmt> body = new ArrayList<>();
-                    body.add(new Stmt.Let(cx.irName(element), elementType, read, pos));
-                    body.addAll(statements(f.getStatement()));
-                    return new Stmt.For(List.of(init), condition, List.of(update), new Stmt.Block(body, pos), pos);
-                } finally {
-                    cx.exitScope();
-                }
-            } finally {
-                cx.exitScope();
-            }
+            Type declared = exprs.typeOf(f.getVariable().getType());
+            Type elementType = declared != null ? declared : type.element();
+            return indexedLoop(f, arr, elementType, i -> {
+                Expr read = new Expr.ArrayRead(arr, i, type.element(), pos);
+                return !elementType.equals(type.element()) && elementType.isNumeric()
+                        ? new Expr.Cast(elementType, read, pos) : read;
+            }, pos);
         }
 
         /**
@@ -396,6 +370,16 @@ public final class MethodParser {
                 return new Stmt.Unsupported(Reason.CONSTRUCT, "an enhanced for loop over `" + f.getExpression()
                         + "` with a `" + f.getVariable().getType() + "` variable", pos);
             }
+            return indexedLoop(f, data, rowType, i -> new Expr.ArrayRead(data, i, rowType, pos), pos);
+        }
+
+        /**
+         * The indexed loop an enhanced for over an array becomes:
+         * {@code for (int e_i = 0; e_i < array.length; e_i++) { T e = read(e_i); body }}, with
+         * {@code e} declared as {@code elementType} in the body's scope.
+         */
+        private Stmt indexedLoop(com.sun.source.tree.EnhancedForLoopTree f, Expr.Var array, Type elementType,
+                                 java.util.function.Function<Expr.Var, Expr> read, Pos pos) {
             cx.enterScope();
             try {
                 String element = f.getVariable().getName().toString();
@@ -403,15 +387,15 @@ public final class MethodParser {
                 cx.declare(index, Type.Prim.INT);
                 Expr.Var i = new Expr.Var(cx.irName(index), Type.Prim.INT, pos);
                 Stmt init = new Stmt.Let(cx.irName(index), Type.Prim.INT, new Expr.Literal("0", Type.Prim.INT, pos), pos);
-                Expr condition = new Expr.Binary(Expr.BinOp.LT, i, new Expr.ArrayLength(data, pos), Type.Prim.BOOLEAN,
+                Expr condition = new Expr.Binary(Expr.BinOp.LT, i, new Expr.ArrayLength(array, pos), Type.Prim.BOOLEAN,
                         pos);
                 Stmt update = new Stmt.Assign(cx.irName(index), new Expr.Binary(Expr.BinOp.PLUS, i, one(pos),
                         Type.Prim.INT, pos), pos);
                 cx.enterScope();
                 try {
-                    cx.declare(element, rowType);
+                    cx.declare(element, elementType);
                     List<Stmt> body = new ArrayList<>();
-                    body.add(new Stmt.Let(cx.irName(element), rowType, new Expr.ArrayRead(data, i, rowType, pos), pos));
+                    body.add(new Stmt.Let(cx.irName(element), elementType, read.apply(i), pos));
                     body.addAll(statements(f.getStatement()));
                     return new Stmt.For(List.of(init), condition, List.of(update), new Stmt.Block(body, pos), pos);
                 } finally {
