@@ -174,6 +174,25 @@ public final class Names {
     }
 
     /** The names used in one generated method body. */
+    /**
+     * {@code base}, or {@code base_}, {@code base__}, ... : the first not in {@code taken}, which
+     * then holds it. For names the writer adds beside the user's in one generated method.
+     */
+    public static String freshIn(String base, Set<String> taken) {
+        String n = unusedIn(base, taken);
+        taken.add(n);
+        return n;
+    }
+
+    /** As {@link #freshIn} without claiming the name: {@code taken} is left as it is. */
+    public static String unusedIn(String base, Set<String> taken) {
+        String n = base;
+        while (taken.contains(n)) {
+            n = n + "_";
+        }
+        return n;
+    }
+
     public static final class Scope {
         private final Set<String> used = new HashSet<>();
 

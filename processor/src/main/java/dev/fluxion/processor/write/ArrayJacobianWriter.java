@@ -80,9 +80,9 @@ final class ArrayJacobianWriter {
 
         // fJacobian: the direction by the sizes.
         Set<String> taken = new HashSet<>(names);
-        String inputs = fresh("inputs", taken);
-        String guess = fresh("valueLength", taken);
-        String pullback = fresh("pullback", taken);
+        String inputs = Names.freshIn("inputs", taken);
+        String guess = Names.freshIn("valueLength", taken);
+        String pullback = Names.freshIn("pullback", taken);
         CodeBlock.Builder pick = CodeBlock.builder()
                 .addStatement("int $N = $L", inputs, inputCount(diff));
         if (vector != null) {
@@ -112,17 +112,17 @@ final class ArrayJacobianWriter {
                         + "backward pass per value element through its pullback.\n", owner, name)
                 .addStatement("return $N($N($L))", rowsName(name), Names.vjpMethod(name), args).build());
         Set<String> rowNames = new HashSet<>(Set.of(pullback));
-        String value = fresh("value", rowNames);
-        String rows = fresh("m", rowNames);
-        String seed = fresh("seed", rowNames);
-        String i = fresh("i", rowNames);
-        String g = fresh("gradient", rowNames);
+        String value = Names.freshIn("value", rowNames);
+        String rows = Names.freshIn("m", rowNames);
+        String seed = Names.freshIn("seed", rowNames);
+        String i = Names.freshIn("i", rowNames);
+        String g = Names.freshIn("gradient", rowNames);
         CodeBlock.Builder byRows = CodeBlock.builder()
                 .addStatement("double[] $N = $N.value()", value, pullback)
                 .addStatement("int $N = $N.length", rows, value);
         List<String> jac = new ArrayList<>();
         for (int k = 0; k < diff.size(); k++) {
-            String j = fresh("j" + Names.capitalize(components.get(k)), rowNames);
+            String j = Names.freshIn("j" + Names.capitalize(components.get(k)), rowNames);
             jac.add(j);
             byRows.addStatement(diff.get(k).type() == Type.Prim.DOUBLE ? "double[] $N = new double[$N]"
                     : "double[][] $N = new double[$N][]", j, rows);
@@ -153,11 +153,11 @@ final class ArrayJacobianWriter {
                                    String lengthField) {
         Set<String> taken = new HashSet<>(used);
         vector.body().forEach(s -> taken.addAll(dev.fluxion.processor.ir.Exprs.vars(s)));
-        String value = fresh("value", taken);
-        String tangent = fresh("tangent", taken);
-        String rows = fresh("m", taken);
-        String i = fresh("i", taken);
-        String at = fresh("row", taken);
+        String value = Names.freshIn("value", taken);
+        String tangent = Names.freshIn("tangent", taken);
+        String rows = Names.freshIn("m", taken);
+        String i = Names.freshIn("i", taken);
+        String at = Names.freshIn("row", taken);
         CodeBlock.Builder code = CodeBlock.builder();
         SourceSites.Tracker tracker = sites.tracker(vector.body(), taken);
         if (tracker != null) {
@@ -173,7 +173,7 @@ final class ArrayJacobianWriter {
         List<Param> diff = m.differentiableParams();
         List<String> jac = new ArrayList<>();
         for (int k = 0; k < diff.size(); k++) {
-            String j = fresh("j" + Names.capitalize(components.get(k)), taken);
+            String j = Names.freshIn("j" + Names.capitalize(components.get(k)), taken);
             jac.add(j);
             if (diff.get(k).type() == Type.Prim.DOUBLE) {
                 code.addStatement("double[] $N = new double[$N]", j, rows);
@@ -245,14 +245,5 @@ final class ArrayJacobianWriter {
 
     private static String rowsName(String method) {
         return Names.jacobianMethod(method) + "Rows";
-    }
-
-    private static String fresh(String base, Set<String> taken) {
-        String n = base;
-        while (taken.contains(n)) {
-            n = n + "_";
-        }
-        taken.add(n);
-        return n;
     }
 }

@@ -47,11 +47,11 @@ final class JacobianWriter {
         Set<String> taken = new HashSet<>();
         m.params().forEach(p -> taken.add(p.name()));
         taken.add(Names.MODEL);
-        String pullback = fresh("pullback", taken);
-        String jacobians = fresh("jacobians", taken);
-        String dirs = fresh("d", taken);
-        String g = fresh("g", taken);
-        String grad = fresh("gradient", taken);
+        String pullback = Names.freshIn("pullback", taken);
+        String jacobians = Names.freshIn("jacobians", taken);
+        String dirs = Names.freshIn("d", taken);
+        String g = Names.freshIn("g", taken);
+        String grad = Names.freshIn("gradient", taken);
         List<Param> diff = m.differentiableParams();
         List<CodeBlock> inputs = new ArrayList<>();
         List<CodeBlock> rows = new ArrayList<>();
@@ -94,7 +94,7 @@ final class JacobianWriter {
         if (m.takesModel()) {
             List<String> callArgs = new ArrayList<>(List.of(Names.MODEL));
             m.params().forEach(p -> callArgs.add(p.name()));
-            valueOf = fresh("value", taken);
+            valueOf = Names.freshIn("value", taken);
             code.addStatement("$T $N = $N($L)", JavaTypes.TENSOR, valueOf, m.name(), String.join(", ", callArgs))
                     .addStatement("$T[] $N = $T.byColumns($N, new $T[] {$L}, $L)", JavaTypes.TENSOR, jacobians,
                             JACOBIANS, valueOf, JavaTypes.TENSOR, CodeBlock.join(inputs, ", "), jvp);
@@ -129,14 +129,5 @@ final class JacobianWriter {
                         + "value element, all through one pullback); for a Module's method always by columns.\n", owner, m.name(),
                         Names.jvpMethod(m.name()))
                 .addCode(code.build()).build());
-    }
-
-    private static String fresh(String base, Set<String> taken) {
-        String n = base;
-        while (taken.contains(n)) {
-            n = n + "_";
-        }
-        taken.add(n);
-        return n;
     }
 }

@@ -74,7 +74,7 @@ final class SourceSites {
         if (stmts.stream().noneMatch(SourceSites::mayThrowDeep)) {
             return null;
         }
-        return new Tracker(this, fresh("site", taken), fresh("e", taken));
+        return new Tracker(this, Names.unusedIn("site", taken), Names.unusedIn("e", taken));
     }
 
     /**
@@ -101,14 +101,6 @@ final class SourceSites {
                     sites.field, local, error);
             code.endControlFlow();
         }
-    }
-
-    private static String fresh(String base, Set<String> taken) {
-        String n = base;
-        while (taken.contains(n)) {
-            n = n + "_";
-        }
-        return n;
     }
 
     /** Whether {@code s} or anything nested in it can throw a runtime error worth a source line. */

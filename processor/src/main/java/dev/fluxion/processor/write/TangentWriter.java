@@ -106,13 +106,13 @@ final class TangentWriter {
             return;
         }
         java.util.Set<String> taken = new java.util.HashSet<>(args);
-        String hessian = fresh("hessian", taken);
-        String direction = fresh("direction", taken);
-        String i = fresh("i", taken);
-        String n = fresh("n", taken);
+        String hessian = Names.freshIn("hessian", taken);
+        String direction = Names.freshIn("direction", taken);
+        String i = Names.freshIn("i", taken);
+        String n = Names.freshIn("n", taken);
         List<String> callArgs = new java.util.ArrayList<>();
-        String oneHot = tensor ? fresh(direction + "Tensor", taken) : direction;
-        String shape = fresh("shape", taken);
+        String oneHot = tensor ? Names.freshIn(direction + "Tensor", taken) : direction;
+        String shape = Names.freshIn("shape", taken);
         m.params().forEach(p -> callArgs.add(p.name()));
         callArgs.add(oneHot);
         String component = Names.gradientComponents(m.params().stream().map(Param::name).toList())
@@ -188,14 +188,5 @@ final class TangentWriter {
                 h.directional());
         b.addStatement("return $N($L)", Names.gradMethod(h.directional()), String.join(", ", args));
         type.addMethod(b.build());
-    }
-
-    private static String fresh(String base, java.util.Set<String> taken) {
-        String n = base;
-        while (taken.contains(n)) {
-            n = n + "_";
-        }
-        taken.add(n);
-        return n;
     }
 }

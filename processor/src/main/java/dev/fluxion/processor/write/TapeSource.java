@@ -8,6 +8,7 @@ import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -54,9 +55,8 @@ final class TapeSource {
      * added), and its tapes local, fresh among the names the method's code uses ({@code local}).
      */
     static Pooled names(String method, Set<String> taken, Set<String> local) {
-        String pool = fresh(constantCase(method) + "_TAPES", taken);
-        taken.add(pool);
-        return new Pooled(pool, fresh("tapes", local));
+        String pool = Names.freshIn(constantCase(method) + "_TAPES", taken);
+        return new Pooled(pool, Names.unusedIn("tapes", local));
     }
 
     /** Whether {@code stmts} create a tape (only at the top level, where the forward pass declares them). */
@@ -99,13 +99,5 @@ final class TapeSource {
             b.append(Character.toUpperCase(ch));
         }
         return b.toString();
-    }
-
-    private static String fresh(String base, Set<String> taken) {
-        String n = base;
-        while (taken.contains(n)) {
-            n = n + "_";
-        }
-        return n;
     }
 }
