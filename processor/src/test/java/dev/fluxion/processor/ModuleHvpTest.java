@@ -94,6 +94,25 @@ class ModuleHvpTest {
         assertEquals(dot, (double) ((Tensor) Generated.get(r, "value")).item(), 1e-10 * Math.max(1, Math.abs(dot)));
     }
 
+    /**
+     * Regression: a Linear built without a bias handed its null bias to the parameter form, which
+     * failed with a NullPointerException inside generated code; now a clear error names it.
+     */
+    @Test
+    void aLayerWithoutABiasIsAClearError() {
+        Generated g = Generated.compile("demo.Net", NET.replace("new Linear(4, 1, true,", "new Linear(4, 1, false,"));
+        Object net = g.instance("demo.Net");
+        Random rnd = new Random(4);
+        Tensor x = Tensor.randn(rnd, 5, 3).toDouble();
+        Tensor y = Tensor.randn(rnd, 5, 1).toDouble();
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> g.call("demo.NetGrad", "lossHvp", net, x, y, Tensor.zeros(3, 4).toDouble(), Tensor.zeros(4).toDouble(),
+                        Tensor.zeros(1, 4).toDouble(), null));
+        assertEquals("lossHvp: model.fc.bias is null (a layer built without it?); the Hessian-vector product with respect"
+                + " to the Parameters needs every Parameter loss reads", e.getCause().getMessage());
+        assertEquals(dev.fluxion.FluxionException.class, e.getCause().getClass());
+    }
+
     @Test
     void quadraticHasTheClosedFormHvp() {
         // quadratic = ½‖x w‖²: H·V = xᵀ x V for a direction V of w's shape.

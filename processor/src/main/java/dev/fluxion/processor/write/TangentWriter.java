@@ -169,7 +169,14 @@ final class TangentWriter {
                 .addParameter(owner, Names.MODEL);
         List<String> args = new java.util.ArrayList<>();
         for (List<String> path : h.paths()) {
-            args.add(Names.MODEL + "." + String.join(".", path));
+            String read = Names.MODEL + "." + String.join(".", path);
+            // A layer built without a bias holds null there: say so, rather than fail inside.
+            b.beginControlFlow("if ($L == null)", read)
+                    .addStatement("throw new $T($S)", SourceSites.FLUXION_EXCEPTION, Names.hvpMethod(m.name()) + ": "
+                            + read + " is null (a layer built without it?); the Hessian-vector product with respect to"
+                            + " the Parameters needs every Parameter " + m.name() + " reads")
+                    .endControlFlow();
+            args.add(read);
         }
         for (Param p : m.params()) {
             b.addParameter(JavaTypes.of(p.type()), p.name());
