@@ -14,6 +14,51 @@ import java.util.List;
 public final class Layers {
     private Layers() {}
 
+    /** Whether a class overrides a method below its declaring class, by (class, declaring class, name, parameter types). */
+    private static final java.util.concurrent.ConcurrentHashMap<java.util.List<Object>, Boolean> OVERRIDES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Refuses a model whose class overrides the method a generated derivative was derived from:
+     * {@code NetGrad.lossBackward(model, …)} differentiates {@code Net.loss}, so a {@code SubNet}
+     * whose {@code loss} overrides it would get the gradient of the wrong function. The exact class
+     * costs one comparison; a subclass is looked up once.
+     *
+     * @param model the model the generated method was given (not null)
+     * @param declaring the class whose method was differentiated
+     * @param method that method's name
+     * @param parameterTypes its parameter types (erased)
+     * @param generatedMethod the generated method, for the message
+     * @throws FluxionException if {@code model}'s class overrides the method
+     */
+    public static void requireDerivedMethod(Object model, Class<?> declaring, String method, Class<?>[] parameterTypes,
+                                            String generatedMethod) {
+        Class<?> actual = model.getClass();
+        if (actual == declaring) {
+            return;
+        }
+        boolean overrides = OVERRIDES.computeIfAbsent(java.util.List.of(actual, declaring, method,
+                java.util.List.of(parameterTypes)), k -> overrides(actual, declaring, method, parameterTypes));
+        if (overrides) {
+            throw new FluxionException(generatedMethod + ": the model is a " + actual.getSimpleName() + ", whose "
+                    + method + " overrides " + declaring.getSimpleName() + "." + method + ", and this is the derivative of "
+                    + declaring.getSimpleName() + "." + method + "; call " + actual.getSimpleName() + "Grad's (annotate "
+                    + actual.getSimpleName() + "." + method + " with @Differentiable)");
+        }
+    }
+
+    private static boolean overrides(Class<?> actual, Class<?> declaring, String method, Class<?>[] parameterTypes) {
+        for (Class<?> c = actual; c != null && c != declaring; c = c.getSuperclass()) {
+            try {
+                c.getDeclaredMethod(method, parameterTypes);
+                return true;
+            } catch (NoSuchMethodException e) {
+                // not declared here: look further up
+            }
+        }
+        return false;
+    }
+
     /** Element {@code i} of a list of modules. */
     public static <M> M at(List<M> list, int i) {
         if (list == null) {

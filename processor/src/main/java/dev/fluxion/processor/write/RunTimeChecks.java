@@ -27,6 +27,17 @@ final class RunTimeChecks {
                             + ": the model (the " + m.ownerSimpleName() + " whose " + m.self().name()
                             + " runs) is null\n  at " + m.pos().location() + ": " + m.pos().source())
                     .endControlFlow();
+            // A subclass overriding the method would get the gradient of the wrong function.
+            com.palantir.javapoet.ClassName owner = com.palantir.javapoet.ClassName.get(m.packageName(),
+                    m.ownerSimpleName().split("\\.")[0], java.util.Arrays.copyOfRange(m.ownerSimpleName().split("\\."), 1,
+                            m.ownerSimpleName().split("\\.").length));
+            CodeBlock.Builder types = CodeBlock.builder();
+            for (Param p : m.params()) {
+                types.add(types.isEmpty() ? "$T.class" : ", $T.class", erased(JavaTypes.of(p.type())));
+            }
+            code.addStatement("$T.requireDerivedMethod($N, $T.class, $S, new Class<?>[] {$L}, $S)",
+                    com.palantir.javapoet.ClassName.get("dev.fluxion.nn", "Layers"), Names.MODEL, owner,
+                    m.self().name(), types.build(), generatedMethod);
         }
         for (Param p : m.params()) {
             if (p.type().isNumeric() || p.type() == dev.fluxion.processor.ir.Type.Prim.BOOLEAN) {
@@ -38,6 +49,10 @@ final class RunTimeChecks {
                     .endControlFlow();
         }
         return code.build();
+    }
+
+    private static com.palantir.javapoet.TypeName erased(com.palantir.javapoet.TypeName t) {
+        return t instanceof com.palantir.javapoet.ParameterizedTypeName p ? p.rawType() : t;
     }
 
     /**
