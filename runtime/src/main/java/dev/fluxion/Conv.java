@@ -174,6 +174,9 @@ final class Conv {
 
     /** {@code dst[to + i·step] += src[from + i]} for {@code i < count}. */
     private static void addStrided(Tensor src, int from, Tensor dst, int to, int step, int count) {
+        if (count <= 0) {
+            return; // no column inside: from may lie outside the array (padding wider than the kernel)
+        }
         if (src.f != null) {
             for (int i = 0; i < count; i++) dst.f[to + i * step] += src.f[from + i];
         } else {
@@ -183,6 +186,9 @@ final class Conv {
 
     /** {@code dst[to + i] = src[from + i·step]} for {@code i < count}. */
     private static void copyStrided(Tensor src, int from, int step, Tensor dst, int to, int count) {
+        if (count <= 0) {
+            return; // no column inside: from may lie outside the array (padding wider than the kernel)
+        }
         if (step == 1) {
             System.arraycopy(src.f != null ? src.f : src.d, from, dst.f != null ? dst.f : dst.d, to, count);
         } else if (src.f != null) {

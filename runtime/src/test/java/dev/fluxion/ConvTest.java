@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** conv2d and maxPool2d against direct sums and closed forms; their rules against central differences. */
 class ConvTest {
     private final Random rng = new Random(7);
-    private static final int[][] STRIDE_PADDING = {{1, 0}, {2, 1}, {1, 2}, {3, 0}, {2, 2}};
+    /** Stride and padding; the last two pad wider than the kernels, so whole rows of columns fall outside. */
+    private static final int[][] STRIDE_PADDING = {{1, 0}, {2, 1}, {1, 2}, {3, 0}, {2, 2}, {1, 4}, {3, 5}};
 
     private Tensor u(int... shape) {
         return TestTensors.uniform(rng, DType.FLOAT64, -1, 1, shape);
@@ -54,6 +55,24 @@ class ConvTest {
             assertEquals(DType.FLOAT32, out32.dtype());
             assertArrayEquals(out.toDoubleArray(), out32.toDouble().toDoubleArray(), 1e-5);
         }
+    }
+
+    /**
+     * An image one pixel wide under padding 5, a 4×4 kernel and stride 3: kernel columns with no
+     * output column inside the image (an empty span whose start lies past the input row). The
+     * values against the definition, the gradients against central differences.
+     */
+    @Test
+    void paddingWiderThanTheImage() {
+        Tensor x = u(1, 1, 6, 1), w = u(2, 1, 4, 4), b = u(2);
+        Tensor out = F.conv2d(x, w, b, 3, 5);
+        assertArrayEquals(direct(x, w, b, 3, 5), out.toDoubleArray(), 1e-12);
+        assertArrayEquals(out.toDoubleArray(), F.conv2d(x.toFloat(), w.toFloat(), b.toFloat(), 3, 5).toDouble().toDoubleArray(),
+                1e-5);
+        gradCheck("conv2dGradInput", x, t -> F.conv2d(t, w, b, 3, 5),
+                (g, o) -> ConvDerivatives.conv2dGradInput(g, x, w, 3, 5), rng);
+        gradCheck("conv2dGradWeight", w, t -> F.conv2d(x, t, b, 3, 5),
+                (g, o) -> ConvDerivatives.conv2dGradWeight(g, x, w, 3, 5), rng);
     }
 
     @Test
