@@ -3,6 +3,7 @@ package dev.fluxion.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -285,6 +286,10 @@ class ModuleListsTest {
     void aSequentialHoldingTheUsersOwnBlocksGetsEveryNestedGradient() {
         Map<String, Parameter> p = checkAll("demo.SequentialNet");
         assertTrue(p.containsKey("body.1.fc1.weight") && p.containsKey("body.3.gain"), p.keySet().toString());
+        // The verifier builds the Sequential as the composition of its elements (Residual(4, 20) included) rather
+        // than skipping it; ModuleListVerificationTest checks such a method's gradients in strict mode.
+        String notes = compile().compilation().diagnostics().toString();
+        assertFalse(notes.contains("(Sequential body) that the verifier cannot build"), notes);
     }
 
     @Test

@@ -47,6 +47,7 @@ import javax.lang.model.util.Types;
 public final class LayerSources {
     private static final String LAYER = "dev.fluxion.nn.Layer";
     private static final String RUNTIME_PACKAGE = "dev.fluxion.nn.";
+    private static final String SEQUENTIAL = "dev.fluxion.nn.Sequential";
 
     private final Elements elements;
     private final Types types;
@@ -304,8 +305,13 @@ public final class LayerSources {
         if (cls == null) {
             return;
         }
-        if (known.containsKey(field) || unknown.containsKey(field)) {
+        if (known.containsKey(field) || unknown.containsKey(field) || lists.containsKey(field)) {
             unknown.put(field, field + " is assigned in more than one place");
+            return;
+        }
+        if (cls.equals(SEQUENTIAL) && n.getArguments().stream()
+                .anyMatch(a -> a instanceof NewClassTree m && userModuleClass(m) != null)) {
+            sequentialOfModules(field, n);
             return;
         }
         try {
@@ -313,6 +319,35 @@ public final class LayerSources {
         } catch (NotConstant e) {
             unknown.put(field, field + " is built from `" + e.getMessage() + "`, which is not a compile-time value");
         }
+    }
+
+    /**
+     * A {@code Sequential} built in place from runtime layers and the user's own modules
+     * ({@code new Sequential(new Linear(2, 4, rng), new Block(4), new Tanh())}): read as a list of
+     * its elements in order, as a {@code List.of(...)} of them is, so that the verifier composes
+     * its forward pass element by element (element {@code k} at {@code field.k}, PyTorch's name).
+     */
+    private void sequentialOfModules(String field, NewClassTree n) {
+        List<LayerSource.Element> out = new ArrayList<>();
+        for (ExpressionTree e : n.getArguments()) {
+            String layerClass = e instanceof NewClassTree t ? layerClass(t) : null;
+            String moduleClass = e instanceof NewClassTree t ? userModuleClass(t) : null;
+            if (layerClass != null) {
+                try {
+                    out.add(new LayerSource.LayerElement(source(layerClass, (NewClassTree) e)));
+                } catch (NotConstant ex) {
+                    unknown.put(field, "element " + out.size() + " of " + field + " is built from `" + ex.getMessage()
+                            + "`, which is not a compile-time value");
+                    return;
+                }
+            } else if (moduleClass != null) {
+                out.add(moduleElement(moduleClass, (NewClassTree) e));
+            } else {
+                unknown.put(field, "element " + out.size() + " of " + field + " is `" + e + "`, not a layer built in place");
+                return;
+            }
+        }
+        lists.put(field, new LayerSource.ListSource(out));
     }
 
     /** The runtime layer class {@code n} builds, or null for any other class. */

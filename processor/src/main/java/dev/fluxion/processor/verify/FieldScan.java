@@ -234,19 +234,24 @@ final class FieldScan {
                     + "ModuleList.of(new ...)) in a field initialiser or constructor"));
         }
         List<Boolean> modules = new ArrayList<>();
+        List<String> classes = new ArrayList<>();
         for (int k = 0; k < source.elements().size(); k++) {
             List<String> element = concat(path, List.of(Integer.toString(k)));
             switch (source.elements().get(k)) {
                 case LayerSource.LayerElement l -> {
                     modules.add(false);
+                    classes.add(l.layer().className());
                     layers.put(element, LayerFields.template(l.layer(), bound));
                     found.putIfAbsent(element, new Expr.FieldRead(element,
                             new Type.Declared(l.layer().className()), false, Pos.NONE));
                 }
-                case LayerSource.ModuleElement m -> modules.add(true);
+                case LayerSource.ModuleElement m -> {
+                    modules.add(true);
+                    classes.add(m.className());
+                }
             }
         }
-        LayerFields.ListOf list = new LayerFields.ListOf(path, modules);
+        LayerFields.ListOf list = new LayerFields.ListOf(path, modules, classes);
         lists.put(path, list);
         listSources.put(path, source);
         return list;
@@ -312,6 +317,37 @@ final class FieldScan {
         }
     }
 
+    /**
+     * The forward pass of a {@code Sequential} built in place from runtime layers and the user's
+     * own modules: a list of them ({@link #list}), each of the user's modules read as its
+     * {@code forward} on that element, under the element's path ({@code body.1.fc.weight}).
+     */
+    private void sequential(Expr.FieldRead f) {
+        LayerFields.ListOf list = list(f);
+        for (int k = 0; k < list.size(); k++) {
+            if (!list.modules().get(k)) {
+                continue;
+            }
+            LayerSource.ModuleElement built = (LayerSource.ModuleElement) listSources.get(list.path()).elements().get(k);
+            MethodIr target = registry.plain(built.className() + "#" + FORWARD).orElseThrow(() -> new EvalException(
+                    "it calls the forward pass of " + String.join(".", f.path()) + ", whose element " + built.className()
+                    + " has no @Differentiable forward whose body the verifier has"));
+            List<String> outer = prefix;
+            String outerOwner = owner;
+            Map<String, Object> outerBound = bound;
+            prefix = list.element(k);
+            owner = built.className();
+            bound = LayerFields.bind(built, sources(owner), outerBound);
+            method(target);
+            prefix = outer;
+            owner = outerOwner;
+            bound = outerBound;
+        }
+    }
+
+    /** The name of the method a {@code Sequential} runs on each of its elements. */
+    static final String FORWARD = "forward";
+
     /** Records the layer a forward pass is called on, or says why it cannot be built at compile time. */
     private void layer(Expr layer) {
         LayerFields.ListOf list = listOf(layer);
@@ -325,6 +361,10 @@ final class FieldScan {
         List<String> relative = layer instanceof Expr.FieldRead f ? f.path() : null;
         List<String> path = relative != null ? concat(prefix, relative) : null;
         LayerSource.Fields fields = sources(owner);
+        if (relative != null && relative.size() == 1 && fields.lists().containsKey(relative.getFirst())) {
+            sequential((Expr.FieldRead) layer);
+            return;
+        }
         LayerSource source = relative != null && relative.size() == 1 ? fields.known().get(relative.getFirst()) : null;
         if (source == null) {
             String why = relative != null && relative.size() == 1 ? fields.unknown().get(relative.getFirst()) : null;

@@ -470,8 +470,9 @@ final class Interpreter {
             Object result = switch (c.callee()) {
                 case Callee.Known k -> OpCalls.known(k.op(), args);
                 // A runtime layer's forward pass: the layer itself, as the generated code calls it.
-                case Callee.User u when Callee.isLayerForward(u.method()) ->
-                        OpCalls.callStatic(u.method().ownerQualifiedName(), u.method().name(), args);
+                case Callee.User u when Callee.isLayerForward(u.method()) -> args.getFirst() instanceof LayerFields.ListOf seq
+                        ? sequenceForward(seq, args.get(1))
+                        : OpCalls.callStatic(u.method().ownerQualifiedName(), u.method().name(), args);
                 // A method of the user's own module on an element of a list: the element is the model.
                 case Callee.User u when Callee.isOnElement(u.method()) -> {
                     var target = registry.plain(u.method().key())
@@ -507,6 +508,14 @@ final class Interpreter {
             if (s.ownerQualifiedName().equals(FieldScan.LAYERS) && !args.isEmpty()
                     && args.getFirst() instanceof LayerFields.ListOf list) {
                 return listCall(s.name(), list, args);
+            }
+            if (s.ownerQualifiedName().equals(LAYERS_GRAD) && !args.isEmpty()
+                    && args.getFirst() instanceof LayerFields.ListOf seq) {
+                return switch (s.name()) {
+                    case "forward" -> sequenceForward(seq, args.get(1));
+                    case "forwardVjp" -> sequenceVjp(seq, args.get(1));
+                    default -> throw new EvalException("LayersGrad." + s.name() + " on a Sequential holding modules of its own");
+                };
             }
             var vjp = registry.vjp(s.ownerQualifiedName(), s.name());
             if (vjp.isPresent()) {
@@ -546,9 +555,72 @@ final class Interpreter {
             throw new EvalException("Layers." + name + " on a list of modules");
         }
 
+        /**
+         * {@code seq.forward(x)} on a {@code Sequential} holding the user's own modules: its
+         * elements in order, a runtime layer through its live layer, one of the user's modules
+         * through its {@code forward} with the element as the model.
+         */
+        private Object sequenceForward(LayerFields.ListOf seq, Object x) {
+            Object h = x;
+            for (int k = 0; k < seq.size(); k++) {
+                h = seq.modules().get(k)
+                        ? Interpreter.this.call(elementForward(seq, k), List.of(h), new ModelRef(seq.element(k)))
+                        : OpCalls.callStatic(FieldScan.LAYERS, FieldScan.FORWARD, List.of(fields.apply(seq.element(k)), h));
+            }
+            return h;
+        }
+
+        /**
+         * The pullback of {@code seq.forward(x)}, as {@code LayersGrad.forwardVjp} composes it: a
+         * runtime layer's own pullback, the derived forward pass of one of the user's modules.
+         */
+        private SequencePullback sequenceVjp(LayerFields.ListOf seq, Object x) {
+            List<Object> steps = new java.util.ArrayList<>();
+            Object h = x;
+            for (int k = 0; k < seq.size(); k++) {
+                if (seq.modules().get(k)) {
+                    DerivedMethod d = registry.derived(elementForward(seq, k).self().key())
+                            .orElseThrow(() -> new EvalException("cannot evaluate the pullback of " + seq + " (no derived forward)"));
+                    Pullback p = Interpreter.this.forward(d, List.of(new ModelRef(seq.element(k)), h));
+                    steps.add(p);
+                    h = p.value();
+                } else {
+                    Object p = OpCalls.callStatic(LAYERS_GRAD, "forwardVjp", List.of(fields.apply(seq.element(k)), h));
+                    steps.add(p);
+                    h = OpCalls.callInstance(p, Names.VALUE, List.of());
+                }
+            }
+            return new SequencePullback(steps, h);
+        }
+
+        /** The backward pass of a {@link SequencePullback}: its steps last to first; the input's cotangent as {@code x}. */
+        private GradientValues sequenceBackward(SequencePullback sp, Object g) {
+            Object gi = g;
+            for (int k = sp.steps().size() - 1; k >= 0 && gi != null; k--) {
+                Object step = sp.steps().get(k);
+                if (step instanceof Pullback p) {
+                    GradientValues gv = backward(p, gi);
+                    gi = gv.components().get(inputGradient(p.method()));
+                } else {
+                    gi = OpCalls.callInstance(OpCalls.callInstance(step, Names.BACKWARD, List.of(gi)), "x", List.of());
+                }
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("x", gi);
+            return new GradientValues(sp.value(), out);
+        }
+
         private Object instanceCall(String name, List<Object> args) {
             Object receiver = args.get(0);
             List<Object> rest = args.subList(1, args.size());
+            if (receiver instanceof SequencePullback sp) {
+                if (name.equals(Names.VALUE)) {
+                    return sp.value();
+                }
+                if (name.equals(Names.BACKWARD)) {
+                    return sequenceBackward(sp, rest.get(0));
+                }
+            }
             if (receiver instanceof Pullback p) {
                 if (name.equals(Names.VALUE)) {
                     return p.value();
@@ -594,6 +666,40 @@ final class Interpreter {
             }
             return array;
         }
+    }
+
+    /** {@code LayersGrad}: the pullbacks of the runtime's layers and of a {@code Sequential}. */
+    private static final String LAYERS_GRAD = "dev.fluxion.nn.LayersGrad";
+
+    /**
+     * The pullback of a {@code Sequential} holding the user's own modules: per element, a runtime
+     * layer's live pullback or a {@link Pullback} of the module's derived forward pass.
+     */
+    private record SequencePullback(List<Object> steps, Object value) {}
+
+    /** The {@code forward} of the user's module at element {@code k} of {@code seq}. */
+    private MethodIr elementForward(LayerFields.ListOf seq, int k) {
+        String cls = seq.classes().get(k);
+        return registry.plain(cls + "#" + FieldScan.FORWARD)
+                .orElseThrow(() -> new EvalException("cannot evaluate forward of " + cls + " (its IR is not available)"));
+    }
+
+    /** The name of the gradient of a module forward pass's tensor input in its derived method. */
+    private static String inputGradient(DerivedMethod d) {
+        List<Param> params = d.method().params();
+        Param input = params.getLast();
+        for (DerivedMethod.Gradient gr : d.gradients()) {
+            if (gr.name().equals(input.name())) {
+                return gr.name();
+            }
+        }
+        if (d.gradients().isEmpty()) {
+            return null; // a @NoGrad input: no cotangent reaches the elements before
+        }
+        if (d.gradients().size() == 1) {
+            return d.gradients().getFirst().name();
+        }
+        throw new EvalException("cannot tell which gradient of " + d.method().name() + " is its input's");
     }
 
     private static Object defaultValue(Type t) {

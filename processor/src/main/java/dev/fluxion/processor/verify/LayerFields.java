@@ -59,11 +59,13 @@ final class LayerFields {
      *
      * @param path the list field's path
      * @param modules for each element, whether it is one of the user's own modules (else a runtime layer)
+     * @param classes for each element, its class
      */
-    record ListOf(List<String> path, List<Boolean> modules) {
+    record ListOf(List<String> path, List<Boolean> modules, List<String> classes) {
         ListOf {
             path = List.copyOf(path);
             modules = List.copyOf(modules);
+            classes = List.copyOf(classes);
         }
 
         int size() {

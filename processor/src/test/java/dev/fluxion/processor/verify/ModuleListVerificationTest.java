@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
  * modules there ({@code for (Block b : blocks) h = b.forward(h)}), whose methods the verifier runs on
  * each element under its path ({@code blocks.1.fc.weight}), with the runtime layers their own classes
  * build. The gradients of the inputs and of every element's parameters are compared with central
- * differences, and a doubled cotangent handed to an element's pullback is caught at every seed.
+ * differences, and a doubled cotangent handed to an element's pullback is caught at every seed. A
+ * {@code Sequential} built in place from runtime layers and the user's own blocks is checked as the
+ * composition of its elements ({@code body.1.fc.weight}).
  */
 class ModuleListVerificationTest {
     static final String SOURCE = """
@@ -97,6 +99,16 @@ class ModuleListVerificationTest {
                 }
             }
 
+            class SeqBlocks extends Module {
+                final Sequential body = new Sequential(new Linear(3, 3, new Random(7)), new Block(), new Tanh(),
+                        new Residual(), new Wide(3, true));
+
+                @Differentiable
+                Tensor seqLoss(@Shape("4, 3") Tensor x) {
+                    return body.forward(x).square().sum();
+                }
+            }
+
             class Blocks extends Module {
                 final List<Block> blocks = List.of(new Block(), new Block());
                 final ModuleList<Residual> res = ModuleList.of(new Residual(), new Residual(), new Residual());
@@ -162,6 +174,46 @@ class ModuleListVerificationTest {
                             r.toString());
                 }
             }
+        }
+    }
+
+    @Test
+    void aSequentialHoldingTheUsersOwnBlocksIsCheckedElementByElement() {
+        // body.0 Linear 9 + 3; body.1 Block 18; body.3 Residual 25; body.4 Wide(3, true) 18; x: 12
+        assertVerifiedAtEverySeed("seqLoss", 12 + 18 + 25 + 18 + 12);
+        String notes = compiled.compilation().diagnostics().toString();
+        assertFalse(notes.contains("gradient of seqLoss not verified"), notes);
+    }
+
+    @Test
+    void aWrongCotangentInsideAnElementOfASequentialIsCaughtAtEverySeed() {
+        VerificationPhase.Captured m = compiled.get("seqLoss");
+        // The Sequential's own pullback, handed a doubled cotangent.
+        List<DerivedMethod> outer = RuntimeLayerVerificationTest.doubledLayerCotangents(m.derived());
+        assertFalse(outer.isEmpty(), "no Sequential pullback in seqLoss");
+        for (DerivedMethod mutant : outer) {
+            assertCaughtAtEverySeed(m, mutant, "the Sequential's pullback");
+        }
+        // Block.forward (element body.1), its fc or norm pullback handed a doubled cotangent.
+        DerivedMethod block = m.registry().derived("demo.Block#forward").orElseThrow();
+        List<DerivedMethod> inner = RuntimeLayerVerificationTest.doubledLayerCotangents(block);
+        assertFalse(inner.isEmpty(), "no layer pullback in Block.forward");
+        try {
+            for (DerivedMethod mutant : inner) {
+                m.registry().add(mutant);
+                assertCaughtAtEverySeed(m, m.derived(), "Block.forward's layer pullback");
+            }
+        } finally {
+            m.registry().add(block);
+        }
+    }
+
+    private static void assertCaughtAtEverySeed(VerificationPhase.Captured m, DerivedMethod derived, String where) {
+        for (int s = 0; s < SEEDS; s++) {
+            VerificationReport r = Captures.verify(m, derived, seed(s), true, VerifyMode.ON);
+            assertTrue(r.failed(), where + ": a doubled cotangent not caught at seed " + s + " (" + r + ")");
+            assertTrue(r.diagnostics().stream().anyMatch(d -> d.message().name().startsWith("GRADIENT_MISMATCH")),
+                    r.toString());
         }
     }
 
