@@ -175,26 +175,7 @@ public final class LayerSources {
                     + "new T[] {new ...}, ModuleList.of(new ...))");
             return;
         }
-        List<LayerSource.Element> out = new ArrayList<>();
-        for (ExpressionTree e : elements) {
-            String layerClass = e instanceof NewClassTree n ? layerClass(n) : null;
-            String moduleClass = e instanceof NewClassTree n ? userModuleClass(n) : null;
-            if (layerClass != null) {
-                try {
-                    out.add(new LayerSource.LayerElement(source(layerClass, (NewClassTree) e)));
-                } catch (NotConstant ex) {
-                    unknown.put(field, "element " + out.size() + " of " + field + " is built from `" + ex.getMessage()
-                            + "`, which is not a compile-time value");
-                    return;
-                }
-            } else if (moduleClass != null) {
-                out.add(moduleElement(moduleClass, (NewClassTree) e));
-            } else {
-                unknown.put(field, "element " + out.size() + " of " + field + " is `" + e + "`, not a module built in place");
-                return;
-            }
-        }
-        lists.put(field, new LayerSource.ListSource(out));
+        elements(field, elements);
     }
 
     /**
@@ -328,8 +309,17 @@ public final class LayerSources {
      * its forward pass element by element (element {@code k} at {@code field.k}, PyTorch's name).
      */
     private void sequentialOfModules(String field, NewClassTree n) {
+        elements(field, n.getArguments());
+    }
+
+    /**
+     * The list {@code field} of {@code elements}, each a runtime layer or one of the user's own
+     * modules built in place; the first that is neither, or is built from what is not a
+     * compile-time value, makes {@code field} unknown instead, with the reason.
+     */
+    private void elements(String field, List<? extends ExpressionTree> elements) {
         List<LayerSource.Element> out = new ArrayList<>();
-        for (ExpressionTree e : n.getArguments()) {
+        for (ExpressionTree e : elements) {
             String layerClass = e instanceof NewClassTree t ? layerClass(t) : null;
             String moduleClass = e instanceof NewClassTree t ? userModuleClass(t) : null;
             if (layerClass != null) {
@@ -343,7 +333,8 @@ public final class LayerSources {
             } else if (moduleClass != null) {
                 out.add(moduleElement(moduleClass, (NewClassTree) e));
             } else {
-                unknown.put(field, "element " + out.size() + " of " + field + " is `" + e + "`, not a layer built in place");
+                unknown.put(field, "element " + out.size() + " of " + field + " is `" + e
+                        + "`, not a layer or module built in place");
                 return;
             }
         }
