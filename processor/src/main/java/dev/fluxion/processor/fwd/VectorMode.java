@@ -399,17 +399,22 @@ public record VectorMode(List<Stmt> body, Expr value, Expr resultTangent, String
                     : new Stmt.Assign(name, widened, s.pos());
         }
 
-        /** Whether primal statement {@code s} changes a value a pending tangent statement reads. */
-        private boolean conflicts(Stmt s, List<Stmt> pending) {
-            if (pending.isEmpty()) {
-                return false;
-            }
-            String written = switch (s) {
+        /** The local {@code s} writes (an array for an element write), or null for any other statement. */
+        private static String written(Stmt s) {
+            return switch (s) {
                 case Stmt.Let l -> l.name();
                 case Stmt.Assign a -> a.name();
                 case Stmt.ArrayStore a -> a.array();
                 default -> null;
             };
+        }
+
+        /** Whether primal statement {@code s} changes a value a pending tangent statement reads. */
+        private boolean conflicts(Stmt s, List<Stmt> pending) {
+            if (pending.isEmpty()) {
+                return false;
+            }
+            String written = written(s);
             if (written == null) {
                 return true;
             }
@@ -418,12 +423,7 @@ public record VectorMode(List<Stmt> body, Expr value, Expr resultTangent, String
 
         /** After primal {@code v = e}: {@code e} is known as {@code v} until {@code v} or an operand changes. */
         private void remember(Stmt s, Map<String, Avail> available) {
-            String written = switch (s) {
-                case Stmt.Let l -> l.name();
-                case Stmt.Assign a -> a.name();
-                case Stmt.ArrayStore a -> a.array();
-                default -> null;
-            };
+            String written = written(s);
             if (written == null) {
                 available.clear();
                 return;
