@@ -21,8 +21,8 @@ public final class Layers {
     /**
      * Refuses a model whose class overrides the method a generated derivative was derived from:
      * {@code NetGrad.lossBackward(model, …)} differentiates {@code Net.loss}, so a {@code SubNet}
-     * whose {@code loss} overrides it would get the gradient of the wrong function. The exact class
-     * costs one comparison; a subclass is looked up once.
+     * whose {@code loss} overrides it would get the gradient of the wrong function. Generated code
+     * calls it only for a model of another class than {@code declaring}; each subclass is looked up once.
      *
      * @param model the model the generated method was given (not null)
      * @param declaring the class whose method was differentiated

@@ -35,9 +35,12 @@ final class RunTimeChecks {
             for (Param p : m.params()) {
                 types.add(types.isEmpty() ? "$T.class" : ", $T.class", erased(JavaTypes.of(p.type())));
             }
-            code.addStatement("$T.requireDerivedMethod($N, $T.class, $S, new Class<?>[] {$L}, $S)",
-                    com.palantir.javapoet.ClassName.get("dev.fluxion.nn", "Layers"), Names.MODEL, owner,
-                    m.self().name(), types.build(), generatedMethod);
+            // The exact class is the common case: one comparison, nothing allocated on the hot path.
+            code.beginControlFlow("if ($N.getClass() != $T.class)", Names.MODEL, owner)
+                    .addStatement("$T.requireDerivedMethod($N, $T.class, $S, new Class<?>[] {$L}, $S)",
+                            com.palantir.javapoet.ClassName.get("dev.fluxion.nn", "Layers"), Names.MODEL, owner,
+                            m.self().name(), types.build(), generatedMethod)
+                    .endControlFlow();
         }
         for (Param p : m.params()) {
             if (p.type().isNumeric() || p.type() == dev.fluxion.processor.ir.Type.Prim.BOOLEAN) {
