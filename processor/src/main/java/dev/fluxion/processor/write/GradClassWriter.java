@@ -71,8 +71,7 @@ public final class GradClassWriter {
                                  java.util.Map<String, String> directional,
                                  java.util.Map<String, dev.fluxion.processor.model.ParameterHvp> parameterHvps,
                                  boolean planBuffers) {
-        ClassName owner = ClassName.get(packageName, ownerSimpleName.split("\\.")[0],
-                java.util.Arrays.copyOfRange(ownerSimpleName.split("\\."), 1, ownerSimpleName.split("\\.").length));
+        ClassName owner = JavaTypes.owner(packageName, ownerSimpleName);
         TypeSpec.Builder type = TypeSpec.classBuilder(Names.gradClass(ownerSimpleName))
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))

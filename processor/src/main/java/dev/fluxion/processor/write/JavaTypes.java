@@ -34,6 +34,12 @@ final class JavaTypes {
         };
     }
 
+    /** The class {@code ownerSimpleName} ({@code Outer.Inner} for a nested one) in {@code packageName}. */
+    static ClassName owner(String packageName, String ownerSimpleName) {
+        String[] names = ownerSimpleName.split("\\.");
+        return ClassName.get(packageName, names[0], java.util.Arrays.copyOfRange(names, 1, names.length));
+    }
+
     /** A class name from a qualified name whose package is its lower-case prefix. */
     static ClassName className(String qualified) {
         return ClassName.bestGuess(qualified);

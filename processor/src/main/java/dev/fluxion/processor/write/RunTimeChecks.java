@@ -28,9 +28,7 @@ final class RunTimeChecks {
                             + " runs) is null\n  at " + m.pos().location() + ": " + m.pos().source())
                     .endControlFlow();
             // A subclass overriding the method would get the gradient of the wrong function.
-            com.palantir.javapoet.ClassName owner = com.palantir.javapoet.ClassName.get(m.packageName(),
-                    m.ownerSimpleName().split("\\.")[0], java.util.Arrays.copyOfRange(m.ownerSimpleName().split("\\."), 1,
-                            m.ownerSimpleName().split("\\.").length));
+            com.palantir.javapoet.ClassName owner = JavaTypes.owner(m.packageName(), m.ownerSimpleName());
             CodeBlock.Builder types = CodeBlock.builder();
             for (Param p : m.params()) {
                 types.add(types.isEmpty() ? "$T.class" : ", $T.class", erased(JavaTypes.of(p.type())));
