@@ -226,7 +226,8 @@ public final class FluxionProcessor extends AbstractProcessor {
                 ownTangents.put(ir.name(), tangents.get(ir.self().key()));
             }
             DiagnosticReporter notes = new DiagnosticReporter(Trees.instance(processingEnv), processingEnv.getMessager());
-            DerivedMethod d = withComponentNames(Differentiator.derive(ir, note -> notes.report(note, m)));
+            DerivedMethod d = withComponentNames(Differentiator.derive(ir,
+                    RecursionChecker.checkpointedCallees(ir, List.copyOf(parsed.values())), note -> notes.report(note, m)));
             derived.add(fuses() ? optimised(d) : d);
             InputSpec spec = specs.getOrDefault(m, InputSpec.of(m)).withLayers(layers);
             verification.add(m, derived.getLast(), spec);

@@ -5,12 +5,19 @@ import static dev.fluxion.processor.GradientCheck.check;
 import static dev.fluxion.processor.GradientCheck.checkAgainstMethod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Recursive static {@code @Differentiable} methods: each recursive call keeps the callee's
- * pullback and the backward pass calls it, so the derivative is the recursion's own.
+ * Recursive static {@code @Differentiable} methods: the derivative is the recursion's own. A call
+ * that closes a recursion keeps a checkpoint (the arguments and the value), and the backward pass
+ * runs the callee's {@code fVjp} again, so what the backward pass holds grows with the depth of the
+ * recursion, not with its number of calls (GradBench's det of an 11×11 matrix: 10⁸ calls).
  */
 class RecursionTest {
     /** GradBench's det: Laplace expansion along the first row, columns in use as bits of an int. */
@@ -85,5 +92,98 @@ class RecursionTest {
                 GradientCheck.HEADER + DET + "}\n");
         Object grad = g.call("demo.RGrad", "detGrad", new double[] {1, 2, 3, 4}, 2);
         assertEquals(-2.0, (double) Generated.get(grad, "value"), 1e-12);
+    }
+
+    @Test
+    void aCallClosingTheRecursionKeepsACheckpointWhoseBackwardIsTheCalleesPullback() throws Exception {
+        Generated g = GradientCheck.compile(DET);
+        Class<?> grad = g.load("demo.RGrad");
+        Method checkpointed = Arrays.stream(grad.getMethods())
+                .filter(m -> m.getName().equals("detOfMinorVjpCheckpointed")).findFirst().orElseThrow();
+        assertEquals("DetOfMinorCheckpoint", checkpointed.getReturnType().getSimpleName());
+        // det calls detOfMinor from outside the recursion: no checkpoint of det is generated
+        assertTrue(Arrays.stream(grad.getMethods()).noneMatch(m -> m.getName().equals("detVjpCheckpointed")));
+        double[] a = {1.2, -0.4, 0.7, 0.3, 1.1, -1.5, -0.8, 0.9, 0.4};
+        Object checkpoint = g.call("demo.RGrad", "detOfMinorVjpCheckpointed", a, 3, 1, 1);
+        Object pullback = g.call("demo.RGrad", "detOfMinorVjp", a, 3, 1, 1);
+        assertEquals((double) invoke(pullback, "value"), (double) invoke(checkpoint, "value"));
+        double[] fromCheckpoint = (double[]) Generated.get(invoke(checkpoint, "backward", 0.75), "a");
+        double[] fromPullback = (double[]) Generated.get(invoke(pullback, "backward", 0.75), "a");
+        assertArrayEquals(fromPullback, fromCheckpoint);
+        // the minor of rows 1..2 without column 0: a[4]*a[8] - a[5]*a[7], scaled by 0.75
+        assertEquals(0.75 * a[8], fromCheckpoint[4], 1e-15);
+        assertEquals(-0.75 * a[7], fromCheckpoint[5], 1e-15);
+    }
+
+    @Test
+    void sevenBySevenDeterminantHasDetTimesTheInverseTransposeAsGradient() {
+        Generated g = GradientCheck.compile(DET);
+        int n = 7;
+        double[] a = new double[n * n];
+        java.util.Random rng = new java.util.Random(13);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rng.nextDouble() * 2 - 1 + (i % (n + 1) == 0 ? 2 : 0);
+        }
+        // Gauss-Jordan in float64: det(A) and A^-1; the gradient of det is det(A) A^-T
+        double[][] m = new double[n][2 * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                m[i][j] = a[i * n + j];
+            }
+            m[i][n + i] = 1;
+        }
+        double det = 1;
+        for (int c = 0; c < n; c++) {
+            int p = c;
+            for (int r = c + 1; r < n; r++) {
+                if (Math.abs(m[r][c]) > Math.abs(m[p][c])) {
+                    p = r;
+                }
+            }
+            if (p != c) {
+                double[] t = m[p];
+                m[p] = m[c];
+                m[c] = t;
+                det = -det;
+            }
+            det *= m[c][c];
+            double pivot = m[c][c];
+            for (int j = 0; j < 2 * n; j++) {
+                m[c][j] /= pivot;
+            }
+            for (int r = 0; r < n; r++) {
+                if (r != c && m[r][c] != 0) {
+                    double f = m[r][c];
+                    for (int j = 0; j < 2 * n; j++) {
+                        m[r][j] -= f * m[c][j];
+                    }
+                }
+            }
+        }
+        double[] expected = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                expected[i * n + j] = det * m[j][n + i];
+            }
+        }
+        Object grad = g.call("demo.RGrad", "detGrad", a, n);
+        assertEquals(det, (double) Generated.get(grad, "value"), 1e-12 * Math.abs(det) + 1e-12);
+        double[] got = (double[]) Generated.get(grad, "a");
+        for (int k = 0; k < expected.length; k++) {
+            assertEquals(expected[k], got[k], 1e-10, "element " + k);
+        }
+    }
+
+    private static Object invoke(Object target, String name, Object... args) {
+        try {
+            for (Method m : target.getClass().getMethods()) {
+                if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+                    return m.invoke(target, args);
+                }
+            }
+            throw new AssertionError("no method " + name + " on " + target.getClass());
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -18,10 +18,11 @@ import java.util.Set;
 
 /**
  * Finds direct and mutual recursion among the {@code @Differentiable} methods of a round. Recursion
- * among static methods is differentiated as written: each call keeps the callee's pullback, so the
- * pullback of {@code det(a, n)} holds those of its minors and its backward pass calls theirs
- * ({@code RecursionTest}); it ends where the method's own recursion ends. A cycle through a
- * {@code Module} method (a Module field of its own class's type) is refused.
+ * among static methods is differentiated as written ({@code RecursionTest}); a call that closes a
+ * cycle within one class is checkpointed ({@link #checkpointedCallees}): it keeps the callee's
+ * arguments and value, not its pullback, and its backward runs the callee's {@code fVjp} again, so
+ * the memory of a recursion's backward pass grows with its depth, not with its number of calls. A
+ * cycle through a {@code Module} method (a Module field of its own class's type) is refused.
  */
 public final class RecursionChecker {
     private RecursionChecker() {}
@@ -51,6 +52,26 @@ public final class RecursionChecker {
             }
         }
         return false;
+    }
+
+    /**
+     * The keys of the static methods of {@code method}'s own class that {@code method} calls and
+     * that call it back, directly or not: its calls to them are checkpointed. Tapenade treats every
+     * call so ("joint mode"); here only the calls of a recursion are, where keeping each callee's
+     * pullback would keep one per call of the whole recursion tree (det by minors of an 11×11
+     * matrix: 10⁸ pullbacks) and recomputing costs a factor of the depth.
+     */
+    public static Set<String> checkpointedCallees(MethodIr method, List<MethodIr> all) {
+        Map<String, List<Expr.Call>> calls = callGraph(all);
+        Set<String> out = new HashSet<>();
+        for (Expr.Call c : calls.getOrDefault(method.self().key(), List.of())) {
+            Callee.UserMethod callee = ((Callee.User) c.callee()).method();
+            if (callee.isStatic() && callee.ownerQualifiedName().equals(method.self().ownerQualifiedName())
+                    && reaches(callee.key(), method.self().key(), calls)) {
+                out.add(callee.key());
+            }
+        }
+        return out;
     }
 
     /** An error on each call in {@code method} that closes a cycle among {@code all}. */

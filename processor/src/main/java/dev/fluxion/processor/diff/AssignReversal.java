@@ -32,6 +32,11 @@ final class AssignReversal {
     private final boolean guardZeroCotangents;
     /** Arrays written element by element: a callee's pullback gets a copy of one ({@link ArrayWrites}). */
     Set<String> writtenArrays = Set.of();
+    /**
+     * The callees (keys) whose calls keep a checkpoint (the arguments and the value) instead of the
+     * pullback: the backward pass runs the callee's {@code fVjp} again ({@code RecursionChecker}).
+     */
+    Set<String> checkpointed = Set.of();
 
     /**
      * @param restores which overwrites of a recorded local save the old value ({@link RestorePlan})
@@ -143,7 +148,9 @@ final class AssignReversal {
                                 List<Stmt> restore, Pos at) {
         String v = a.name();
         String pb = scope.fresh(Names.calleePullback(v));
-        Type pbType = new Type.Declared(gradClass(m) + "." + Names.pullbackClass(m.name()));
+        boolean checkpoint = checkpointed.contains(m.key());
+        Type pbType = new Type.Declared(gradClass(m) + "." + (checkpoint ? Names.checkpointClass(m.name())
+                : Names.pullbackClass(m.name())));
         types.put(pb, pbType);
         extraDecls.put(pb, pbType);
         List<Stmt> out = new ArrayList<>();
@@ -158,7 +165,8 @@ final class AssignReversal {
         }
         args.addAll(ArrayWrites.snapshots(c.args(), writtenArrays));
         fwd.add(new Stmt.Assign(pb, new Expr.Call(new Callee.Static(gradClass(m),
-                Names.vjpMethod(m.name())), args, pbType, c.pos()), at));
+                checkpoint ? Names.checkpointedVjpMethod(m.name()) : Names.vjpMethod(m.name())), args, pbType,
+                c.pos()), at));
         fwd.add(new Stmt.Assign(v, new Expr.Call(new Callee.Instance(Names.VALUE), List.of(var(pb)), a.value().type(),
                 c.pos()), at));
         Type adjT = Adjoints.adjointType(types.get(v));

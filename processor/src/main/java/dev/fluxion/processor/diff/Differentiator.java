@@ -5,6 +5,7 @@ import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.Messages;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import javax.tools.Diagnostic.Kind;
 
@@ -19,7 +20,15 @@ public final class Differentiator {
 
     /** The derived method; loop notes go to {@code notes}. */
     public static DerivedMethod derive(MethodIr ir, Consumer<Diagnostic> notes) {
-        ReverseMode.Result r = ReverseMode.reverse(ir);
+        return derive(ir, Set.of(), notes);
+    }
+
+    /**
+     * The derived method, whose calls to the methods in {@code checkpointed} (keys) keep the
+     * callee's arguments instead of its pullback ({@code RecursionChecker.checkpointedCallees}).
+     */
+    public static DerivedMethod derive(MethodIr ir, Set<String> checkpointed, Consumer<Diagnostic> notes) {
+        ReverseMode.Result r = ReverseMode.reverse(ir, checkpointed);
         for (ReverseMode.LoopNote n : r.notes()) {
             notes.accept(new Diagnostic(Kind.NOTE, Messages.LOOP_TAPE, n.pos(), List.of(n.perIteration())));
         }

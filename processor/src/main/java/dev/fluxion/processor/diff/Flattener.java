@@ -290,6 +290,7 @@ final class Flattener {
                 case MINUS -> "diff";
                 case TIMES -> "prod";
                 case DIVIDE -> "quot";
+                case BIT_AND, BIT_OR, XOR, SHL, SHR, USHR -> "bits";
                 default -> "cond";
             };
             case Expr.Unary u -> "neg";

@@ -66,7 +66,7 @@ public final class ReverseMode {
     /** The derived method and its loop notes. */
     public record Result(DerivedMethod method, List<LoopNote> notes) {}
 
-    private ReverseMode(MethodIr method, Flattener.Flat flat) {
+    private ReverseMode(MethodIr method, Flattener.Flat flat, Set<String> checkpointed) {
         this.method = method;
         this.flat = flat;
         this.scope = flat.scope();
@@ -85,14 +85,20 @@ public final class ReverseMode {
                 recorded, extraDecls, Stmts.branchesOrLoops(method.body().stmts()));
         this.written = ArrayWrites.written(flat.body());
         assignments.writtenArrays = written;
+        assignments.checkpointed = checkpointed;
         this.reversal = new Reversal(flat, types, scope, tapes, capacities, assignments, recorded, assignCount,
                 extraDecls, fusion, restores, new ArrayWrites(written, flat.varied(), types, adjoints, tapes, recorded));
     }
 
     /** Derives the forward-with-tape and backward passes of {@code method}. */
     public static Result reverse(MethodIr method) {
+        return reverse(method, Set.of());
+    }
+
+    /** As {@link #reverse(MethodIr)}, with the calls to {@code checkpointed} (keys) checkpointed. */
+    public static Result reverse(MethodIr method, Set<String> checkpointed) {
         Flattener.Flat flat = Flattener.flatten(method, Lowering.of(method).withoutDeadStores());
-        return new ReverseMode(method, flat).run();
+        return new ReverseMode(method, flat, checkpointed).run();
     }
 
     private Result run() {

@@ -13,9 +13,10 @@ public final class Activity {
      */
     public static List<Expr> differentiableChildren(Expr e) {
         return switch (e) {
-            case Expr.Binary b -> b.op().isPredicate() || b.op() == Expr.BinOp.REMAINDER
+            case Expr.Binary b -> b.op().isPredicate() || b.op() == Expr.BinOp.REMAINDER || b.op().isBitwise()
                     ? List.of() : List.of(b.left(), b.right());
-            case Expr.Unary u -> u.op() == Expr.UnOp.NOT ? List.of() : List.of(u.operand());
+            case Expr.Unary u -> u.op() == Expr.UnOp.NOT || u.op() == Expr.UnOp.COMPLEMENT ? List.of()
+                    : List.of(u.operand());
             case Expr.Conditional c -> List.of(c.whenTrue(), c.whenFalse());
             case Expr.Cast c -> c.type().isFloatingScalar() ? List.of(c.operand()) : List.of();
             case Expr.ArrayRead a -> List.of(a.array());

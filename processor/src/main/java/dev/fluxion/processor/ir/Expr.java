@@ -175,6 +175,7 @@ public sealed interface Expr {
     /** Binary operators. */
     enum BinOp {
         PLUS("+"), MINUS("-"), TIMES("*"), DIVIDE("/"), REMAINDER("%"),
+        BIT_AND("&"), BIT_OR("|"), XOR("^"), SHL("<<"), SHR(">>"), USHR(">>>"),
         LT("<"), GT(">"), LE("<="), GE(">="), EQ("=="), NE("!="), AND("&&"), OR("||");
 
         private final String symbol;
@@ -193,13 +194,27 @@ public sealed interface Expr {
             return ordinal() >= LT.ordinal();
         }
 
+        /** Whether this is a bitwise or shift operator (integral operands only here). */
+        public boolean isBitwise() {
+            return ordinal() >= BIT_AND.ordinal() && ordinal() <= USHR.ordinal();
+        }
+
+        /** Whether this is a shift, whose type is its left operand's alone. */
+        public boolean isShift() {
+            return this == SHL || this == SHR || this == USHR;
+        }
+
         /** Java precedence, higher binds tighter. */
         public int precedence() {
             return switch (this) {
                 case TIMES, DIVIDE, REMAINDER -> 12;
                 case PLUS, MINUS -> 11;
+                case SHL, SHR, USHR -> 10;
                 case LT, GT, LE, GE -> 9;
                 case EQ, NE -> 8;
+                case BIT_AND -> 7;
+                case XOR -> 6;
+                case BIT_OR -> 5;
                 case AND -> 4;
                 case OR -> 3;
             };
@@ -208,7 +223,7 @@ public sealed interface Expr {
 
     /** Unary operators. */
     enum UnOp {
-        NEG("-"), PLUS("+"), NOT("!");
+        NEG("-"), PLUS("+"), NOT("!"), COMPLEMENT("~");
 
         private final String symbol;
 

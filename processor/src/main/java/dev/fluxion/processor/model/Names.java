@@ -56,6 +56,19 @@ public final class Names {
         return method + "Vjp";
     }
 
+    /**
+     * {@code fVjpCheckpointed}: the value now and the pullback later (the backward pass runs
+     * {@code fVjp} again), for the calls of a recursion.
+     */
+    public static String checkpointedVjpMethod(String method) {
+        return vjpMethod(method) + "Checkpointed";
+    }
+
+    /** The class {@link #checkpointedVjpMethod} returns. */
+    public static String checkpointClass(String method) {
+        return capitalize(method) + "Checkpoint";
+    }
+
     /** {@code loss} → {@code lossBackward}. */
     public static String backwardMethod(String method) {
         return method + "Backward";

@@ -319,6 +319,12 @@ final class ExprParser {
             case MULTIPLY -> Expr.BinOp.TIMES;
             case DIVIDE -> Expr.BinOp.DIVIDE;
             case REMAINDER -> Expr.BinOp.REMAINDER;
+            case AND -> Expr.BinOp.BIT_AND;
+            case OR -> Expr.BinOp.BIT_OR;
+            case XOR -> Expr.BinOp.XOR;
+            case LEFT_SHIFT -> Expr.BinOp.SHL;
+            case RIGHT_SHIFT -> Expr.BinOp.SHR;
+            case UNSIGNED_RIGHT_SHIFT -> Expr.BinOp.USHR;
             case LESS_THAN -> Expr.BinOp.LT;
             case GREATER_THAN -> Expr.BinOp.GT;
             case LESS_THAN_EQUAL -> Expr.BinOp.LE;
@@ -342,7 +348,15 @@ final class ExprParser {
             return right;
         }
         Type type;
-        if (op.isPredicate()) {
+        if (op.isBitwise()) {
+            if (!left.type().isIntegral() || !right.type().isIntegral()) {
+                String hint = left.type() == Type.Prim.BOOLEAN && (op == Expr.BinOp.BIT_AND || op == Expr.BinOp.BIT_OR)
+                        ? " (write " + (op == Expr.BinOp.BIT_AND ? "&&" : "||") + " for booleans)" : " (only on int and long values)";
+                return new Expr.Unsupported(Reason.CONSTRUCT, "`" + op.symbol() + "` on " + left.type().javaName()
+                        + " and " + right.type().javaName() + hint, pos);
+            }
+            type = op.isShift() ? Type.promote(left.type(), Type.Prim.INT) : Type.promote(left.type(), right.type());
+        } else if (op.isPredicate()) {
             type = Type.Prim.BOOLEAN;
         } else if (left.type().isNumeric() && right.type().isNumeric()) {
             type = Type.promote(left.type(), right.type());
@@ -358,6 +372,7 @@ final class ExprParser {
             case UNARY_MINUS -> Expr.UnOp.NEG;
             case UNARY_PLUS -> Expr.UnOp.PLUS;
             case LOGICAL_COMPLEMENT -> Expr.UnOp.NOT;
+            case BITWISE_COMPLEMENT -> Expr.UnOp.COMPLEMENT;
             default -> null;
         };
         if (op == null) {
@@ -367,9 +382,13 @@ final class ExprParser {
         if (operand instanceof Expr.Unsupported) {
             return operand;
         }
+        if (op == Expr.UnOp.COMPLEMENT && !operand.type().isIntegral()) {
+            return new Expr.Unsupported(Reason.CONSTRUCT, "`~` on " + operand.type().javaName() + " (only on int and long values)", pos);
+        }
         Type type = op == Expr.UnOp.NOT ? Type.Prim.BOOLEAN : Type.promote(operand.type(), Type.Prim.INT);
         return new Expr.Unary(op, operand, type, pos);
     }
+
 
     private Expr conditional(ConditionalExpressionTree c, Pos pos) {
         Expr cond = parse(c.getCondition());

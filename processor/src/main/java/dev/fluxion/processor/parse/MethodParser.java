@@ -447,6 +447,12 @@ public final class MethodParser {
                         case MULTIPLY_ASSIGNMENT -> Expr.BinOp.TIMES;
                         case DIVIDE_ASSIGNMENT -> Expr.BinOp.DIVIDE;
                         case REMAINDER_ASSIGNMENT -> Expr.BinOp.REMAINDER;
+                        case AND_ASSIGNMENT -> Expr.BinOp.BIT_AND;
+                        case OR_ASSIGNMENT -> Expr.BinOp.BIT_OR;
+                        case XOR_ASSIGNMENT -> Expr.BinOp.XOR;
+                        case LEFT_SHIFT_ASSIGNMENT -> Expr.BinOp.SHL;
+                        case RIGHT_SHIFT_ASSIGNMENT -> Expr.BinOp.SHR;
+                        case UNSIGNED_RIGHT_SHIFT_ASSIGNMENT -> Expr.BinOp.USHR;
                         default -> null;
                     };
                     if (op == null) {
@@ -472,7 +478,8 @@ public final class MethodParser {
             if (target instanceof com.sun.source.tree.ArrayAccessTree a && element(a) instanceof Expr.ArrayRead read
                     && !(rhs instanceof Expr.Unsupported)) {
                 // a[i] op= v is a[i] = a[i] op v (expressions are pure: i is evaluated twice)
-                if (!read.type().isNumeric() || !rhs.type().isNumeric()) {
+                if (!read.type().isNumeric() || !rhs.type().isNumeric()
+                        || op.isBitwise() && (!read.type().isIntegral() || !rhs.type().isIntegral())) {
                     return new Stmt.Unsupported(Reason.CONSTRUCT, "`" + op.symbol() + "=` on " + read.type().javaName(), pos);
                 }
                 return assign(target, new Expr.Binary(op, read, rhs, Type.promote(read.type(), rhs.type()), pos), pos);
@@ -485,10 +492,13 @@ public final class MethodParser {
             if (rhs instanceof Expr.Unsupported) {
                 return assign(target, rhs, pos);
             }
-            if (!type.isNumeric() || !rhs.type().isNumeric()) {
-                return new Stmt.Unsupported(Reason.CONSTRUCT, "`" + op.symbol() + "=` on " + type.javaName(), pos);
+            if (!type.isNumeric() || !rhs.type().isNumeric()
+                    || op.isBitwise() && (!type.isIntegral() || !rhs.type().isIntegral())) {
+                return new Stmt.Unsupported(Reason.CONSTRUCT, "`" + op.symbol() + "=` on " + type.javaName()
+                        + (op.isBitwise() ? " (only on int and long values)" : ""), pos);
             }
-            Expr value = new Expr.Binary(op, current, rhs, Type.promote(type, rhs.type()), pos);
+            Expr value = new Expr.Binary(op, current, rhs, op.isShift() ? Type.promote(type, Type.Prim.INT)
+                    : Type.promote(type, rhs.type()), pos);
             return assign(target, value, pos);
         }
 

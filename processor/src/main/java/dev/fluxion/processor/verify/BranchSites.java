@@ -237,14 +237,7 @@ final class BranchSites {
     }
 
     private static int precedence(Expr.BinOp op) {
-        return switch (op) {
-            case TIMES, DIVIDE, REMAINDER -> 5;
-            case PLUS, MINUS -> 4;
-            case LT, GT, LE, GE -> 3;
-            case EQ, NE -> 2;
-            case AND -> 1;
-            case OR -> 0;
-        };
+        return op.precedence();
     }
 
     /** Whether a {@code break} in {@code stmts} leaves the loop they are the body of. */

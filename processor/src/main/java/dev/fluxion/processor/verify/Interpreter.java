@@ -368,7 +368,8 @@ final class Interpreter {
             if (!(l instanceof Number) || !(r instanceof Number)) {
                 return referenceBinary(b.op(), l, r);
             }
-            Type t = Type.promote(numberType(l), numberType(r));
+            // a shift has its left operand's type (int << long is an int)
+            Type t = b.op().isShift() ? numberType(l) : Type.promote(numberType(l), numberType(r));
             return switch (b.op()) {
                 case LT -> Values.toDouble(l) < Values.toDouble(r);
                 case GT -> Values.toDouble(l) > Values.toDouble(r);
@@ -414,6 +415,12 @@ final class Interpreter {
                     case TIMES -> a * b;
                     case DIVIDE -> a / b;
                     case REMAINDER -> a % b;
+                    case BIT_AND -> a & b;
+                    case BIT_OR -> a | b;
+                    case XOR -> a ^ b;
+                    case SHL -> a << b;
+                    case SHR -> a >> b;
+                    case USHR -> a >>> b;
                     default -> throw new EvalException("operator " + op.symbol());
                 };
             }
@@ -428,6 +435,12 @@ final class Interpreter {
                 case TIMES -> a * b;
                 case DIVIDE -> a / b;
                 case REMAINDER -> a % b;
+                case BIT_AND -> a & b;
+                case BIT_OR -> a | b;
+                case XOR -> a ^ b;
+                case SHL -> a << b;
+                case SHR -> a >> b;
+                case USHR -> a >>> b;
                 default -> throw new EvalException("operator " + op.symbol());
             };
         }
@@ -450,6 +463,7 @@ final class Interpreter {
             return switch (u.op()) {
                 case NOT -> !Values.toBoolean(v);
                 case PLUS -> v;
+                case COMPLEMENT -> v instanceof Long l ? ~l : ~Values.toInt(v);
                 case NEG -> switch (v) {
                     case Tensor t -> t.neg();
                     case Integer i -> -i;

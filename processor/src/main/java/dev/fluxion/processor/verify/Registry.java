@@ -40,6 +40,11 @@ public final class Registry {
         byVjp.put((dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1)) + "#" + vjp, d);
         String pkg = d.method().packageName();
         byVjp.put(Names.gradClassQualified(pkg, d.method().ownerSimpleName()) + "#" + vjp, d);
+        // A checkpointed call's value and backward are fVjp's (the backward pass runs it again).
+        String checkpointed = Names.checkpointedVjpMethod(m.name());
+        byVjp.put((dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1)) + "#"
+                + checkpointed, d);
+        byVjp.put(Names.gradClassQualified(pkg, d.method().ownerSimpleName()) + "#" + checkpointed, d);
         String gradClass = (dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1));
         byGrad.put(gradClass + "#" + Names.gradMethod(m.name()), d);
         if (m.name().endsWith(DIRECTIONAL)) {

@@ -83,6 +83,7 @@ public final class GradClassWriter {
         methods.forEach(d -> taken.addAll(UsedNames.of(d)));
         tangents.values().forEach(t -> taken.addAll(UsedNames.of(t)));
         SourceSites sites = new SourceSites(taken);
+        Set<String> checkpointed = CheckpointWriter.called(methods);
         for (DerivedMethod d : methods) {
             ClassName gradClass = ClassName.get(packageName, Names.gradClass(ownerSimpleName));
             // A directional-derivative method and a nested call's adapter exist only in the generated class: their docs link there.
@@ -90,6 +91,9 @@ public final class GradClassWriter {
                     .anyMatch(h -> h.directional().equals(d.method().name()))
                     || Names.isNestedGradient(d.method().name()) ? gradClass : owner;
             new PerMethod(d, docOwner, gradClass, sites, taken, planBuffers).addTo(type);
+            if (checkpointed.contains(d.method().name())) {
+                CheckpointWriter.addTo(type, d, owner, gradClass);
+            }
             var tangent = tangents.get(d.method().name());
             if (JacobianWriter.eligible(d.method(), tangent) && methods.stream().noneMatch(o -> o.method().name()
                     .equals(Names.jacobianMethod(d.method().name())))) {
