@@ -28,7 +28,8 @@ instructions() {
   valgrind --tool=callgrind --callgrind-out-file="$file" --trace-children=no \
     "$JAVA" -Xbatch -XX:ActiveProcessorCount=1 -XX:+UseSerialGC --add-modules=jdk.incubator.vector \
     -cp "$CP" dev.fluxion.bench.CallCounts "$1" "$2" > "$OUT/$1-$2.log" 2>&1
-  callgrind_annotate "$file" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }'
+  # valgrind's own summary line ("Collected : N"); callgrind_annotate needs Perl modules not always there
+  grep -o 'Collected : [0-9]*' "$OUT/$1-$2.log" | awk '{ print $3 }'
 }
 
 echo "| workload | calls | instructions per call | per step |"
