@@ -25,7 +25,7 @@ import java.util.WeakHashMap;
  * <p>Memory: a pooled stack keeps the array it grew to, so steady calls allocate nothing. A stack of
  * up to {@link #maxRetained()} values (system property {@code fluxion.tape.maxRetained}, default
  * {@value #DEFAULT_MAX_RETAINED}) is kept as it is; a larger one only while the calls keep pushing
- * more than that many values, and then through a soft reference: a caller that makes one large
+ * (or asking room for) more than that many values, and then through a soft reference: a caller that makes one large
  * call after another reuses its tape instead of regrowing it on every call, the collector may
  * clear it when memory runs short, and the first smaller call drops it. {@link #trim()} empties
  * one pool on every thread and {@link #trimAll()} every pool in the JVM, for instance after a

@@ -38,6 +38,8 @@ public final class Tapes {
      * of regrowing it, and the collector may clear it when memory runs short.
      */
     private final SoftReference<?>[] large = new SoftReference<?>[6];
+    /** Per kind, the room the current call asked for (its forward pass's estimate of its pushes). */
+    private final int[] requested = new int[6];
     /** Set by {@link TapePool#trim()} while a call holds these tapes: that call's release drops every stack. */
     volatile boolean dropOnRelease;
     private DoubleStack doubles;
@@ -137,6 +139,7 @@ public final class Tapes {
         if (!pooled) {
             return new DoubleStack(capacity);
         }
+        requested[DOUBLES] = capacity;
         doubles = takeBack(doubles, DOUBLES);
         if (doubles == null) {
             doubles = new DoubleStack(capacity);
@@ -160,6 +163,7 @@ public final class Tapes {
         if (!pooled) {
             return new FloatStack(capacity);
         }
+        requested[FLOATS] = capacity;
         floats = takeBack(floats, FLOATS);
         if (floats == null) {
             floats = new FloatStack(capacity);
@@ -183,6 +187,7 @@ public final class Tapes {
         if (!pooled) {
             return new IntStack(capacity);
         }
+        requested[INTS] = capacity;
         ints = takeBack(ints, INTS);
         if (ints == null) {
             ints = new IntStack(capacity);
@@ -206,6 +211,7 @@ public final class Tapes {
         if (!pooled) {
             return new LongStack(capacity);
         }
+        requested[LONGS] = capacity;
         longs = takeBack(longs, LONGS);
         if (longs == null) {
             longs = new LongStack(capacity);
@@ -229,6 +235,7 @@ public final class Tapes {
         if (!pooled) {
             return new BooleanStack(capacity);
         }
+        requested[BOOLEANS] = capacity;
         booleans = takeBack(booleans, BOOLEANS);
         if (booleans == null) {
             booleans = new BooleanStack(capacity);
@@ -252,6 +259,7 @@ public final class Tapes {
         if (!pooled) {
             return new ObjectStack(capacity);
         }
+        requested[OBJECTS] = capacity;
         objects = takeBack(objects, OBJECTS);
         if (objects == null) {
             objects = new ObjectStack(capacity);
@@ -266,8 +274,8 @@ public final class Tapes {
      * Gives pooled tapes back to their pool at the end of a call: every stack is cleared (the
      * object stack drops its references, so saved tensors and pullbacks can be collected) and the
      * next {@link TapePool#acquire()} on this thread may hand them out again. A stack of at most
-     * the pool's retained size is kept. A larger one is kept only if this call pushed more than
-     * that size (a caller that keeps making calls this large reuses it instead of regrowing it on
+     * the pool's retained size is kept. A larger one is kept only if this call pushed, or asked
+     * room for, more than that size (a caller that keeps making calls this large reuses it instead of regrowing it on
      * every call), and then only softly: the collector may clear it when memory runs short, and
      * the next call that pushes less drops it. Every stack is dropped if {@link TapePool#trim()}
      * ran during the call. Does nothing for {@link #FRESH}.
@@ -285,42 +293,43 @@ public final class Tapes {
         if (doubles != null) {
             int used = doubles.size();
             doubles.clear();
-            doubles = keep(doubles, used, doubles.capacity(), DOUBLES);
+            doubles = keep(doubles, Math.max(used, requested[DOUBLES]), doubles.capacity(), DOUBLES);
         }
         if (floats != null) {
             int used = floats.size();
             floats.clear();
-            floats = keep(floats, used, floats.capacity(), FLOATS);
+            floats = keep(floats, Math.max(used, requested[FLOATS]), floats.capacity(), FLOATS);
         }
         if (ints != null) {
             int used = ints.size();
             ints.clear();
-            ints = keep(ints, used, ints.capacity(), INTS);
+            ints = keep(ints, Math.max(used, requested[INTS]), ints.capacity(), INTS);
         }
         if (longs != null) {
             int used = longs.size();
             longs.clear();
-            longs = keep(longs, used, longs.capacity(), LONGS);
+            longs = keep(longs, Math.max(used, requested[LONGS]), longs.capacity(), LONGS);
         }
         if (booleans != null) {
             int used = booleans.size();
             booleans.clear();
-            booleans = keep(booleans, used, booleans.capacity(), BOOLEANS);
+            booleans = keep(booleans, Math.max(used, requested[BOOLEANS]), booleans.capacity(), BOOLEANS);
         }
         if (objects != null) {
             int used = objects.size();
             objects.clear();
-            objects = keep(objects, used, objects.capacity(), OBJECTS);
+            objects = keep(objects, Math.max(used, requested[OBJECTS]), objects.capacity(), OBJECTS);
         }
         inUse.set(false);
     }
 
     /**
-     * The stack to keep after a call that pushed {@code used} values onto {@code stack} (of room
-     * for {@code capacity}): itself if it is within the retained size; else null, and kept softly
-     * in {@link #large} if the call needed more than the retained size.
+     * The stack to keep after a call that pushed or asked room for {@code used} values on
+     * {@code stack} (of room for {@code capacity}): itself if it is within the retained size; else
+     * null, and kept softly in {@link #large} if the call needed more than the retained size.
      */
     private <S> S keep(S stack, int used, int capacity, int kind) {
+        requested[kind] = 0;
         if (capacity <= maxRetained) {
             return stack;
         }
