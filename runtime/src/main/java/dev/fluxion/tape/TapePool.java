@@ -22,11 +22,14 @@ import java.util.WeakHashMap;
  * in use (a re-entrant call of the same method on the same thread, say from a custom derivative)
  * gets {@link Tapes#FRESH} instead, so two live forward passes never write to one stack.
  *
- * <p>Memory: a pooled stack keeps the array it grew to, so steady calls allocate nothing, but only
- * up to {@link #maxRetained()} values per stack (system property {@code fluxion.tape.maxRetained},
- * default {@value #DEFAULT_MAX_RETAINED}); a larger one is dropped when its call ends. {@link #trim()}
- * empties one pool on every thread and {@link #trimAll()} every pool in the JVM, for instance after
- * a large evaluation on a thread pool, so idle threads do not each keep their largest tape.
+ * <p>Memory: a pooled stack keeps the array it grew to, so steady calls allocate nothing. A stack of
+ * up to {@link #maxRetained()} values (system property {@code fluxion.tape.maxRetained}, default
+ * {@value #DEFAULT_MAX_RETAINED}) is kept as it is; a larger one only while the calls keep pushing
+ * (or asking room for) more than that many values, and then through a soft reference: a caller that makes one large
+ * call after another reuses its tape instead of regrowing it on every call, the collector may
+ * clear it when memory runs short, and the first smaller call drops it. {@link #trim()} empties
+ * one pool on every thread and {@link #trimAll()} every pool in the JVM, for instance after a
+ * large evaluation on a thread pool, so idle threads do not each keep their largest tape.
  */
 public final class TapePool {
     /** Values per stack a pool keeps between calls unless {@code fluxion.tape.maxRetained} says otherwise (8 MB of doubles). */

@@ -1,5 +1,6 @@
 package dev.fluxion.tape;
 
+import java.lang.ref.SoftReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -14,6 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and {@link TapePool} never hands the same pooled tapes to two calls at once.
  */
 public final class Tapes {
+    /** The kinds of stack, as indexes of {@link #large}. */
+    private static final int DOUBLES = 0, FLOATS = 1, INTS = 2, LONGS = 3, BOOLEANS = 4, OBJECTS = 5;
+
     /** New stacks on every request; holds no state, so shared by every thread. */
     public static final Tapes FRESH = new Tapes(false, 0);
 
@@ -23,8 +27,19 @@ public final class Tapes {
      * {@link #release()}), or {@link TapePool#trim()} is emptying them from another thread.
      */
     final AtomicBoolean inUse = new AtomicBoolean();
-    /** Stacks whose array grew past this many values are dropped at {@link #release()}. */
+    /**
+     * Stacks of up to this many values are kept at {@link #release()}; a larger one only while the
+     * calls fill it past this size (softly, see {@link #release()}).
+     */
     private final int maxRetained;
+    /**
+     * Per kind, a stack larger than {@link #maxRetained} kept after a call that filled it past
+     * that size, through a soft reference: the next call of the same size takes it back instead
+     * of regrowing it, and the collector may clear it when memory runs short.
+     */
+    private final SoftReference<?>[] large = new SoftReference<?>[6];
+    /** Per kind, the room the current call asked for (its forward pass's estimate of its pushes). */
+    private final int[] requested = new int[6];
     /** Set by {@link TapePool#trim()} while a call holds these tapes: that call's release drops every stack. */
     volatile boolean dropOnRelease;
     private DoubleStack doubles;
@@ -58,6 +73,7 @@ public final class Tapes {
         booleans = null;
         objects = null;
         buffers = null;
+        java.util.Arrays.fill(large, null);
     }
 
     /** Values the arrays of these tapes can hold, all kinds together (what a pool keeps alive). */
@@ -69,6 +85,18 @@ public final class Tapes {
         n += longs == null ? 0 : longs.capacity();
         n += booleans == null ? 0 : booleans.capacity();
         n += objects == null ? 0 : objects.capacity();
+        for (SoftReference<?> r : large) {
+            Object kept = r == null ? null : r.get();
+            n += switch (kept) {
+                case DoubleStack s -> s.capacity();
+                case FloatStack s -> s.capacity();
+                case IntStack s -> s.capacity();
+                case LongStack s -> s.capacity();
+                case BooleanStack s -> s.capacity();
+                case ObjectStack s -> s.capacity();
+                case null, default -> 0;
+            };
+        }
         return n;
     }
 
@@ -111,6 +139,8 @@ public final class Tapes {
         if (!pooled) {
             return new DoubleStack(capacity);
         }
+        requested[DOUBLES] = capacity;
+        doubles = takeBack(doubles, DOUBLES);
         if (doubles == null) {
             doubles = new DoubleStack(capacity);
         } else {
@@ -133,6 +163,8 @@ public final class Tapes {
         if (!pooled) {
             return new FloatStack(capacity);
         }
+        requested[FLOATS] = capacity;
+        floats = takeBack(floats, FLOATS);
         if (floats == null) {
             floats = new FloatStack(capacity);
         } else {
@@ -155,6 +187,8 @@ public final class Tapes {
         if (!pooled) {
             return new IntStack(capacity);
         }
+        requested[INTS] = capacity;
+        ints = takeBack(ints, INTS);
         if (ints == null) {
             ints = new IntStack(capacity);
         } else {
@@ -177,6 +211,8 @@ public final class Tapes {
         if (!pooled) {
             return new LongStack(capacity);
         }
+        requested[LONGS] = capacity;
+        longs = takeBack(longs, LONGS);
         if (longs == null) {
             longs = new LongStack(capacity);
         } else {
@@ -199,6 +235,8 @@ public final class Tapes {
         if (!pooled) {
             return new BooleanStack(capacity);
         }
+        requested[BOOLEANS] = capacity;
+        booleans = takeBack(booleans, BOOLEANS);
         if (booleans == null) {
             booleans = new BooleanStack(capacity);
         } else {
@@ -221,6 +259,8 @@ public final class Tapes {
         if (!pooled) {
             return new ObjectStack(capacity);
         }
+        requested[OBJECTS] = capacity;
+        objects = takeBack(objects, OBJECTS);
         if (objects == null) {
             objects = new ObjectStack(capacity);
         } else {
@@ -233,10 +273,12 @@ public final class Tapes {
     /**
      * Gives pooled tapes back to their pool at the end of a call: every stack is cleared (the
      * object stack drops its references, so saved tensors and pullbacks can be collected) and the
-     * next {@link TapePool#acquire()} on this thread may hand them out again. A stack that grew
-     * past the pool's retained size is dropped instead of kept, and every stack is dropped if
-     * {@link TapePool#trim()} ran during the call, so no thread keeps its largest tape forever.
-     * Does nothing for {@link #FRESH}.
+     * next {@link TapePool#acquire()} on this thread may hand them out again. A stack of at most
+     * the pool's retained size is kept. A larger one is kept only if this call pushed, or asked
+     * room for, more than that size (a caller that keeps making calls this large reuses it instead of regrowing it on
+     * every call), and then only softly: the collector may clear it when memory runs short, and
+     * the next call that pushes less drops it. Every stack is dropped if {@link TapePool#trim()}
+     * ran during the call. Does nothing for {@link #FRESH}.
      */
     public void release() {
         if (!pooled) {
@@ -249,29 +291,60 @@ public final class Tapes {
             return;
         }
         if (doubles != null) {
+            int used = doubles.size();
             doubles.clear();
-            doubles = doubles.capacity() > maxRetained ? null : doubles;
+            doubles = keep(doubles, Math.max(used, requested[DOUBLES]), doubles.capacity(), DOUBLES);
         }
         if (floats != null) {
+            int used = floats.size();
             floats.clear();
-            floats = floats.capacity() > maxRetained ? null : floats;
+            floats = keep(floats, Math.max(used, requested[FLOATS]), floats.capacity(), FLOATS);
         }
         if (ints != null) {
+            int used = ints.size();
             ints.clear();
-            ints = ints.capacity() > maxRetained ? null : ints;
+            ints = keep(ints, Math.max(used, requested[INTS]), ints.capacity(), INTS);
         }
         if (longs != null) {
+            int used = longs.size();
             longs.clear();
-            longs = longs.capacity() > maxRetained ? null : longs;
+            longs = keep(longs, Math.max(used, requested[LONGS]), longs.capacity(), LONGS);
         }
         if (booleans != null) {
+            int used = booleans.size();
             booleans.clear();
-            booleans = booleans.capacity() > maxRetained ? null : booleans;
+            booleans = keep(booleans, Math.max(used, requested[BOOLEANS]), booleans.capacity(), BOOLEANS);
         }
         if (objects != null) {
+            int used = objects.size();
             objects.clear();
-            objects = objects.capacity() > maxRetained ? null : objects;
+            objects = keep(objects, Math.max(used, requested[OBJECTS]), objects.capacity(), OBJECTS);
         }
         inUse.set(false);
+    }
+
+    /**
+     * The stack to keep after a call that pushed or asked room for {@code used} values on
+     * {@code stack} (of room for {@code capacity}): itself if it is within the retained size; else
+     * null, and kept softly in {@link #large} if the call needed more than the retained size.
+     */
+    private <S> S keep(S stack, int used, int capacity, int kind) {
+        requested[kind] = 0;
+        if (capacity <= maxRetained) {
+            return stack;
+        }
+        large[kind] = used > maxRetained ? new SoftReference<>(stack) : null;
+        return null;
+    }
+
+    /** {@code held} if not null, else the stack of {@code kind} kept softly by the last call (taken out), if still there. */
+    @SuppressWarnings("unchecked")
+    private <S> S takeBack(S held, int kind) {
+        if (held != null) {
+            return held;
+        }
+        SoftReference<?> kept = large[kind];
+        large[kind] = null;
+        return kept == null ? null : (S) kept.get();
     }
 }

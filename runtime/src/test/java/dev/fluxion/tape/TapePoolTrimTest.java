@@ -23,7 +23,7 @@ class TapePoolTrimTest {
     }
 
     @Test
-    void aStackThatGrewPastTheRetainedSizeIsDroppedWhenTheCallEnds() {
+    void aStackThatGrewPastTheRetainedSizeIsDroppedByTheNextSmallerCall() {
         TapePool pool = new TapePool(100);
         Tapes t = pool.acquire();
         DoubleStack big = t.doubleStack(4);
@@ -31,6 +31,7 @@ class TapePoolTrimTest {
             big.push(i);
         }
         t.release();
+        fill(pool, 50); // a smaller call takes the large stack back, then drops it
         assertEquals(0, pool.retainedCapacity());
         Tapes again = pool.acquire();
         DoubleStack next = again.doubleStack(4);
@@ -41,6 +42,53 @@ class TapePoolTrimTest {
         Tapes third = pool.acquire();
         assertTrue(third.doubleStack(4).capacity() >= 60);
         third.release();
+    }
+
+    /**
+     * Regression (issue 13, GradBench llsq at n = 16,392 and kmeans): a stack past the retained
+     * size was dropped at every release, so a caller making the same large call again regrew its
+     * tape (and its int tape) on every call. It is kept, softly, while the calls need it.
+     */
+    @Test
+    void aLargeStackIsKeptForTheNextCallThatNeedsItAndTrimDropsIt() {
+        TapePool pool = new TapePool(100);
+        for (int call = 0; call < 3; call++) {
+            Tapes t = pool.acquire();
+            DoubleStack d = t.doubleStack(4);
+            IntStack ints = t.intStack(4);
+            ObjectStack objects = t.objectStack(4);
+            for (int i = 0; i < 500; i++) {
+                d.push(i);
+                ints.push(i);
+                objects.push("v" + i);
+            }
+            DoubleStack.Reader r = d.reader();
+            for (int i = 499; i >= 0; i--) {
+                assertEquals(i, r.pop());
+            }
+            t.release();
+            assertEquals(3 * 512, pool.retainedCapacity());
+            Tapes next = pool.acquire();
+            assertSame(d, next.doubleStack(4));
+            assertSame(ints, next.intStack(4));
+            ObjectStack keptObjects = next.objectStack(4);
+            assertSame(objects, keptObjects);
+            assertEquals(0, keptObjects.size());
+            assertEquals(0, next.doubleStack(4).size());
+            next.release(); // pushed nothing: drops them
+            assertEquals(0, pool.retainedCapacity());
+        }
+        // A call that asks room for more than the retained size keeps that room, pushes or not.
+        for (int call = 0; call < 2; call++) {
+            Tapes t = pool.acquire();
+            t.doubleStack(500).push(1);
+            t.release();
+            assertEquals(500, pool.retainedCapacity());
+        }
+        fill(pool, 500); // takes that stack back: 500 values fit
+        assertEquals(500, pool.retainedCapacity());
+        pool.trim();
+        assertEquals(0, pool.retainedCapacity());
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.Exprs;
 import dev.fluxion.processor.ir.MethodIr;
+import dev.fluxion.processor.ir.Op;
 import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
@@ -69,11 +70,24 @@ final class AssignReversal {
         String v = a.name();
         Type t = types.get(v);
         List<Stmt> restore = new ArrayList<>();
+        Stmt afterwards = null;
         if (!first && !recomputed && recorded.contains(v) && restores.saves(a)) {
             Integer step = invertibleStep(a, types);
             if (step != null) {
                 restore.add(new Stmt.Assign(v, new Expr.Binary(Expr.BinOp.MINUS, var(v), intLit(step), t, Pos.NONE),
                         at));
+            } else if (runningExtreme(a) != null) {
+                // v = Math.max(v, e): the old v is the new one unless the new one is e (or NaN),
+                // so only the values a record replaced are saved, and popped on the same test.
+                Tape tape = Tape.of(t);
+                String old = scope.temp(v + "_old");
+                types.put(old, t);
+                fwd.add(new Stmt.Let(old, t, var(v), at));
+                Expr replaced = replacedTest(v, runningExtreme(a));
+                afterwards = new Stmt.If(replaced, new Stmt.Block(List.of(tapes.push(tape,
+                        new Expr.Var(old, t, Pos.NONE), t, at)), at), Lowering.empty(), at);
+                restore.add(new Stmt.If(replacedTest(v, runningExtreme(a)), new Stmt.Block(List.of(
+                        new Stmt.Assign(v, tapes.pop(tape, t), at)), at), Lowering.empty(), at));
             } else {
                 Tape tape = Tape.of(t);
                 fwd.add(tapes.push(tape, var(v), t, at));
@@ -86,6 +100,9 @@ final class AssignReversal {
             return userCall(a, c, u.method(), first, fwd, restore, at);
         }
         fwd.add(a);
+        if (afterwards != null) {
+            fwd.add(afterwards);
+        }
         List<Stmt> out = new ArrayList<>();
         if (!variedTarget) {
             out.addAll(restore);
@@ -268,6 +285,46 @@ final class AssignReversal {
         Expr zero = new Expr.Literal("0.0", Type.Prim.DOUBLE, Pos.NONE);
         return new Stmt.If(Build.cmp(Expr.BinOp.NE, g, zero), new Stmt.Block(contributions, at), Lowering.empty(),
                 at);
+    }
+
+    /**
+     * For {@code v = Math.max(v, e)} or {@code Math.min} (either order) on a varied double or float
+     * {@code v} with an atom {@code e} other than {@code v}: {@code e}, else null. Its derivative
+     * rule reads both operands in the backward pass, so {@code e} has its value there.
+     */
+    private Expr runningExtreme(Stmt.Assign a) {
+        return runningExtreme(a, varied, types, adjoints);
+    }
+
+    /**
+     * {@link #runningExtreme(Stmt.Assign)} for {@code a} where {@code varied} are the varied locals:
+     * its backward reads v's new value ({@link ToBeRecorded}), to tell whether to pop the old one.
+     */
+    static Expr runningExtreme(Stmt.Assign a, Set<String> varied, Map<String, Type> types, Adjoints adjoints) {
+        String v = a.name();
+        if (!(types.get(v) instanceof Type.Prim p) || !(p == Type.Prim.DOUBLE || p == Type.Prim.FLOAT)
+                || !varied.contains(v) || !adjoints.isVaried(a.value())
+                || !(a.value() instanceof Expr.Call c) || !(c.callee() instanceof Callee.Known k)
+                || !(k.op() == Op.MATH_MAX || k.op() == Op.MATH_MIN) || c.args().size() != 2) {
+            return null;
+        }
+        Expr x = c.args().get(0);
+        Expr y = c.args().get(1);
+        Expr other = isVar(x, v) ? y : isVar(y, v) ? x : null;
+        if (other == null || isVar(other, v) || !(other instanceof Expr.Var || other instanceof Expr.Literal)
+                || other.type() != types.get(v)) {
+            return null;
+        }
+        return other;
+    }
+
+    private static boolean isVar(Expr e, String name) {
+        return e instanceof Expr.Var var && var.name().equals(name);
+    }
+
+    /** {@code v == e || v != v}: whether {@code v = Math.max(v, e)} replaced v's old value (or made NaN). */
+    private Expr replacedTest(String v, Expr e) {
+        return Build.cmp(Expr.BinOp.OR, Build.cmp(Expr.BinOp.EQ, var(v), e), Build.cmp(Expr.BinOp.NE, var(v), var(v)));
     }
 
     /** {@code i = i + c} or {@code i = i - c} on an int with a literal {@code c}: the step, else null. */

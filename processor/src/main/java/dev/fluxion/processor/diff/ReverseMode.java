@@ -198,7 +198,8 @@ public final class ReverseMode {
         Set<String> fusedReads = new HashSet<>(gradientReads);
         fusedReads.add(resultVar);
         DerivedMethod d = new DerivedMethod(method, tidyForward, result, cotangent,
-                Tidy.apply(simplified, gradientReads), gradients, saved, backwardSteps,
+                ZeroCotangentLoops.apply(Tidy.apply(simplified, gradientReads), scalarAdjoints,
+                        new HashSet<>(adjoints.all().values())), gradients, saved, backwardSteps,
                 fused.isEmpty() ? fused : Tidy.apply(fused, fusedReads));
         return new Result(d, List.copyOf(reversal.notes()));
     }

@@ -128,6 +128,8 @@ final class ToBeRecorded {
             vars.removeAll(dryRun.all().values());
             before.addAll(vars);
         }
+        // v = Math.max(v, e) pops v's old value only where v's new value is e (AssignReversal).
+        output |= AssignReversal.runningExtreme(a, flat.varied(), types, dryRun) != null;
         return new Reads(before, output);
     }
 }
