@@ -353,8 +353,9 @@ class ControlFlowTest {
     @Test
     void loopsGetANoteSayingWhatTheyKeepPerIteration() {
         String notes = g().compilation().notes().toString();
-        // callsInLoop keeps the branch taken and the callee's pullback; ninth's inner loop the old t
-        assertTrue(notes.contains("saves 1 boolean and 1 reference per iteration"), notes);
+        // callsInLoop keeps the branch taken and the callee's argument (the backward pass calls
+        // square again on it: CalleeReplayTest); ninth's inner loop the old t
+        assertTrue(notes.contains("saves 1 double and 1 boolean per iteration"), notes);
         assertTrue(notes.contains("saves 1 double per iteration"), notes);
         assertTrue(notes.contains("saves nothing per iteration"), notes);
     }

@@ -172,7 +172,28 @@ final class AssignReversal {
         extraDecls.put(pb, pbType);
         List<Stmt> out = new ArrayList<>();
         List<Stmt> pbRestore = new ArrayList<>();
-        if (!first) {
+        // In a loop, a static callee of scalars is called again in the backward pass on its
+        // arguments, saved on their tapes, instead of keeping one pullback object per trip: the
+        // short-lived pullbacks are scalar-replaced by the JIT, where a tape of objects (one per
+        // trip, live until the backward pass) made every garbage collection copy them all.
+        boolean replay = !first && !checkpoint && replays(c, m, v); // a checkpoint replays already
+        List<Expr> replayArgs = new ArrayList<>(c.args());
+        if (replay) {
+            for (Expr arg : c.args()) {
+                if (!(arg instanceof Expr.Literal)) {
+                    fwd.add(tapes.push(Tape.of(arg.type()), arg, arg.type(), at));
+                }
+            }
+            for (int i = c.args().size() - 1; i >= 0; i--) {
+                Expr arg = c.args().get(i);
+                if (!(arg instanceof Expr.Literal)) {
+                    String saved = scope.temp((arg instanceof Expr.Var av ? av.name() + "_" : "") + "arg");
+                    types.put(saved, arg.type());
+                    out.add(new Stmt.Let(saved, arg.type(), tapes.pop(Tape.of(arg.type()), arg.type()), at));
+                    replayArgs.set(i, new Expr.Var(saved, arg.type(), Pos.NONE));
+                }
+            }
+        } else if (!first) {
             fwd.add(tapes.push(Tape.OBJECTS, var(pb), pbType, at));
             pbRestore.add(new Stmt.Assign(pb, tapes.pop(Tape.OBJECTS, pbType), at));
         }
@@ -199,10 +220,18 @@ final class AssignReversal {
         adjoints.step(Names.capitalize(m.name()) + "Backward");
         String recordType = gradClass(m) + "." + Names.gradientRecord(m.name());
         Expr gVar = new Expr.Var(gName, adjT, Pos.NONE);
-        Expr call = new Expr.Call(new Callee.Instance(Names.BACKWARD), List.of(var(pb), gVar),
+        List<Stmt> inner = new ArrayList<>();
+        Expr pullback = var(pb);
+        if (replay) {
+            String again = scope.fresh(pb + "_again");
+            types.put(again, pbType);
+            inner.add(new Stmt.Let(again, pbType, new Expr.Call(new Callee.Static(gradClass(m),
+                    Names.vjpMethod(m.name())), replayArgs, pbType, c.pos()), at));
+            pullback = new Expr.Var(again, pbType, Pos.NONE);
+        }
+        Expr call = new Expr.Call(new Callee.Instance(Names.BACKWARD), List.of(pullback, gVar),
                 new Type.Declared(recordType), Pos.NONE);
         String grad = scope.fresh(Names.calleeGradient(v));
-        List<Stmt> inner = new ArrayList<>();
         inner.add(new Stmt.Let(grad, call.type(), call, at));
         types.put(grad, call.type());
         for (int i = 0; i < c.args().size(); i++) {
@@ -226,6 +255,19 @@ final class AssignReversal {
         out.addAll(pbRestore);
         out.addAll(restore);
         return out;
+    }
+
+    /**
+     * Whether the call is replayed in the backward pass rather than its pullback kept: a static
+     * callee whose arguments are scalars (a differentiable one is an atom in the normal form, an
+     * int argument may be an expression: its value is saved) and whose result is a scalar;
+     * not a nested gradient's adapter, whose forward pass is a whole gradient.
+     */
+    private boolean replays(Expr.Call c, Callee.UserMethod m, String v) {
+        return m.isStatic() && !Names.isNestedGradient(m.name()) && types.get(v) != null
+                && types.get(v).isFloatingScalar()
+                && c.args().stream().allMatch(a -> a.type() instanceof Type.Prim p && p != Type.Prim.VOID
+                && p != Type.Prim.ERROR);
     }
 
     /**

@@ -83,6 +83,7 @@ final class ArrayJacobianWriter {
         String inputs = Names.freshIn("inputs", taken);
         String guess = Names.freshIn("valueLength", taken);
         String pullback = Names.freshIn("pullback", taken);
+        boolean fused = FusedRows.applies(d);
         CodeBlock.Builder pick = CodeBlock.builder()
                 .addStatement("int $N = $L", inputs, inputCount(diff));
         if (vector != null) {
@@ -91,14 +92,24 @@ final class ArrayJacobianWriter {
                     .addStatement("return $N($L)", forwardName(name), args)
                     .endControlFlow();
         }
-        pick.addStatement("$T $N = $N($L)", pullbackClass, pullback, Names.vjpMethod(name), args)
-                .addStatement("$N = $N.value().length", lengthField, pullback);
-        if (vector != null) {
-            pick.beginControlFlow("if ($N.value().length >= $N)", pullback, inputs)
-                    .addStatement("return $N($L)", forwardName(name), args)
+        if (fused && vector != null) {
+            // the first call measures the value's length through the pullback; later ones know it
+            pick.beginControlFlow("if ($N >= 0)", guess)
+                    .addStatement("return $N($L)", reverseName(name), args)
                     .endControlFlow();
         }
-        pick.addStatement("return $N($N)", rowsName(name), pullback);
+        if (fused && vector == null) {
+            pick.addStatement("return $N($L)", reverseName(name), args);
+        } else {
+            pick.addStatement("$T $N = $N($L)", pullbackClass, pullback, Names.vjpMethod(name), args)
+                    .addStatement("$N = $N.value().length", lengthField, pullback);
+            if (vector != null) {
+                pick.beginControlFlow("if ($N.value().length >= $N)", pullback, inputs)
+                        .addStatement("return $N($L)", forwardName(name), args)
+                        .endControlFlow();
+            }
+            pick.addStatement("return $N($N)", rowsName(name), pullback);
+        }
         type.addMethod(signature(Names.jacobianMethod(name), m, record)
                 .addJavadoc("The value of {@link $T#$N} and its whole Jacobian, as\n"
                         + "{@code torch.autograd.functional.jacobian}: by columns in one pass ({@code $N}) where the\n"
@@ -107,10 +118,33 @@ final class ArrayJacobianWriter {
                 .addCode(pick.build()).build());
 
         // fJacobianReverse and the rows through one pullback.
-        type.addMethod(signature(reverseName(name), m, record)
-                .addJavadoc("The Jacobian of {@link $T#$N} by rows ({@code jax.jacrev}): one forward pass, then one\n"
-                        + "backward pass per value element through its pullback.\n", owner, name)
-                .addStatement("return $N($N($L))", rowsName(name), Names.vjpMethod(name), args).build());
+        if (fused) {
+            Set<String> local = new HashSet<>(used);
+            local.addAll(names);
+            type.addMethod(signature(reverseName(name), m, record)
+                    .addJavadoc("The Jacobian of {@link $T#$N} by rows ({@code jax.jacrev}): one forward pass, then one\n"
+                            + "backward pass per value element, in this method (no pullback object).\n", owner, name)
+                    .addCode(RunTimeChecks.nullArguments(m, reverseName(name)))
+                    .addCode(RunTimeChecks.arrayGuard(m, reverseName(name),
+                            FusedRows.body(d, record, sites, local, lengthField), local))
+                    .build());
+        } else {
+            type.addMethod(signature(reverseName(name), m, record)
+                    .addJavadoc("The Jacobian of {@link $T#$N} by rows ({@code jax.jacrev}): one forward pass, then one\n"
+                            + "backward pass per value element through its pullback.\n", owner, name)
+                    .addStatement("return $N($N($L))", rowsName(name), Names.vjpMethod(name), args).build());
+        }
+        if (!fused || vector != null) { // the pullback's rows: the reverse Jacobian, or fJacobian's first call
+            addRows(type, name, pullbackClass, pullback, gradient, record, diff, components);
+        }
+        if (vector != null) {
+            addForward(type, m, vector, record, owner, sites, used, components, lengthField);
+        }
+    }
+
+    /** The Jacobian from a pullback: row {@code i} is the pullback of the {@code i}-th unit cotangent. */
+    private static void addRows(TypeSpec.Builder type, String name, ClassName pullbackClass, String pullback,
+                                ClassName gradient, ClassName record, List<Param> diff, List<String> components) {
         Set<String> rowNames = new HashSet<>(Set.of(pullback));
         String value = Names.freshIn("value", rowNames);
         String rows = Names.freshIn("m", rowNames);
@@ -142,9 +176,6 @@ final class ArrayJacobianWriter {
                 .addJavadoc("Row {@code i} of the Jacobian is the pullback of the {@code i}-th unit cotangent.\n")
                 .addCode(byRows.build()).build());
 
-        if (vector != null) {
-            addForward(type, m, vector, record, owner, sites, used, components, lengthField);
-        }
     }
 
     /** {@code fJacobianForward}: the vector-mode body, then the flat {@code m × N} tangent split per input. */

@@ -15,19 +15,19 @@ import java.util.Map;
  * (two rows) and the weight error 1 − w_i² (one row). Cameras have 11 parameters: Rodrigues
  * rotation (0–2), centre (3–5), focal length (6), principal point (7–8), radial distortion (9–10).
  *
- * <p>The Jacobian is sparse: each reprojection row depends on one camera, one point and one weight.
- * Until the processor has forward mode, each row is one reverse pass of {@link #reprojectionError}
- * on that observation's 15 inputs (two passes per observation).
+ * <p>The Jacobian is sparse: each observation's two reprojection rows depend on one camera, one point
+ * and one weight, and {@link #reprojectionError} returns both, so its generated
+ * {@code reprojectionErrorJacobian} gives the observation's 2 × 15 block in one call.
  */
 public final class Ba {
     private Ba() {}
 
     static final int CAMERA_PARAMETERS = 11;
 
-    /** Row {@code component} (0: x, 1: y) of w (project(cam, x) − feat). */
+    /** w (project(cam, x) − feat): both rows of one observation's reprojection error. */
     @Differentiable
-    static double reprojectionError(double[] cam, double[] x, double w, @NoGrad double featX, @NoGrad double featY,
-            @NoGrad int component) {
+    static double[] reprojectionError(double[] cam, double[] x, double w, @NoGrad double featX,
+            @NoGrad double featY) {
         // the point relative to the camera centre
         double px = x[0] - cam[3];
         double py = x[1] - cam[4];
@@ -58,12 +58,10 @@ public final class Ba {
         double v = qy / qz;
         double rsq = u * u + v * v;
         double distortion = 1 + cam[9] * rsq + cam[10] * rsq * rsq;
-        // (cam[6] named outside the ?: : a read shared by both sides of a ?: is computed in the
-        // first side only and reused, as 0, by the other on main)
-        double focal = cam[6];
-        double projected = component == 0 ? u * distortion * focal + cam[7] : v * distortion * focal + cam[8];
-        double feat = component == 0 ? featX : featY;
-        return w * (projected - feat);
+        double[] err = new double[2];
+        err[0] = w * (u * distortion * cam[6] + cam[7] - featX);
+        err[1] = w * (v * distortion * cam[6] + cam[8] - featY);
+        return err;
     }
 
     /** The weight error 1 − w². */
@@ -121,10 +119,10 @@ public final class Ba {
         for (int i = 0; i < in.p(); i++) {
             System.arraycopy(in.cams(), in.obs()[2 * i] * CAMERA_PARAMETERS, cam, 0, CAMERA_PARAMETERS);
             System.arraycopy(in.x(), in.obs()[2 * i + 1] * 3, point, 0, 3);
-            for (int component = 0; component < 2; component++) {
-                reprojection[2 * i + component] = BaGrad.reprojectionError(cam, point, in.w()[i],
-                        in.feats()[2 * i], in.feats()[2 * i + 1], component);
-            }
+            double[] error = BaGrad.reprojectionError(cam, point, in.w()[i], in.feats()[2 * i],
+                    in.feats()[2 * i + 1]);
+            reprojection[2 * i] = error[0];
+            reprojection[2 * i + 1] = error[1];
             weight[i] = BaGrad.weightError(in.w()[i]);
         }
         return new Errors(reprojection, weight);
@@ -167,19 +165,21 @@ public final class Ba {
             int ptIdx = in.obs()[2 * i + 1];
             System.arraycopy(in.cams(), camIdx * CAMERA_PARAMETERS, cam, 0, CAMERA_PARAMETERS);
             System.arraycopy(in.x(), ptIdx * 3, point, 0, 3);
+            BaGrad.ReprojectionErrorJacobian jacobian = BaGrad.reprojectionErrorJacobian(cam, point, in.w()[i],
+                    in.feats()[2 * i], in.feats()[2 * i + 1]);
             for (int component = 0; component < 2; component++) {
-                BaGrad.ReprojectionErrorGradient g = BaGrad.reprojectionErrorGrad(cam, point, in.w()[i],
-                        in.feats()[2 * i], in.feats()[2 * i + 1], component);
+                double[] dCam = jacobian.cam()[component];
                 for (int j = 0; j < CAMERA_PARAMETERS; j++) {
                     cols[k] = CAMERA_PARAMETERS * camIdx + j;
-                    vals[k++] = g.cam()[j];
+                    vals[k++] = dCam[j];
                 }
+                double[] dX = jacobian.x()[component];
                 for (int j = 0; j < 3; j++) {
                     cols[k] = CAMERA_PARAMETERS * in.n() + 3 * ptIdx + j;
-                    vals[k++] = g.x()[j];
+                    vals[k++] = dX[j];
                 }
                 cols[k] = CAMERA_PARAMETERS * in.n() + 3 * in.m() + i;
-                vals[k++] = g.w();
+                vals[k++] = jacobian.w()[component];
                 rows[row + 1] = rows[row] + block;
                 row++;
             }

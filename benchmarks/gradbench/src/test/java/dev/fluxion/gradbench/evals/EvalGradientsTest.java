@@ -169,31 +169,46 @@ class EvalGradientsTest {
     }
 
     @Test
-    void baReprojectionRowsMatchCentralDifferences() {
+    void baReprojectionJacobianMatchesCentralDifferences() {
         // ba1's camera, point, weight and feature
         double[] cam = {-0.0335, 0.0451, 0.0301, 1.4541, 0.5412, -0.0141, 399.752, 0.0, 0.0, -3.178e-7, 5.882e-13};
         double[] x = {-0.6126, 0.5718, -1.8470};
         double w = 0.417022;
         double featX = -332.65;
         double featY = 262.09;
-        for (int component = 0; component < 2; component++) {
-            int c = component;
-            BaGrad.ReprojectionErrorGradient g = BaGrad.reprojectionErrorGrad(cam.clone(), x.clone(), w, featX, featY, c);
-            assertEquals(Ba.reprojectionError(cam, x, w, featX, featY, c), g.value(), 1e-9 * Math.abs(g.value()));
-            CentralDifferences.assertClose("cam", CentralDifferences.gradient(
-                    v -> Ba.reprojectionError(v, x, w, featX, featY, c), cam.clone()), g.cam());
-            CentralDifferences.assertClose("x", CentralDifferences.gradient(
-                    v -> Ba.reprojectionError(cam, v, w, featX, featY, c), x.clone()), g.x());
-            CentralDifferences.assertClose("w", CentralDifferences.gradient(
-                    v -> Ba.reprojectionError(cam, x, v[0], featX, featY, c), new double[] {w}), new double[] {g.w()});
+        BaGrad.ReprojectionErrorJacobian picked = BaGrad.reprojectionErrorJacobian(cam.clone(), x.clone(), w, featX, featY);
+        BaGrad.ReprojectionErrorJacobian forward = BaGrad.reprojectionErrorJacobianForward(cam.clone(), x.clone(), w,
+                featX, featY);
+        BaGrad.ReprojectionErrorJacobian reverse = BaGrad.reprojectionErrorJacobianReverse(cam.clone(), x.clone(), w,
+                featX, featY);
+        double[] value = Ba.reprojectionError(cam, x, w, featX, featY);
+        for (BaGrad.ReprojectionErrorJacobian j : new BaGrad.ReprojectionErrorJacobian[] {picked, forward, reverse}) {
+            assertArrayEquals(value, j.value(), 1e-12 * (1 + Math.abs(value[0]) + Math.abs(value[1])));
+            for (int component = 0; component < 2; component++) {
+                int c = component;
+                CentralDifferences.assertClose("cam", CentralDifferences.gradient(
+                        v -> Ba.reprojectionError(v, x, w, featX, featY)[c], cam.clone()), j.cam()[c]);
+                CentralDifferences.assertClose("x", CentralDifferences.gradient(
+                        v -> Ba.reprojectionError(cam, v, w, featX, featY)[c], x.clone()), j.x()[c]);
+                CentralDifferences.assertClose("w", CentralDifferences.gradient(
+                        v -> Ba.reprojectionError(cam, x, v[0], featX, featY)[c], new double[] {w}),
+                        new double[] {j.w()[c]});
+            }
         }
         // a zero rotation takes the first-order branch
         double[] still = cam.clone();
         still[0] = still[1] = still[2] = 0;
-        BaGrad.ReprojectionErrorGradient g = BaGrad.reprojectionErrorGrad(still.clone(), x.clone(), w, featX, featY, 1);
-        double[] numeric = CentralDifferences.gradient(v -> Ba.reprojectionError(v, x, w, featX, featY, 1), still.clone());
-        for (int j = 3; j < 11; j++) { // the rotation's own differences cross the branch
-            assertEquals(numeric[j], g.cam()[j], 1e-6 * (1 + Math.abs(numeric[j])), "cam[" + j + "]");
+        for (BaGrad.ReprojectionErrorJacobian j : new BaGrad.ReprojectionErrorJacobian[] {
+                BaGrad.reprojectionErrorJacobianForward(still.clone(), x.clone(), w, featX, featY),
+                BaGrad.reprojectionErrorJacobianReverse(still.clone(), x.clone(), w, featX, featY)}) {
+            for (int c = 0; c < 2; c++) {
+                int component = c;
+                double[] numeric = CentralDifferences.gradient(
+                        v -> Ba.reprojectionError(v, x, w, featX, featY)[component], still.clone());
+                for (int k = 3; k < 11; k++) { // the rotation's own differences cross the branch
+                    assertEquals(numeric[k], j.cam()[c][k], 1e-6 * (1 + Math.abs(numeric[k])), "cam[" + k + "]");
+                }
+            }
         }
         assertEquals(-2 * w, BaGrad.weightErrorGrad(w).w(), 1e-12);
     }
