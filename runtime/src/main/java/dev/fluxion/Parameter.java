@@ -203,7 +203,7 @@ public final class Parameter extends Tensor {
      * where a parameter's whole gradient is that one sum ({@code target} is the parameter as the
      * forward pass read it).
      *
-     * <p>The same bits as the two calls: a dense {@code g} [n, c] summed over its rows to this
+     * <p>The same bits as the two calls: a dense {@code g} [n, c] (n ≥ 2) summed over its rows to this
      * parameter's shape [c] or [1, c] runs the reduction's own order ({@code Reductions.sumRows}),
      * into the new gradient or a per-thread scratch then added element by element, as
      * {@code accumulateGrad} adds; any other shape, layout, dtype or device takes the two calls.
@@ -223,7 +223,8 @@ public final class Parameter extends Tensor {
         }
         int n = g.shape[0], c = g.shape[1];
         boolean row = shape.length == 1 ? shape[0] == c : shape.length == 2 && shape[0] == 1 && shape[1] == c;
-        if (!row || n < 1 || c < 1) {
+        // One row: unbroadcast returns it as it is or reduces one-element rows, whose sum can turn −0 into +0.
+        if (!row || n < 2 || c < 1) {
             return false;
         }
         boolean fresh = grad == null;

@@ -62,7 +62,8 @@ class StepBookkeepingTest {
         Tensor g3 = Tensor.randn(rng, 2, 30, 6); // batched
         Tensor g64 = Tensor.randn(rng, DType.FLOAT64, 30, 6); // a float64 cotangent of a float32 bias
         Tensor same = Tensor.randn(rng, 6); // already the bias's shape
-        for (Tensor g : new Tensor[] {gt, g3, g64, same}) {
+        Tensor oneRow = Tensor.of(new float[] {-0f, 1f, -0f, 2f, 3f, -0f}).reshape(1, 6); // keeps its −0
+        for (Tensor g : new Tensor[] {gt, g3, g64, same, oneRow}) {
             Parameter inPlace = Parameter.of(Tensor.zeros(6));
             Parameter twoCalls = Parameter.of(Tensor.zeros(6));
             for (int step = 0; step < 2; step++) {
