@@ -33,7 +33,10 @@ final class LossGrads {
             return null;
         }
         int n = a.numel();
-        double sv = (reduction == Reduction.MEAN ? g.div(Math.max(1, n)) : g).item();
+        // g / n as Tensor.div computes it (the count as a scalar of g's dtype), without its tensors.
+        double gv = g.item();
+        int count = Math.max(1, n);
+        double sv = reduction != Reduction.MEAN ? gv : a.f != null ? (double) ((float) gv / (float) count) : gv / count;
         Tensor out = into != null ? into : Tensor.empty(a.dtype, a.shape.clone());
         if (a.f != null) {
             float[] x = a.f, y = b.f, o = out.f;

@@ -1,5 +1,7 @@
 package dev.fluxion;
 
+import dev.fluxion.kernel.ReduceOp;
+import dev.fluxion.kernel.Reductions;
 import java.util.Arrays;
 
 /** The loss functions of {@link F}, PyTorch semantics. */
@@ -7,6 +9,16 @@ final class Losses {
     private Losses() {}
 
     static Tensor reduce(String name, Tensor perElement, Reduction reduction) {
+        if (reduction == Reduction.MEAN && perElement.buffer == null && perElement.dtype.isFloatingPoint()
+                && perElement.isContiguous() && perElement.numel() > 0) {
+            // mean() of a dense tensor: its sum over everything (Reduce.reduce's contiguous path), then
+            // div(count) with the count a scalar of the dtype; the same bits, one tensor instead of four.
+            int n = perElement.numel();
+            double mean = perElement.f != null
+                    ? (float) Reductions.reduceContiguous(ReduceOp.SUM, perElement.f, perElement.offset, n) / (float) n
+                    : Reductions.reduceContiguous(ReduceOp.SUM, perElement.d, perElement.offset, n) / n;
+            return Tensor.checked(name, Factories.full(perElement.dtype, mean));
+        }
         return Tensor.checked(name, switch (reduction) {
             case MEAN -> perElement.mean();
             case SUM -> perElement.sum();
@@ -40,7 +52,7 @@ final class Losses {
      * after the log clamp), which silently ruins training. NaN fails the check too.
      */
     static void checkProbabilities(Tensor p) {
-        if (p.numel() == 0) {
+        if (p.numel() == 0 || allProbabilities(p)) {
             return;
         }
         double lo = p.min().item(), hi = p.max().item();
@@ -49,6 +61,37 @@ final class Losses {
                     + Shapes.str(p.shape) + " holds values in [" + lo + ", " + hi + "]"
                     + "; pass probabilities (sigmoid(z)), or use bceWithLogits(z, y) on the logits");
         }
+    }
+
+    /**
+     * Whether every element of a dense CPU {@code p} is in [0, 1] (NaN is not), read in place with
+     * no reduction tensors; false for other layouts, which {@link #checkProbabilities} then checks
+     * through {@code min} and {@code max}.
+     */
+    private static boolean allProbabilities(Tensor p) {
+        if (p.buffer != null || !p.isContiguous()) {
+            return false;
+        }
+        int n = p.numel();
+        if (p.f != null) {
+            for (int i = p.offset; i < p.offset + n; i++) {
+                float v = p.f[i];
+                if (!(v >= 0 && v <= 1)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (p.d != null) {
+            for (int i = p.offset; i < p.offset + n; i++) {
+                double v = p.d[i];
+                if (!(v >= 0 && v <= 1)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** {@link #bce} from tensor ops: the general path, and the reference the fused kernel is tested against. */

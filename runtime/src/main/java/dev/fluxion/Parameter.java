@@ -196,6 +196,65 @@ public final class Parameter extends Tensor {
         return true;
     }
 
+    /**
+     * {@code grad += Derivatives.unbroadcast(g, target)}, the gradient of a bias (the {@code b} of
+     * {@code x + b} or of {@code F.linear}): {@code g} summed down to {@code target}'s shape and
+     * added into the gradient buffer with no tensor for the sum. Generated backward code calls it
+     * where a parameter's whole gradient is that one sum ({@code target} is the parameter as the
+     * forward pass read it).
+     *
+     * <p>The same bits as the two calls: a dense {@code g} [n, c] (n ≥ 2) summed over its rows to this
+     * parameter's shape [c] or [1, c] runs the reduction's own order ({@code Reductions.sumRows}),
+     * into the new gradient or a per-thread scratch then added element by element, as
+     * {@code accumulateGrad} adds; any other shape, layout, dtype or device takes the two calls.
+     */
+    public synchronized void accumulateSumGrad(Tensor g, Tensor target) {
+        if (!sumInPlace(g, target)) {
+            accumulateGrad(Derivatives.unbroadcast(g, target));
+        }
+    }
+
+    /** {@link #accumulateSumGrad}'s in-place sum; false where it must take the two calls. */
+    private boolean sumInPlace(Tensor g, Tensor target) {
+        if (buffer != null || g.buffer != null || target.buffer != null || g.dtype != dtype || target.dtype != dtype
+                || g.shape.length != 2 || !g.isContiguous() || !java.util.Arrays.equals(target.shape, shape)
+                || (grad != null && (grad.dtype != dtype || !grad.isContiguous() || readsGrad(g)))) {
+            return false;
+        }
+        int n = g.shape[0], c = g.shape[1];
+        boolean row = shape.length == 1 ? shape[0] == c : shape.length == 2 && shape[0] == 1 && shape[1] == c;
+        // One row: unbroadcast returns it as it is or reduces one-element rows, whose sum can turn −0 into +0.
+        if (!row || n < 2 || c < 1) {
+            return false;
+        }
+        boolean fresh = grad == null;
+        if (fresh) {
+            grad = Tensor.empty(dtype, shape.clone());
+        }
+        if (dtype == DType.FLOAT32) {
+            float[] o = grad.f;
+            float[] sum = fresh ? o : floatScratch(c);
+            int at = fresh ? grad.offset : 0;
+            dev.fluxion.kernel.Reductions.sumRows(g.f, g.offset, n, c, sum, at);
+            if (!fresh) {
+                for (int j = 0; j < c; j++) {
+                    o[grad.offset + j] = o[grad.offset + j] + sum[j];
+                }
+            }
+        } else {
+            double[] o = grad.d;
+            double[] sum = fresh ? o : doubleScratch(c);
+            int at = fresh ? grad.offset : 0;
+            dev.fluxion.kernel.Reductions.sumRows(g.d, g.offset, n, c, sum, at);
+            if (!fresh) {
+                for (int j = 0; j < c; j++) {
+                    o[grad.offset + j] = o[grad.offset + j] + sum[j];
+                }
+            }
+        }
+        return true;
+    }
+
     /** This thread's scratch for the small products, kept at the largest size asked for. */
     private static final ThreadLocal<float[]> SMALL_FLOATS = ThreadLocal.withInitial(() -> new float[16]);
     private static final ThreadLocal<double[]> SMALL_DOUBLES = ThreadLocal.withInitial(() -> new double[16]);
@@ -213,11 +272,7 @@ public final class Parameter extends Tensor {
         }
         int cols = shape[1];
         if (dtype == DType.FLOAT32) {
-            float[] c = SMALL_FLOATS.get();
-            if (c.length < m * n) {
-                c = new float[m * n];
-                SMALL_FLOATS.set(c);
-            }
+            float[] c = floatScratch(m * n);
             dev.fluxion.kernel.SmallMatmul.sgemm(m, n, k, left.f, left.offset, lrs, lcs, right.f, right.offset, rrs, rcs,
                     c, 0, n);
             float[] o = grad.f;
@@ -228,11 +283,7 @@ public final class Parameter extends Tensor {
                 }
             }
         } else {
-            double[] c = SMALL_DOUBLES.get();
-            if (c.length < m * n) {
-                c = new double[m * n];
-                SMALL_DOUBLES.set(c);
-            }
+            double[] c = doubleScratch(m * n);
             dev.fluxion.kernel.SmallMatmul.dgemm(m, n, k, left.d, left.offset, lrs, lcs, right.d, right.offset, rrs, rcs,
                     c, 0, n);
             double[] o = grad.d;
@@ -243,6 +294,26 @@ public final class Parameter extends Tensor {
                 }
             }
         }
+    }
+
+    /** This thread's float scratch of at least {@code size} elements. */
+    private static float[] floatScratch(int size) {
+        float[] c = SMALL_FLOATS.get();
+        if (c.length < size) {
+            c = new float[size];
+            SMALL_FLOATS.set(c);
+        }
+        return c;
+    }
+
+    /** This thread's double scratch of at least {@code size} elements. */
+    private static double[] doubleScratch(int size) {
+        double[] c = SMALL_DOUBLES.get();
+        if (c.length < size) {
+            c = new double[size];
+            SMALL_DOUBLES.set(c);
+        }
+        return c;
     }
 
     /** Whether {@code t} lives in the gradient's storage (then the product must not write there while reading). */

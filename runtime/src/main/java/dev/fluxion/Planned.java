@@ -38,14 +38,36 @@ public final class Planned {
         return t;
     }
 
+    /** {@link #buffer} of shape [rows, cols], with no shape array unless a new buffer is made. */
+    private static @Nullable Tensor buffer(Tapes tapes, int slot, DType dtype, int rows, int cols) {
+        if (tapes.isPooled() && tapes.buffer(slot) instanceof Tensor t && t.dtype == dtype && t.shape.length == 2
+                && t.shape[0] == rows && t.shape[1] == cols) {
+            return t;
+        }
+        return buffer(tapes, slot, dtype, new int[] {rows, cols});
+    }
+
     private static boolean cpuFloat(Tensor a, Tensor b) {
         return a.buffer == null && b.buffer == null && a.dtype == b.dtype && a.dtype.isFloatingPoint();
+    }
+
+    /** {@code Tensor.onesLike(t)} (the seed cotangent of a scalar loss), refilled with ones each call; see the class. */
+    public static Tensor onesLike(Tapes tapes, int slot, Tensor t) {
+        if (t.buffer == null && t.dtype.isFloatingPoint() && buffer(tapes, slot, t.dtype, t.shape) instanceof Tensor out) {
+            if (out.f != null) {
+                Arrays.fill(out.f, 1f);
+            } else {
+                Arrays.fill(out.d, 1.0);
+            }
+            return out;
+        }
+        return Tensor.onesLike(t);
     }
 
     /** {@code a.matmul(b)} for 2-D operands; see the class. */
     public static Tensor matmul(Tapes tapes, int slot, Tensor a, Tensor b) {
         if (cpuFloat(a, b) && a.dim() == 2 && b.dim() == 2 && a.shape[1] == b.shape[0] && a.shape[1] > 0
-                && buffer(tapes, slot, a.dtype, new int[] {a.shape[0], b.shape[1]}) instanceof Tensor out) {
+                && buffer(tapes, slot, a.dtype, a.shape[0], b.shape[1]) instanceof Tensor out) {
             if (out.numel() > 0) {
                 MatMul.product2d(a, b, out);
             }
@@ -179,7 +201,7 @@ public final class Planned {
         Tensor into = null;
         if (cpuFloat(x, weight) && x.dim() == 2 && weight.dim() == 2 && x.shape[1] == weight.shape[1]
                 && x.shape[1] > 0) {
-            into = buffer(tapes, slot, x.dtype, new int[] {x.shape[0], weight.shape[0]});
+            into = buffer(tapes, slot, x.dtype, x.shape[0], weight.shape[0]);
         }
         return Epilogues.linear(x, weight, bias, act, into);
     }

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * other processes hold the core, so it moves far less with the load than JMH's wall time (cache
  * sharing with the other core still shows). Each workload is warmed up, then timed in batches;
  * the minimum and median batch are printed in µs per call (per step for a
- * training run, whose name ends in {@code /steps}).
+ * training run, whose name ends in {@code /steps}), with the bytes the thread allocated per call
+ * or step in its batch that allocated the least.
  *
  * <p>{@code java --add-modules=jdk.incubator.vector -XX:ActiveProcessorCount=1 -cp ... dev.fluxion.bench.CpuTimeProbe [filter]}
  */
@@ -21,6 +22,11 @@ public final class CpuTimeProbe {
     private static volatile Object sink;
 
     private CpuTimeProbe() {}
+
+    /** This thread's allocated bytes so far ({@code com.sun.management.ThreadMXBean}), or 0 where not supported. */
+    private static long allocatedBytes(ThreadMXBean bean) {
+        return bean instanceof com.sun.management.ThreadMXBean sun ? sun.getCurrentThreadAllocatedBytes() : 0;
+    }
 
     public static void main(String[] args) {
         String filter = args.length > 0 ? args[0] : "";
@@ -66,12 +72,15 @@ public final class CpuTimeProbe {
             }
             long perBatch = Math.max(1, reps / 15); // batches of ≈0.2 s CPU
             double[] us = new double[15];
+            long fewestBytes = Long.MAX_VALUE;
             for (int b = 0; b < us.length; b++) {
+                long bytes = allocatedBytes(bean);
                 long s = bean.getCurrentThreadCpuTime();
                 for (long r = 0; r < perBatch; r++) {
                     sink = body.get();
                 }
                 us[b] = (bean.getCurrentThreadCpuTime() - s) / 1e3 / perBatch;
+                fewestBytes = Math.min(fewestBytes, allocatedBytes(bean) - bytes);
             }
             java.util.Arrays.sort(us);
             int slash = e.getKey().indexOf('/');
@@ -81,8 +90,9 @@ public final class CpuTimeProbe {
             }
             Double f = flops.get(e.getKey());
             String rate = f == null ? "" : String.format("  %.1f GFLOP/s (min)", f / us[0] / 1e3);
-            System.out.printf("%-28s min %10.3f  median %10.3f  µs CPU per call or step (%d calls per batch)%s%n",
-                    e.getKey(), us[0], us[us.length / 2], perBatch, rate);
+            System.out.printf("%-28s min %10.3f  median %10.3f  µs CPU per call or step (%d calls per batch)%s"
+                            + "  %.0f bytes per call or step (fewest of the batches)%n",
+                    e.getKey(), us[0], us[us.length / 2], perBatch, rate, (double) fewestBytes / perBatch / steps);
         }
     }
 }

@@ -42,6 +42,7 @@ class GradientsInPlaceTest {
                 final Linear l3;
                 final Parameter w;
                 final Parameter frozen;
+                final Parameter c;
 
                 Mlp(int in, int hidden, int out, DType dt) {
                     l1 = new Linear(in, hidden, true, dt, new Random(1));
@@ -49,13 +50,14 @@ class GradientsInPlaceTest {
                     l3 = new Linear(hidden, 1, true, dt, new Random(3));
                     w = param(Tensor.randn(new Random(4), dt, in, out));
                     frozen = param(Tensor.randn(new Random(5), dt, in, out)).requiresGrad(false);
+                    c = param(Tensor.randn(new Random(6), dt, out));
                 }
 
                 @Differentiable
                 Tensor loss(@NoGrad Tensor x, @NoGrad Tensor y) {
                     Tensor h1 = sigmoid(l1.forward(x));
                     Tensor h2 = tanh(l2.forward(h1));
-                    Tensor side = x.matmul(w).plus(x.matmul(frozen));
+                    Tensor side = x.matmul(w).plus(x.matmul(frozen)).plus(c);
                     return bce(sigmoid(l3.forward(h2)), y).plus(side.square().mean());
                 }
             }
@@ -78,16 +80,22 @@ class GradientsInPlaceTest {
         assertTrue(code.contains("model.l1.weight.accumulateMatmulGradB(linear1_adj, x, l1_weight.t(), true);"), code);
         assertTrue(code.contains("model.l3.weight.accumulateMatmulGradB("), code);
         assertTrue(code.contains("model.w.accumulateMatmulGradB("), code);
-        // The biases are sums, not products: they keep accumulateGrad.
-        assertTrue(code.contains("model.l1.bias.accumulateGrad(l1_bias_adj);"), code);
+        // The biases are sums: accumulateSumGrad, under the layer's test for a bias.
+        assertTrue(code.contains("if (l1_bias != null && (model.l1.bias != null && model.l1.bias.requiresGrad())) {\n"
+                + "                    model.l1.bias.accumulateSumGrad(linear1_adj, l1_bias);"), code);
         // Within lossBackward (lossHvp's directional gradient returns its own l1_weight_adj).
         int from = code.indexOf(" lossBackward(");
         String backward = code.substring(from, code.indexOf("\n    }\n", from));
         assertTrue(backward.contains("model.l1.weight.accumulateMatmulGradB("), backward);
         assertFalse(backward.contains("Tensor l1_weight_adj ="), backward);
+        assertFalse(backward.contains("Tensor l1_bias_adj ="), backward);
+        assertTrue(backward.contains("model.l3.bias.accumulateSumGrad("), backward);
+        assertTrue(backward.contains("model.c.accumulateSumGrad("), backward); // the b of x + b
         String off = ElementwiseFusionTest.source(plain);
         assertFalse(off.contains("accumulateMatmulGradB"), "off with -Afluxion.fuse=false");
+        assertFalse(off.contains("accumulateSumGrad"), "off with -Afluxion.fuse=false");
         assertTrue(off.contains("model.l1.weight.accumulateGrad(l1_weight_adj);"), off);
+        assertTrue(off.contains("model.l1.bias.accumulateGrad(l1_bias_adj);"), off);
     }
 
     /**
@@ -109,7 +117,7 @@ class GradientsInPlaceTest {
                     Tensor va = (Tensor) optimised.call("demo.MlpGrad", "lossBackward", a, x, y);
                     Tensor vb = (Tensor) plain.call("demo.MlpGrad", "lossBackward", b, x, y);
                     assertEquals(vb.item(), va.item(), 0.0);
-                    for (String p : new String[] {"l1.weight", "l1.bias", "l2.weight", "l3.weight", "w"}) {
+                    for (String p : new String[] {"l1.weight", "l1.bias", "l2.weight", "l2.bias", "l3.weight", "l3.bias", "w", "c"}) {
                         assertSameBits(parameter(b, p).grad(), parameter(a, p).grad(),
                                 dt + " " + java.util.Arrays.toString(shape) + " step " + step + ": " + p);
                     }
@@ -127,7 +135,7 @@ class GradientsInPlaceTest {
         Tensor y = Tensor.rand(rng, DType.FLOAT64, 60, 1);
         Object model = optimised.instance("demo.Mlp", 20, 18, 17, DType.FLOAT64);
         optimised.call("demo.MlpGrad", "lossBackward", model, x, y);
-        for (String p : new String[] {"l1.weight", "l2.weight", "l3.weight", "w"}) {
+        for (String p : new String[] {"l1.weight", "l1.bias", "l2.weight", "l2.bias", "l3.weight", "l3.bias", "w", "c"}) {
             Parameter param = parameter(model, p);
             double[] expected = GradientCheck.centralInParameter(param,
                     () -> ((Tensor) optimised.call("demo.MlpGrad", "loss", model, x, y)).item());

@@ -31,12 +31,48 @@ public final class Reductions {
      * bit); lets a caller skip the layout analysis for small tensors. {@code n ≥ 1}.
      */
     public static double reduceContiguous(ReduceOp op, float[] x, int off, int n) {
-        return reduceLongRow(op, new FloatAccess(x, x), off, n);
+        // One chunk (reduceLongRow's own test) is the row kernel itself: no access object for it.
+        return chunks(n) <= 1 ? FloatAccess.row(op, x, off, n) : reduceLongRow(op, new FloatAccess(x, x), off, n);
     }
 
     /** Double version of {@link #reduceContiguous(ReduceOp, float[], int, int)}. */
     public static double reduceContiguous(ReduceOp op, double[] x, int off, int n) {
-        return reduceLongRow(op, new DoubleAccess(x, x), off, n);
+        return chunks(n) <= 1 ? DoubleAccess.row(op, x, off, n) : reduceLongRow(op, new DoubleAccess(x, x), off, n);
+    }
+
+    /**
+     * {@code out[outOff + j] = Σ_i x[off + i·c + j]}: a dense [n, c] summed over its rows (a bias
+     * gradient), exactly as {@link #reduce} sums that layout over dim 0, so the two agree bit for bit:
+     * one column ({@code c == 1}) as {@link #reduceContiguous}; more, the first row copied and each
+     * next row added to it in float, in row order. {@code n ≥ 1}. Modified: {@code out}.
+     */
+    public static void sumRows(float[] x, int off, int n, int c, float[] out, int outOff) {
+        if (c == 1) {
+            out[outOff] = (float) reduceContiguous(ReduceOp.SUM, x, off, n);
+            return;
+        }
+        System.arraycopy(x, off, out, outOff, c);
+        for (int i = 1; i < n; i++) {
+            int row = off + i * c;
+            for (int j = 0; j < c; j++) {
+                out[outOff + j] = out[outOff + j] + x[row + j];
+            }
+        }
+    }
+
+    /** Double version of {@link #sumRows(float[], int, int, int, float[], int)}. Modified: {@code out}. */
+    public static void sumRows(double[] x, int off, int n, int c, double[] out, int outOff) {
+        if (c == 1) {
+            out[outOff] = reduceContiguous(ReduceOp.SUM, x, off, n);
+            return;
+        }
+        System.arraycopy(x, off, out, outOff, c);
+        for (int i = 1; i < n; i++) {
+            int row = off + i * c;
+            for (int j = 0; j < c; j++) {
+                out[outOff + j] = out[outOff + j] + x[row + j];
+            }
+        }
     }
 
     /** Scalar reference of the float {@code reduce} (double accumulators). Modified: {@code out}. */
@@ -70,6 +106,9 @@ public final class Reductions {
         public void setOut(int i, double v) { out[i] = (float) v; }
         public double out(int i) { return out[i]; }
         public double reduceRow(ReduceOp op, int off, int n) {
+            return row(op, x, off, n);
+        }
+        static double row(ReduceOp op, float[] x, int off, int n) {
             if (Vectors.AVAILABLE) {
                 return VectorReductions.reduce(op, x, off, n);
             }
@@ -97,6 +136,9 @@ public final class Reductions {
         public void setOut(int i, double v) { out[i] = v; }
         public double out(int i) { return out[i]; }
         public double reduceRow(ReduceOp op, int off, int n) {
+            return row(op, x, off, n);
+        }
+        static double row(ReduceOp op, double[] x, int off, int n) {
             if (Vectors.AVAILABLE) {
                 return VectorReductions.reduce(op, x, off, n);
             }
@@ -269,7 +311,7 @@ public final class Reductions {
 
     /** One output over a long contiguous row: partial results per chunk, combined in order. */
     private static double reduceLongRow(ReduceOp op, Access a, int off, int n) {
-        int chunks = (int) Math.min(Parallel.THREADS, Math.max(1, n / Parallel.GRAIN));
+        int chunks = chunks(n);
         if (chunks <= 1) {
             return a.reduceRow(op, off, n);
         }
@@ -284,6 +326,11 @@ public final class Reductions {
         double r = op.identity();
         for (double p : partial) r = op.combine(r, p);
         return r;
+    }
+
+    /** The chunks {@link #reduceLongRow} splits a row of n elements into. */
+    private static int chunks(int n) {
+        return (int) Math.min(Parallel.THREADS, Math.max(1, n / Parallel.GRAIN));
     }
 
     private static void reference(ReduceOp op, int xOff, int[] shape, int[] strides, boolean[] reduce, Access a) {

@@ -78,6 +78,19 @@ public abstract class Optimizer {
      * Updates every parameter that requires grad and has a gradient, in place, by this optimizer's
      * rule; see the subclass for the formula.
      */
+    /** Whether a and b have the same shape, read through {@code dim()} and {@code size(d)} (no copies of the shapes). */
+    private static boolean sameShape(Tensor a, Tensor b) {
+        if (a.dim() != b.dim()) {
+            return false;
+        }
+        for (int d = 0; d < a.dim(); d++) {
+            if (a.size(d) != b.size(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public final void step() {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
@@ -85,7 +98,7 @@ public abstract class Optimizer {
             if (!p.requiresGrad() || grad == null) {
                 continue;
             }
-            if (!Arrays.equals(grad.shape(), p.shape())) {
+            if (!sameShape(grad, p)) {
                 throw new IllegalStateException(getClass().getSimpleName() + ": gradient of shape "
                         + Arrays.toString(grad.shape()) + " does not match parameter " + i + " of shape "
                         + Arrays.toString(p.shape()));

@@ -29,8 +29,19 @@ import java.util.Set;
  * no product at all for a frozen parameter. The same bits as the two calls (see
  * {@code Parameter.accumulateMatmulGradB}).
  *
+ * <p>A bias, whose whole gradient is the cotangent summed to its shape,
+ * <pre>
+ * Tensor b_adj = Derivatives.plusGradB(g, xw, b);            // or unbroadcast(g, b), plusGradA, minusGradA
+ * Tensor l1_bias_adj = l1_bias == null ? null : Derivatives.unbroadcast(g, l1_bias);   // F.linear's
+ * ...
+ * if (l1_bias_adj != null &amp;&amp; (model.l1.bias != null &amp;&amp; model.l1.bias.requiresGrad())) { model.l1.bias.accumulateGrad(l1_bias_adj); }
+ * </pre>
+ * becomes {@code model.b.accumulateSumGrad(g, b)} under the same condition (with
+ * {@code l1_bias != null} for {@code l1_bias_adj != null}): the sum is written into the gradient
+ * buffer, with no tensor for it (see {@code Parameter.accumulateSumGrad}, the same bits).
+ *
  * <p>Folded where the adjoint is declared once, read once (by the accumulation, whose condition
- * does not read it), both statements are in straight-line code of the same list (a block of
+ * does not read it, or only tests it against null first), both statements are in straight-line code of the same list (a block of
  * backward statements printed in place counts as straight-line), the operands are locals or
  * {@code .t()} of one, and nothing between the two statements assigns an operand.
  */
@@ -38,6 +49,8 @@ public final class GradientsInPlace {
     private static final String DERIVATIVES = "dev.fluxion.Derivatives";
     /** The {@code Parameter} method the folded accumulation calls. */
     public static final String ACCUMULATE_PRODUCT = "accumulateMatmulGradB";
+    /** The {@code Parameter} method a folded bias sum calls. */
+    public static final String ACCUMULATE_SUM = "accumulateSumGrad";
 
     private GradientsInPlace() {}
 
@@ -62,12 +75,14 @@ public final class GradientsInPlace {
         for (int i = 0; i < order.size(); i++) {
             Stmt s = get(stmts, order.get(i));
             if (!(s instanceof Stmt.Let let) || let.init() == null || uses.defs(let.name()) != 1
-                    || uses.reads(let.name()) != 1 || !(product(let.init()) instanceof Product p)) {
+                    || !(foldable(let.init()) instanceof Foldable p)) {
                 continue;
             }
             for (int j = i + 1; j < order.size(); j++) {
                 Stmt t = replaced.getOrDefault(order.get(j), get(stmts, order.get(j)));
-                if (accumulation(t, let.name()) instanceof Stmt.If acc) {
+                // Every read of the adjoint is the accumulation's: its argument, and its null test if guarded.
+                if (accumulation(t, let.name(), p) instanceof Stmt.If acc
+                        && uses.reads(let.name()) == (guardRest(acc.condition(), let.name()) != null ? 2 : 1)) {
                     Set<String> operands = new HashSet<>();
                     p.operands().forEach(e -> operands.addAll(Exprs.vars(e)));
                     List<Stmt> between = new ArrayList<>();
@@ -75,7 +90,8 @@ public final class GradientsInPlace {
                         between.add(get(stmts, order.get(k)));
                     }
                     if (!ElementwiseFusion.assignsAny(between, operands)) {
-                        replaced.put(order.get(j), inPlace(acc, p));
+                        replaced.put(order.get(j), p instanceof Product product ? inPlace(acc, product)
+                                : inPlace(acc, let.name(), (Sum) p));
                         replaced.put(order.get(i), REMOVED);
                     }
                     break;
@@ -91,11 +107,57 @@ public final class GradientsInPlace {
     /** Marks a statement removed. */
     private static final Stmt REMOVED = new Stmt.Block(List.of(), Pos.NONE);
 
+    /** An adjoint whose accumulation can be written into {@code .grad}. */
+    private sealed interface Foldable permits Product, Sum {
+        /** The locals the folded call reads. */
+        List<Expr> operands();
+    }
+
     /** {@code matmulGradB(g, a, b)} or {@code matmulGradB(g, a, b).t()} with local operands. */
-    private record Product(Expr g, Expr a, Expr b, boolean transposed) {
-        List<Expr> operands() {
+    private record Product(Expr g, Expr a, Expr b, boolean transposed) implements Foldable {
+        public List<Expr> operands() {
             return List.of(g, a, b);
         }
+    }
+
+    /**
+     * {@code unbroadcast(g, target)} (or a rule that is one) with local operands; {@code optional}:
+     * written {@code target == null ? null : unbroadcast(g, target)} (a layer's optional bias).
+     */
+    private record Sum(Expr g, Expr target, boolean optional) implements Foldable {
+        public List<Expr> operands() {
+            return List.of(g, target);
+        }
+    }
+
+    private static Foldable foldable(Expr e) {
+        Product p = product(e);
+        return p != null ? p : sum(e);
+    }
+
+    /** {@code unbroadcast(g, t)}, {@code plusGradB(g, a, t)}, {@code plusGradA(g, t, b)}, {@code minusGradA(g, t, b)}, or the optional form. */
+    private static Sum sum(Expr e) {
+        if (e instanceof Expr.Conditional c && c.condition() instanceof Expr.Binary eq && eq.op() == Expr.BinOp.EQ
+                && isNull(eq.right()) && isNull(c.whenTrue()) && eq.left() instanceof Expr.Var t
+                && sum(c.whenFalse()) instanceof Sum s && !s.optional() && s.target() instanceof Expr.Var st
+                && st.name().equals(t.name())) {
+            return new Sum(s.g(), s.target(), true);
+        }
+        if (!(e instanceof Expr.Call c) || !(c.callee() instanceof Callee.Static s) || !s.ownerQualifiedName().equals(DERIVATIVES)
+                || !c.args().stream().allMatch(a -> a instanceof Expr.Var)) {
+            return null;
+        }
+        List<Expr> a = c.args();
+        return switch (s.name()) {
+            case "unbroadcast" -> a.size() == 2 ? new Sum(a.get(0), a.get(1), false) : null;
+            case "plusGradB" -> a.size() == 3 ? new Sum(a.get(0), a.get(2), false) : null;
+            case "plusGradA", "minusGradA" -> a.size() == 3 ? new Sum(a.get(0), a.get(1), false) : null;
+            default -> null;
+        };
+    }
+
+    private static boolean isNull(Expr e) {
+        return e instanceof Expr.Literal l && l.text().equals("null");
     }
 
     private static Product product(Expr e) {
@@ -124,16 +186,51 @@ public final class GradientsInPlace {
                 && k.op() == Op.T && c.args().size() == 1 && c.args().getFirst() instanceof Expr.Var);
     }
 
-    /** {@code t} when it is {@code if (cond) { field.accumulateGrad(adj); }} with cond not reading adj; else null. */
-    private static Stmt.If accumulation(Stmt t, String adj) {
+    /**
+     * {@code t} when it is {@code if (cond) { field.accumulateGrad(adj); }} with cond not reading adj
+     * (for a sum, also {@code adj != null && rest} with rest not reading it; an optional sum only so);
+     * else null.
+     */
+    private static Stmt.If accumulation(Stmt t, String adj, Foldable f) {
         if (t instanceof Stmt.If i && i.otherwise().stmts().isEmpty() && i.then().stmts().size() == 1
                 && i.then().stmts().getFirst() instanceof Stmt.ExprStmt x && x.expr() instanceof Expr.Call c
                 && c.callee() instanceof Callee.Instance in && in.name().equals("accumulateGrad") && c.args().size() == 2
-                && c.args().get(1) instanceof Expr.Var v && v.name().equals(adj)
-                && !Exprs.vars(i.condition()).contains(adj)) {
-            return i;
+                && c.args().get(1) instanceof Expr.Var v && v.name().equals(adj)) {
+            boolean unguarded = !Exprs.vars(i.condition()).contains(adj);
+            if (f instanceof Product || f instanceof Sum s && !s.optional()) {
+                return unguarded || f instanceof Sum && guardRest(i.condition(), adj) != null ? i : null;
+            }
+            return guardRest(i.condition(), adj) != null ? i : null;
         }
         return null;
+    }
+
+    /** {@code rest} where {@code cond} is {@code adj != null && rest} and rest does not read adj; else null. */
+    private static Expr guardRest(Expr cond, String adj) {
+        if (cond instanceof Expr.Binary and && and.op() == Expr.BinOp.AND && and.left() instanceof Expr.Binary ne
+                && ne.op() == Expr.BinOp.NE && ne.left() instanceof Expr.Var v && v.name().equals(adj) && isNull(ne.right())
+                && !Exprs.vars(and.right()).contains(adj)) {
+            return and.right();
+        }
+        return null;
+    }
+
+    /**
+     * The accumulation calling {@code accumulateSumGrad(g, target)}; its condition without the
+     * adjoint's null test ({@code target != null} in its place for an optional sum).
+     */
+    private static Stmt inPlace(Stmt.If acc, String adj, Sum s) {
+        Stmt.ExprStmt x = (Stmt.ExprStmt) acc.then().stmts().getFirst();
+        Expr.Call c = (Expr.Call) x.expr();
+        Expr call = new Expr.Call(new Callee.Instance(ACCUMULATE_SUM), List.of(c.args().getFirst(), s.g(), s.target()),
+                Type.Prim.VOID, c.pos());
+        Expr rest = guardRest(acc.condition(), adj);
+        Expr condition = rest == null ? acc.condition() : !s.optional() ? rest
+                : new Expr.Binary(Expr.BinOp.AND, new Expr.Binary(Expr.BinOp.NE, s.target(),
+                        new Expr.Literal("null", Type.TENSOR, Pos.NONE), Type.Prim.BOOLEAN, Pos.NONE), rest,
+                        Type.Prim.BOOLEAN, Pos.NONE);
+        return new Stmt.If(condition, new Stmt.Block(List.of(new Stmt.ExprStmt(call, x.pos())), acc.then().pos()),
+                acc.otherwise(), acc.pos());
     }
 
     private static Stmt inPlace(Stmt.If acc, Product p) {

@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Buffers planned at compile time for a Module method's {@code fBackward} written in one body (the
  * forward statements, the seed, the backward statements): each temporary that never leaves the
- * call gets a slot (and {@code F.mse}, for its per-element squares), and its operation becomes the {@code dev.fluxion.Planned} call that writes into
+ * call gets a slot (and {@code F.mse}, for its per-element squares, and the seed cotangent), and its operation becomes the {@code dev.fluxion.Planned} call that writes into
  * this thread's buffer for that slot ({@code Planned.sigmoidGrad(tapes, 3, g, x, out)}), reused by
  * the next call. {@code fBackward} returns only the value and lets no pullback escape, so its
  * temporaries die with the call; the value, and anything that may share its storage, never gets a
@@ -49,7 +49,8 @@ final class BufferPlan {
             Op.RELU, Op.EXP, Op.LOG, Op.SQUARE, Op.LINEAR, Op.MSE, Op.MSE_R, Op.BCE, Op.BCE_R, Op.BCE_WITH_LOGITS,
             Op.BCE_WITH_LOGITS_R);
     /** Parameter methods that read their tensor argument and keep none of it. */
-    private static final Set<String> SAFE_READERS = Set.of("accumulateGrad", "accumulateMatmulGradB");
+    private static final Set<String> SAFE_READERS = Set.of("accumulateGrad", "accumulateMatmulGradB",
+            "accumulateSumGrad");
 
     private BufferPlan() {}
 
@@ -79,11 +80,16 @@ final class BufferPlan {
         if (slots.isEmpty()) {
             return null;
         }
-        return new Planned(rewrite(d.forward(), slots, tapes), rewrite(d.backward(), slots, tapes), slots.size());
+        // The seed cotangent (ones), by the same rule: a slot unless it or an alias leaves the call.
+        int seed = escapes(d.cotangent(), all, result.name()) ? -1 : slots.size();
+        return new Planned(rewrite(d.forward(), slots, tapes), rewrite(d.backward(), slots, tapes), seed);
     }
 
-    /** The rewritten statements and the number of slots. */
-    record Planned(List<Stmt> forward, List<Stmt> backward, int slots) {}
+    /**
+     * The rewritten statements, and the slot of the seed cotangent ({@code Planned.onesLike}), or
+     * -1 where it is a new tensor ({@code Tensor.onesLike}).
+     */
+    record Planned(List<Stmt> forward, List<Stmt> backward, int seedSlot) {}
 
     private static List<Stmt> rewrite(List<Stmt> stmts, Map<String, Integer> slots, String tapes) {
         List<Stmt> out = new ArrayList<>();

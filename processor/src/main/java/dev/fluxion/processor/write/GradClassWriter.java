@@ -196,7 +196,12 @@ public final class GradClassWriter {
                                     + " returned a tensor of shape ", java.util.Arrays.class, value,
                             "; use " + Names.vjpMethod(m().name()) + "(...).backward(v) with a cotangent v of that shape")
                     .endControlFlow();
-            code.addStatement("$T $N = $T.onesLike($L)", JavaTypes.TENSOR, d.cotangent(), JavaTypes.TENSOR, value);
+            if (plan.seedSlot() >= 0) {
+                code.addStatement("$T $N = $T.onesLike($N, $L, $L)", JavaTypes.TENSOR, d.cotangent(),
+                        ClassName.bestGuess(BufferPlan.PLANNED), buffersLocal(), plan.seedSlot(), value);
+            } else {
+                code.addStatement("$T $N = $T.onesLike($L)", JavaTypes.TENSOR, d.cotangent(), JavaTypes.TENSOR, value);
+            }
             new StmtWriter(code, "backward of ", false, t).writeAll(plan.backward());
             code.addStatement("return $L", value);
             close(code, t);
