@@ -10,6 +10,7 @@ import dev.fluxion.processor.ir.Stmts;
 import dev.fluxion.processor.ir.Type;
 import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.Names;
+import dev.fluxion.processor.opt.AdjointArrayLoops;
 import dev.fluxion.processor.opt.Tidy;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -192,8 +193,8 @@ public final class ReverseMode {
         Set<String> fusedReads = new HashSet<>(gradientReads);
         fusedReads.add(resultVar);
         DerivedMethod d = new DerivedMethod(method, tidyForward, result, cotangent,
-                Tidy.apply(simplified, gradientReads), gradients, saved, backwardSteps,
-                fused.isEmpty() ? fused : Tidy.apply(fused, fusedReads));
+                AdjointArrayLoops.apply(Tidy.apply(simplified, gradientReads), scope::fresh), gradients, saved,
+                backwardSteps, fused.isEmpty() ? fused : AdjointArrayLoops.apply(Tidy.apply(fused, fusedReads), scope::fresh));
         return new Result(d, List.copyOf(reversal.notes()));
     }
 
