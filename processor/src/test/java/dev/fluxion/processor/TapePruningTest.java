@@ -85,6 +85,9 @@ class TapePruningTest {
                     for (int j = i; j <= top; j++) {
                         s += w[j % d] * s * 0.25;
                     }
+                    for (int j = i; j <= d - 1; j++) {
+                        s += w[j] * s * 0.125;
+                    }
                     top = top + 1;
                 }
                 return s;
@@ -152,10 +155,11 @@ class TapePruningTest {
             checkAgainstMethod(g, "boundedTrips", "w,null", new double[] {0.3, -1.2, 2.0, 0.7, -0.1, 0.9}, d);
         }
         String vjp = forwardOf("boundedTrips");
-        // j from i + 1 to d: recomputed; the two loops bounded by top (which the backward pass does
-        // not restore) keep their saved trip counts.
+        // j from i + 1 to d and from i to <= d - 1: recomputed; the two loops bounded by top (which
+        // the backward pass does not restore) keep their saved trip counts.
         assertEquals(2, count(vjp, "ints.push(trips"), vjp);
         assertFalse(vjp.contains("int trips1 = 0;"), vjp);
+        assertTrue(source.contains("d - 1 >= i_ ? d - 1 - i_ + 1 : 0"), source);
         String quadratic = forwardOf("quadratic");
         assertFalse(quadratic.contains("ints.push(trips"), quadratic);
     }
