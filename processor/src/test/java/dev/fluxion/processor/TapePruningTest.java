@@ -70,6 +70,29 @@ class TapePruningTest {
                 return s;
             }
 
+            /** Inner loops from 0, from i + 1, to a bound the outer loop changes, and to <= bound. */
+            @Differentiable
+            static double boundedTrips(double[] w, @NoGrad int d) {
+                double s = 0;
+                int top = 1;
+                for (int i = 0; i < d; i++) {
+                    for (int j = i + 1; j < d; j++) {
+                        s += w[i] * w[j];
+                    }
+                    for (int j = 0; j < top; j++) {
+                        s += Math.sin(w[j]) * w[i];
+                    }
+                    for (int j = i; j <= top; j++) {
+                        s += w[j % d] * s * 0.25;
+                    }
+                    for (int j = i; j <= d - 1; j++) {
+                        s += w[j] * s * 0.125;
+                    }
+                    top = top + 1;
+                }
+                return s;
+            }
+
             /** A counter declared outside its loop and read after it. */
             @Differentiable
             static double counterReadAfter(double[] w, @NoGrad int rounds) {
@@ -124,6 +147,21 @@ class TapePruningTest {
         }
         String vjp = forwardOf("triangular");
         assertFalse(vjp.contains("ints.push(j"), vjp);
+    }
+
+    @Test
+    void innerTripCountsAreRecomputedFromTheirBoundsInsteadOfSaved() {
+        for (int d = 0; d <= 4; d++) {
+            checkAgainstMethod(g, "boundedTrips", "w,null", new double[] {0.3, -1.2, 2.0, 0.7, -0.1, 0.9}, d);
+        }
+        String vjp = forwardOf("boundedTrips");
+        // j from i + 1 to d and from i to <= d - 1: recomputed; the two loops bounded by top (which
+        // the backward pass does not restore) keep their saved trip counts.
+        assertEquals(2, count(vjp, "ints.push(trips"), vjp);
+        assertFalse(vjp.contains("int trips1 = 0;"), vjp);
+        assertTrue(source.contains("d - 1 >= i_ ? d - 1 - i_ + 1 : 0"), source);
+        String quadratic = forwardOf("quadratic");
+        assertFalse(quadratic.contains("ints.push(trips"), quadratic);
     }
 
     @Test

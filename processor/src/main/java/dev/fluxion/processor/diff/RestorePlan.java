@@ -41,6 +41,8 @@ final class RestorePlan {
     private final ToBeRecorded recorded;
     private final Set<Stmt.Assign> saved = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<Stmt.While, List<Counter>> counters = new IdentityHashMap<>();
+    /** The trip counts the backward pass recomputes from a counter's start and bound instead of popping. */
+    private final Map<Stmt.While, Expr> tripCounts = new IdentityHashMap<>();
     /** The loop-locals the backward pass recomputes at the start of each backward trip. */
     private final Set<String> recomputed = new HashSet<>();
 
@@ -69,6 +71,15 @@ final class RestorePlan {
     /** The counters of {@code w} the backward pass recomputes after the loop. */
     List<Counter> counters(Stmt.While w) {
         return counters.getOrDefault(w, List.of());
+    }
+
+    /**
+     * The trip count of {@code w} as an expression of the locals its counter starts from and its
+     * bound ({@code i + 1 < d ? d - (i + 1) : 0}), or null where it must be saved: the backward pass
+     * evaluates it where it undoes the loop, with those locals as the forward pass had them.
+     */
+    Expr tripCount(Stmt.While w) {
+        return tripCounts.get(w);
     }
 
     private void findCounters(List<Stmt> stmts) {
@@ -107,10 +118,41 @@ final class RestorePlan {
                     && reset.value().type() == Type.Prim.INT && simple(reset.value())
                     && initVars.stream().noneMatch(inLoop::containsKey)
                     && initVars.stream().allMatch(x -> recorded.locals().contains(x) || !assignCount.containsKey(x))) {
-                counters.computeIfAbsent(w, x -> new ArrayList<>())
-                        .add(new Counter(u.name(), reset.value(), AssignReversal.invertibleStep(u, types)));
+                Counter c = new Counter(u.name(), reset.value(), AssignReversal.invertibleStep(u, types));
+                counters.computeIfAbsent(w, x -> new ArrayList<>()).add(c);
+                Expr trips = tripCountOf(w, c, inLoop);
+                if (trips != null) {
+                    tripCounts.put(w, trips);
+                }
             }
         }
+    }
+
+    /**
+     * {@code bound > init ? bound - init : 0} for {@code while (j < bound)} ({@code bound - init + 1}
+     * for {@code <=}), where {@code j} steps by 1, changes nowhere else in the body, and the bound is
+     * int arithmetic on locals the body does not assign and the backward pass has as they were.
+     */
+    private Expr tripCountOf(Stmt.While w, Counter c, Map<String, Integer> inLoop) {
+        if (c.step() != 1 || inLoop.getOrDefault(c.name(), 0) != 1
+                || !(w.condition() instanceof Expr.Binary cond)
+                || cond.op() != Expr.BinOp.LT && cond.op() != Expr.BinOp.LE
+                || !(cond.left() instanceof Expr.Var j) || !j.name().equals(c.name())) {
+            return null;
+        }
+        Expr bound = cond.right();
+        Set<String> boundVars = Exprs.vars(bound);
+        if (bound.type() != Type.Prim.INT || !simple(bound) || boundVars.contains(c.name())
+                || boundVars.stream().anyMatch(inLoop::containsKey)
+                || !boundVars.stream().allMatch(x -> recorded.locals().contains(x) || !assignCount.containsKey(x))) {
+            return null;
+        }
+        Expr.Binary span = new Expr.Binary(Expr.BinOp.MINUS, bound, c.init(), Type.Prim.INT, w.pos());
+        Expr trips = cond.op() == Expr.BinOp.LT ? span
+                : new Expr.Binary(Expr.BinOp.PLUS, span, AssignReversal.intLit(1), Type.Prim.INT, w.pos());
+        Expr enters = new Expr.Binary(cond.op() == Expr.BinOp.LT ? Expr.BinOp.GT : Expr.BinOp.GE, bound, c.init(),
+                Type.Prim.BOOLEAN, w.pos());
+        return new Expr.Conditional(enters, trips, AssignReversal.intLit(0), Type.Prim.INT, w.pos());
     }
 
     /** Int arithmetic on locals and literals: no call, no array read, no field. */
@@ -184,6 +226,9 @@ final class RestorePlan {
         for (Counter c : counters(w)) {
             head.remove(c.name());
             head.addAll(Exprs.vars(c.init()));
+        }
+        if (tripCounts.containsKey(w)) {
+            head.addAll(Exprs.vars(tripCounts.get(w)));
         }
         return head;
     }

@@ -162,7 +162,12 @@ final class Reversal {
         bodyBwd.addAll(rest);
         String trips = scope.temp("trips");
         Expr tripCount;
-        if (depth == 0) {
+        Expr recomputedTrips = depth == 0 ? null : restores.tripCount(w);
+        if (recomputedTrips != null) {
+            // Nothing counted or saved: the backward pass recomputes the trips from the bounds.
+            fwd.add(new Stmt.While(w.condition(), new Stmt.Block(bodyFwd, w.body().pos()), pos));
+            tripCount = recomputedTrips;
+        } else if (depth == 0) {
             types.put(trips, Type.Prim.INT);
             extraDecls.put(trips, Type.Prim.INT);
             fwd.add(new Stmt.Assign(trips, AssignReversal.intLit(0), pos));
@@ -171,14 +176,16 @@ final class Reversal {
             fwd.add(new Stmt.Let(trips, Type.Prim.INT, AssignReversal.intLit(0), pos));
             tripCount = tapes.pop(Tape.INTS, Type.Prim.INT);
         }
-        Expr.Var tripVar = new Expr.Var(trips, Type.Prim.INT, Pos.NONE);
-        List<Stmt> counted = new ArrayList<>();
-        counted.add(new Stmt.Assign(trips, new Expr.Binary(Expr.BinOp.PLUS, tripVar, AssignReversal.intLit(1),
-                Type.Prim.INT, Pos.NONE), pos));
-        counted.addAll(bodyFwd);
-        fwd.add(new Stmt.While(w.condition(), new Stmt.Block(counted, w.body().pos()), pos));
-        if (depth > 0) {
-            fwd.add(tapes.push(Tape.INTS, tripVar, Type.Prim.INT, pos));
+        if (recomputedTrips == null) {
+            Expr.Var tripVar = new Expr.Var(trips, Type.Prim.INT, Pos.NONE);
+            List<Stmt> counted = new ArrayList<>();
+            counted.add(new Stmt.Assign(trips, new Expr.Binary(Expr.BinOp.PLUS, tripVar, AssignReversal.intLit(1),
+                    Type.Prim.INT, Pos.NONE), pos));
+            counted.addAll(bodyFwd);
+            fwd.add(new Stmt.While(w.condition(), new Stmt.Block(counted, w.body().pos()), pos));
+            if (depth > 0) {
+                fwd.add(tapes.push(Tape.INTS, tripVar, Type.Prim.INT, pos));
+            }
         }
         notes.add(new ReverseMode.LoopNote(pos, tapes.pushes().describeSince(before)));
         String k = scope.temp("iteration");

@@ -10,6 +10,7 @@ import dev.fluxion.processor.ir.Stmts;
 import dev.fluxion.processor.ir.Type;
 import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.Names;
+import dev.fluxion.processor.opt.AdjointArrayLoops;
 import dev.fluxion.processor.opt.Tidy;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -198,9 +199,9 @@ public final class ReverseMode {
         Set<String> fusedReads = new HashSet<>(gradientReads);
         fusedReads.add(resultVar);
         DerivedMethod d = new DerivedMethod(method, tidyForward, result, cotangent,
-                ZeroCotangentLoops.apply(Tidy.apply(simplified, gradientReads), scalarAdjoints,
-                        new HashSet<>(adjoints.all().values())), gradients, saved, backwardSteps,
-                fused.isEmpty() ? fused : Tidy.apply(fused, fusedReads));
+                ZeroCotangentLoops.apply(AdjointArrayLoops.apply(Tidy.apply(simplified, gradientReads), scope::fresh),
+                        scalarAdjoints, new HashSet<>(adjoints.all().values())), gradients, saved, backwardSteps,
+                fused.isEmpty() ? fused : AdjointArrayLoops.apply(Tidy.apply(fused, fusedReads), scope::fresh));
         return new Result(d, List.copyOf(reversal.notes()));
     }
 
