@@ -2,6 +2,7 @@ package dev.fluxion.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
@@ -115,6 +116,49 @@ class TwoDimensionalArraysTest {
                     return d[n][m - 1] + d[n][0];
                 }
 
+                /** Rotations about x by t, 2t, 3t, each a literal with zeros made in the loop, on (px, 1, px). */
+                @Differentiable
+                static double rotateAboutX(double t, double px) {
+                    double[] p = {px, 1, px};
+                    for (int k = 1; k <= 3; k++) {
+                        double[][] r = {{1, 0, 0}, {0, Math.cos(k * t), -Math.sin(k * t)}, {0.0, Math.sin(k * t), Math.cos(k * t)}};
+                        double[] q = {0, 0.0, px * 0};
+                        for (int i = 0; i < 3; i++) {
+                            for (int j = 0; j < 3; j++) {
+                                q[i] += r[i][j] * p[j];
+                            }
+                        }
+                        for (int i = 0; i < 3; i++) {
+                            p[i] = q[i];
+                        }
+                    }
+                    return p[0] * p[1] + p[2];
+                }
+
+                /** Constant columns of rows of a constant length: Σ a[i][0] a[i][1] = Σ x_i³. */
+                @Differentiable
+                static double constantColumns(double[] x) {
+                    double[][] a = new double[x.length][2];
+                    for (int i = 0; i < x.length; i++) {
+                        a[i][0] = x[i];
+                        a[i][1] = x[i] * x[i];
+                    }
+                    double s = 0;
+                    for (int i = 0; i < x.length; i++) {
+                        s += a[i][0] * a[i][1];
+                    }
+                    return s;
+                }
+
+                /** a[0][2] of rows of length 2: Java throws; the constant column keeps its check. */
+                @Differentiable(verify = false)
+                static double pastTheRowConstant(double[] x) {
+                    double[][] a = new double[2][2];
+                    a[0][0] = x[0];
+                    a[1][0] = x[1];
+                    return a[0][2] * x[0];
+                }
+
                 /** a[0][k] with k past the row: Java throws; the flat form must not read a[1][k - 2]. */
                 @Differentiable(verify = false)
                 static double pastTheRow(double[] x, @NoGrad int k) {
@@ -182,14 +226,56 @@ class TwoDimensionalArraysTest {
         for (String method : new String[] {"pastTheRow", "pastTheRowGrad"}) {
             AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
                     () -> g.call("demo.MGrad", method, x, 2));
-            // The generated code reports the index error with the user's line (M.java:95), as every
+            // The generated code reports the index error with the user's line (M.java:138), as every
             // run-time error of generated code.
             assertTrue(e.getCause() instanceof dev.fluxion.FluxionException f && f.getMessage().contains("out of bounds")
-                    && f.getMessage().contains("M.java:95"), method + ": " + e.getCause());
+                    && f.getMessage().contains("M.java:138"), method + ": " + e.getCause());
         }
         double[] grad = (double[]) Generated.get(g.call("demo.MGrad", "pastTheRowGrad", x, 0), "x");
         assertEquals(2 * 0.5, grad[0], 0.0);
         assertEquals(0.0, grad[1], 0.0);
+    }
+
+    /**
+     * A literal's zero elements are not written (the new array holds them already), in both modes,
+     * the literal made anew in a loop: rotations by t, 2t, 3t are one by 6t.
+     */
+    @Test
+    void literalZerosInALoopGiveTheClosedForm() {
+        Generated g = compile();
+        double t = 0.3;
+        double px = -0.8;
+        double c = Math.cos(6 * t);
+        double s = Math.sin(6 * t);
+        double y = c - s * px;
+        double z = s + c * px;
+        Object r = g.call("demo.MGrad", "rotateAboutXGrad", t, px);
+        assertEquals(px * y + z, (double) Generated.get(r, "value"), 1e-12);
+        double dt = px * 6 * (-s - c * px) + 6 * (c - s * px);
+        double dpx = y + px * -s + c;
+        assertEquals(dt, (double) Generated.get(r, "t"), 1e-12);
+        assertEquals(dpx, (double) Generated.get(r, "px"), 1e-12);
+        Object j = g.call("demo.MGrad", "rotateAboutXJvp", t, px, 0.5, -2.0);
+        assertEquals(0.5 * dt - 2 * dpx, (double) Generated.get(j, "tangent"), 1e-12);
+        assertFalse(g.source("demo.MGrad").contains("r[1] = 0.0"), "a zero of the literal is written");
+    }
+
+    /** A constant column inside rows of a constant length reads without the row check; one past it keeps it. */
+    @Test
+    void constantColumnsNeedNoRowCheck() {
+        Generated g = compile();
+        double[] x = {0.5, -1.5, 2.0};
+        Object r = g.call("demo.MGrad", "constantColumnsGrad", (Object) x);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(3 * x[i] * x[i], ((double[]) Generated.get(r, "x"))[i], 1e-12);
+        }
+        assertFalse(g.source("demo.MGrad").contains("0 >= 0 && 0 < a_cols"), "a[i][0] of new double[n][2] is checked");
+        for (String method : new String[] {"pastTheRowConstant", "pastTheRowConstantGrad"}) {
+            AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                    () -> g.call("demo.MGrad", method, (Object) new double[] {1, 2}));
+            assertTrue(e.getCause() instanceof dev.fluxion.FluxionException f && f.getMessage().contains("out of bounds"),
+                    method + ": " + e.getCause());
+        }
     }
 
     @Test

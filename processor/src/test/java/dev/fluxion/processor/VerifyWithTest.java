@@ -101,4 +101,58 @@ class VerifyWithTest {
         assertThat(arity).hadErrorContaining("two() returns 2 values for 1 parameters");
         assertEquals(1, arity.errors().size());
     }
+
+    /**
+     * 2-D data from the sample: 2-D locals of the sample method (created in their declaration and
+     * written element by element, or literals) become rows for {@code @NoGrad double[][]} and
+     * {@code int[][]} parameters. Only that sample evaluates: row {@code picks[i]} must name a row of
+     * {@code data} and rows must hold 3 values.
+     */
+    @Test
+    void twoDimensionalSampleDataIsCutIntoRows() {
+        Compilation c = compile("""
+                    static Object[] rows() {
+                        double[][] data = new double[4][3];
+                        for (int i = 0; i < 4; i++) {
+                            for (int j = 0; j < 3; j++) {
+                                data[i][j] = 0.5 * i - 0.25 * j;
+                            }
+                        }
+                        int[][] picks = {{3, 0}, {1, 2}};
+                        return new Object[] {new double[] {0.3, -0.7, 1.1}, data, picks};
+                    }
+
+                    @Differentiable(verifyWith = "rows")
+                    static double f(double[] w, @NoGrad double[][] data, @NoGrad int[][] picks) {
+                        double s = data[0].length == 3 ? 0 : Double.NaN;
+                        for (int p = 0; p < picks.length; p++) {
+                            double r = 0;
+                            for (int j = 0; j < 3; j++) {
+                                r += data[picks[p][0]][j] * w[j] - data[picks[p][1]][j];
+                            }
+                            s += Math.sin(r) * r;
+                        }
+                        return s;
+                    }
+                """, "strict");
+        assertThat(c).succeeded();
+        assertThat(c).hadNoteContaining("gradient of f verified at");
+    }
+
+    @Test
+    void aTwoDimensionalSampleForAFlatParameterIsNotVerified() {
+        Compilation c = compile("""
+                    static Object[] rows() {
+                        double[][] data = {{1, 2}, {3, 4}};
+                        return new Object[] {data};
+                    }
+
+                    @Differentiable(verifyWith = "rows")
+                    static double f(double[] x) {
+                        return x[0] * x[1];
+                    }
+                """, "strict");
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("the sample gives a 2-D array for `x` of type double[]");
+    }
 }

@@ -20,8 +20,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code start} → {@code {"id", "tool": "fluxion"}}
  *   <li>{@code define} (a module) → {@code {"id", "success"}}; for an eval with no Fluxion
- *       implementation yet (ht, det, particle, saddle: the processor cannot yet express them, see
- *       this module's README) {@code success} is false with an {@code error} naming it, which is how
+ *       implementation {@code success} is false with an {@code error} naming it, which is how
  *       GradBench's protocol lets a tool decline an eval
  *   <li>{@code evaluate} (module, function, input) → {@code {"id", "success", "output",
  *       "timings"}}: timings in nanoseconds, one {@code prepare} then one {@code evaluate} per run

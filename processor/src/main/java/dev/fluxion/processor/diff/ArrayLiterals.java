@@ -25,9 +25,31 @@ final class ArrayLiterals {
         out.add(new Stmt.Assign(name, new Expr.NewArray(literal.type(), List.of(),
                 AssignReversal.intLit(literal.elements().size()), literal.pos()), pos));
         for (int i = 0; i < literal.elements().size(); i++) {
-            out.add(new Stmt.ArrayStore(name, AssignReversal.intLit(i), literal.elements().get(i), pos));
+            Expr element = literal.elements().get(i);
+            if (!isZero(element)) { // the new array holds 0 already: no write, no tangent, no adjoint to clear
+                out.add(new Stmt.ArrayStore(name, AssignReversal.intLit(i), element, pos));
+            }
         }
         return out;
+    }
+
+    /** A literal positive zero ({@code 0}, {@code 0.0}, {@code 0d}), possibly widened: what a new array holds. */
+    static boolean isZero(Expr e) {
+        Expr inner = e instanceof Expr.Cast c ? c.operand() : e;
+        if (!(inner instanceof Expr.Literal l) || !l.type().isNumeric() || l.text().startsWith("-")) {
+            return false;
+        }
+        String text = l.text().replace("_", "");
+        if (text.endsWith("d") || text.endsWith("D") || text.endsWith("f") || text.endsWith("F")
+                || text.endsWith("l") || text.endsWith("L")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        try {
+            double v = Double.parseDouble(text);
+            return v == 0 && Double.doubleToRawLongBits(v) == 0;
+        } catch (NumberFormatException notDecimal) {
+            return false;
+        }
     }
 
     /** A literal of a floating-point array with an element that is not a literal. */

@@ -14,11 +14,11 @@ import javax.lang.model.element.VariableElement;
  * fields of runtime layers are built.
  *
  * @param shapes parameter name to its dimensions ({@code ["n", "2"]}; empty for a 0-dim tensor)
- * @param sample the arguments of {@code @Differentiable(verifyWith = ...)}, one method without
- *     parameters per argument computing it; empty where there is none
+ * @param sample the arguments of {@code @Differentiable(verifyWith = ...)}, one per parameter
+ *     ({@link SampleArgument}); empty where there is none
  * @param layers the owner's fields of runtime layers
  */
-public record InputSpec(Map<String, List<String>> shapes, List<dev.fluxion.processor.ir.MethodIr> sample,
+public record InputSpec(Map<String, List<String>> shapes, List<SampleArgument> sample,
                         LayerSource.Fields layers) {
     /** No declared shapes: every tensor's shape is inferred. */
     public static final InputSpec NONE = new InputSpec(Map.of());
@@ -34,10 +34,10 @@ public record InputSpec(Map<String, List<String>> shapes, List<dev.fluxion.proce
     }
 
     /**
-     * These shapes with a sample: one method per parameter, each computing that argument
+     * These shapes with a sample: one argument per parameter ({@link SampleArgument})
      * ({@code @Differentiable(verifyWith = ...)}; empty: none).
      */
-    public InputSpec withSample(List<dev.fluxion.processor.ir.MethodIr> values) {
+    public InputSpec withSample(List<SampleArgument> values) {
         return new InputSpec(shapes, values, layers);
     }
 

@@ -469,10 +469,13 @@ final class ExprParser {
         Expr start = new Expr.Binary(Expr.BinOp.TIMES, i, cols, Type.Prim.INT, pos);
         Expr index = new Expr.Binary(Expr.BinOp.PLUS, start, j, Type.Prim.INT, pos);
         // A column outside its row would read a neighbouring row where Java throws: index −1 throws.
+        // A constant column inside a constant row length needs no check (a[i][0] of new double[n][3]).
+        int column = Matrices.constant(j);
+        boolean inside = column >= 0 && column < m.knownCols();
         Expr inRow = new Expr.Binary(Expr.BinOp.AND,
                 new Expr.Binary(Expr.BinOp.GE, j, new Expr.Literal("0", Type.Prim.INT, pos), Type.Prim.BOOLEAN, pos),
                 new Expr.Binary(Expr.BinOp.LT, j, cols, Type.Prim.BOOLEAN, pos), Type.Prim.BOOLEAN, pos);
-        Expr checked = pure(j)
+        Expr checked = pure(j) && !inside
                 ? new Expr.Conditional(inRow, index, new Expr.Literal("-1", Type.Prim.INT, pos), Type.Prim.INT, pos)
                 : index;
         return new Expr.ArrayRead(new Expr.Var(cx.irName(name), flat, pos), checked, flat.element(), pos);

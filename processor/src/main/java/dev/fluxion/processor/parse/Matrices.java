@@ -80,7 +80,7 @@ final class Matrices {
                     : "`" + v.getType() + " " + name + " = " + cx.rawText(init)
                             + "` (a 2-D array must be created where it is declared: new " + p.javaName()
                             + "[n][m] or {{...}, {...}})";
-            declare(name, flat, cx); // its later uses are read as a 2-D local's: one error, here
+            declare(name, flat, cx, -1); // its later uses are read as a 2-D local's: one error, here
             return List.of(unsupported(text, init == null ? pos : cx.pos(init)));
         }
         for (Expr e : List.of(rows, cols)) {
@@ -91,7 +91,7 @@ final class Matrices {
                 return List.of(unsupported("a 2-D array length of type " + e.type().javaName(), e.pos()));
             }
         }
-        ParseContext.Matrix m = declare(name, flat, cx);
+        ParseContext.Matrix m = declare(name, flat, cx, constant(cols));
         String rowsName = m.rows();
         String colsName = m.cols();
         if (array == null) {
@@ -105,13 +105,13 @@ final class Matrices {
     }
 
     /** Declares {@code name} as a flattened 2-D local, with fresh names for its row count and length. */
-    private static ParseContext.Matrix declare(String name, Type.ArrayOf flat, ParseContext cx) {
+    private static ParseContext.Matrix declare(String name, Type.ArrayOf flat, ParseContext cx, int knownCols) {
         String rowsName = cx.irName(cx.unusedName(name + "_rows"));
         String colsName = cx.irName(cx.unusedName(name + "_cols"));
         cx.declare(rowsName, Type.Prim.INT);
         cx.declare(colsName, Type.Prim.INT);
         cx.declare(name, flat);
-        ParseContext.Matrix m = new ParseContext.Matrix(rowsName, colsName);
+        ParseContext.Matrix m = new ParseContext.Matrix(rowsName, colsName, knownCols);
         cx.declareMatrix(name, m);
         return m;
     }
@@ -124,6 +124,18 @@ final class Matrices {
         ExpressionTree t = target instanceof ArrayAccessTree row ? row.getExpression() : target;
         return t instanceof IdentifierTree id && cx.matrixOf(id.getName().toString()).isPresent()
                 ? id.getName().toString() : null;
+    }
+
+    /** The value of an int literal ({@code 3}), else −1. */
+    static int constant(Expr e) {
+        if (e instanceof Expr.Literal l && l.type() == Type.Prim.INT) {
+            try {
+                return Integer.parseInt(l.text());
+            } catch (NumberFormatException notDecimal) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     private static Stmt unsupported(String what, Pos pos) {

@@ -32,10 +32,12 @@ import dev.fluxion.processor.ir.Pos;
 import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Type;
 import dev.fluxion.processor.model.NestedCall;
+import dev.fluxion.processor.model.SampleArgument;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -114,10 +116,10 @@ public final class MethodParser {
      * method without parameters per argument, each the sample method's statements then
      * {@code return} that argument; or what is wrong with the sample method.
      *
-     * @param values the arguments' methods (empty where {@code problem} is set)
+     * @param values the arguments (empty where {@code problem} is set)
      * @param problem why there is no sample (null where there is one)
      */
-    public record Sample(List<MethodIr> values, String problem) {}
+    public record Sample(List<SampleArgument> values, String problem) {}
 
     /** Parses the sample method {@code name} of {@code method}'s class (see {@link Sample}). */
     public Sample parseSample(ExecutableElement method, String name) {
@@ -147,25 +149,41 @@ public final class MethodParser {
             body.addAll(statements.statements(st));
         }
         List<Expr> values = new ArrayList<>();
+        List<Expr> rowLengths = new ArrayList<>();
         for (ExpressionTree e : array.getInitializers()) {
-            Expr v = exprs.parse(e);
+            // a 2-D local, used as a whole: its flat array, and its row length to cut it by
+            Optional<ParseContext.Matrix> matrix = e instanceof IdentifierTree id
+                    ? cx.matrixOf(id.getName().toString()) : Optional.empty();
+            Expr v = matrix.isPresent() ? new Expr.Var(cx.irName(((IdentifierTree) e).getName().toString()),
+                    cx.lookup(((IdentifierTree) e).getName().toString()).orElseThrow(), cx.pos(e)) : exprs.parse(e);
             if (v instanceof Expr.Unsupported u) {
-                return new Sample(List.of(), "cannot evaluate `" + cx.rawText(e) + "` in " + name + "() (" + u.what() + ")");
+                return new Sample(List.of(), "cannot evaluate `" + cx.rawText(e) + "` in " + name + "() (" + u.what()
+                        + (u.reason() == Reason.MATRIX ? "; declare the 2-D array as a local and return the local" : "")
+                        + ")");
             }
             values.add(v);
+            rowLengths.add(matrix.map(m -> (Expr) new Expr.Var(m.cols(), Type.Prim.INT, cx.pos(e))).orElse(null));
         }
         helpers.addAll(cx.helpers);
         Callee.UserMethod self = Signatures.userMethod(found);
         String pkg = elements.getPackageOf(owner).getQualifiedName().toString();
         String simple = owner.getQualifiedName().toString().substring(pkg.isEmpty() ? 0 : pkg.length() + 1);
-        List<MethodIr> out = new ArrayList<>();
-        for (Expr v : values) {
-            List<Stmt> one = new ArrayList<>(body);
-            one.add(new Stmt.Return(v, v.pos()));
-            out.add(new MethodIr(self, pkg, simple, false, List.of(),
-                    withTables(new Stmt.Block(one, cx.pos(path.getLeaf())), exprs), cx.pos(path.getLeaf())));
+        List<SampleArgument> out = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            Expr rowLength = rowLengths.get(i);
+            out.add(new SampleArgument(returning(values.get(i), body, self, pkg, simple, path, exprs, cx),
+                    rowLength == null ? null : returning(rowLength, body, self, pkg, simple, path, exprs, cx)));
         }
         return new Sample(out, null);
+    }
+
+    /** The sample method's statements, then {@code return v}, as a method without parameters. */
+    private static MethodIr returning(Expr v, List<Stmt> body, Callee.UserMethod self, String pkg, String simple,
+                                      TreePath path, ExprParser exprs, ParseContext cx) {
+        List<Stmt> one = new ArrayList<>(body);
+        one.add(new Stmt.Return(v, v.pos()));
+        return new MethodIr(self, pkg, simple, false, List.of(),
+                withTables(new Stmt.Block(one, cx.pos(path.getLeaf())), exprs), cx.pos(path.getLeaf()));
     }
 
     /**

@@ -69,8 +69,10 @@ final class ParseContext {
      *
      * @param rows the IR name of the local holding the number of rows
      * @param cols the IR name of the local holding the row length
+     * @param knownCols the row length where the declaration gives it as a constant
+     *     ({@code new double[n][3]}, a literal), else −1
      */
-    record Matrix(String rows, String cols) {}
+    record Matrix(String rows, String cols, int knownCols) {}
 
     /** Declares the 2-D local {@code name} (already declared as its flat array) in the current scope. */
     void declareMatrix(String name, Matrix m) {

@@ -4,6 +4,7 @@ import dev.fluxion.Tensor;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.ir.Param;
 import dev.fluxion.processor.ir.Type;
+import dev.fluxion.processor.model.SampleArgument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,39 @@ final class SampleInputs {
     private SampleInputs() {}
 
     /** The sample point of {@code method} from {@code sample} (one method per argument). */
-    static Point point(MethodIr method, List<MethodIr> sample, Registry registry) {
+    static Point point(MethodIr method, List<SampleArgument> sample, Registry registry) {
         List<Object> args = new ArrayList<>();
         for (int i = 0; i < sample.size(); i++) {
-            Object v = new Interpreter(registry, Verifier.fieldsOf(Map.of())).call(sample.get(i), List.of());
+            SampleArgument a = sample.get(i);
+            Object v = evaluate(a.value(), registry);
+            if (a.rowLength() != null) {
+                Param p = method.params().get(i);
+                if (Type.rowOf(p.type()) == null) {
+                    throw new EvalException("the sample gives a 2-D array for `" + p.name() + "` of type "
+                            + p.type().javaName());
+                }
+                v = rows(v, Values.toInt(evaluate(a.rowLength(), registry)));
+            }
             args.add(as(method.params().get(i), v));
         }
         return new Point(args, Map.of());
+    }
+
+    private static Object evaluate(MethodIr value, Registry registry) {
+        return new Interpreter(registry, Verifier.fieldsOf(Map.of())).call(value, List.of());
+    }
+
+    /** The flat array of a 2-D local of the sample cut into rows of {@code length}, as the interpreter reads 2-D data. */
+    private static Object[] rows(Object flat, int length) {
+        int total = java.lang.reflect.Array.getLength(flat);
+        int count = length == 0 ? 0 : total / length;
+        Object[] out = (Object[]) java.lang.reflect.Array.newInstance(flat.getClass(), count);
+        for (int r = 0; r < count; r++) {
+            Object row = java.lang.reflect.Array.newInstance(flat.getClass().getComponentType(), length);
+            System.arraycopy(flat, r * length, row, 0, length);
+            out[r] = row;
+        }
+        return out;
     }
 
     /** {@code p} with each differentiable floating-point value of {@code method} scaled by 1 ± a few percent. */
@@ -79,7 +106,8 @@ final class SampleInputs {
             return tensor.toDouble();
         }
         if (v instanceof Number || v instanceof Tensor || v instanceof double[] || v instanceof int[]
-                || v instanceof long[] || v instanceof boolean[] || v instanceof Boolean) {
+                || v instanceof long[] || v instanceof boolean[] || v instanceof Boolean
+                || v instanceof Object[] && Type.rowOf(t) != null) {
             return v;
         }
         throw new EvalException("the sample gives " + Values.describe(v) + " for `" + p.name() + "`");

@@ -12,7 +12,7 @@ public final class Modules {
 
     /** The modules by name. */
     public static Map<String, EvalModule> all() {
-        return List.of(Hello.module(), Lse.module(), Llsq.module(), Gmm.module(), Kmeans.module(), Ba.module(), Ode.module(), Lstm.module(), Det.module(), Particle.module(), Saddle.module()).stream()
+        return List.of(Hello.module(), Lse.module(), Llsq.module(), Gmm.module(), Kmeans.module(), Ba.module(), Ode.module(), Lstm.module(), Det.module(), Particle.module(), Saddle.module(), Ht.module()).stream()
                 .collect(Collectors.toMap(EvalModule::name, Function.identity()));
     }
 }
