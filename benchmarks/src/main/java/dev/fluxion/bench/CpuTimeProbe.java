@@ -22,6 +22,33 @@ public final class CpuTimeProbe {
 
     private CpuTimeProbe() {}
 
+    /**
+     * Issue 12's speed targets, each beside its baseline: Rosenbrock's JVP against its objective,
+     * the arm's generated Jacobian against the hand-written one, the W3 loss's HVP against its
+     * gradient.
+     */
+    private static void registerForwardMode(Map<String, Supplier<Object>> work) {
+        RosenbrockJvpBenchmark rosenbrock = new RosenbrockJvpBenchmark();
+        rosenbrock.n = 10_000;
+        rosenbrock.setup();
+        work.put("fwd.rosenbrock.objective", rosenbrock::objective);
+        work.put("fwd.rosenbrock.generatedJvp", rosenbrock::generatedJvp);
+        work.put("fwd.rosenbrock.handJvp", rosenbrock::handWrittenJvp);
+        work.put("fwd.rosenbrock.handJvpFactored", rosenbrock::handWrittenJvpFactored);
+        SecondOrderBenchmark second = new SecondOrderBenchmark();
+        second.setup();
+        work.put("fwd.arm.value", second::armValue);
+        work.put("fwd.arm.generatedJacobian", second::armJacobian);
+        work.put("fwd.arm.handJacobian", second::armJacobianByHand);
+        work.put("fwd.w3.gradient", second::w3Gradient);
+        work.put("fwd.w3.hvp", second::w3Hvp);
+    }
+
+    /** Bytes this thread has allocated so far (HotSpot's {@code com.sun.management} extension). */
+    private static long allocatedBytes(ThreadMXBean bean) {
+        return ((com.sun.management.ThreadMXBean) bean).getCurrentThreadAllocatedBytes();
+    }
+
     public static void main(String[] args) {
         String filter = args.length > 0 ? args[0] : "";
         Map<String, Supplier<Object>> work = new LinkedHashMap<>();
@@ -51,6 +78,7 @@ public final class CpuTimeProbe {
         work.put("gmm.streamedObjective", gmm::streamedObjective);
         work.put("gmm.streamedGradient", gmm::streamedGradient);
         work.put("gmm.handGradient", gmm::handGradient);
+        registerForwardMode(work);
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         for (Map.Entry<String, Supplier<Object>> e : work.entrySet()) {
             if (!e.getKey().matches(".*(" + filter + ").*")) {
@@ -66,6 +94,7 @@ public final class CpuTimeProbe {
             }
             long perBatch = Math.max(1, reps / 15); // batches of ≈0.2 s CPU
             double[] us = new double[15];
+            long allocated = allocatedBytes(bean);
             for (int b = 0; b < us.length; b++) {
                 long s = bean.getCurrentThreadCpuTime();
                 for (long r = 0; r < perBatch; r++) {
@@ -73,6 +102,7 @@ public final class CpuTimeProbe {
                 }
                 us[b] = (bean.getCurrentThreadCpuTime() - s) / 1e3 / perBatch;
             }
+            double bytesPerCall = (allocatedBytes(bean) - allocated) / (double) (perBatch * us.length);
             java.util.Arrays.sort(us);
             int slash = e.getKey().indexOf('/');
             int steps = slash < 0 ? 1 : Integer.parseInt(e.getKey().substring(slash + 1));
@@ -81,8 +111,8 @@ public final class CpuTimeProbe {
             }
             Double f = flops.get(e.getKey());
             String rate = f == null ? "" : String.format("  %.1f GFLOP/s (min)", f / us[0] / 1e3);
-            System.out.printf("%-28s min %10.3f  median %10.3f  µs CPU per call or step (%d calls per batch)%s%n",
-                    e.getKey(), us[0], us[us.length / 2], perBatch, rate);
+            System.out.printf("%-28s min %10.3f  median %10.3f  µs CPU per call or step (%d calls per batch)%s  %.0f B/call%n",
+                    e.getKey(), us[0], us[us.length / 2], perBatch, rate, bytesPerCall);
         }
     }
 }
