@@ -5,9 +5,12 @@ Rosenbrock objective and its JVP (torch.autograd.functional.jvp: the double-back
 forward AD with dual numbers), and the 6 -> 6 arm's value and Jacobian. One thread, float32 for
 W3 and float64 for the others, as the Java benchmarks. Median of 7 repeats, microseconds per call.
 
-Run: /usr/bin/python3 benchmarks/torch_second_order.py
+Run: /usr/bin/python3 benchmarks/torch_second_order.py [--cpu]
+(--cpu: CPU time of the calling thread, time.thread_time, for a loaded machine; as CpuTimeProbe)
 """
 import math
+import sys
+import time
 import timeit
 
 import torch
@@ -19,8 +22,11 @@ torch.set_num_threads(1)
 torch.manual_seed(7)
 
 
+TIMER = time.thread_time if "--cpu" in sys.argv else time.perf_counter
+
+
 def per_call_us(fn, number):
-    times = timeit.repeat(fn, number=number, repeat=7)
+    times = timeit.repeat(fn, number=number, repeat=7, timer=TIMER)
     return sorted(times)[3] / number * 1e6
 
 
@@ -80,7 +86,7 @@ def arm(qq):
     return torch.stack([xs[1], ys[1], xs[3], ys[3], xs[5], ys[5]])
 
 
-print("torch", torch.__version__, "threads", torch.get_num_threads())
+print("torch", torch.__version__, "threads", torch.get_num_threads(), "timer", TIMER.__name__)
 g = per_call_us(w3_grad, 200)
 print(f"w3 gradient                      {g:10.1f} us")
 h1 = per_call_us(w3_hvp_functional, 100)

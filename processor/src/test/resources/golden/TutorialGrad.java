@@ -46,11 +46,9 @@ public final class TutorialGrad {
      */
     public static ETangent eJvp(double a, double b, double a_dot, double b_dot) {
         // Tutorial.java:8: return (a + b) * (b + 1);
-        double sum1_dot = a_dot + b_dot;
         double sum1 = a + b;
-        double sum2_dot = b_dot;
         double sum2 = b + 1;
-        double result_dot = sum1_dot * sum2 + sum2_dot * sum1;
+        double result_dot = (a_dot + b_dot) * sum2 + b_dot * sum1;
         double result = sum1 * sum2;
         return new ETangent(result, result_dot);
     }
@@ -102,10 +100,9 @@ public final class TutorialGrad {
      */
     public static LossTangent lossJvp(double w, double x, double y, double w_dot) {
         // Tutorial.java:12: double pred = x * w;
-        double pred_dot = w_dot * x;
         double pred = x * w;
         // Tutorial.java:13: return (pred - y) * (pred - y);
-        double diff1_dot = pred_dot;
+        double diff1_dot = w_dot * x;
         double diff1 = pred - y;
         double result_dot = diff1_dot * diff1 * 2.0;
         double result = diff1 * diff1;
@@ -126,11 +123,9 @@ public final class TutorialGrad {
      */
     public static double eDirectional(double a, double b, double a_dot, double b_dot) {
         // Tutorial.java:8: return (a + b) * (b + 1);
-        double sum1_dot = a_dot + b_dot;
         double sum1 = a + b;
-        double sum2_dot = b_dot;
         double sum2 = b + 1;
-        double result_dot = sum1_dot * sum2 + sum2_dot * sum1;
+        double result_dot = (a_dot + b_dot) * sum2 + b_dot * sum1;
         double result = sum1 * sum2;
         // Tutorial.java:7: @Differentiable static double e(double a, double b)
         return result_dot;
@@ -142,16 +137,14 @@ public final class TutorialGrad {
     public static EDirectionalPullback eDirectionalVjp(double a, double b, double a_dot,
             double b_dot) {
         // Tutorial.java:8: return (a + b) * (b + 1);
-        double sum1_dot = a_dot + b_dot;
         double sum1 = a + b;
-        double sum2_dot = b_dot;
         double sum2 = b + 1;
-        double prod1 = sum1_dot * sum2;
-        double prod2 = sum2_dot * sum1;
+        double prod1 = (a_dot + b_dot) * sum2;
+        double prod2 = b_dot * sum1;
         double result_dot = prod1 + prod2;
         // Tutorial.java:7: @Differentiable static double e(double a, double b)
         double result2 = result_dot;
-        return new EDirectionalPullback(sum1_dot, sum2_dot, result2);
+        return new EDirectionalPullback(a_dot, b_dot, result2);
     }
 
     /**
@@ -168,10 +161,9 @@ public final class TutorialGrad {
      */
     public static double lossDirectional(double w, double x, double y, double w_dot) {
         // Tutorial.java:12: double pred = x * w;
-        double pred_dot = w_dot * x;
         double pred = x * w;
         // Tutorial.java:13: return (pred - y) * (pred - y);
-        double diff1_dot = pred_dot;
+        double diff1_dot = w_dot * x;
         double diff1 = pred - y;
         double result_dot = diff1_dot * diff1 * 2.0;
         double result = diff1 * diff1;
@@ -185,10 +177,9 @@ public final class TutorialGrad {
     public static LossDirectionalPullback lossDirectionalVjp(double w, double x, double y,
             double w_dot) {
         // Tutorial.java:12: double pred = x * w;
-        double pred_dot = w_dot * x;
         double pred = x * w;
         // Tutorial.java:13: return (pred - y) * (pred - y);
-        double diff1_dot = pred_dot;
+        double diff1_dot = w_dot * x;
         double diff1 = pred - y;
         double prod1 = diff1_dot * diff1;
         double result_dot = prod1 * 2.0;
@@ -378,15 +369,15 @@ public final class TutorialGrad {
      * The value of {@code eDirectional} and what its backward pass needs.
      */
     public static final class EDirectionalPullback {
-        private final double sum1_dot;
+        private final double a_dot;
 
-        private final double sum2_dot;
+        private final double b_dot;
 
         private final double value;
 
-        private EDirectionalPullback(double sum1_dot, double sum2_dot, double value) {
-            this.sum1_dot = sum1_dot;
-            this.sum2_dot = sum2_dot;
+        private EDirectionalPullback(double a_dot, double b_dot, double value) {
+            this.a_dot = a_dot;
+            this.b_dot = b_dot;
             this.value = value;
         }
 
@@ -407,8 +398,8 @@ public final class TutorialGrad {
             // backward of Tutorial.java:8: return (a + b) * (b + 1);
             double prod1_adj = result_dot_adj;
             double prod2_adj = result_dot_adj;
-            double sum1_adj = prod2_adj * sum2_dot;
-            double sum2_adj = prod1_adj * sum1_dot;
+            double sum1_adj = prod2_adj * b_dot;
+            double sum2_adj = prod1_adj * (a_dot + b_dot);
             double b_adj = sum2_adj;
             double a_adj = sum1_adj;
             b_adj += sum1_adj;

@@ -23,6 +23,28 @@ public final class CpuTimeProbe {
 
     private CpuTimeProbe() {}
 
+    /**
+     * Issue 12's speed targets, each beside its baseline: Rosenbrock's JVP against its objective,
+     * the arm's generated Jacobian against the hand-written one, the W3 loss's HVP against its
+     * gradient.
+     */
+    private static void registerForwardMode(Map<String, Supplier<Object>> work) {
+        RosenbrockJvpBenchmark rosenbrock = new RosenbrockJvpBenchmark();
+        rosenbrock.n = 10_000;
+        rosenbrock.setup();
+        work.put("fwd.rosenbrock.objective", rosenbrock::objective);
+        work.put("fwd.rosenbrock.generatedJvp", rosenbrock::generatedJvp);
+        work.put("fwd.rosenbrock.handJvp", rosenbrock::handWrittenJvp);
+        work.put("fwd.rosenbrock.handJvpFactored", rosenbrock::handWrittenJvpFactored);
+        SecondOrderBenchmark second = new SecondOrderBenchmark();
+        second.setup();
+        work.put("fwd.arm.value", second::armValue);
+        work.put("fwd.arm.generatedJacobian", second::armJacobian);
+        work.put("fwd.arm.handJacobian", second::armJacobianByHand);
+        work.put("fwd.w3.gradient", second::w3Gradient);
+        work.put("fwd.w3.hvp", second::w3Hvp);
+    }
+
     /** This thread's allocated bytes so far ({@code com.sun.management.ThreadMXBean}), or 0 where not supported. */
     private static long allocatedBytes(ThreadMXBean bean) {
         return bean instanceof com.sun.management.ThreadMXBean sun ? sun.getCurrentThreadAllocatedBytes() : 0;
@@ -57,6 +79,7 @@ public final class CpuTimeProbe {
         work.put("gmm.streamedObjective", gmm::streamedObjective);
         work.put("gmm.streamedGradient", gmm::streamedGradient);
         work.put("gmm.handGradient", gmm::handGradient);
+        registerForwardMode(work);
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         for (Map.Entry<String, Supplier<Object>> e : work.entrySet()) {
             if (!e.getKey().matches(".*(" + filter + ").*")) {

@@ -236,19 +236,16 @@ final class Flattener {
             Expr condition = isVaried(c.condition()) ? lower(c.condition(), out) : c.condition();
             return new Expr.Conditional(condition, c.whenTrue(), c.whenFalse(), c.type(), c.pos());
         }
+        // Java's order: each operand is computed, and named, before the next operand's
+        // subexpressions (in x[i + 1] - x[i] * x[i], x[i + 1] is read first, as the source does;
+        // the JIT vectorizes or not by the order of the reads).
+        boolean naming = isVaried(e);
         List<Expr> children = new ArrayList<>();
         for (Expr c : e.children()) {
-            children.add(isVaried(c) ? lower(c, out) : c);
+            Expr lowered = isVaried(c) ? lower(c, out) : c;
+            children.add(naming && needsName(lowered) ? hoist(lowered, out) : lowered);
         }
-        Expr rebuilt = Exprs.withChildren(e, children);
-        if (!isVaried(rebuilt)) {
-            return rebuilt;
-        }
-        List<Expr> named = new ArrayList<>();
-        for (Expr c : children) {
-            named.add(needsName(c) ? hoist(c, out) : c);
-        }
-        return Exprs.withChildren(rebuilt, named);
+        return Exprs.withChildren(e, children);
     }
 
     private boolean needsName(Expr c) {

@@ -54,6 +54,24 @@ public final class ForwardMode {
     private final Set<String> carrying = new HashSet<>();
     private final Map<String, String> tangentNames = new LinkedHashMap<>();
     private final Map<String, Type> extraDecls = new LinkedHashMap<>();
+    /**
+     * The locals assigned, earlier in the current straight-line run of statements, a constant
+     * multiple {@code c * u} of a local {@code u} that carries a tangent: local → {@code u}. A product
+     * {@code p * u} of such a {@code p} has tangent {@code 2 p u_dot} (one product for the two of the
+     * product rule, and {@code p_dot} unread).
+     */
+    private final Map<String, String> multiples = new HashMap<>();
+    /**
+     * The double tangents assigned earlier in the current straight-line run that their one reader
+     * reads as the expression itself (the local is read once in the body, or the tangent is a
+     * local or its negation): tangent → expression. A rule that reads such a tangent gets the
+     * expression, so the tangents of a statement's temporaries combine into one expression that
+     * {@link #plus} simplifies (the common factor 2 of {@code 2 p a_dot − 2 b x_dot}); the
+     * assignment itself stays, unread, for the JIT to drop.
+     */
+    private final Map<String, Expr> inlined = new HashMap<>();
+    /** How many times the normal form's body reads each local. */
+    private final Map<String, Integer> reads = new HashMap<>();
 
     private ForwardMode(MethodIr method, NormalForm nf, Predicate<Callee.UserMethod> hasJvp) {
         this.method = method;
@@ -122,6 +140,7 @@ public final class ForwardMode {
                 types.put(name, p.type());
             }
         }
+        countReads(nf.body());
         List<Stmt> body = block(nf.body());
         List<Stmt> all = new ArrayList<>();
         nf.decls().forEach((n, t) -> all.add(new Stmt.Let(n, t, NormalForm.zeroOf(t), Pos.NONE)));
@@ -151,7 +170,61 @@ public final class ForwardMode {
         }
         Set<String> readAfter = new HashSet<>(Exprs.vars(tangent));
         readAfter.add(result);
-        return new TangentMethod(method, Tidy.apply(all, readAfter), value, tangent, tangentParams, tangentNames);
+        List<Stmt> kept = dropUnreadTangents(all, readAfter);
+        return new TangentMethod(method, Tidy.apply(kept, readAfter), value, tangent, tangentParams, tangentNames);
+    }
+
+    /**
+     * {@code stmts} without the assignments of double tangents that nothing reads: those whose
+     * reader took the expression itself ({@link #inlined}), and {@code p_dot} where {@code p * u}
+     * used {@code 2 p u_dot}.
+     */
+    private List<Stmt> dropUnreadTangents(List<Stmt> stmts, Set<String> readAfter) {
+        Set<String> candidates = new HashSet<>();
+        tangentNames.values().forEach(t -> {
+            if (types.get(t) == Type.Prim.DOUBLE && !readAfter.contains(t)) {
+                candidates.add(t);
+            }
+        });
+        Set<String> dropped = new HashSet<>();
+        boolean changed = true;
+        List<Stmt> out = stmts;
+        while (changed) {
+            reads.clear();
+            countReads(out);
+            changed = false;
+            for (String t : candidates) {
+                if (!dropped.contains(t) && reads.getOrDefault(t, 0) == 0) {
+                    dropped.add(t);
+                    changed = true;
+                }
+            }
+            out = withoutAssignments(out, dropped);
+        }
+        return out;
+    }
+
+    /** Whether {@code e} only computes: no call, no element read (which could throw). */
+    private static boolean arithmetic(Expr e) {
+        return !(e instanceof Expr.Call || e instanceof Expr.ArrayRead)
+                && e.children().stream().allMatch(ForwardMode::arithmetic);
+    }
+
+    private static List<Stmt> withoutAssignments(List<Stmt> stmts, Set<String> dropped) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : stmts) {
+            switch (s) {
+                case Stmt.Assign a when dropped.contains(a.name()) && arithmetic(a.value()) -> { }
+                case Stmt.If i -> out.add(new Stmt.If(i.condition(),
+                        new Stmt.Block(withoutAssignments(i.then().stmts(), dropped), i.then().pos()),
+                        new Stmt.Block(withoutAssignments(i.otherwise().stmts(), dropped), i.otherwise().pos()),
+                        i.pos()));
+                case Stmt.While w -> out.add(new Stmt.While(w.condition(),
+                        new Stmt.Block(withoutAssignments(w.body().stmts(), dropped), w.body().pos()), w.pos()));
+                default -> out.add(s);
+            }
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ activity
@@ -207,7 +280,11 @@ public final class ForwardMode {
 
     private List<Stmt> block(List<Stmt> stmts) {
         List<Stmt> out = new ArrayList<>();
+        endRun();
         for (Stmt s : stmts) {
+            if (!(s instanceof Stmt.Assign)) {
+                endRun(); // a branch, a loop or an element write ends the straight-line run
+            }
             switch (s) {
                 case Stmt.Assign a -> assign(a, out);
                 case Stmt.ArrayStore a -> arrayStore(a, out);
@@ -217,11 +294,99 @@ public final class ForwardMode {
                         w.body().pos()), w.pos()));
                 default -> throw new Unsupported("statement " + s.getClass().getSimpleName());
             }
+            if (!(s instanceof Stmt.Assign)) {
+                endRun(); // nor does what a nested block recorded hold after it
+            }
         }
+        endRun();
         return out;
     }
 
+    private void endRun() {
+        multiples.clear();
+        inlined.clear();
+    }
+
+    /** After {@code name} is assigned, what was recorded of it, or read it, no longer holds. */
+    private void assigned(String name) {
+        multiples.entrySet().removeIf(e -> e.getKey().equals(name) || e.getValue().equals(name));
+        inlined.entrySet().removeIf(e -> e.getKey().equals(name) || Exprs.vars(e.getValue()).contains(name));
+    }
+
+    /** Records {@code vDot = tangent} for its reader where {@code v} is a double read once, or the tangent is cheap. */
+    private void mayInline(String v, String vDot, Expr tangent) {
+        if (tangent instanceof Expr.ArrayRead) {
+            return; // an element's tangent stays a local read where the element is (the JIT is sensitive to that order)
+        }
+        boolean cheap = tangent instanceof Expr.Var
+                || tangent instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG && u.operand() instanceof Expr.Var;
+        if (types.get(v) == Type.Prim.DOUBLE && (cheap || reads.getOrDefault(v, 0) == 1)
+                && !Exprs.vars(tangent).contains(v) && !Exprs.vars(tangent).contains(vDot)) {
+            inlined.put(vDot, tangent);
+        }
+    }
+
+    private void countReads(List<Stmt> stmts) {
+        for (Stmt s : stmts) {
+            switch (s) {
+                case Stmt.Assign a -> countReads(a.value());
+                case Stmt.ArrayStore a -> {
+                    countReads(a.index());
+                    countReads(a.value());
+                }
+                case Stmt.If i -> {
+                    countReads(i.condition());
+                    countReads(i.then().stmts());
+                    countReads(i.otherwise().stmts());
+                }
+                case Stmt.While w -> {
+                    countReads(w.condition());
+                    countReads(w.body().stmts());
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private void countReads(Expr e) {
+        if (e instanceof Expr.Var v) {
+            reads.merge(v.name(), 1, Integer::sum);
+        }
+        e.children().forEach(this::countReads);
+    }
+
     private void assign(Stmt.Assign a, List<Stmt> out) {
+        String v = a.name();
+        assigned(v);
+        if (carrying.contains(v)) {
+            assigned(tangentOf(v));
+        }
+        assignTangent(a, out);
+        String base = multipleOf(a.value());
+        if (base != null && !base.equals(v) && carrying.contains(v) && types.get(v) == Type.Prim.DOUBLE) {
+            multiples.put(v, base);
+        }
+    }
+
+    /** {@code u} where {@code e} is {@code c * u} or {@code u * c}, {@code u} a local carrying a tangent and {@code c} not. */
+    private String multipleOf(Expr e) {
+        if (!(e instanceof Expr.Binary b) || b.op() != Expr.BinOp.TIMES) {
+            return null;
+        }
+        if (b.right() instanceof Expr.Var u && carrying.contains(u.name()) && isConstant(b.left())) {
+            return u.name();
+        }
+        if (b.left() instanceof Expr.Var u && carrying.contains(u.name()) && isConstant(b.right())) {
+            return u.name();
+        }
+        return null;
+    }
+
+    private static boolean isConstant(Expr e) {
+        return e instanceof Expr.Literal;
+    }
+
+    private void assignTangent(Stmt.Assign a, List<Stmt> out) {
         String v = a.name();
         if (!carrying.contains(v)) {
             out.add(a);
@@ -248,9 +413,12 @@ public final class ForwardMode {
             // Reads only the operands as they were before the assignment: Tapenade's order.
             out.add(new Stmt.Assign(vDot, tangent, at));
             out.add(a);
+            mayInline(v, vDot, tangent);
         } else if (!selfRead) {
             out.add(a);
-            out.add(new Stmt.Assign(vDot, Exprs.rename(tangent, Map.of(placeholder, v)), at));
+            Expr renamed = Exprs.rename(tangent, Map.of(placeholder, v));
+            out.add(new Stmt.Assign(vDot, renamed, at));
+            mayInline(v, vDot, renamed);
         } else {
             // v = f(v): the new value in a temporary first, the tangent reads the old v and the new value.
             extraDecls.put(placeholder, types.get(v));
@@ -336,16 +504,21 @@ public final class ForwardMode {
     /** The tangent of {@code e}, whose varied operands are atoms, with result {@code out}. */
     private Expr tangent(Expr e, Expr out) {
         return switch (e) {
-            case Expr.Var v -> new Expr.Var(tangentOf(v.name()), tangentType(v.type()), Pos.NONE);
+            case Expr.Var v -> inlined.getOrDefault(tangentOf(v.name()),
+                    new Expr.Var(tangentOf(v.name()), tangentType(v.type()), Pos.NONE));
             case Expr.Cast c -> tangent(c.operand(), out);
             case Expr.Unary u -> u.op() == Expr.UnOp.NEG
                     ? new Expr.Unary(Expr.UnOp.NEG, tangent(u.operand(), out), Type.Prim.DOUBLE, Pos.NONE)
                     : tangent(u.operand(), out);
             case Expr.Binary b when b.op() == Expr.BinOp.TIMES && b.left() instanceof Expr.Var l
                     && b.right() instanceof Expr.Var r && l.name().equals(r.name()) -> // a * a: 2 a a_dot
-                    new Expr.Binary(Expr.BinOp.TIMES, new Expr.Binary(Expr.BinOp.TIMES, tangent(l, null), l,
-                            Type.Prim.DOUBLE, Pos.NONE), new Expr.Literal("2.0", Type.Prim.DOUBLE, Pos.NONE),
-                            Type.Prim.DOUBLE, Pos.NONE);
+                    twice(tangent(l, null), l);
+            case Expr.Binary b when b.op() == Expr.BinOp.TIMES && b.left() instanceof Expr.Var l
+                    && b.right() instanceof Expr.Var r && r.name().equals(multiples.get(l.name())) -> // (c u) u: 2 p u_dot
+                    twice(l, tangent(r, null));
+            case Expr.Binary b when b.op() == Expr.BinOp.TIMES && b.left() instanceof Expr.Var l
+                    && b.right() instanceof Expr.Var r && l.name().equals(multiples.get(r.name())) -> // u (c u): 2 p u_dot
+                    twice(r, tangent(l, null));
             case Expr.Binary b -> {
                 Expr sum = null;
                 if (carries(b.left())) {
@@ -362,6 +535,31 @@ public final class ForwardMode {
             case Expr.Call c when c.callee() instanceof Callee.Known k -> knownCall(c, k.op(), out);
             default -> throw new Unsupported("expression " + e.getClass().getSimpleName());
         };
+    }
+
+    /** {@code p * t * 2.0}, a negation taken out: {@code -(u * t * 2.0)} for {@code p = -u}. */
+    private static Expr twice(Expr p, Expr t) {
+        if (p instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG) {
+            return new Expr.Unary(Expr.UnOp.NEG, twice(u.operand(), t), Type.Prim.DOUBLE, Pos.NONE);
+        }
+        if (t instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG) {
+            return new Expr.Unary(Expr.UnOp.NEG, twice(p, u.operand()), Type.Prim.DOUBLE, Pos.NONE);
+        }
+        return new Expr.Binary(Expr.BinOp.TIMES, new Expr.Binary(Expr.BinOp.TIMES, p, t, Type.Prim.DOUBLE, Pos.NONE),
+                TWO, Type.Prim.DOUBLE, Pos.NONE);
+    }
+
+    private static final Expr.Literal TWO = new Expr.Literal("2.0", Type.Prim.DOUBLE, Pos.NONE);
+
+    /** {@code x} where {@code e} is {@code x * 2.0} ({@code -x} for {@code -(x * 2.0)}), else null. */
+    private static Expr halfOf(Expr e) {
+        if (e instanceof Expr.Binary b && b.op() == Expr.BinOp.TIMES && b.right().equals(TWO)) {
+            return b.left();
+        }
+        if (e instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG && halfOf(u.operand()) instanceof Expr half) {
+            return new Expr.Unary(Expr.UnOp.NEG, half, Type.Prim.DOUBLE, Pos.NONE);
+        }
+        return null;
     }
 
     private Expr knownCall(Expr.Call c, Op op, Expr out) {
@@ -394,6 +592,12 @@ public final class ForwardMode {
         }
         if (term.type().isTensor() || sum.type().isTensor()) {
             return new Expr.Call(new Callee.Known(Op.PLUS), List.of(sum, term), Type.TENSOR, Pos.NONE);
+        }
+        Expr halfSum = halfOf(sum);
+        Expr halfTerm = halfOf(term);
+        if (halfSum != null && halfTerm != null) {
+            // 2 x + 2 y as 2 (x + y): the same value (doubling is exact), one product fewer
+            return new Expr.Binary(Expr.BinOp.TIMES, plus(halfSum, halfTerm), TWO, Type.Prim.DOUBLE, Pos.NONE);
         }
         if (term instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG) {
             return new Expr.Binary(Expr.BinOp.MINUS, sum, u.operand(), Type.Prim.DOUBLE, Pos.NONE);
