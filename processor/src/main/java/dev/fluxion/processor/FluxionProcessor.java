@@ -256,17 +256,22 @@ public final class FluxionProcessor extends AbstractProcessor {
             });
         }
         Map<String, dev.fluxion.processor.model.ParameterHvp> parameterHvps = new LinkedHashMap<>();
+        Map<String, dev.fluxion.processor.model.ParameterJvp> parameterJvps = new LinkedHashMap<>();
         for (ExecutableElement m : methods) {
             MethodIr ir = parsed.get(m);
-            if (ir.takesModel() && !ownNames.contains(Names.hvpMethod(ir.name()))) {
+            if (ir.takesModel()) {
                 InputSpec spec = specs.getOrDefault(m, InputSpec.of(m)).withLayers(layers);
                 ParameterHvps.of(ir, ownNames, FluxionProcessor::withComponentNames).ifPresent(h -> {
-                    derived.add(h.directional());
-                    verification.addCallable(h.directional());
                     verification.addTangent(m, h.reverse(), h.tangent(), spec);
-                    verification.addHvp(h.tangent(), h.directional());
-                    parameterHvps.put(ir.name(), new dev.fluxion.processor.model.ParameterHvp(
-                            h.directional().method().name(), h.form().paths(), h.tangent().tangents()));
+                    parameterJvps.put(ir.name(), new dev.fluxion.processor.model.ParameterJvp(h.tangent(),
+                            h.form().paths()));
+                    h.directional().filter(d -> !ownNames.contains(Names.hvpMethod(ir.name()))).ifPresent(d -> {
+                        derived.add(d);
+                        verification.addCallable(d);
+                        verification.addHvp(h.tangent(), d);
+                        parameterHvps.put(ir.name(), new dev.fluxion.processor.model.ParameterHvp(
+                                d.method().name(), h.form().paths(), h.tangent().tangents()));
+                    });
                 });
             }
         }
@@ -283,7 +288,7 @@ public final class FluxionProcessor extends AbstractProcessor {
         JavaFile file;
         try {
             file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived, ownTangents,
-                    directional, parameterHvps, fuses());
+                    directional, parameterHvps, parameterJvps, fuses());
         } catch (CodeTooLargeException e) {
             Element at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method())).findFirst()
                     .map(Element.class::cast).orElse(owner);
