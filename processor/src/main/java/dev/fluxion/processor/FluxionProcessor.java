@@ -11,6 +11,7 @@ import dev.fluxion.processor.check.RecursionChecker;
 import dev.fluxion.processor.check.RuleCalls;
 import dev.fluxion.processor.check.SignatureChecker;
 import dev.fluxion.processor.diff.Differentiator;
+import dev.fluxion.processor.fwd.CallInlining;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.LayerSource;
@@ -157,6 +158,12 @@ public final class FluxionProcessor extends AbstractProcessor {
                     reporter.report(d, owner);
                     failed.put(owner, true);
                 })));
+        Map<String, TangentMethod> inlinable = new LinkedHashMap<>(tangents);
+        customRules.tangentsByKey().forEach(inlinable::putIfAbsent);
+        Map<String, dev.fluxion.processor.ir.Callee.UserMethod> reverseDerivable = new LinkedHashMap<>();
+        parsed.values().forEach(ir -> reverseDerivable.put(ir.self().key(), ir.self()));
+        customRules.primals().forEach(reverseDerivable::putIfAbsent);
+        CallInlining.Callees callees = new CallInlining.Callees(inlinable, reverseDerivable);
         for (var entry : byClass.entrySet()) {
             TypeElement owner = entry.getKey();
             if (failed.containsKey(owner)) {
@@ -164,7 +171,7 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
             List<DerivedMethod> ownAdapters = adapters.getOrDefault(owner.getQualifiedName().toString(), List.of());
             guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed, tangents, ownAdapters,
-                    NestedAdapters.tangentsOf(ownAdapters, parser.nestedCalls())));
+                    NestedAdapters.tangentsOf(ownAdapters, parser.nestedCalls()), callees));
         }
         guard(anchor, reporter, () -> verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report));
         return false;
@@ -210,7 +217,8 @@ public final class FluxionProcessor extends AbstractProcessor {
 
     private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed,
                           Map<String, TangentMethod> tangents, List<DerivedMethod> adapters,
-                          Map<String, TangentMethod> adapterTangents) throws IOException {
+                          Map<String, TangentMethod> adapterTangents, CallInlining.Callees callees)
+            throws IOException {
         Map<String, TangentMethod> ownTangents = new LinkedHashMap<>();
         List<DerivedMethod> derived = new ArrayList<>();
         MethodIr first = null;
@@ -244,7 +252,7 @@ public final class FluxionProcessor extends AbstractProcessor {
                     || ownNames.contains(Names.hessianMethod(t.method().name()))) {
                 continue;
             }
-            dev.fluxion.processor.fwd.Directional.of(t).ifPresent(ir -> {
+            dev.fluxion.processor.fwd.Directional.of(CallInlining.inline(t, callees)).ifPresent(ir -> {
                 try {
                     derived.add(withComponentNames(Differentiator.derive(ir, note -> { })));
                     verification.addCallable(derived.getLast());
@@ -369,3 +377,4 @@ public final class FluxionProcessor extends AbstractProcessor {
         void run() throws Exception;
     }
 }
+

@@ -117,6 +117,20 @@ public final class CustomRuleRound {
         return tangentsByOwner.getOrDefault(owner, Map.of());
     }
 
+    /** The forward modes of the round's rule primals, by the primal's key ({@code pkg.Owner#name}). */
+    public Map<String, TangentMethod> tangentsByKey() {
+        Map<String, TangentMethod> out = new LinkedHashMap<>();
+        tangentsByOwner.values().forEach(m -> m.values().forEach(t -> out.put(t.method().self().key(), t)));
+        return out;
+    }
+
+    /** The round's rule primals, which the reverse engine derives through their rules, by key. */
+    public Map<String, dev.fluxion.processor.ir.Callee.UserMethod> primals() {
+        Map<String, dev.fluxion.processor.ir.Callee.UserMethod> out = new LinkedHashMap<>();
+        byOwner.values().forEach(ds -> ds.forEach(d -> out.put(d.method().self().key(), d.method().self())));
+        return out;
+    }
+
     /** The primals ({@code pkg.Owner#name}, simple name) of this round whose rules give no forward mode. */
     public Map<String, String> primalsWithoutForwardMode() {
         Set<String> with = primalsWithForwardMode();
