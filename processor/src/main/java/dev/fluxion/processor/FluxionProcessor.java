@@ -158,12 +158,11 @@ public final class FluxionProcessor extends AbstractProcessor {
                     reporter.report(d, owner);
                     failed.put(owner, true);
                 })));
-        Map<String, TangentMethod> inlinable = new LinkedHashMap<>(tangents);
-        customRules.tangentsByKey().forEach(inlinable::putIfAbsent);
-        Map<String, dev.fluxion.processor.ir.Callee.UserMethod> reverseDerivable = new LinkedHashMap<>();
-        parsed.values().forEach(ir -> reverseDerivable.put(ir.self().key(), ir.self()));
-        customRules.primals().forEach(reverseDerivable::putIfAbsent);
-        CallInlining.Callees callees = new CallInlining.Callees(inlinable, reverseDerivable);
+        // What fHvp inlines: the forward modes of the round's methods and @Derivative primals.
+        Map<String, TangentMethod> callees = new LinkedHashMap<>(tangents);
+        Map<String, dev.fluxion.processor.ir.Callee.UserMethod> differentiable = new LinkedHashMap<>();
+        parsed.values().forEach(ir -> differentiable.put(ir.self().key(), ir.self()));
+        guard(anchor, reporter, () -> customRules.secondOrderTangents(differentiable).forEach(callees::putIfAbsent));
         for (var entry : byClass.entrySet()) {
             TypeElement owner = entry.getKey();
             if (failed.containsKey(owner)) {
@@ -217,7 +216,7 @@ public final class FluxionProcessor extends AbstractProcessor {
 
     private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed,
                           Map<String, TangentMethod> tangents, List<DerivedMethod> adapters,
-                          Map<String, TangentMethod> adapterTangents, CallInlining.Callees callees)
+                          Map<String, TangentMethod> adapterTangents, Map<String, TangentMethod> callees)
             throws IOException {
         Map<String, TangentMethod> ownTangents = new LinkedHashMap<>();
         List<DerivedMethod> derived = new ArrayList<>();
@@ -247,21 +246,26 @@ public final class FluxionProcessor extends AbstractProcessor {
         methods.forEach(m -> ownNames.add(m.getSimpleName().toString()));
         for (TangentMethod t : ownTangents.values()) {
             String name = dev.fluxion.processor.fwd.Directional.name(t.method().name());
-            if (ForwardModes.size(t.body(), ForwardModes.MAX_NODES) > ForwardModes.MAX_NODES
-                    || ownNames.contains(name) || ownNames.contains(Names.hvpMethod(t.method().name()))
+            if (ownNames.contains(name) || ownNames.contains(Names.hvpMethod(t.method().name()))
                     || ownNames.contains(Names.hessianMethod(t.method().name()))) {
                 continue;
             }
-            dev.fluxion.processor.fwd.Directional.of(CallInlining.inline(t, callees)).ifPresent(ir -> {
-                try {
-                    derived.add(withComponentNames(Differentiator.derive(ir, note -> { })));
+            try {
+                // The callees' tangent programs written into the caller's, then its directional derivative.
+                TangentMethod inlined = CallInlining.inline(t, callees);
+                if (ForwardModes.size(inlined.body(), ForwardModes.MAX_NODES) > ForwardModes.MAX_NODES) {
+                    continue;
+                }
+                var ir = dev.fluxion.processor.fwd.Directional.of(inlined);
+                if (ir.isPresent()) {
+                    derived.add(withComponentNames(Differentiator.derive(ir.get(), note -> { })));
                     verification.addCallable(derived.getLast());
                     directional.put(t.method().name(), name);
                     verification.addHvp(t, derived.getLast());
-                } catch (RuntimeException | StackOverflowError e) {
-                    // Second order is not supported for this method yet: it simply has no fHvp.
                 }
-            });
+            } catch (RuntimeException | StackOverflowError e) {
+                // Second order is not supported for this method yet: it simply has no fHvp.
+            }
         }
         Map<String, dev.fluxion.processor.model.ParameterHvp> parameterHvps = new LinkedHashMap<>();
         Map<String, dev.fluxion.processor.model.ParameterJvp> parameterJvps = new LinkedHashMap<>();

@@ -23,13 +23,10 @@ import java.util.Set;
  * tangent program inlined into the caller's, so that {@code fDirectional} is one program of known
  * operations, and its gradient, {@code fHvp}, is forward-over-reverse through the call.
  * <p>
- * A callee's statements may call a method that the reverse engine derives but forward mode does
- * not look into: a {@code @Derivative} primal, whose forward mode calls the primal and its forward
- * rule as plain static methods. Such a call ({@code reverseDerivable}: its key → the method) becomes
- * a call of that {@code @Differentiable} method (the primal through its reverse rule, the forward
- * rule through its own derivation), whose generated {@code …Vjp} the gradient of
- * {@code fDirectional} calls: second order through a rule needs a {@code @Differentiable} forward rule.
- * Any other call is left as it is, and {@link Directional} then gives no {@code fHvp}.
+ * A {@code @Derivative} primal's forward mode calls the primal and its forward rule as plain static
+ * methods; the processor gives this class a form of it that calls them as methods the reverse engine
+ * derives ({@code CustomRules.secondOrderForm}), so that second order goes through the rule too.
+ * Any call left as it was leaves the caller without an {@code fHvp} ({@link Directional}).
  */
 public final class CallInlining {
     private CallInlining() {}
@@ -47,38 +44,14 @@ public final class CallInlining {
     }
 
     /**
-     * What calls can be inlined from.
-     *
-     * @param tangents the forward modes of the round's methods and {@code @Derivative} primals, by
-     *     {@link Callee.UserMethod#key()}
-     * @param reverseDerivable the methods the reverse engine derives ({@code @Differentiable} methods,
-     *     {@code @Derivative} primals), by key
+     * {@code t} with every call of a method in {@code tangents} (the forward modes of the round's
+     * methods and {@code @Derivative} primals, by {@link Callee.UserMethod#key()}) inlined,
+     * recursively; {@code t} itself where it has none.
      */
-    public record Callees(Map<String, TangentMethod> tangents, Map<String, Callee.UserMethod> reverseDerivable) {
-        public Callees {
-            tangents = Map.copyOf(tangents);
-            reverseDerivable = Map.copyOf(reverseDerivable);
-        }
-
-        /** No callees: nothing is inlined. */
-        public static final Callees NONE = new Callees(Map.of(), Map.of());
-    }
-
-    /** {@code t} with its calls of {@code callees} inlined (see {@link #inline(TangentMethod, Map, Map)}). */
-    public static TangentMethod inline(TangentMethod t, Callees callees) {
-        return inline(t, callees.tangents(), callees.reverseDerivable());
-    }
-
-    /**
-     * {@code t} with every call of a method in {@code tangents} (by {@link Callee.UserMethod#key()})
-     * inlined, recursively, and every static call of a method in {@code reverseDerivable} made a
-     * call of it; {@code t} itself where it has neither.
-     */
-    public static TangentMethod inline(TangentMethod t, Map<String, TangentMethod> tangents,
-                                       Map<String, Callee.UserMethod> reverseDerivable) {
+    public static TangentMethod inline(TangentMethod t, Map<String, TangentMethod> tangents) {
         Map<String, TangentMethod> byJvp = new HashMap<>();
         tangents.values().forEach(c -> byJvp.put(jvpKey(c), c));
-        return inline(t, byJvp, reverseDerivable, 0);
+        return inline(t, byJvp, 0);
     }
 
     /** {@code OwnerGrad#gJvp}: how a caller's tangent program calls {@code c}. */
@@ -86,8 +59,7 @@ public final class CallInlining {
         return ForwardMode.gradClass(c.method().self()) + "#" + Names.jvpMethod(c.method().name());
     }
 
-    private static TangentMethod inline(TangentMethod t, Map<String, TangentMethod> byJvp,
-                                        Map<String, Callee.UserMethod> reverseDerivable, int depth) {
+    private static TangentMethod inline(TangentMethod t, Map<String, TangentMethod> byJvp, int depth) {
         if (depth > 32) {
             return t; // a call chain this deep is left as calls (no fHvp), never a stack overflow
         }
@@ -97,7 +69,7 @@ public final class CallInlining {
         names(t.body(), taken);
         taken.addAll(Exprs.vars(t.value()));
         taken.addAll(Exprs.vars(t.tangent()));
-        Inliner in = new Inliner(byJvp, reverseDerivable, new Names.Scope(taken), depth);
+        Inliner in = new Inliner(byJvp, new Names.Scope(taken), depth);
         List<Stmt> body = in.block(t.body());
         if (!in.changed) {
             return t;
@@ -133,7 +105,6 @@ public final class CallInlining {
     /** One pass over a tangent program's statements. */
     private static final class Inliner {
         private final Map<String, TangentMethod> byJvp;
-        private final Map<String, Callee.UserMethod> reverseDerivable;
         private final Names.Scope scope;
         private final int depth;
         /** Each inlined call's record local, and the callee's value and tangent it stood for. */
@@ -141,10 +112,8 @@ public final class CallInlining {
         private final Set<String> records = new HashSet<>();
         private boolean changed;
 
-        Inliner(Map<String, TangentMethod> byJvp, Map<String, Callee.UserMethod> reverseDerivable, Names.Scope scope,
-                int depth) {
+        Inliner(Map<String, TangentMethod> byJvp, Names.Scope scope, int depth) {
             this.byJvp = byJvp;
-            this.reverseDerivable = reverseDerivable;
             this.scope = scope;
             this.depth = depth;
         }
@@ -181,7 +150,7 @@ public final class CallInlining {
          * {@code record.tangent()} read its value and tangent from then on.
          */
         private void inlineOr(Stmt call, String record, Expr.Call c, TangentMethod callee, List<Stmt> out) {
-            TangentMethod inner = inline(callee, byJvp, reverseDerivable, depth + 1);
+            TangentMethod inner = inline(callee, byJvp, depth + 1);
             List<Param> params = new ArrayList<>(inner.method().params());
             params.addAll(inner.tangents());
             if (!inner.method().self().isStatic() || params.size() != c.args().size()) {
@@ -213,8 +182,7 @@ public final class CallInlining {
 
         /**
          * {@code e} with {@code record.value()} and {@code record.tangent()} of an inlined call
-         * replaced by the callee's value and tangent, and each static call of a method the reverse
-         * engine derives made a call of that method.
+         * replaced by the callee's value and tangent.
          */
         Expr results(Expr e) {
             return Exprs.map(e, x -> {
@@ -225,14 +193,6 @@ public final class CallInlining {
                     }
                     if (i.name().equals(Names.TANGENT)) {
                         return results.get(r.name())[1];
-                    }
-                }
-                if (x instanceof Expr.Call c && c.callee() instanceof Callee.Static st
-                        && reverseDerivable.containsKey(st.ownerQualifiedName() + "#" + st.name())) {
-                    Callee.UserMethod m = reverseDerivable.get(st.ownerQualifiedName() + "#" + st.name());
-                    if (m.isStatic() && m.paramNames().size() == c.args().size()) {
-                        changed = true;
-                        return new Expr.Call(new Callee.User(m), c.args(), c.type(), c.pos());
                     }
                 }
                 return x;

@@ -117,17 +117,16 @@ public final class CustomRuleRound {
         return tangentsByOwner.getOrDefault(owner, Map.of());
     }
 
-    /** The forward modes of the round's rule primals, by the primal's key ({@code pkg.Owner#name}). */
-    public Map<String, TangentMethod> tangentsByKey() {
+    /**
+     * The forward modes of the round's rule primals in the form second order needs
+     * ({@link CustomRules#secondOrderForm}), by the primal's key ({@code pkg.Owner#name}).
+     *
+     * @param differentiable the round's {@code @Differentiable} methods, by key
+     */
+    public Map<String, TangentMethod> secondOrderTangents(Map<String, dev.fluxion.processor.ir.Callee.UserMethod> differentiable) {
         Map<String, TangentMethod> out = new LinkedHashMap<>();
-        tangentsByOwner.values().forEach(m -> m.values().forEach(t -> out.put(t.method().self().key(), t)));
-        return out;
-    }
-
-    /** The round's rule primals, which the reverse engine derives through their rules, by key. */
-    public Map<String, dev.fluxion.processor.ir.Callee.UserMethod> primals() {
-        Map<String, dev.fluxion.processor.ir.Callee.UserMethod> out = new LinkedHashMap<>();
-        byOwner.values().forEach(ds -> ds.forEach(d -> out.put(d.method().self().key(), d.method().self())));
+        tangentsByOwner.values().forEach(m -> m.values().forEach(t -> out.put(t.method().self().key(),
+                CustomRules.secondOrderForm(t, differentiable))));
         return out;
     }
 
