@@ -11,7 +11,6 @@ import dev.fluxion.processor.check.RecursionChecker;
 import dev.fluxion.processor.check.RuleCalls;
 import dev.fluxion.processor.check.SignatureChecker;
 import dev.fluxion.processor.diff.Differentiator;
-import dev.fluxion.processor.fwd.CallInlining;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.LayerSource;
@@ -151,18 +150,18 @@ public final class FluxionProcessor extends AbstractProcessor {
                 customRules.primalsWithForwardMode(), parser.nestedCalls())));
         guard(anchor, reporter, () -> parsed.forEach((m, ir) -> ForwardModes.forwardRuleNotes(ir, tangents,
                 customRules.primalsWithoutForwardMode()).forEach(d -> reporter.report(d, m))));
-        Map<String, List<DerivedMethod>> adapters = new LinkedHashMap<>();
-        guard(anchor, reporter, () -> adapters.putAll(NestedAdapters.of(parser.nestedCalls(), parsed.values(), tangents,
-                processingEnv.getElementUtils(), (d, caller) -> {
-                    TypeElement owner = processingEnv.getElementUtils().getTypeElement(caller);
-                    reporter.report(d, owner);
-                    failed.put(owner, true);
-                })));
         // What fHvp inlines: the forward modes of the round's methods and @Derivative primals.
         Map<String, TangentMethod> callees = new LinkedHashMap<>(tangents);
         Map<String, dev.fluxion.processor.ir.Callee.UserMethod> differentiable = new LinkedHashMap<>();
         parsed.values().forEach(ir -> differentiable.put(ir.self().key(), ir.self()));
         guard(anchor, reporter, () -> customRules.secondOrderTangents(differentiable).forEach(callees::putIfAbsent));
+        Map<String, List<DerivedMethod>> adapters = new LinkedHashMap<>();
+        guard(anchor, reporter, () -> adapters.putAll(NestedAdapters.of(parser.nestedCalls(), parsed.values(), callees,
+                processingEnv.getElementUtils(), (d, caller) -> {
+                    TypeElement owner = processingEnv.getElementUtils().getTypeElement(caller);
+                    reporter.report(d, owner);
+                    failed.put(owner, true);
+                })));
         for (var entry : byClass.entrySet()) {
             TypeElement owner = entry.getKey();
             if (failed.containsKey(owner)) {
@@ -251,12 +250,7 @@ public final class FluxionProcessor extends AbstractProcessor {
                 continue;
             }
             try {
-                // The callees' tangent programs written into the caller's, then its directional derivative.
-                TangentMethod inlined = CallInlining.inline(t, callees);
-                if (ForwardModes.size(inlined.body(), ForwardModes.MAX_NODES) > ForwardModes.MAX_NODES) {
-                    continue;
-                }
-                var ir = dev.fluxion.processor.fwd.Directional.of(inlined);
+                var ir = ForwardModes.directional(t, callees);
                 if (ir.isPresent()) {
                     derived.add(withComponentNames(Differentiator.derive(ir.get(), note -> { })));
                     verification.addCallable(derived.getLast());

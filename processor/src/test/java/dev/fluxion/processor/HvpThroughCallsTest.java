@@ -89,6 +89,17 @@ class HvpThroughCallsTest {
                     return s * s;
                 }
 
+                // A nested gradient of a method with a call: its pullback is chainHvp.
+                @Differentiable
+                static double penalty(double[] x) {
+                    double[] g = CallsGrad.chainGrad(x).x();
+                    double s = 0;
+                    for (int i = 0; i < g.length; i++) {
+                        s += g[i] * g[i];
+                    }
+                    return s;
+                }
+
                 static Tensor softsign(Tensor x) { return x.div(x.abs().plus(1.0)); }
 
                 @Derivative(of = "softsign")
@@ -119,7 +130,7 @@ class HvpThroughCallsTest {
         Generated g = Generated.compile("demo.Calls", SOURCE);
         List<String> names = Arrays.stream(g.load("demo.CallsGrad").getMethods()).map(java.lang.reflect.Method::getName)
                 .toList();
-        for (String m : List.of("netHvp", "repeatedHvp", "chainHvp", "ruledHvp", "twiceHvp")) {
+        for (String m : List.of("netHvp", "repeatedHvp", "chainHvp", "ruledHvp", "twiceHvp", "penaltyGrad")) {
             assertTrue(names.contains(m), m + " in " + names);
         }
     }
@@ -160,6 +171,25 @@ class HvpThroughCallsTest {
         double[] got = (double[]) Generated.get(hvp, "x");
         for (int k = 0; k < x.length; k++) {
             double fd = (plus[k] - minus[k]) / (2 * H);
+            assertEquals(fd, got[k], 1e-6 * Math.max(1, Math.abs(fd)), "x[" + k + "]");
+        }
+    }
+
+    /**
+     * Regression: a nested gradient of a method calling another ({@code chainGrad(x).x()}) was refused
+     * at compile time ("has no chainHvp") once that method had no fHvp; its gradient, through
+     * {@code chainHvp}, against central differences of the method.
+     */
+    @Test
+    void nestedGradientOfAMethodWithACall() {
+        Generated g = Generated.compile("demo.Calls", SOURCE);
+        double[] x = {0.3, -0.7, 1.1, 0.4};
+        double[] got = (double[]) Generated.get(g.call("demo.CallsGrad", "penaltyGrad", x), "x");
+        for (int k = 0; k < x.length; k++) {
+            double[] e = new double[x.length];
+            e[k] = 1;
+            double fd = ((double) g.call("demo.CallsGrad", "penalty", axpy(x, e, H))
+                    - (double) g.call("demo.CallsGrad", "penalty", axpy(x, e, -H))) / (2 * H);
             assertEquals(fd, got[k], 1e-6 * Math.max(1, Math.abs(fd)), "x[" + k + "]");
         }
     }
