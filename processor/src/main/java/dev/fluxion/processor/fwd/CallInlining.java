@@ -19,7 +19,8 @@ import java.util.Set;
  * engine differentiates the statements of a tangent program, but not a call of another method's
  * generated {@code gJvp}. Each call {@code r = GGrad.gJvp(args, tangents)} (then {@code r.value()},
  * {@code r.tangent()}) of a method whose forward mode is known becomes that forward mode's own
- * statements, its names made fresh, its parameters locals holding the arguments: the callee's
+ * statements, its names made fresh, its parameters locals holding the arguments (a static method
+ * of the caller's package: its statements may call helpers only that package sees): the callee's
  * tangent program inlined into the caller's, so that {@code fDirectional} is one program of known
  * operations, and its gradient, {@code fHvp}, is forward-over-reverse through the call.
  * <p>
@@ -69,7 +70,7 @@ public final class CallInlining {
         names(t.body(), taken);
         taken.addAll(Exprs.vars(t.value()));
         taken.addAll(Exprs.vars(t.tangent()));
-        Inliner in = new Inliner(byJvp, new Names.Scope(taken), depth);
+        Inliner in = new Inliner(byJvp, new Names.Scope(taken), t.method().packageName(), depth);
         List<Stmt> body = in.block(t.body());
         if (!in.changed) {
             return t;
@@ -106,15 +107,18 @@ public final class CallInlining {
     private static final class Inliner {
         private final Map<String, TangentMethod> byJvp;
         private final Names.Scope scope;
+        /** The caller's package: a callee's statements may call its package-private helpers. */
+        private final String packageName;
         private final int depth;
         /** Each inlined call's record local, and the callee's value and tangent it stood for. */
         private final Map<String, Expr[]> results = new HashMap<>();
         private final Set<String> records = new HashSet<>();
         private boolean changed;
 
-        Inliner(Map<String, TangentMethod> byJvp, Names.Scope scope, int depth) {
+        Inliner(Map<String, TangentMethod> byJvp, Names.Scope scope, String packageName, int depth) {
             this.byJvp = byJvp;
             this.scope = scope;
+            this.packageName = packageName;
             this.depth = depth;
         }
 
@@ -153,8 +157,11 @@ public final class CallInlining {
             TangentMethod inner = inline(callee, byJvp, depth + 1);
             List<Param> params = new ArrayList<>(inner.method().params());
             params.addAll(inner.tangents());
-            if (!inner.method().self().isStatic() || params.size() != c.args().size()) {
-                out.add(call); // a Module method's forward mode (the model first) stays a call: no fHvp
+            if (!inner.method().self().isStatic() || params.size() != c.args().size()
+                    || !inner.method().packageName().equals(packageName)) {
+                // A Module method's forward mode (the model first), or one of another package (its
+                // statements may call helpers only its package sees), stays a call: no fHvp.
+                out.add(call);
                 return;
             }
             Set<String> own = new HashSet<>();
