@@ -194,6 +194,58 @@ class HvpThroughCallsTest {
         }
     }
 
+    /**
+     * A callee of another class of the package is inlined; one of another package stays a call (its
+     * statements may call helpers only its package sees), so that caller has {@code fJvp} but no
+     * {@code fHvp}.
+     */
+    @Test
+    void calleesOfAnotherClassOfThePackageAreInlinedThoseOfAnotherPackageAreNot() {
+        String helpers = """
+                package %s;
+
+                import static dev.fluxion.F.*;
+                import dev.fluxion.Tensor;
+                import dev.fluxion.annotation.Differentiable;
+
+                public class Helpers {
+                    @Differentiable
+                    public static Tensor bump(Tensor x) {
+                        return x.sin().times(x).plus(x.square().exp().times(0.1));
+                    }
+                }
+                """;
+        String caller = """
+                package demo;
+
+                import dev.fluxion.Tensor;
+                import dev.fluxion.annotation.Differentiable;
+
+                class Caller {
+                    @Differentiable
+                    static Tensor near(Tensor x) { return demo.Helpers.bump(x.times(0.5)).sum(); }
+
+                    @Differentiable
+                    static Tensor far(Tensor x) { return other.Helpers.bump(x.times(0.5)).sum(); }
+                }
+                """;
+        Generated g = Generated.compileAll("demo.Helpers", helpers.formatted("demo"), "other.Helpers",
+                helpers.formatted("other"), "demo.Caller", caller);
+        List<String> names = Arrays.stream(g.load("demo.CallerGrad").getMethods())
+                .map(java.lang.reflect.Method::getName).toList();
+        assertTrue(names.contains("farJvp") && !names.contains("farHvp"), names.toString());
+        Random rnd = new Random(11);
+        Tensor x = randn(rnd, 2, 3);
+        Tensor v = randn(rnd, 2, 3);
+        double[] got = ((Tensor) Generated.get(g.call("demo.CallerGrad", "nearHvp", x, v), "x")).toDoubleArray();
+        double[] fd = ((Tensor) Generated.get(g.call("demo.CallerGrad", "nearGrad", x.plus(v.times(H))), "x"))
+                .minus((Tensor) Generated.get(g.call("demo.CallerGrad", "nearGrad", x.minus(v.times(H))), "x"))
+                .div(2 * H).toDoubleArray();
+        for (int k = 0; k < fd.length; k++) {
+            assertEquals(fd[k], got[k], 1e-6 * Math.max(1, Math.abs(fd[k])), "x[" + k + "]");
+        }
+    }
+
     /** Regression guard of the verification: a callee's tangent planted wrong (doubled) inside a caller's fHvp fails the build. */
     @Test
     void aWrongTangentInACalleeFailsTheBuild() throws Exception {
