@@ -246,6 +246,43 @@ class HvpThroughCallsTest {
         }
     }
 
+    /**
+     * Regression: a callee taking a {@code double[]} was inlined with a local holding the caller's
+     * array, and the pullback of the caller's {@code fDirectional} read that local where it does not
+     * exist (generated code that did not compile, {@code ArrayArgumentCallTest}); such a callee now
+     * stays a call, and its caller has {@code fJvp} but no {@code fHvp}.
+     */
+    @Test
+    void aCalleeTakingAnArrayIsNotInlined() {
+        Generated g = Generated.compile("demo.R", """
+                package demo;
+
+                import dev.fluxion.annotation.Differentiable;
+                import dev.fluxion.annotation.NoGrad;
+
+                class R {
+                    @Differentiable
+                    static double lse(double[] x) {
+                        double m = x[0];
+                        for (int i = 1; i < x.length; i++) m = Math.max(m, x[i]);
+                        double s = 0;
+                        for (int i = 0; i < x.length; i++) s += Math.exp(x[i] - m);
+                        return m + Math.log(s);
+                    }
+
+                    @Differentiable
+                    static double f(double[] a, @NoGrad int n) {
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += (k + 1) * lse(a);
+                        return s;
+                    }
+                }
+                """);
+        List<String> names = Arrays.stream(g.load("demo.RGrad").getMethods()).map(java.lang.reflect.Method::getName)
+                .toList();
+        assertTrue(names.contains("lseHvp") && names.contains("fJvp") && !names.contains("fHvp"), names.toString());
+    }
+
     /** Regression guard of the verification: a callee's tangent planted wrong (doubled) inside a caller's fHvp fails the build. */
     @Test
     void aWrongTangentInACalleeFailsTheBuild() throws Exception {

@@ -20,7 +20,8 @@ import java.util.Set;
  * generated {@code gJvp}. Each call {@code r = GGrad.gJvp(args, tangents)} (then {@code r.value()},
  * {@code r.tangent()}) of a method whose forward mode is known becomes that forward mode's own
  * statements, its names made fresh, its parameters locals holding the arguments (a static method
- * of the caller's package: its statements may call helpers only that package sees): the callee's
+ * of the caller's package, whose statements may call helpers only that package sees, taking no
+ * array): the callee's
  * tangent program inlined into the caller's, so that {@code fDirectional} is one program of known
  * operations, and its gradient, {@code fHvp}, is forward-over-reverse through the call.
  * <p>
@@ -158,9 +159,12 @@ public final class CallInlining {
             List<Param> params = new ArrayList<>(inner.method().params());
             params.addAll(inner.tangents());
             if (!inner.method().self().isStatic() || params.size() != c.args().size()
-                    || !inner.method().packageName().equals(packageName)) {
-                // A Module method's forward mode (the model first), or one of another package (its
-                // statements may call helpers only its package sees), stays a call: no fHvp.
+                    || !inner.method().packageName().equals(packageName)
+                    || params.stream().anyMatch(p -> p.type() instanceof dev.fluxion.processor.ir.Type.ArrayOf)) {
+                // A Module method's forward mode (the model first), one of another package (its
+                // statements may call helpers only its package sees), or one taking an array (a local
+                // holding the caller's array is an alias the reverse engine does not follow) stays a
+                // call: no fHvp.
                 out.add(call);
                 return;
             }
