@@ -150,8 +150,13 @@ public final class FluxionProcessor extends AbstractProcessor {
                 customRules.primalsWithForwardMode(), parser.nestedCalls())));
         guard(anchor, reporter, () -> parsed.forEach((m, ir) -> ForwardModes.forwardRuleNotes(ir, tangents,
                 customRules.primalsWithoutForwardMode()).forEach(d -> reporter.report(d, m))));
+        // What fHvp inlines: the forward modes of the round's methods and @Derivative primals.
+        Map<String, TangentMethod> callees = new LinkedHashMap<>(tangents);
+        Map<String, dev.fluxion.processor.ir.Callee.UserMethod> differentiable = new LinkedHashMap<>();
+        parsed.values().forEach(ir -> differentiable.put(ir.self().key(), ir.self()));
+        guard(anchor, reporter, () -> customRules.secondOrderTangents(differentiable).forEach(callees::putIfAbsent));
         Map<String, List<DerivedMethod>> adapters = new LinkedHashMap<>();
-        guard(anchor, reporter, () -> adapters.putAll(NestedAdapters.of(parser.nestedCalls(), parsed.values(), tangents,
+        guard(anchor, reporter, () -> adapters.putAll(NestedAdapters.of(parser.nestedCalls(), parsed.values(), callees,
                 processingEnv.getElementUtils(), (d, caller) -> {
                     TypeElement owner = processingEnv.getElementUtils().getTypeElement(caller);
                     reporter.report(d, owner);
@@ -164,7 +169,7 @@ public final class FluxionProcessor extends AbstractProcessor {
             }
             List<DerivedMethod> ownAdapters = adapters.getOrDefault(owner.getQualifiedName().toString(), List.of());
             guard(owner, reporter, () -> generate(owner, entry.getValue(), parsed, tangents, ownAdapters,
-                    NestedAdapters.tangentsOf(ownAdapters, parser.nestedCalls())));
+                    NestedAdapters.tangentsOf(ownAdapters, parser.nestedCalls()), callees));
         }
         guard(anchor, reporter, () -> verification.run(processingEnv.getOptions().get(VERIFY_OPTION), reporter::report));
         return false;
@@ -210,7 +215,8 @@ public final class FluxionProcessor extends AbstractProcessor {
 
     private void generate(TypeElement owner, List<ExecutableElement> methods, Map<ExecutableElement, MethodIr> parsed,
                           Map<String, TangentMethod> tangents, List<DerivedMethod> adapters,
-                          Map<String, TangentMethod> adapterTangents) throws IOException {
+                          Map<String, TangentMethod> adapterTangents, Map<String, TangentMethod> callees)
+            throws IOException {
         Map<String, TangentMethod> ownTangents = new LinkedHashMap<>();
         List<DerivedMethod> derived = new ArrayList<>();
         MethodIr first = null;
@@ -240,34 +246,39 @@ public final class FluxionProcessor extends AbstractProcessor {
         methods.forEach(m -> ownNames.add(m.getSimpleName().toString()));
         for (TangentMethod t : ownTangents.values()) {
             String name = dev.fluxion.processor.fwd.Directional.name(t.method().name());
-            if (ForwardModes.size(t.body(), ForwardModes.MAX_NODES) > ForwardModes.MAX_NODES
-                    || ownNames.contains(name) || ownNames.contains(Names.hvpMethod(t.method().name()))
+            if (ownNames.contains(name) || ownNames.contains(Names.hvpMethod(t.method().name()))
                     || ownNames.contains(Names.hessianMethod(t.method().name()))) {
                 continue;
             }
-            dev.fluxion.processor.fwd.Directional.of(t).ifPresent(ir -> {
-                try {
-                    derived.add(withComponentNames(Differentiator.derive(ir, note -> { })));
+            try {
+                var ir = ForwardModes.directional(t, callees);
+                if (ir.isPresent()) {
+                    derived.add(withComponentNames(Differentiator.derive(ir.get(), note -> { })));
                     verification.addCallable(derived.getLast());
                     directional.put(t.method().name(), name);
                     verification.addHvp(t, derived.getLast());
-                } catch (RuntimeException | StackOverflowError e) {
-                    // Second order is not supported for this method yet: it simply has no fHvp.
                 }
-            });
+            } catch (RuntimeException | StackOverflowError e) {
+                // Second order is not supported for this method yet: it simply has no fHvp.
+            }
         }
         Map<String, dev.fluxion.processor.model.ParameterHvp> parameterHvps = new LinkedHashMap<>();
+        Map<String, dev.fluxion.processor.model.ParameterJvp> parameterJvps = new LinkedHashMap<>();
         for (ExecutableElement m : methods) {
             MethodIr ir = parsed.get(m);
-            if (ir.takesModel() && !ownNames.contains(Names.hvpMethod(ir.name()))) {
+            if (ir.takesModel()) {
                 InputSpec spec = specs.getOrDefault(m, InputSpec.of(m)).withLayers(layers);
                 ParameterHvps.of(ir, ownNames, FluxionProcessor::withComponentNames).ifPresent(h -> {
-                    derived.add(h.directional());
-                    verification.addCallable(h.directional());
                     verification.addTangent(m, h.reverse(), h.tangent(), spec);
-                    verification.addHvp(h.tangent(), h.directional());
-                    parameterHvps.put(ir.name(), new dev.fluxion.processor.model.ParameterHvp(
-                            h.directional().method().name(), h.form().paths(), h.tangent().tangents()));
+                    parameterJvps.put(ir.name(), new dev.fluxion.processor.model.ParameterJvp(h.tangent(),
+                            h.form().paths()));
+                    h.directional().filter(d -> !ownNames.contains(Names.hvpMethod(ir.name()))).ifPresent(d -> {
+                        derived.add(d);
+                        verification.addCallable(d);
+                        verification.addHvp(h.tangent(), d);
+                        parameterHvps.put(ir.name(), new dev.fluxion.processor.model.ParameterHvp(
+                                d.method().name(), h.form().paths(), h.tangent().tangents()));
+                    });
                 });
             }
         }
@@ -284,7 +295,7 @@ public final class FluxionProcessor extends AbstractProcessor {
         JavaFile file;
         try {
             file = GradClassWriter.write(first.packageName(), first.ownerSimpleName(), derived, ownTangents,
-                    directional, parameterHvps, fuses());
+                    directional, parameterHvps, parameterJvps, fuses());
         } catch (CodeTooLargeException e) {
             Element at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method())).findFirst()
                     .map(Element.class::cast).orElse(owner);
@@ -365,3 +376,4 @@ public final class FluxionProcessor extends AbstractProcessor {
         void run() throws Exception;
     }
 }
+

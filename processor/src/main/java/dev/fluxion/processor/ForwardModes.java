@@ -84,7 +84,7 @@ final class ForwardModes {
                     if (adapters.containsKey(callee.key())) {
                         var n = adapters.get(callee.key());
                         String g = n.callee().key();
-                        return NestedAdapters.hasForwardMode(n, inRound.contains(g), done.get(g), elements);
+                        return NestedAdapters.hasForwardMode(n, inRound.contains(g), done.get(g), done, elements);
                     }
                     return inRound.contains(callee.key()) ? done.containsKey(callee.key())
                             : fromRules.contains(callee.key()) || compiledWithJvp(callee, elements);
@@ -96,6 +96,23 @@ final class ForwardModes {
             }
         }
         return done;
+    }
+
+    /**
+     * The directional derivative whose gradient is {@code fHvp}, made from the forward mode {@code t}
+     * with its callees' tangent programs written in ({@link dev.fluxion.processor.fwd.CallInlining}),
+     * or empty where second order does not support it or the inlined program is over {@link #MAX_NODES}.
+     *
+     * @param callees the forward modes calls can be inlined from, by key
+     */
+    static Optional<MethodIr> directional(TangentMethod t, Map<String, TangentMethod> callees) {
+        try {
+            TangentMethod inlined = dev.fluxion.processor.fwd.CallInlining.inline(t, callees);
+            return size(inlined.body(), MAX_NODES) > MAX_NODES ? Optional.empty()
+                    : dev.fluxion.processor.fwd.Directional.of(inlined);
+        } catch (RuntimeException | StackOverflowError e) {
+            return Optional.empty(); // second order is not supported for this method yet
+        }
     }
 
     /** Whether {@code m}'s generated class, compiled earlier, declares {@code mJvp}. */

@@ -1,6 +1,5 @@
 package dev.fluxion.processor;
 
-import dev.fluxion.processor.fwd.Directional;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.MethodIr;
 import dev.fluxion.processor.model.DerivedMethod;
@@ -26,7 +25,7 @@ import javax.lang.model.util.Elements;
  * {@code OtherGrad.gGrad(args).x()} in a {@code @Differentiable} method, the derived method
  * {@code gGrad_x} written into the caller's generated class, or an error on the call where
  * {@code g} has no Hessian-vector product to differentiate its gradient with. A callee of the
- * round has one where its forward mode exists and is scalar code ({@link Directional}); a callee
+ * round has one where its forward mode has a directional derivative ({@link ForwardModes#directional}); a callee
  * compiled earlier where its generated class declares {@code gHvp}.
  */
 final class NestedAdapters {
@@ -35,6 +34,8 @@ final class NestedAdapters {
     /**
      * The adapters by the caller's qualified class name; an error for each call that cannot be
      * differentiated goes to {@code errors} with the caller's class name.
+     *
+     * @param tangents the forward modes of the round's methods and {@code @Derivative} primals, by key
      */
     static Map<String, List<DerivedMethod>> of(List<NestedCall> calls, Collection<MethodIr> parsed,
                                                Map<String, TangentMethod> tangents, Elements elements,
@@ -54,7 +55,7 @@ final class NestedAdapters {
             }
             String key = n.callee().key();
             boolean hasHvp = byKey.containsKey(key)
-                    ? tangents.containsKey(key) && Directional.of(tangents.get(key)).isPresent()
+                    ? tangents.containsKey(key) && ForwardModes.directional(tangents.get(key), tangents).isPresent()
                     : compiledWithHvp(n.callee(), elements);
             Optional<String> problem = NestedForms.problem(n, hasHvp);
             if (problem.isPresent()) {
@@ -86,10 +87,12 @@ final class NestedAdapters {
      * Hessian-vector product and the call can be differentiated at all ({@link NestedForms#problem}).
      *
      * @param gTangent {@code g}'s forward mode where {@code g} is a method of the round (null if it has none)
+     * @param callees the forward modes {@code g}'s calls can be inlined from, by key
      * @param inRound whether {@code g} is a method of the round
      */
-    static boolean hasForwardMode(NestedCall n, boolean inRound, TangentMethod gTangent, Elements elements) {
-        boolean hasHvp = inRound ? gTangent != null && Directional.of(gTangent).isPresent()
+    static boolean hasForwardMode(NestedCall n, boolean inRound, TangentMethod gTangent,
+                                  Map<String, TangentMethod> callees, Elements elements) {
+        boolean hasHvp = inRound ? gTangent != null && ForwardModes.directional(gTangent, callees).isPresent()
                 : compiledWithHvp(n.callee(), elements);
         return NestedForms.problem(n, hasHvp).isEmpty();
     }

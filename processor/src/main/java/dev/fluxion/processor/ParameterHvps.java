@@ -13,28 +13,31 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * The second order of a {@code Module} method with respect to its Parameters,
- * {@code fHvp(model, args, w_dot, ...)}: its parameter form ({@link ParameterForm}) through the
- * forward mode and {@link Directional}, as any method's {@code fHvp}. A method whose parameter form
- * any of these does not support simply has no {@code fHvp}.
+ * The forward mode and second order of a {@code Module} method with respect to its Parameters,
+ * {@code fParametersJvp(model, args, w_dot, ...)} and {@code fHvp(model, args, w_dot, ...)}: its
+ * parameter form ({@link ParameterForm}) through the forward mode and {@link Directional}, as any
+ * method's {@code fJvp} and {@code fHvp}. A method whose parameter form the forward mode does not
+ * support has neither; one whose tangent program {@link Directional} does not support has no {@code fHvp}.
  */
 final class ParameterHvps {
     private ParameterHvps() {}
 
     /**
-     * What one method's parameter {@code fHvp} is made of.
+     * What one method's parameter {@code fParametersJvp} and {@code fHvp} are made of.
      *
      * @param form the method with its Parameters as inputs
      * @param reverse the parameter form's reverse derivation (what the compile-time checks compare with)
-     * @param tangent the parameter form's forward mode
-     * @param directional the derivation of its directional derivative, whose gradient is {@code H·v}
+     * @param tangent the parameter form's forward mode ({@code fParametersJvp})
+     * @param directional the derivation of its directional derivative, whose gradient is {@code H·v};
+     *     empty where the method has no parameter {@code fHvp}
      */
-    record SecondOrder(ParameterForm form, DerivedMethod reverse, TangentMethod tangent, DerivedMethod directional) {}
+    record SecondOrder(ParameterForm form, DerivedMethod reverse, TangentMethod tangent,
+                       Optional<DerivedMethod> directional) {}
 
     /**
-     * {@code fHvp(model, ...)} of the Module method {@code ir}, or empty where its parameter form has
-     * no forward mode or directional derivative, or where its generated names would clash with
-     * {@code ownNames} (the class's own methods).
+     * {@code fParametersJvp(model, ...)} and {@code fHvp(model, ...)} of the Module method {@code ir},
+     * or empty where its parameter form has no forward mode, or where its generated names would clash
+     * with {@code ownNames} (the class's own methods).
      *
      * @param naming gives a derivation its gradient record's component names
      */
@@ -45,7 +48,8 @@ final class ParameterHvps {
             return Optional.empty();
         }
         MethodIr p = form.get().method();
-        if (ownNames.contains(p.name()) || ownNames.contains(Directional.name(p.name()))) {
+        if (ownNames.contains(p.name()) || ownNames.contains(Directional.name(p.name()))
+                || ownNames.contains(dev.fluxion.processor.model.Names.jvpMethod(p.name()))) {
             return Optional.empty();
         }
         try {
@@ -53,13 +57,17 @@ final class ParameterHvps {
             if (tangent.isEmpty() || !GradClassWriter.fits(tangent.get())) {
                 return Optional.empty();
             }
-            Optional<MethodIr> directional = Directional.of(tangent.get());
-            if (directional.isEmpty()) {
-                return Optional.empty();
-            }
             DerivedMethod reverse = Differentiator.derive(p, note -> { });
-            DerivedMethod d = naming.apply(Differentiator.derive(directional.get(), note -> { }));
-            return Optional.of(new SecondOrder(form.get(), reverse, tangent.get(), d));
+            return Optional.of(new SecondOrder(form.get(), reverse, tangent.get(), directional(tangent.get(), naming)));
+        } catch (RuntimeException | StackOverflowError e) {
+            return Optional.empty(); // forward mode is not supported for this method's parameter form yet
+        }
+    }
+
+    /** The derivation of the parameter form's directional derivative, or empty where second order does not support it. */
+    private static Optional<DerivedMethod> directional(TangentMethod tangent, UnaryOperator<DerivedMethod> naming) {
+        try {
+            return Directional.of(tangent).map(d -> naming.apply(Differentiator.derive(d, note -> { })));
         } catch (RuntimeException | StackOverflowError e) {
             return Optional.empty(); // second order is not supported for this method yet
         }

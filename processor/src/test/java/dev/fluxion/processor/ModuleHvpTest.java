@@ -159,7 +159,8 @@ class ModuleHvpTest {
         assertFalse(callNames.contains("lossHvp"), callNames.toString());
     }
 
-    private static final String MLP = """
+    /** A 3-4-1 MLP with an L2 term, as tools/torch_reference/module_hvp.py and module_jvp.py build it. */
+    static final String MLP = """
             package demo;
 
             import static dev.fluxion.F.*;

@@ -154,16 +154,23 @@ class NestedDifferentiationTest {
     @Test
     void theGradientOfATensorMethodWithoutAnHvpIsRefusedWithTheReason() {
         // A Tensor method's gradient is differentiated through its fHvp (TensorNestedDifferentiationTest);
-        // one that calls another method has no fHvp yet.
+        // one that calls a @Derivative primal whose forward rule is not @Differentiable has no fHvp
+        // (a method calling another @Differentiable method has one: HvpThroughCallsTest).
         assertErrorOnLine("demo.T", """
                 package demo;
 
                 import dev.fluxion.Tensor;
+                import dev.fluxion.annotation.Derivative;
                 import dev.fluxion.annotation.Differentiable;
 
                 class T {
-                    @Differentiable
                     static Tensor inner(Tensor w) { return w.times(w).sum(); }
+
+                    @Derivative(of = "inner")
+                    static Tensor innerBackward(Tensor w, Tensor g) { return w.times(g).times(2.0); }
+
+                    @Derivative(of = "inner", mode = Derivative.Mode.FORWARD)
+                    static Tensor innerForward(Tensor w, Tensor w_dot) { return w.times(w_dot).sum().times(2.0); }
 
                     @Differentiable
                     static Tensor loss(Tensor w) { return inner(w).times(2.0); }
@@ -175,7 +182,7 @@ class NestedDifferentiationTest {
                     }
                 }
                 """,
-                "cannot differentiate through TGrad.lossGrad(...).w(): loss has no Hessian-vector product lossHvp", 15);
+                "cannot differentiate through TGrad.lossGrad(...).w(): loss has no Hessian-vector product lossHvp", 21);
     }
 
     @Test

@@ -21,8 +21,9 @@ import java.util.Optional;
  * <p>
  * For tensor code the runtime tangent rules the statements call ({@code Tangents},
  * {@code Derivatives}), which the reverse engine does not differentiate, are first written out in
- * tensor operations ({@link ExpandedTangentRules}); a method calling a rule without such a form,
- * another {@code @Differentiable} method or a layer gets no {@code fHvp}.
+ * tensor operations ({@link ExpandedTangentRules}); a method calling a rule without such a form or
+ * a layer gets no {@code fHvp}. A call of another method's {@code gJvp} is first written out as
+ * that method's own tangent statements ({@link CallInlining}).
  */
 public final class Directional {
     private Directional() {}
@@ -108,7 +109,11 @@ public final class Directional {
         return Optional.of(new Stmt.Block(out, b.pos()));
     }
 
-    /** Whether the reverse engine derives {@code stmts}: no records of calls, fields or calls but known operations. */
+    /**
+     * Whether the reverse engine derives {@code stmts}: no records of calls, no fields, no calls but
+     * of known operations and of static {@code @Differentiable} methods (a callee's statements that
+     * {@link CallInlining} made calls of the methods they call).
+     */
     private static boolean reverseDerivable(List<Stmt> stmts) {
         for (Stmt s : stmts) {
             boolean ok = switch (s) {
@@ -131,7 +136,8 @@ public final class Directional {
         if (e instanceof Expr.FieldRead || e instanceof Expr.Unsupported) {
             return false;
         }
-        if (e instanceof Expr.Call c && !(c.callee() instanceof Callee.Known)) {
+        if (e instanceof Expr.Call c && !(c.callee() instanceof Callee.Known) && !(c.callee() instanceof Callee.User u
+                && u.method().isStatic() && !Callee.isLayerForward(u.method()) && !Callee.isOnElement(u.method()))) {
             return false;
         }
         return e.children().stream().allMatch(Directional::reverseDerivable);

@@ -117,6 +117,19 @@ public final class CustomRuleRound {
         return tangentsByOwner.getOrDefault(owner, Map.of());
     }
 
+    /**
+     * The forward modes of the round's rule primals in the form second order needs
+     * ({@link CustomRules#secondOrderForm}), by the primal's key ({@code pkg.Owner#name}).
+     *
+     * @param differentiable the round's {@code @Differentiable} methods, by key
+     */
+    public Map<String, TangentMethod> secondOrderTangents(Map<String, dev.fluxion.processor.ir.Callee.UserMethod> differentiable) {
+        Map<String, TangentMethod> out = new LinkedHashMap<>();
+        tangentsByOwner.values().forEach(m -> m.values().forEach(t -> out.put(t.method().self().key(),
+                CustomRules.secondOrderForm(t, differentiable))));
+        return out;
+    }
+
     /** The primals ({@code pkg.Owner#name}, simple name) of this round whose rules give no forward mode. */
     public Map<String, String> primalsWithoutForwardMode() {
         Set<String> with = primalsWithForwardMode();

@@ -294,6 +294,31 @@ public final class CustomRules {
                 resultTangent(sum, self.returnType()), tangents));
     }
 
+    /**
+     * A primal's forward mode {@code t} ({@link #deriveForward}, {@link #forwardFromReverse}) as
+     * second order needs it: its calls of the primal become calls of the primal's derived method (its
+     * reverse rule), and its calls of a rule that is itself {@code @Differentiable} (in
+     * {@code differentiable}, by key) calls of that method, so that the reverse engine derives the
+     * tangent program of a caller with the primal's forward mode written into it. A rule that is not
+     * {@code @Differentiable} stays a plain call, and callers then have no {@code fHvp}.
+     */
+    public static TangentMethod secondOrderForm(TangentMethod t, java.util.Map<String, Callee.UserMethod> differentiable) {
+        Callee.UserMethod self = t.method().self();
+        List<Stmt> body = new ArrayList<>();
+        for (Stmt s : t.body()) {
+            if (s instanceof Stmt.Let l && l.init() instanceof Expr.Call c && c.callee() instanceof Callee.Static st) {
+                String key = st.ownerQualifiedName() + "#" + st.name();
+                Callee.UserMethod m = key.equals(self.key()) ? self : differentiable.get(key);
+                if (m != null && m.isStatic() && m.paramNames().size() == c.args().size()) {
+                    s = new Stmt.Let(l.name(), l.type(), new Expr.Call(new Callee.User(m), c.args(), c.type(), c.pos()),
+                            l.pos());
+                }
+            }
+            body.add(s);
+        }
+        return new TangentMethod(t.method(), body, t.value(), t.tangent(), t.tangents(), t.tangentOf());
+    }
+
     /** One tangent parameter per differentiable parameter, {@code x_dot}, of its type (as {@code fJvp} takes them). */
     private static List<Param> tangentParams(MethodIr method, Names.Scope scope) {
         List<Param> tangents = new ArrayList<>();

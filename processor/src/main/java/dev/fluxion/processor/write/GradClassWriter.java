@@ -71,6 +71,21 @@ public final class GradClassWriter {
                                  java.util.Map<String, String> directional,
                                  java.util.Map<String, dev.fluxion.processor.model.ParameterHvp> parameterHvps,
                                  boolean planBuffers) {
+        return write(packageName, ownerSimpleName, methods, tangents, directional, parameterHvps, java.util.Map.of(),
+                planBuffers);
+    }
+
+    /**
+     * The generated file, as {@link #write(String, String, List, java.util.Map, java.util.Map,
+     * java.util.Map, boolean)}, with {@code fParametersJvp(model, ...)}, the forward mode with respect
+     * to the Parameters, for each {@code Module} method in {@code parameterJvps} (by method name).
+     */
+    public static JavaFile write(String packageName, String ownerSimpleName, List<DerivedMethod> methods,
+                                 java.util.Map<String, dev.fluxion.processor.model.TangentMethod> tangents,
+                                 java.util.Map<String, String> directional,
+                                 java.util.Map<String, dev.fluxion.processor.model.ParameterHvp> parameterHvps,
+                                 java.util.Map<String, dev.fluxion.processor.model.ParameterJvp> parameterJvps,
+                                 boolean planBuffers) {
         ClassName owner = JavaTypes.owner(packageName, ownerSimpleName);
         TypeSpec.Builder type = TypeSpec.classBuilder(Names.gradClass(ownerSimpleName))
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -82,6 +97,7 @@ public final class GradClassWriter {
         Set<String> taken = new HashSet<>(List.of(Names.MODEL, Names.VALUE));
         methods.forEach(d -> taken.addAll(UsedNames.of(d)));
         tangents.values().forEach(t -> taken.addAll(UsedNames.of(t)));
+        parameterJvps.values().forEach(j -> taken.addAll(UsedNames.of(j.tangent())));
         SourceSites sites = new SourceSites(taken);
         Set<String> checkpointed = CheckpointWriter.called(methods);
         for (DerivedMethod d : methods) {
@@ -112,6 +128,10 @@ public final class GradClassWriter {
             var parameterHvp = parameterHvps.get(d.method().name());
             if (parameterHvp != null && d.method().takesModel()) {
                 TangentWriter.addParameterHvp(type, d.method(), parameterHvp, owner, gradClass);
+            }
+            var parameterJvp = parameterJvps.get(d.method().name());
+            if (parameterJvp != null && d.method().takesModel()) {
+                TangentWriter.addParameterJvp(type, d.method(), parameterJvp, owner, gradClass, sites, taken);
             }
         }
         if (sites.table() != null) {

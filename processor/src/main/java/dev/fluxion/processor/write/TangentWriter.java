@@ -57,6 +57,11 @@ final class TangentWriter {
                 + "The tangent is the Jacobian-vector product {@code J·v}; for a scalar result, the gradient's\n"
                 + "dot product with the direction.\n", owner, m.name(),
                 directions.isEmpty() ? "(none)" : String.join(", ", directions));
+        type.addMethod(b.addCode(body(t, record, sites, taken)).build());
+    }
+
+    /** The statements of {@code t} and the return of its record: {@code fJvp}'s body. */
+    private static CodeBlock body(TangentMethod t, ClassName record, SourceSites sites, Set<String> taken) {
         CodeBlock.Builder code = CodeBlock.builder();
         SourceSites.Tracker tracker = sites.tracker(t.body(), taken);
         if (tracker != null) {
@@ -67,7 +72,57 @@ final class TangentWriter {
         if (tracker != null) {
             tracker.close(code);
         }
-        type.addMethod(b.addCode(code.build()).build());
+        return code.build();
+    }
+
+    /**
+     * Adds {@code fParametersJvp(model, args, w_dot, ...)} of a {@code Module} method {@code m} and
+     * its record {@code FParametersTangent}: the value and its derivative along one direction per
+     * Parameter, the method's own arguments held fixed. The Parameters are read from the model into
+     * the parameter form's first parameters, then its forward mode runs as {@code fJvp}'s does.
+     */
+    static void addParameterJvp(TypeSpec.Builder type, MethodIr m, dev.fluxion.processor.model.ParameterJvp j,
+                                ClassName owner, ClassName gradClass, SourceSites sites, Set<String> taken) {
+        TangentMethod t = j.tangent();
+        String name = Names.jvpMethod(t.method().name());
+        TypeName result = JavaTypes.of(m.returnType());
+        ClassName record = gradClass.nestedClass(Names.tangentRecord(t.method().name()));
+        type.addType(TypeSpec.recordBuilder(record).addModifiers(Modifier.PUBLIC)
+                .addJavadoc("The value of {@code $N} and its derivative along the Parameters' directions.\n", m.name())
+                .recordConstructor(MethodSpec.constructorBuilder().addParameter(result, Names.VALUE)
+                        .addParameter(result, Names.TANGENT).build())
+                .build());
+        MethodSpec.Builder b = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(record).addParameter(owner, Names.MODEL);
+        for (Param p : m.params()) {
+            b.addParameter(JavaTypes.of(p.type()), p.name());
+        }
+        for (Param p : t.tangents()) {
+            b.addParameter(JavaTypes.of(p.type()), p.name());
+        }
+        b.addJavadoc("The value of {@link $T#$N} and its derivative along the model's Parameters in the direction\n"
+                + "$L\n(one tensor per Parameter, of its shape, in the order the method first reads them), in one\n"
+                + "pass: the Jacobian-vector product {@code J·v} with respect to the Parameters, the method's own\n"
+                + "arguments held fixed ({@code torch.func.jvp} over {@code functional_call}). The Parameters'\n"
+                + "{@code grad()} are left untouched.\n", owner, m.name(),
+                String.join(", ", t.tangents().stream().map(p -> "{@code " + p.name() + "}").toList()));
+        CodeBlock.Builder code = CodeBlock.builder();
+        List<Param> parameters = t.method().params().subList(0, j.paths().size());
+        for (int i = 0; i < parameters.size(); i++) {
+            String read = Names.MODEL + "." + String.join(".", j.paths().get(i));
+            code.add(nullParameter(read, name, m.name(), "forward mode"));
+            code.addStatement("$T $N = $L", JavaTypes.of(parameters.get(i).type()), parameters.get(i).name(), read);
+        }
+        type.addMethod(b.addCode(code.add(body(t, record, sites, taken)).build()).build());
+    }
+
+    /** A clear error where the Parameter {@code read} is null (a layer built without a bias). */
+    private static CodeBlock nullParameter(String read, String generated, String method, String what) {
+        return CodeBlock.builder().beginControlFlow("if ($L == null)", read)
+                .addStatement("throw new $T($S)", SourceSites.FLUXION_EXCEPTION, generated + ": " + read
+                        + " is null (a layer built without it?); the " + what + " with respect to"
+                        + " the Parameters needs every Parameter " + method + " reads")
+                .endControlFlow().build();
     }
 
     /**
@@ -171,11 +226,7 @@ final class TangentWriter {
         for (List<String> path : h.paths()) {
             String read = Names.MODEL + "." + String.join(".", path);
             // A layer built without a bias holds null there: say so, rather than fail inside.
-            b.beginControlFlow("if ($L == null)", read)
-                    .addStatement("throw new $T($S)", SourceSites.FLUXION_EXCEPTION, Names.hvpMethod(m.name()) + ": "
-                            + read + " is null (a layer built without it?); the Hessian-vector product with respect to"
-                            + " the Parameters needs every Parameter " + m.name() + " reads")
-                    .endControlFlow();
+            b.addCode(nullParameter(read, Names.hvpMethod(m.name()), m.name(), "Hessian-vector product"));
             args.add(read);
         }
         for (Param p : m.params()) {
