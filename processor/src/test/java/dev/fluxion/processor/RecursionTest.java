@@ -174,6 +174,28 @@ class RecursionTest {
         }
     }
 
+    /**
+     * A recursion with two recursive calls: both checkpointed, the gradient is the chain rule's. The
+     * forward-mode inlining behind {@code fHvp} leaves a recursive call as a call
+     * ({@code CallInlining}: inlining a method into itself would double at each level), so the method
+     * gets no {@code fHvp}.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void aRecursionWithTwoCallsCompilesAndHasTheChainRulesGradient() {
+        Generated g = GradientCheck.compile("""
+                @Differentiable
+                static double tree(double x, @NoGrad int n) {
+                    if (n <= 0) return x;
+                    return Math.sin(tree(x, n - 1)) + x * tree(x, n - 2);
+                }
+                """);
+        for (double x : new double[] {0.3, -1.1, 2.4}) {
+            checkAgainstMethod(g, "tree", "x,null", x, 6);
+        }
+        assertTrue(Arrays.stream(g.load("demo.RGrad").getMethods()).noneMatch(m -> m.getName().equals("treeHvp")));
+    }
+
     private static Object invoke(Object target, String name, Object... args) {
         try {
             for (Method m : target.getClass().getMethods()) {

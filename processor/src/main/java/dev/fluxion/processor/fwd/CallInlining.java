@@ -53,7 +53,7 @@ public final class CallInlining {
     public static TangentMethod inline(TangentMethod t, Map<String, TangentMethod> tangents) {
         Map<String, TangentMethod> byJvp = new HashMap<>();
         tangents.values().forEach(c -> byJvp.put(jvpKey(c), c));
-        return inline(t, byJvp, 0);
+        return inline(t, byJvp, 0, Set.of(t.method().self().key()));
     }
 
     /** {@code OwnerGrad#gJvp}: how a caller's tangent program calls {@code c}. */
@@ -61,7 +61,9 @@ public final class CallInlining {
         return ForwardMode.gradClass(c.method().self()) + "#" + Names.jvpMethod(c.method().name());
     }
 
-    private static TangentMethod inline(TangentMethod t, Map<String, TangentMethod> byJvp, int depth) {
+    /** @param active the methods being inlined on the way here (a recursive call stays a call) */
+    private static TangentMethod inline(TangentMethod t, Map<String, TangentMethod> byJvp, int depth,
+                                        Set<String> active) {
         if (depth > 32) {
             return t; // a call chain this deep is left as calls (no fHvp), never a stack overflow
         }
@@ -71,7 +73,7 @@ public final class CallInlining {
         names(t.body(), taken);
         taken.addAll(Exprs.vars(t.value()));
         taken.addAll(Exprs.vars(t.tangent()));
-        Inliner in = new Inliner(byJvp, new Names.Scope(taken), t.method().packageName(), depth);
+        Inliner in = new Inliner(byJvp, new Names.Scope(taken), t.method().packageName(), depth, active);
         List<Stmt> body = in.block(t.body());
         if (!in.changed) {
             return t;
@@ -111,16 +113,18 @@ public final class CallInlining {
         /** The caller's package: a callee's statements may call its package-private helpers. */
         private final String packageName;
         private final int depth;
+        private final Set<String> active;
         /** Each inlined call's record local, and the callee's value and tangent it stood for. */
         private final Map<String, Expr[]> results = new HashMap<>();
         private final Set<String> records = new HashSet<>();
         private boolean changed;
 
-        Inliner(Map<String, TangentMethod> byJvp, Names.Scope scope, String packageName, int depth) {
+        Inliner(Map<String, TangentMethod> byJvp, Names.Scope scope, String packageName, int depth, Set<String> active) {
             this.byJvp = byJvp;
             this.scope = scope;
             this.packageName = packageName;
             this.depth = depth;
+            this.active = active;
         }
 
         List<Stmt> block(List<Stmt> stmts) {
@@ -155,19 +159,24 @@ public final class CallInlining {
          * {@code record.tangent()} read its value and tangent from then on.
          */
         private void inlineOr(Stmt call, String record, Expr.Call c, TangentMethod callee, List<Stmt> out) {
-            TangentMethod inner = inline(callee, byJvp, depth + 1);
-            List<Param> params = new ArrayList<>(inner.method().params());
-            params.addAll(inner.tangents());
-            if (!inner.method().self().isStatic() || params.size() != c.args().size()
-                    || !inner.method().packageName().equals(packageName)
+            List<Param> params = new ArrayList<>(callee.method().params());
+            params.addAll(callee.tangents());
+            String key = callee.method().self().key();
+            if (!callee.method().self().isStatic() || params.size() != c.args().size()
+                    || !callee.method().packageName().equals(packageName) || active.contains(key)
                     || params.stream().anyMatch(p -> p.type() instanceof dev.fluxion.processor.ir.Type.ArrayOf)) {
                 // A Module method's forward mode (the model first), one of another package (its
-                // statements may call helpers only its package sees), or one taking an array (a local
-                // holding the caller's array is an alias the reverse engine does not follow) stays a
-                // call: no fHvp.
+                // statements may call helpers only its package sees), one taking an array (a local
+                // holding the caller's array is an alias the reverse engine does not follow), or a
+                // recursive call (inlining would not end: a method with two recursive calls would
+                // double at each level) stays a call: no fHvp. Checked before inlining the callee's
+                // own calls, which would be wasted.
                 out.add(call);
                 return;
             }
+            Set<String> chain = new HashSet<>(active);
+            chain.add(key);
+            TangentMethod inner = inline(callee, byJvp, depth + 1, chain);
             Set<String> own = new HashSet<>();
             params.forEach(p -> own.add(p.name()));
             names(inner.body(), own);
