@@ -43,13 +43,7 @@ class BitwiseOperatorsTest {
     @Test
     void determinantWithColumnsAsBitsHasTheCofactorsAsGradient() {
         Generated g = GradientCheck.compile(DET);
-        double[] a = {2, -1, 0.5, 1, 3, -2, 0.25, 4, 1.5};
-        double det = 2 * (3 * 1.5 - (-2) * 4) - (-1) * (1 * 1.5 - (-2) * 0.25) + 0.5 * (1 * 4 - 3 * 0.25);
-        double[] cofactors = {
-            3 * 1.5 - (-2) * 4, -(1 * 1.5 - (-2) * 0.25), 1 * 4 - 3 * 0.25,
-            -((-1) * 1.5 - 0.5 * 4), 2 * 1.5 - 0.5 * 0.25, -(2 * 4 - (-1) * 0.25),
-            (-1) * (-2) - 0.5 * 3, -(2 * (-2) - 0.5 * 1), 2 * 3 - (-1) * 1};
-        check(g, "det", "a,null", args(a, 3), det, cofactors);
+        check(g, "det", "a,null", args(RecursionTest.A3, 3), RecursionTest.DET3, RecursionTest.COFACTORS3);
         double[] b = {1.2, -0.4, 0.7, 2.0, 0.3, 1.1, -1.5, 0.6, -0.8, 0.9, 0.4, -1.2, 1.7, -0.2, 0.5, 0.8};
         checkAgainstMethod(g, "det", "a,null", b, 4);
     }

@@ -44,17 +44,18 @@ class RecursionTest {
             }
             """;
 
+    /** A 3×3 matrix, row-major, with its determinant and its cofactor matrix (det's gradient). */
+    static final double[] A3 = {2, -1, 0.5, 1, 3, -2, 0.25, 4, 1.5};
+    static final double DET3 = 2 * (3 * 1.5 - (-2) * 4) - (-1) * (1 * 1.5 - (-2) * 0.25) + 0.5 * (1 * 4 - 3 * 0.25);
+    static final double[] COFACTORS3 = {
+        3 * 1.5 - (-2) * 4, -(1 * 1.5 - (-2) * 0.25), 1 * 4 - 3 * 0.25,
+        -((-1) * 1.5 - 0.5 * 4), 2 * 1.5 - 0.5 * 0.25, -(2 * 4 - (-1) * 0.25),
+        (-1) * (-2) - 0.5 * 3, -(2 * (-2) - 0.5 * 1), 2 * 3 - (-1) * 1};
+
     @Test
     void determinantByLaplaceExpansionHasTheAdjugateAsGradient() {
         Generated g = GradientCheck.compile(DET);
-        double[] a = {2, -1, 0.5, 1, 3, -2, 0.25, 4, 1.5};
-        // det and the cofactor matrix (the gradient of det is the cofactor matrix)
-        double det = 2 * (3 * 1.5 - (-2) * 4) - (-1) * (1 * 1.5 - (-2) * 0.25) + 0.5 * (1 * 4 - 3 * 0.25);
-        double[] cofactors = {
-            3 * 1.5 - (-2) * 4, -(1 * 1.5 - (-2) * 0.25), 1 * 4 - 3 * 0.25,
-            -((-1) * 1.5 - 0.5 * 4), 2 * 1.5 - 0.5 * 0.25, -(2 * 4 - (-1) * 0.25),
-            (-1) * (-2) - 0.5 * 3, -(2 * (-2) - 0.5 * 1), 2 * 3 - (-1) * 1};
-        check(g, "det", "a,null", args(a, 3), det, cofactors);
+        check(g, "det", "a,null", args(A3, 3), DET3, COFACTORS3);
     }
 
     @Test
