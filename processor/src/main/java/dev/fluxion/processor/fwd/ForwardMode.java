@@ -96,16 +96,6 @@ public final class ForwardMode {
         }
     }
 
-    /** Why {@link #derive} gives nothing for {@code method}, or null where it gives an {@code fJvp}. */
-    public static String whyNot(MethodIr method, Predicate<Callee.UserMethod> hasJvp) {
-        try {
-            new ForwardMode(method, NormalForm.of(method), hasJvp).run();
-            return null;
-        } catch (Unsupported e) {
-            return e.getMessage();
-        }
-    }
-
     private TangentMethod run() {
         for (Param p : method.params()) {
             if (p.differentiable() && p.type().isDifferentiable()) {
