@@ -140,17 +140,13 @@ final class ForwardModes {
         }
         List<dev.fluxion.processor.model.Diagnostic> out = new java.util.ArrayList<>();
         Set<String> named = new HashSet<>();
-        java.util.ArrayDeque<dev.fluxion.processor.ir.Expr> todo =
-                new java.util.ArrayDeque<>(dev.fluxion.processor.ir.Stmts.allExpressions(m.body().stmts()));
-        while (!todo.isEmpty()) {
-            dev.fluxion.processor.ir.Expr e = todo.pop();
+        for (dev.fluxion.processor.ir.Expr e : dev.fluxion.processor.ir.Stmts.allNodes(m.body().stmts())) {
             if (e instanceof dev.fluxion.processor.ir.Expr.Call c && c.callee() instanceof Callee.User u
                     && reverseOnly.containsKey(u.method().key()) && named.add(u.method().key())) {
                 out.add(new dev.fluxion.processor.model.Diagnostic(javax.tools.Diagnostic.Kind.NOTE,
                         dev.fluxion.processor.model.Messages.FORWARD_RULE_NEEDED, c.pos(),
                         List.of(m.name(), reverseOnly.get(u.method().key()))));
             }
-            todo.addAll(e.children());
         }
         return out;
     }

@@ -3,7 +3,6 @@ package dev.fluxion.processor.check;
 import dev.fluxion.processor.ir.Callee;
 import dev.fluxion.processor.ir.Expr;
 import dev.fluxion.processor.ir.MethodIr;
-import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Stmts;
 import dev.fluxion.processor.model.Diagnostic;
 import dev.fluxion.processor.model.Messages;
@@ -91,7 +90,11 @@ public final class RecursionChecker {
         Map<String, List<Expr.Call>> calls = new LinkedHashMap<>();
         for (MethodIr m : methods) {
             List<Expr.Call> userCalls = new ArrayList<>();
-            collect(m.body(), userCalls);
+            for (Expr e : Stmts.allNodes(m.body().stmts())) {
+                if (e instanceof Expr.Call c && c.callee() instanceof Callee.User) {
+                    userCalls.add(c);
+                }
+            }
             calls.put(m.self().key(), userCalls);
         }
         return calls;
@@ -112,30 +115,5 @@ public final class RecursionChecker {
             }
         }
         return false;
-    }
-
-    private static void collect(Stmt s, List<Expr.Call> out) {
-        switch (s) {
-            case Stmt.Block b -> b.stmts().forEach(x -> collect(x, out));
-            case Stmt.If i -> {
-                collect(i.then(), out);
-                collect(i.otherwise(), out);
-            }
-            case Stmt.While w -> collect(w.body(), out);
-            case Stmt.DoWhile d -> collect(d.body(), out);
-            case Stmt.For f -> {
-                f.init().forEach(x -> collect(x, out));
-                f.update().forEach(x -> collect(x, out));
-                collect(f.body(), out);
-            }
-            default -> { }
-        }
-        for (Expr e : Stmts.expressionsOf(s)) {
-            IrWalker.postOrder(e, x -> {
-                if (x instanceof Expr.Call c && c.callee() instanceof Callee.User) {
-                    out.add(c);
-                }
-            });
-        }
     }
 }

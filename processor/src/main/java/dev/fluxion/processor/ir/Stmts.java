@@ -83,6 +83,18 @@ public final class Stmts {
         return out;
     }
 
+    /** Every expression node of {@code stmts} at any depth: {@link #allExpressions} and all their subexpressions. */
+    public static List<Expr> allNodes(List<Stmt> stmts) {
+        List<Expr> out = new ArrayList<>();
+        java.util.ArrayDeque<Expr> todo = new java.util.ArrayDeque<>(allExpressions(stmts));
+        while (!todo.isEmpty()) {
+            Expr e = todo.pop();
+            out.add(e);
+            todo.addAll(e.children());
+        }
+        return out;
+    }
+
     /** The expressions directly held by a statement (not those of nested statements). */
     public static List<Expr> expressionsOf(Stmt s) {
         List<Expr> out = new ArrayList<>();

@@ -35,17 +35,15 @@ public final class Registry {
         plain.putIfAbsent(m.key(), d.method());
         String owner = m.ownerQualifiedName();
         int dot = owner.lastIndexOf('.');
-        String vjp = Names.vjpMethod(m.name());
-        // The generated class's name, as ReverseMode and the writer spell it.
-        byVjp.put((dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1)) + "#" + vjp, d);
-        String pkg = d.method().packageName();
-        byVjp.put(Names.gradClassQualified(pkg, d.method().ownerSimpleName()) + "#" + vjp, d);
-        // A checkpointed call's value and backward are fVjp's (the backward pass runs it again).
-        String checkpointed = Names.checkpointedVjpMethod(m.name());
-        byVjp.put((dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1)) + "#"
-                + checkpointed, d);
-        byVjp.put(Names.gradClassQualified(pkg, d.method().ownerSimpleName()) + "#" + checkpointed, d);
+        // The generated class's name, as ReverseMode and the writer spell it, and as the package
+        // and simple name give it; a checkpointed call's value and backward are fVjp's (its
+        // backward runs fVjp again).
         String gradClass = (dot < 0 ? "" : owner.substring(0, dot + 1)) + Names.gradClass(owner.substring(dot + 1));
+        String qualified = Names.gradClassQualified(d.method().packageName(), d.method().ownerSimpleName());
+        for (String vjp : List.of(Names.vjpMethod(m.name()), Names.checkpointedVjpMethod(m.name()))) {
+            byVjp.put(gradClass + "#" + vjp, d);
+            byVjp.put(qualified + "#" + vjp, d);
+        }
         byGrad.put(gradClass + "#" + Names.gradMethod(m.name()), d);
         if (m.name().endsWith(DIRECTIONAL)) {
             byGrad.put(gradClass + "#" + Names.hvpMethod(m.name().substring(0, m.name().length() - DIRECTIONAL.length())), d);

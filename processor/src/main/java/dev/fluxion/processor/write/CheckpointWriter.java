@@ -13,7 +13,6 @@ import dev.fluxion.processor.ir.Stmt;
 import dev.fluxion.processor.ir.Stmts;
 import dev.fluxion.processor.model.DerivedMethod;
 import dev.fluxion.processor.model.Names;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,14 +36,9 @@ final class CheckpointWriter {
         for (DerivedMethod d : methods) {
             List<Stmt> stmts = new ArrayList<>(d.forward());
             stmts.addAll(d.fusedGrad());
-            for (Expr e : Stmts.allExpressions(stmts)) {
-                ArrayDeque<Expr> todo = new ArrayDeque<>(List.of(e));
-                while (!todo.isEmpty()) {
-                    Expr x = todo.pop();
-                    if (x instanceof Expr.Call c && c.callee() instanceof Callee.Static s) {
-                        calls.add(s.name());
-                    }
-                    todo.addAll(x.children());
+            for (Expr x : Stmts.allNodes(stmts)) {
+                if (x instanceof Expr.Call c && c.callee() instanceof Callee.Static s) {
+                    calls.add(s.name());
                 }
             }
         }
