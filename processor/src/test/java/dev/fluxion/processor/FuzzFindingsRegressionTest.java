@@ -274,6 +274,36 @@ class FuzzFindingsRegressionTest {
         checkAgainstMethod(g, "f", "a,null,x", 0.8603, -1.8249, new double[] {-1.4386, -1.0145, 1.4373, 0.2767});
     }
 
+    /**
+     * Merged-engine fuzz run, seed 16016 (m5139), a report of the oracle, not of the engine: s1 grows
+     * to 8.27e10 in the loop, so a step of 1e-6 on x[0] is below the ulp (1.5e-5) of
+     * {@code x[0] - s1} and central differences give 0; the gradient is the chain rule at the point,
+     * -sin(x[0] - s1), checked here in closed form (value and every element).
+     */
+    @Test
+    void cosineOfAHugeArgumentHasTheChainRulesGradient() {
+        Generated g = compile("""
+                @Differentiable static double f(double a, double[] x, double[] y) {
+                    double s1 = 1.0;
+                    int k5 = 0;
+                    while (k5 < 3) { k5++; s1 += Math.pow(Math.pow(s1, 2.0), 3.0); }
+                    double v9 = 1.0;
+                    v9 *= Math.cos((x[0] - s1));
+                    s1 = v9;
+                    return s1;
+                }
+                """);
+        double s1 = 82_653_950_082.0; // 1 → 2 → 66 → 66 + 66⁶
+        double[] x = {-0.6907, 1.5206, 0.7768, -0.384, 1.3276};
+        double[] y = {1.8169, -0.5677, 0.5273, 0.852, 0.113};
+        Object grad = g.call("demo.RGrad", "fGrad", 1.2014, x, y);
+        org.junit.jupiter.api.Assertions.assertEquals(Math.cos(x[0] - s1), (double) Generated.get(grad, "value"));
+        org.junit.jupiter.api.Assertions.assertEquals(0.0, (double) Generated.get(grad, "a"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {-Math.sin(x[0] - s1), 0, 0, 0, 0},
+                (double[]) Generated.get(grad, "x"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[5], (double[]) Generated.get(grad, "y"));
+    }
+
     /** w-engine fuzz run, seed 123 (m294): loops whose result is overwritten before it is read. */
     @Test
     void loopWhoseResultIsOverwrittenIsNotDifferentiated() {
